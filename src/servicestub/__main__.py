@@ -1,0 +1,3 @@
+from servicestub.cli import main
+
+main()

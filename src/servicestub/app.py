@@ -1,0 +1,125 @@
+"""``create_app``: the connexion application serving every API of the mock."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import RelativeResolver
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from servicestub.errors import PROBLEM_JSON, ApiError, problem_body
+from servicestub.jsonio import OrjsonJsonifier
+from servicestub.middleware import BodyLimitMiddleware, RuntimeMiddleware
+from servicestub.runtime import TRACKING_KEY, Runtime
+from servicestub.settings import Settings
+from servicestub.specs import APIS, SPEC_DIR
+
+log = logging.getLogger("servicestub")
+
+CORS_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+CORS_HEADERS = ["Content-Type", "Authorization", "Prefer", "X-Tracking-Id", "Accept"]
+CORS_EXPOSED = ["X-Tracking-Id", "Content-Disposition", "Location"]
+
+
+def _problem_response(request: ConnexionRequest, body: dict[str, Any]) -> ConnexionResponse:
+    tracking_id = request.scope.get(TRACKING_KEY)
+    if tracking_id is not None:
+        body["trackingId"] = tracking_id
+    return ConnexionResponse(
+        status_code=body["status"],
+        mimetype=PROBLEM_JSON,
+        content_type=PROBLEM_JSON,
+        body=orjson.dumps(body),
+    )
+
+
+def _api_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, ApiError)
+    return _problem_response(request, exc.to_problem())
+
+
+def _connexion_problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, ProblemException)
+    if exc.status >= 500:
+        log.error("%s: %s", exc.title, exc.detail)
+    return _problem_response(
+        request, problem_body(exc.status, exc.title or "Error", str(exc.detail or exc.title))
+    )
+
+
+def _http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail
+    if exc.status_code == 404:
+        detail = f"No operation at {request.url.path}; see the API docs under /v1/ui/ or /api/v4/ui/."
+    elif exc.status_code == 405:
+        detail = f"{request.method} is not an operation of {request.url.path}."
+    title = HTTPStatus(exc.status_code).phrase
+    return _problem_response(request, problem_body(exc.status_code, title, str(detail)))
+
+
+def _unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _problem_response(
+        request,
+        problem_body(
+            500,
+            "Internal Server Error",
+            "The mock failed to handle this request; the server log has the details.",
+        ),
+    )
+
+
+def create_app(settings: Settings | None = None) -> AsyncApp:
+    """A fresh app with its own state; ``app.runtime`` is that state."""
+    settings = settings or Settings()
+    runtime = Runtime(settings)
+    app = AsyncApp(
+        "servicestub",
+        specification_dir=SPEC_DIR,
+        jsonifier=OrjsonJsonifier(),
+        pythonic_params=True,
+        resolver=RelativeResolver("servicestub.handlers"),
+        validate_responses=settings.validate_responses,
+    )
+    for api in APIS:
+        app.add_api(
+            api.file,
+            base_path=api.base_path,
+            name=api.name,
+            swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+        )
+    # Each middleware goes just outside connexion's exception handling, so the
+    # order here is outermost first: CORS, runtime/tracking id, body limit.
+    app.add_middleware(
+        CORSMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        allow_origins=["*"],
+        allow_methods=CORS_METHODS,
+        allow_headers=CORS_HEADERS,
+        expose_headers=CORS_EXPOSED,
+        max_age=600,
+    )
+    app.add_middleware(
+        RuntimeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime
+    )
+    app.add_middleware(
+        BodyLimitMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        max_bytes=settings.max_body_bytes,
+    )
+    app.add_error_handler(ApiError, _api_error)
+    app.add_error_handler(ProblemException, _connexion_problem)
+    app.add_error_handler(HTTPException, _http_error)
+    app.add_error_handler(Exception, _unexpected)
+    app.runtime = runtime  # type: ignore[attr-defined]
+    return app

@@ -1,0 +1,21 @@
+"""Money arithmetic: amounts are rounded to cents once, where they are made."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def cents(value: float | Decimal) -> float:
+    """``value`` rounded half-up to two decimals, as a JSON number."""
+    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def total(amounts: Iterable[float]) -> float:
+    """Exact sum of already-rounded amounts (no float drift)."""
+    return float(sum((Decimal(str(a)) for a in amounts), Decimal("0")))
+
+
+def line_amount(quantity: float, unit_price: float) -> float:
+    """``quantity`` x ``unit_price``, rounded to cents."""
+    return cents(Decimal(str(quantity)) * Decimal(str(unit_price)))

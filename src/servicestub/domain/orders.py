@@ -1,0 +1,236 @@
+"""Rules of service orders and their items: creation, partial updates, totals.
+
+Every write validates everything first and mutates only after, so a failed
+write changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from servicestub.domain import money
+from servicestub.domain.notifications import notify
+from servicestub.domain.vocabulary import STATE_LABELS
+from servicestub.errors import BadRequest, NotFound
+from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
+
+Record = dict[str, Any]
+
+ORDER_FIELDS = (
+    "title",
+    "description",
+    "state",
+    "statusUid",
+    "serviceTypeUid",
+    "priority",
+    "assignedUserId",
+    "createdFromStoreId",
+    "customer",
+    "dueDate",
+)
+ITEM_FIELDS = ("articleNumber", "name", "quantity", "unitPrice", "serialNumber", "comment")
+
+
+def blank_to_none(value: Any) -> Any:
+    """Optional references may be sent as ``""``; the mock stores them as null."""
+    return None if value == "" else value
+
+
+def check_date(field: str, value: str | None) -> None:
+    """400 unless ``value`` is a real calendar date (``2026-02-30`` is not)."""
+    if value is None:
+        return
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"{field} '{value}' is not a valid date (YYYY-MM-DD).") from None
+
+
+def _customer(value: Record | None) -> Record | None:
+    if value is None:
+        return None
+    return {
+        "customerId": blank_to_none(value.get("customerId")),
+        "name": value["name"],
+        "email": blank_to_none(value.get("email")),
+        "phone": blank_to_none(value.get("phone")),
+    }
+
+
+def _check_references(tenant: Tenant, changes: Record) -> None:
+    type_uid = changes.get("serviceTypeUid")
+    if type_uid is not None and type_uid not in tenant.service_types:
+        raise BadRequest(
+            f"serviceTypeUid '{type_uid}' is not a service type of tenant '{tenant.tenant_id}'; "
+            f"list them with GET /v1/tenants/{tenant.tenant_id}/service-types."
+        )
+    status_uid = changes.get("statusUid")
+    if status_uid is not None and status_uid not in tenant.statuses:
+        raise BadRequest(
+            f"statusUid '{status_uid}' is not a workflow status of tenant '{tenant.tenant_id}'; "
+            f"list them with GET /v1/tenants/{tenant.tenant_id}/service-statuses."
+        )
+    check_date("dueDate", changes.get("dueDate"))
+
+
+def _order_changes(body: Record) -> Record:
+    changes = {field: body[field] for field in ORDER_FIELDS if field in body}
+    if "customer" in changes:
+        changes["customer"] = _customer(changes["customer"])
+    for field in ("assignedUserId", "description"):
+        if field in changes:
+            changes[field] = blank_to_none(changes[field])
+    if changes.get("statusUid") == "":
+        raise BadRequest("statusUid must name a workflow status; it cannot be empty.")
+    if changes.get("createdFromStoreId") is None:
+        changes.pop("createdFromStoreId", None)
+    return changes
+
+
+def refresh_totals(tenant: Tenant, bundle: OrderBundle) -> None:
+    """Recompute ``totals`` from the items and the billable hours."""
+    order = bundle.order
+    items = money.total(
+        money.line_amount(i["quantity"], i["unitPrice"]) for i in order["items"]
+    )
+    hours = money.total(h["amount"] for h in bundle.hours.values() if h["billable"])
+    order["totals"] = {
+        "items": items,
+        "hours": hours,
+        "total": money.total((items, hours)),
+        "currency": tenant.currency,
+    }
+
+
+def status_name(tenant: Tenant, status_uid: str) -> str:
+    status = tenant.statuses.get(status_uid)
+    return status["name"] if status else ""
+
+
+def create_order(orders: OrdersStore, tenant: Tenant, store: Store, body: Record) -> Record:
+    """Create a service order from a validated request body."""
+    changes = _order_changes(body)
+    _check_references(tenant, changes)
+    now = orders.now()
+    uid = orders.new_uid()
+    order: Record = {
+        "serviceOrderUid": uid,
+        "serviceNumber": f"SO-{store.next_number}",
+        "title": changes["title"],
+        "description": changes.get("description"),
+        "state": changes.get("state", "NEW"),
+        "statusUid": changes.get("statusUid") or tenant.first_status_uid(),
+        "serviceTypeUid": changes["serviceTypeUid"],
+        "priority": changes.get("priority", "NONE"),
+        "assignedUserId": changes.get("assignedUserId"),
+        "createdFromStoreId": changes.get("createdFromStoreId", store.store_id),
+        "customer": changes.get("customer"),
+        "dueDate": changes.get("dueDate"),
+        "items": [],
+        "totals": {},
+        "publicHash": orders.hasher.seal(tenant.tenant_id, store.store_id, uid),
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    bundle = OrderBundle(order=order)
+    refresh_totals(tenant, bundle)
+    store.next_number += 1
+    store.orders[uid] = bundle
+    notify(
+        orders,
+        bundle,
+        f"We have received your service order {order['serviceNumber']}: {order['title']}.",
+    )
+    return order
+
+
+def update_order(
+    orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, body: Record
+) -> Record:
+    """Replace the fields present in ``body``; notify on a state or status change."""
+    changes = _order_changes(body)
+    if "title" in changes and changes["title"] is None:
+        raise BadRequest("title cannot be null; send a title of 1 to 200 characters.")
+    if "serviceTypeUid" in changes and changes["serviceTypeUid"] is None:
+        raise BadRequest("serviceTypeUid cannot be null; it must name a service type.")
+    if "statusUid" in changes and changes["statusUid"] is None:
+        raise BadRequest("statusUid cannot be null; it must name a workflow status.")
+    _check_references(tenant, changes)
+    order = bundle.order
+    state_changed = "state" in changes and changes["state"] != order["state"]
+    status_changed = "statusUid" in changes and changes["statusUid"] != order["statusUid"]
+    order.update(changes)
+    order["updatedAt"] = orders.now()
+    if state_changed or status_changed:
+        parts = []
+        if state_changed:
+            parts.append(f"is now {STATE_LABELS[order['state']]}")
+        if status_changed:
+            parts.append(f"has the status '{status_name(tenant, order['statusUid'])}'")
+        notify(orders, bundle, f"Your service order {order['serviceNumber']} {' and '.join(parts)}.")
+    return order
+
+
+def delete_order(store: Store, order_uid: str) -> None:
+    """Delete the order and everything under it."""
+    store.bundle(order_uid)
+    del store.orders[order_uid]
+
+
+def _item(orders: OrdersStore, body: Record) -> Record:
+    return {
+        "itemUid": orders.new_uid(),
+        "articleNumber": blank_to_none(body.get("articleNumber")),
+        "name": body["name"],
+        "quantity": body.get("quantity", 1),
+        "unitPrice": money.cents(body.get("unitPrice", 0)),
+        "serialNumber": blank_to_none(body.get("serialNumber")),
+        "comment": blank_to_none(body.get("comment")),
+    }
+
+
+def find_item(bundle: OrderBundle, item_uid: str) -> Record:
+    for item in bundle.order["items"]:
+        if item["itemUid"] == item_uid:
+            return item
+    raise NotFound(
+        f"Item '{item_uid}' does not exist on service order "
+        f"'{bundle.order['serviceOrderUid']}'."
+    )
+
+
+def _touch(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle) -> None:
+    refresh_totals(tenant, bundle)
+    bundle.order["updatedAt"] = orders.now()
+
+
+def add_item(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, body: Record) -> Record:
+    item = _item(orders, body)
+    bundle.order["items"].append(item)
+    _touch(orders, tenant, bundle)
+    return item
+
+
+def update_item(
+    orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, item_uid: str, body: Record
+) -> Record:
+    item = find_item(bundle, item_uid)
+    changes = {field: body[field] for field in ITEM_FIELDS if field in body}
+    for field in ("name", "quantity", "unitPrice"):
+        if field in changes and changes[field] is None:
+            raise BadRequest(f"{field} cannot be null.")
+    for field in ("articleNumber", "serialNumber", "comment"):
+        if field in changes:
+            changes[field] = blank_to_none(changes[field])
+    if "unitPrice" in changes:
+        changes["unitPrice"] = money.cents(changes["unitPrice"])
+    item.update(changes)
+    _touch(orders, tenant, bundle)
+    return item
+
+
+def delete_item(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, item_uid: str) -> None:
+    item = find_item(bundle, item_uid)
+    bundle.order["items"].remove(item)
+    _touch(orders, tenant, bundle)

@@ -1,0 +1,75 @@
+"""Sales orders made from a service order's items and billable hours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from servicestub.domain import money
+from servicestub.domain.orders import blank_to_none
+from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
+
+Record = dict[str, Any]
+
+
+def sales_lines(tenant: Tenant, bundle: OrderBundle) -> list[Record]:
+    """One line per item, then one per billable hours entry."""
+    lines = [
+        {
+            "type": "ITEM",
+            "description": item["name"],
+            "quantity": item["quantity"],
+            "unitPrice": item["unitPrice"],
+            "amount": money.line_amount(item["quantity"], item["unitPrice"]),
+        }
+        for item in bundle.order["items"]
+    ]
+    for entry in sorted(bundle.hours.values(), key=lambda h: (h["date"], h["hoursUid"])):
+        if not entry["billable"]:
+            continue
+        rate = tenant.hourly_rates.get(entry["hourlyRateUid"] or "")
+        lines.append(
+            {
+                "type": "HOURS",
+                "description": entry["description"] or (rate["name"] if rate else "Labour"),
+                "quantity": entry["hours"],
+                "unitPrice": rate["price"] if rate else 0.0,
+                "amount": entry["amount"],
+            }
+        )
+    return lines
+
+
+def build_sales_order(
+    tenant: Tenant,
+    store: Store,
+    bundle: OrderBundle,
+    body: Record,
+    *,
+    uid: str,
+    created_at: str,
+) -> Record:
+    """A sales order for ``bundle`` as it stands now (not yet stored)."""
+    record = {
+        "salesOrderUid": uid,
+        "orderNumber": f"AO-{store.next_sales_number}",
+        "customerId": body["customerId"],
+        "reference": blank_to_none(body.get("reference")),
+        "orderAddress": body["orderAddress"],
+        "invoiceAddress": body.get("invoiceAddress"),
+        "lines": sales_lines(tenant, bundle),
+        "total": bundle.order["totals"]["total"],
+        "currency": tenant.currency,
+        "createdAt": created_at,
+    }
+    return record
+
+
+def create_sales_order(
+    orders: OrdersStore, tenant: Tenant, store: Store, bundle: OrderBundle, body: Record
+) -> Record:
+    record = build_sales_order(
+        tenant, store, bundle, body, uid=orders.new_uid(), created_at=orders.now()
+    )
+    store.next_sales_number += 1
+    bundle.sales_orders[record["salesOrderUid"]] = record
+    return record

@@ -1,0 +1,27 @@
+"""Resolving the path's tenant, store and order for a handler."""
+
+from __future__ import annotations
+
+from servicestub.runtime import current
+from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
+
+
+def tenant_scope(tenant_id: str, *, write: bool = False) -> tuple[OrdersStore, Tenant]:
+    orders = current().orders
+    return orders, orders.tenant(tenant_id, write=write)
+
+
+def store_scope(
+    tenant_id: str, store_id: str, *, write: bool = False
+) -> tuple[OrdersStore, Tenant, Store]:
+    orders = current().orders
+    tenant, store = orders.store(tenant_id, store_id, write=write)
+    return orders, tenant, store
+
+
+def order_scope(
+    tenant_id: str, store_id: str, service_order_uid: str, *, write: bool = False
+) -> tuple[OrdersStore, Tenant, Store, OrderBundle]:
+    """The order of the path, or 404 (also for an order of another tenant or store)."""
+    orders, tenant, store = store_scope(tenant_id, store_id, write=write)
+    return orders, tenant, store, store.bundle(service_order_uid)

@@ -1,0 +1,18 @@
+"""The customer-facing page of an order, reached by its ``publicHash``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from servicestub.domain.public_view import public_view
+from servicestub.errors import NotFound
+from servicestub.handlers._scope import store_scope
+
+
+async def get_public_service_order(tenant_id: str, store_id: str, public_hash: str) -> Any:
+    orders, tenant, store = store_scope(tenant_id, store_id)
+    order_uid = orders.hasher.open(public_hash, tenant_id, store_id)
+    bundle = store.orders.get(order_uid) if order_uid else None
+    if bundle is None:
+        raise NotFound("No service order has this public link in this store; check the link.")
+    return public_view(tenant, bundle)

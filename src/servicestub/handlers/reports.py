@@ -1,0 +1,37 @@
+"""The PDF report of a service order, negotiated on ``Accept`` (section 2.6)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from connexion import request
+
+from servicestub.domain.report import render_report
+from servicestub.errors import NotAcceptable
+from servicestub.handlers._scope import order_scope
+from servicestub.negotiation import choose
+
+OFFERS = ("application/pdf", "application/octet-stream", "application/json")
+
+
+async def get_report(tenant_id: str, store_id: str, service_order_uid: str) -> Any:
+    _orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid)
+    media_type = choose(request.headers.get("accept"), OFFERS)
+    if media_type is None:
+        raise NotAcceptable(
+            "The report is available as application/pdf, application/octet-stream or "
+            "application/json; send one of them in Accept."
+        )
+    pdf = render_report(tenant, bundle)
+    file_name = f"{bundle.order['serviceNumber']}.pdf"
+    if media_type == "application/json":
+        return {
+            "fileName": file_name,
+            "contentType": "application/pdf",
+            "content": base64.b64encode(pdf).decode("ascii"),
+        }, 200, {"Content-Type": "application/json"}
+    return pdf, 200, {
+        "Content-Type": media_type,
+        "Content-Disposition": f'attachment; filename="{file_name}"',
+    }

@@ -1,0 +1,110 @@
+"""ASGI middleware around the connexion stack: runtime, tracking ids, body limit."""
+
+from __future__ import annotations
+
+import uuid
+
+import orjson
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from servicestub.errors import PROBLEM_JSON, ApiError, PayloadTooLarge
+from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
+from servicestub.specs import SERVICES
+
+TRACKING_HEADER = "x-tracking-id"
+
+
+def wants_tracking(path: str) -> bool:
+    """Services v4 answers carry a ``trackingId``."""
+    return path == SERVICES.base_path or path.startswith(SERVICES.base_path + "/")
+
+
+def _tracking_id(scope: Scope) -> str:
+    sent = Headers(scope=scope).get(TRACKING_HEADER)
+    if sent:
+        try:
+            return str(uuid.UUID(sent))
+        except ValueError:
+            pass
+    return str(uuid.uuid4())
+
+
+async def send_problem(send: Send, scope: Scope, error: ApiError) -> None:
+    """Answer ``error`` as problem+json straight from a middleware."""
+    body = error.to_problem()
+    if TRACKING_KEY in scope:
+        body["trackingId"] = scope[TRACKING_KEY]
+    payload = orjson.dumps(body)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+class RuntimeMiddleware:
+    """Puts the app's :class:`Runtime` in each request's scope; for Services v4,
+    fixes the request's tracking id and echoes it as ``X-Tracking-Id``."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope[SCOPE_KEY] = self.runtime
+        if not wants_tracking(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        tracking_id = scope[TRACKING_KEY] = _tracking_id(scope)
+
+        async def send_with_tracking(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Tracking-Id"] = tracking_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_tracking)
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over ``max_bytes`` with 413, whether announced by
+    ``Content-Length`` or streamed in chunks."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _error(self) -> PayloadTooLarge:
+        return PayloadTooLarge(
+            f"The request body is larger than the limit of {self.max_bytes} bytes; send less."
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await send_problem(send, scope, self._error())
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise self._error()
+            return message
+
+        await self.app(scope, limited_receive, send)

@@ -1,0 +1,1 @@
+"""Deterministic seed data: the same seed always yields the same records."""

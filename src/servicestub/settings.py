@@ -1,0 +1,29 @@
+"""Start-up settings of a servicestub server, shared by the CLI, tests and the app."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+DEFAULT_SEED = 42
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything that shapes a server's behaviour, fixed at start-up."""
+
+    seed: int = DEFAULT_SEED
+    #: Secret for public hashes; derived from ``seed`` when not given.
+    secret: str | None = None
+    #: Validate every response against the spec (slower; on in tests).
+    validate_responses: bool = False
+    #: Largest request body accepted, in bytes (413 past it).
+    max_body_bytes: int = 1 << 20
+    #: Service orders seeded in each store on first use.
+    orders_per_store: int = 50
+    #: Tenants only ever read are kept up to this many, then regenerated on demand.
+    max_clean_tenants: int = 64
+    #: Root of the project's ``fixtures/`` directory (scenarios).
+    fixtures_dir: Path | None = None
