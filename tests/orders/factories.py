@@ -1,0 +1,20 @@
+"""Small helpers to build domain state for unit tests (no HTTP)."""
+
+from __future__ import annotations
+
+from servicestub.settings import Settings
+from servicestub.store.orders import OrdersStore, Store, Tenant
+
+
+def fresh_store(seed: int = 7, orders_per_store: int = 0) -> tuple[OrdersStore, Tenant, Store]:
+    orders = OrdersStore(Settings(seed=seed, orders_per_store=orders_per_store), seed)
+    tenant, store = orders.store("acme", "north", write=True)
+    return orders, tenant, store
+
+
+def any_type(tenant: Tenant) -> str:
+    return sorted(tenant.service_types)[0]
+
+
+def any_rate(tenant: Tenant) -> str:
+    return sorted(tenant.hourly_rates)[0]

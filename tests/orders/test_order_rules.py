@@ -1,0 +1,140 @@
+"""Rules of orders, items, hours and notifications, without HTTP."""
+
+import pytest
+
+from servicestub.domain import collections as coll
+from servicestub.domain import orders as rules
+from servicestub.domain.sales import create_sales_order
+from servicestub.errors import BadRequest, NotFound
+from tests.orders.factories import any_rate, any_type, fresh_store
+
+
+def _order(orders, tenant, store, **fields):
+    body = {"title": "iPhone 13 — cracked screen", "serviceTypeUid": any_type(tenant)} | fields
+    return rules.create_order(orders, tenant, store, body)
+
+
+def test_create_numbers_orders_per_store_and_defaults_fields():
+    orders, tenant, store = fresh_store()
+    first = _order(orders, tenant, store)
+    second = _order(orders, tenant, store)
+    assert (first["serviceNumber"], second["serviceNumber"]) == ("SO-10001", "SO-10002")
+    assert first["state"] == "NEW" and first["priority"] == "NONE"
+    assert first["statusUid"] == tenant.first_status_uid()
+    assert first["createdFromStoreId"] == "north"
+    assert first["totals"] == {"items": 0.0, "hours": 0.0, "total": 0.0, "currency": "EUR"}
+
+
+def test_unknown_service_type_is_refused_and_nothing_is_created():
+    orders, tenant, store = fresh_store()
+    with pytest.raises(BadRequest, match="serviceTypeUid 'nope' is not a service type"):
+        rules.create_order(orders, tenant, store, {"title": "x", "serviceTypeUid": "nope"})
+    assert store.orders == {} and store.next_number == 10001
+
+
+def test_impossible_due_date_is_refused():
+    orders, tenant, store = fresh_store()
+    with pytest.raises(BadRequest, match="dueDate '2026-02-30' is not a valid date"):
+        _order(orders, tenant, store, dueDate="2026-02-30")
+
+
+def test_update_replaces_present_fields_and_keeps_absent_ones():
+    orders, tenant, store = fresh_store()
+    order = _order(orders, tenant, store, description="old", priority="HIGH")
+    rules.update_order(orders, tenant, store.bundle(order["serviceOrderUid"]), {"description": "new"})
+    assert order["description"] == "new" and order["priority"] == "HIGH"
+
+
+def test_totals_follow_items_and_billable_hours():
+    orders, tenant, store = fresh_store()
+    order = _order(orders, tenant, store)
+    bundle = store.bundle(order["serviceOrderUid"])
+    item = rules.add_item(orders, tenant, bundle, {"name": "Display", "quantity": 2, "unitPrice": 89.95})
+    rate = tenant.hourly_rates[any_rate(tenant)]
+    hours = coll.create_record(
+        coll.HOURS, orders, tenant, bundle,
+        {"userId": "tech", "date": "2026-01-02", "hours": 1.5, "hourlyRateUid": rate["hourlyRateUid"]},
+    )
+    assert hours["amount"] == round(1.5 * rate["price"], 2)
+    coll.create_record(
+        coll.HOURS, orders, tenant, bundle,
+        {"userId": "tech", "date": "2026-01-02", "hours": 2, "billable": False,
+         "hourlyRateUid": rate["hourlyRateUid"]},
+    )
+    assert order["totals"]["items"] == 179.9
+    assert order["totals"]["hours"] == hours["amount"]
+    assert order["totals"]["total"] == round(179.9 + hours["amount"], 2)
+    rules.delete_item(orders, tenant, bundle, item["itemUid"])
+    assert order["totals"]["items"] == 0.0
+
+
+def test_hours_without_rate_are_worth_nothing_and_unknown_rate_is_refused():
+    orders, tenant, store = fresh_store()
+    bundle = store.bundle(_order(orders, tenant, store)["serviceOrderUid"])
+    entry = coll.create_record(coll.HOURS, orders, tenant, bundle, {"userId": "t", "date": "2026-01-02", "hours": 3})
+    assert entry["amount"] == 0.0
+    with pytest.raises(BadRequest, match="hourlyRateUid 'nope'"):
+        coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": "nope"})
+    assert entry["hourlyRateUid"] is None
+
+
+def test_notification_on_create_goes_by_email_else_sms_else_none():
+    orders, tenant, store = fresh_store()
+    by_mail = _order(orders, tenant, store, customer={"name": "Anna", "email": "a@example.com", "phone": "+49 1"})
+    by_sms = _order(orders, tenant, store, customer={"name": "Jo", "phone": "+49 2"})
+    silent = _order(orders, tenant, store, customer={"name": "Kim"})
+    channels = [
+        [(n["channel"], n["recipient"]) for n in store.bundle(o["serviceOrderUid"]).notifications.values()]
+        for o in (by_mail, by_sms, silent)
+    ]
+    assert channels == [[("EMAIL", "a@example.com")], [("SMS", "+49 2")], []]
+
+
+def test_one_notification_per_state_or_status_change_and_none_for_other_edits():
+    orders, tenant, store = fresh_store()
+    order = _order(orders, tenant, store, customer={"name": "Anna", "email": "a@example.com"})
+    bundle = store.bundle(order["serviceOrderUid"])
+    second_status = sorted(tenant.statuses.values(), key=lambda s: s["position"])[1]["statusUid"]
+    rules.update_order(orders, tenant, bundle, {"state": "NEW", "title": "renamed"})
+    assert len(bundle.notifications) == 1
+    rules.update_order(orders, tenant, bundle, {"state": "IN_PROGRESS", "statusUid": second_status})
+    assert len(bundle.notifications) == 2
+    rules.update_order(orders, tenant, bundle, {"statusUid": second_status})
+    assert len(bundle.notifications) == 2
+
+
+def test_visible_event_notifies_and_internal_event_does_not():
+    orders, tenant, store = fresh_store()
+    order = _order(orders, tenant, store, customer={"name": "Anna", "email": "a@example.com"})
+    bundle = store.bundle(order["serviceOrderUid"])
+    coll.create_record(coll.EVENTS, orders, tenant, bundle, {"message": "internal note"})
+    coll.create_record(coll.EVENTS, orders, tenant, bundle, {"message": "Ready!", "visibleToCustomer": True})
+    messages = [n["message"] for n in bundle.notifications.values()]
+    assert len(messages) == 2 and messages[-1] == "Ready!"
+
+
+def test_sales_order_is_built_from_items_and_billable_hours():
+    orders, tenant, store = fresh_store()
+    order = _order(orders, tenant, store)
+    bundle = store.bundle(order["serviceOrderUid"])
+    rules.add_item(orders, tenant, bundle, {"name": "Battery", "unitPrice": 49.9})
+    coll.create_record(
+        coll.HOURS, orders, tenant, bundle,
+        {"userId": "t", "date": "2026-01-02", "hours": 1, "hourlyRateUid": any_rate(tenant)},
+    )
+    coll.create_record(coll.HOURS, orders, tenant, bundle, {"userId": "t", "date": "2026-01-03", "hours": 1, "billable": False})
+    address = {"name": "Anna", "street": "Hauptstr. 1", "postalCode": "10115", "city": "Berlin", "countryCode": "DE"}
+    sales = create_sales_order(orders, tenant, store, bundle, {"customerId": "C1", "orderAddress": address})
+    assert [line["type"] for line in sales["lines"]] == ["ITEM", "HOURS"]
+    assert sales["total"] == order["totals"]["total"]
+    assert sum(line["amount"] for line in sales["lines"]) == pytest.approx(sales["total"])
+
+
+def test_delete_order_takes_everything_under_it():
+    orders, tenant, store = fresh_store()
+    order = _order(orders, tenant, store)
+    rules.delete_order(store, order["serviceOrderUid"])
+    with pytest.raises(NotFound):
+        store.bundle(order["serviceOrderUid"])
+    with pytest.raises(NotFound, match="does not exist in store 'north'"):
+        rules.delete_order(store, order["serviceOrderUid"])

@@ -1,0 +1,185 @@
+"""Rules that hold for all inputs, checked with hypothesis (seeded, derandomized)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from servicestub.domain import collections as coll
+from servicestub.domain import orders as rules
+from servicestub.domain.search import ORDER_SORTS, search_predicate
+from servicestub.domain.tenant_setup import STATUSES
+from servicestub.store.paging import list_page
+from tests.orders.factories import any_type, fresh_store
+
+PROPERTY = settings(max_examples=60, derandomize=True, deadline=None)
+
+# -- workflow positions ---------------------------------------------------
+
+status_op = st.one_of(
+    st.tuples(st.just("create"), st.integers(1, 15)),
+    st.tuples(st.just("move"), st.integers(0, 20), st.integers(1, 15)),
+)
+
+
+@PROPERTY
+@given(st.lists(status_op, max_size=25))
+def test_positions_stay_exactly_one_to_n_after_any_creates_and_moves(ops):
+    orders, tenant, _store = fresh_store()
+    for op in ops:
+        if op[0] == "create":
+            coll.create_record(STATUSES, orders, tenant, tenant, {"name": "s", "position": op[1]})
+        else:
+            uid = sorted(tenant.statuses)[op[1] % len(tenant.statuses)]
+            coll.update_record(STATUSES, orders, tenant, tenant, uid, {"position": op[2]})
+        positions = sorted(s["position"] for s in tenant.statuses.values())
+        assert positions == list(range(1, len(tenant.statuses) + 1))
+
+
+@PROPERTY
+@given(st.integers(1, 12), st.integers(1, 30))
+def test_moved_status_lands_at_requested_position_or_last(which, target):
+    orders, tenant, _store = fresh_store()
+    uid = sorted(tenant.statuses)[which % len(tenant.statuses)]
+    coll.update_record(STATUSES, orders, tenant, tenant, uid, {"position": target})
+    assert tenant.statuses[uid]["position"] == min(target, len(tenant.statuses))
+
+
+# -- totals ---------------------------------------------------------------
+
+money_value = st.decimals(min_value=0, max_value=5000, places=2).map(float)
+item_body = st.fixed_dictionaries({"name": st.just("Part"), "quantity": st.integers(1, 5), "unitPrice": money_value})
+hours_body = st.fixed_dictionaries(
+    {
+        "userId": st.just("tech"),
+        "date": st.just("2026-01-05"),
+        "hours": st.sampled_from([0.25, 0.5, 1.0, 1.75, 2.5, 8.0]),
+        "billable": st.booleans(),
+        "rate": st.integers(0, 3),
+    }
+)
+change = st.one_of(
+    st.tuples(st.just("item"), item_body),
+    st.tuples(st.just("hours"), hours_body),
+    st.tuples(st.just("drop-item"), st.integers(0, 10)),
+    st.tuples(st.just("drop-hours"), st.integers(0, 10)),
+    st.tuples(st.just("toggle-billable"), st.integers(0, 10)),
+)
+
+
+@PROPERTY
+@given(st.lists(change, max_size=20))
+def test_totals_equal_the_sum_of_items_and_billable_hours(changes):
+    orders, tenant, store = fresh_store()
+    order = rules.create_order(orders, tenant, store, {"title": "t", "serviceTypeUid": any_type(tenant)})
+    bundle = store.bundle(order["serviceOrderUid"])
+    rates = [None, *sorted(tenant.hourly_rates)]
+    for kind, value in changes:
+        if kind == "item":
+            rules.add_item(orders, tenant, bundle, value)
+        elif kind == "hours":
+            body = {k: v for k, v in value.items() if k != "rate"}
+            body["hourlyRateUid"] = rates[value["rate"] % len(rates)]
+            coll.create_record(coll.HOURS, orders, tenant, bundle, body)
+        elif kind == "drop-item" and order["items"]:
+            rules.delete_item(orders, tenant, bundle, order["items"][value % len(order["items"])]["itemUid"])
+        elif kind in ("drop-hours", "toggle-billable") and bundle.hours:
+            uid = sorted(bundle.hours)[value % len(bundle.hours)]
+            if kind == "drop-hours":
+                coll.delete_record(coll.HOURS, orders, tenant, bundle, uid)
+            else:
+                flipped = not bundle.hours[uid]["billable"]
+                coll.update_record(coll.HOURS, orders, tenant, bundle, uid, {"billable": flipped})
+    items = sum(round(i["quantity"] * i["unitPrice"] * 100) for i in order["items"])
+    hours = 0
+    for entry in bundle.hours.values():
+        rate = tenant.hourly_rates.get(entry["hourlyRateUid"] or "")
+        if entry["billable"] and rate:
+            hours += round(entry["hours"] * rate["price"] * 100)
+    totals = order["totals"]
+    assert round(totals["items"] * 100) == items
+    assert round(totals["hours"] * 100) == hours
+    assert round(totals["total"] * 100) == items + hours
+
+
+# -- paging and search over seeded data ------------------------------------
+
+_ORDERS, _TENANT, _STORE = None, None, None
+
+
+def _seeded():
+    global _ORDERS, _TENANT, _STORE
+    if _STORE is None:
+        _ORDERS, _TENANT, _STORE = fresh_store(seed=3, orders_per_store=60)
+    return _TENANT, [b.order for b in _STORE.orders.values()]
+
+
+@PROPERTY
+@given(st.integers(1, 25), st.sampled_from(sorted(ORDER_SORTS)), st.sampled_from(["ASC", "DESC"]))
+def test_pages_partition_the_set_for_any_page_size_and_sort(per_page, sort, order):
+    _tenant, records = _seeded()
+    seen, page = [], 1
+    while True:
+        body = list_page(records, key_field="serviceOrderUid", sort_key=ORDER_SORTS[sort],
+                         descending=order == "DESC", page=page, per_page=per_page)
+        assert body["meta"]["totalItems"] == len(records)
+        if not body["data"]:
+            break
+        seen.extend(r["serviceOrderUid"] for r in body["data"])
+        page += 1
+    assert sorted(seen) == sorted(r["serviceOrderUid"] for r in records)
+    assert len(seen) == len(set(seen))
+    assert page - 1 == body["meta"]["totalPages"]
+
+
+text_fragment = st.text(alphabet="aeinorstlmSO-1023", min_size=1, max_size=3)
+
+
+@PROPERTY
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "query": text_fragment,
+            "customer": st.fixed_dictionaries({}, optional={"name": text_fragment, "email": text_fragment}),
+            "service": st.fixed_dictionaries({}, optional={"title": text_fragment, "serviceNumber": text_fragment}),
+            "states": st.lists(st.sampled_from(["NEW", "IN_PROGRESS", "DONE", "CLOSED"]), max_size=2),
+            "priorities": st.lists(st.sampled_from(["NONE", "LOW", "HIGH", "URGENT"]), max_size=2),
+            "createdFrom": st.dates().map(lambda d: d.replace(year=2025)).map(str),
+            "createdTo": st.dates().map(lambda d: d.replace(year=2026)).map(str),
+        },
+    )
+)
+def test_search_selects_exactly_what_a_naive_oracle_selects(body):
+    _tenant, records = _seeded()
+    predicate = search_predicate(body)
+    got = {r["serviceOrderUid"] for r in records if predicate is None or predicate(r)}
+    assert got == {r["serviceOrderUid"] for r in records if _oracle(body, r)}
+
+
+def _has(value, needle):
+    return value is not None and needle.lower() in value.lower()
+
+
+def _oracle(body, r):
+    customer = r["customer"] or {}
+    if body.get("query"):
+        q = body["query"]
+        texts = [customer.get("name"), customer.get("email"), customer.get("phone"), r["serviceNumber"], r["title"]]
+        if not any(_has(t, q) for t in texts):
+            return False
+    else:
+        for field, needle in (body.get("customer") or {}).items():
+            if needle and not _has(customer.get(field), needle):
+                return False
+        for field, needle in (body.get("service") or {}).items():
+            if needle and not _has(r[field], needle):
+                return False
+    if body.get("states") and r["state"] not in body["states"]:
+        return False
+    if body.get("priorities") and r["priority"] not in body["priorities"]:
+        return False
+    day = r["createdAt"][:10]
+    if body.get("createdFrom") and day < body["createdFrom"]:
+        return False
+    return not (body.get("createdTo") and day > body["createdTo"])
