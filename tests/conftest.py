@@ -1,7 +1,12 @@
-"""Fixtures shared by the whole suite: a fresh app per test and a checked client."""
+"""Fixtures shared by the whole suite.
+
+One app serves a whole test module; tests isolate themselves under a tenant
+of their own (the mock provisions any tenant on first use), as users do.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -11,18 +16,26 @@ from starlette.testclient import TestClient
 from servicestub import Settings, create_app
 from tests.oapi import CheckedClient
 
-
-@pytest.fixture
-def settings() -> Settings:
-    return Settings(validate_responses=True)
+_tenants = itertools.count(1)
 
 
-@pytest.fixture
-def app(settings: Settings) -> AsyncApp:
-    return create_app(settings)
+@pytest.fixture(scope="module")
+def app() -> AsyncApp:
+    return create_app(Settings(validate_responses=True))
 
 
-@pytest.fixture
-def client(app: AsyncApp) -> Iterator[CheckedClient]:
+@pytest.fixture(scope="module")
+def module_client(app: AsyncApp) -> Iterator[CheckedClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield CheckedClient(test_client)
+
+
+@pytest.fixture
+def client(module_client: CheckedClient) -> CheckedClient:
+    return module_client
+
+
+@pytest.fixture
+def tenant() -> str:
+    """A tenant id no other test uses."""
+    return f"t{next(_tenants)}"

@@ -1,0 +1,76 @@
+"""The order report (Accept negotiation) and the public customer page."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.api.helpers import assert_problem, create_order, store_path
+
+
+@pytest.fixture
+def order(client, tenant):
+    created = create_order(client, tenant)
+    url = f"{store_path(tenant)}/service-orders/{created['serviceOrderUid']}"
+    client.post(f"{url}/items", json={"name": "Display assembly", "articleNumber": "SCR-IP13", "unitPrice": 129.9})
+    client.post(f"{url}/events", json={"message": "Quote sent", "visibleToCustomer": True})
+    client.post(f"{url}/events", json={"message": "secret internal remark", "type": "INTERNAL", "userId": "tech-7"})
+    client.post(f"{url}/hours", json={"userId": "tech-7", "date": "2026-01-05", "hours": 1})
+    return client.get(url).json() | {"url": url}
+
+
+@pytest.mark.parametrize("accept", ["application/pdf", "application/octet-stream"])
+def test_report_as_file(client, order, accept):
+    response = client.get(f"{order['url']}/report", headers={"accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == accept
+    assert response.headers["content-disposition"] == f'attachment; filename="{order["serviceNumber"]}.pdf"'
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_report_as_json_holds_the_same_pdf(client, order):
+    as_file = client.get(f"{order['url']}/report", headers={"accept": "application/pdf"}).content
+    body = client.get(f"{order['url']}/report", headers={"accept": "application/json"}).json()
+    assert body["fileName"] == f"{order['serviceNumber']}.pdf" and body["contentType"] == "application/pdf"
+    assert base64.b64decode(body["content"]) == as_file
+
+
+def test_report_pdf_shows_number_customer_items_hours_and_totals(client, order):
+    from pypdf import PdfReader  # noqa: PLC0415 - optional, only for this check
+    import io
+
+    pdf = client.get(f"{order['url']}/report", headers={"accept": "application/pdf"}).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    for expected in (order["serviceNumber"], "Anna Schmidt", "SCR-IP13", "Display assembly", "tech-7", "129.90"):
+        assert expected in text
+
+
+def test_report_with_unsupported_accept_is_406(client, order):
+    assert_problem(client.get(f"{order['url']}/report", headers={"accept": "text/html"}), 406, "application/pdf")
+
+
+def test_public_page_shows_only_customer_facing_data(client, tenant, order):
+    response = client.get(f"{store_path(tenant)}/public/service-orders/{order['publicHash']}")
+    assert response.status_code == 200
+    view = response.json()
+    assert view["serviceNumber"] == order["serviceNumber"] and view["customer"] == {"name": "Anna Schmidt"}
+    assert [e["message"] for e in view["events"]] == ["Quote sent"]
+    assert "secret internal remark" not in response.text and "tech-7" not in response.text
+    assert "hours" not in view and view["totals"] == order["totals"]
+
+
+def test_public_hash_survives_updates(client, tenant, order):
+    client.put(order["url"], json={"title": "renamed", "state": "DONE"})
+    view = client.get(f"{store_path(tenant)}/public/service-orders/{order['publicHash']}").json()
+    assert view["title"] == "renamed" and view["state"] == "DONE"
+
+
+def test_public_hash_tampered_or_moved_is_404(client, tenant, order):
+    public = order["publicHash"]
+    tampered = public[:-3] + ("AAA" if not public.endswith("AAA") else "BBB")
+    assert_problem(client.get(f"{store_path(tenant)}/public/service-orders/{tampered}"), 404)
+    assert_problem(client.get(f"{store_path(tenant, 'other')}/public/service-orders/{public}"), 404)
+    assert_problem(client.get(f"{store_path('demo')}/public/service-orders/{public}"), 404)
+    uid = order["serviceOrderUid"]
+    assert_problem(client.get(f"{store_path(tenant)}/public/service-orders/{uid}"), 404)

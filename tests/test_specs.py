@@ -1,0 +1,114 @@
+"""Every spec is valid OpenAPI 3.0.3, its examples fit their schemas, and every
+operationId resolves to a handler."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
+from openapi_spec_validator import validate
+
+from servicestub.specs import APIS, ApiSpec
+
+METHODS = {"get", "put", "post", "delete", "patch", "options", "head"}
+
+
+def load(spec: ApiSpec) -> dict[str, Any]:
+    return yaml.safe_load(spec.path.read_text())
+
+
+def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield path, method, operation
+
+
+def resolve(document: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def examples(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any, str]]:
+    """(where, schema, example, direction) for every example in the document."""
+    for name, schema in document.get("components", {}).get("schemas", {}).items():
+        if "example" in schema:
+            yield f"components.schemas.{name}", schema, schema["example"], "read"
+    for path, method, operation in operations(document):
+        body = resolve(document, operation.get("requestBody", {}))
+        for media, content in body.get("content", {}).items():
+            for where, example in _media_examples(document, content):
+                yield f"{method} {path} request {media}{where}", content["schema"], example, "write"
+        for status, response in operation.get("responses", {}).items():
+            for media, content in resolve(document, response).get("content", {}).items():
+                for where, example in _media_examples(document, content):
+                    yield f"{method} {path} {status} {media}{where}", content["schema"], example, "read"
+        for parameter in operation.get("parameters", []) + document["paths"][path].get("parameters", []):
+            parameter = resolve(document, parameter)
+            if "example" in parameter:
+                yield f"{method} {path} param {parameter['name']}", parameter["schema"], parameter["example"], "write"
+
+
+def _media_examples(document: dict[str, Any], content: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    if "example" in content:
+        yield "", content["example"]
+    for name, example in content.get("examples", {}).items():
+        yield f" ({name})", resolve(document, example)["value"]
+
+
+@pytest.mark.parametrize("spec", APIS, ids=lambda s: s.name)
+def test_spec_is_valid_openapi_3_0_3(spec):
+    document = load(spec)
+    assert document["openapi"] == "3.0.3"
+    validate(document)
+
+
+@pytest.mark.parametrize("spec", APIS, ids=lambda s: s.name)
+def test_every_example_validates_against_its_schema(spec):
+    document = load(spec)
+    found = list(examples(document))
+    assert found, "the spec should carry examples"
+    for where, schema, example, direction in found:
+        validator_cls = OAS30ReadValidator if direction == "read" else OAS30WriteValidator
+        wrapped = {**schema, "components": document.get("components", {})}
+        errors = list(validator_cls(wrapped).iter_errors(example))
+        assert not errors, f"{where}: {errors[0].message}"
+
+
+@pytest.mark.parametrize("spec", APIS, ids=lambda s: s.name)
+def test_every_operation_id_resolves_to_a_handler(spec):
+    for path, method, operation in operations(load(spec)):
+        module_name, _, function = operation["operationId"].rpartition(".")
+        module = importlib.import_module(f"servicestub.handlers.{module_name}")
+        assert callable(getattr(module, function, None)), f"{method} {path}"
+
+
+@pytest.mark.parametrize("spec", APIS, ids=lambda s: s.name)
+def test_links_point_at_existing_operations_and_parameters(spec):
+    document = load(spec)
+    by_id = {op["operationId"]: (path, op) for path, _m, op in operations(document)}
+    for _path, _method, operation in operations(document):
+        for response in operation.get("responses", {}).values():
+            for name, link in resolve(document, response).get("links", {}).items():
+                link = resolve(document, link)
+                assert link["operationId"] in by_id, name
+                target_path, target = by_id[link["operationId"]]
+                params = [resolve(document, p)["name"] for p in target.get("parameters", [])]
+                params += [resolve(document, p)["name"] for p in document["paths"][target_path].get("parameters", [])]
+                for parameter in link.get("parameters", {}):
+                    assert parameter.split(".")[-1] in params, f"{name}: {parameter}"
+
+
+def test_orders_spec_has_the_32_operations_of_the_contract():
+    ops = list(operations(load(APIS[0])))
+    assert len(ops) == 32
+    store_scoped = [p for p, _m, _o in ops if p.startswith("/tenants/{tenantId}/stores/{storeId}")]
+    assert len(store_scoped) == 24
