@@ -50,11 +50,23 @@ def examples(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], An
         for status, response in operation.get("responses", {}).items():
             for media, content in resolve(document, response).get("content", {}).items():
                 for where, example in _media_examples(document, content):
-                    yield f"{method} {path} {status} {media}{where}", content["schema"], example, "read"
-        for parameter in operation.get("parameters", []) + document["paths"][path].get("parameters", []):
+                    yield (
+                        f"{method} {path} {status} {media}{where}",
+                        content["schema"],
+                        example,
+                        "read",
+                    )
+        for parameter in operation.get("parameters", []) + document["paths"][path].get(
+            "parameters", []
+        ):
             parameter = resolve(document, parameter)
             if "example" in parameter:
-                yield f"{method} {path} param {parameter['name']}", parameter["schema"], parameter["example"], "write"
+                yield (
+                    f"{method} {path} param {parameter['name']}",
+                    parameter["schema"],
+                    parameter["example"],
+                    "write",
+                )
 
 
 def _media_examples(document: dict[str, Any], content: dict[str, Any]) -> Iterator[tuple[str, Any]]:
@@ -102,7 +114,10 @@ def test_links_point_at_existing_operations_and_parameters(spec):
                 assert link["operationId"] in by_id, name
                 target_path, target = by_id[link["operationId"]]
                 params = [resolve(document, p)["name"] for p in target.get("parameters", [])]
-                params += [resolve(document, p)["name"] for p in document["paths"][target_path].get("parameters", [])]
+                params += [
+                    resolve(document, p)["name"]
+                    for p in document["paths"][target_path].get("parameters", [])
+                ]
                 for parameter in link.get("parameters", {}):
                     assert parameter.split(".")[-1] in params, f"{name}: {parameter}"
 

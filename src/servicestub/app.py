@@ -60,7 +60,9 @@ def _http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     assert isinstance(exc, HTTPException)
     detail = exc.detail
     if exc.status_code == 404:
-        detail = f"No operation at {request.url.path}; see the API docs under /v1/ui/ or /api/v4/ui/."
+        detail = (
+            f"No operation at {request.url.path}; see the API docs under /v1/ui/ or /api/v4/ui/."
+        )
     elif exc.status_code == 405:
         detail = f"{request.method} is not an operation of {request.url.path}."
     title = HTTPStatus(exc.status_code).phrase

@@ -17,7 +17,9 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on."
+)
 @click.option(
     "--seed",
     default=DEFAULT_SEED,
@@ -46,7 +48,12 @@ def main() -> None:
     help="Service orders seeded in each store on first use.",
 )
 def serve(
-    host: str, port: int, seed: int, secret: str | None, validate_responses: bool, orders_per_store: int
+    host: str,
+    port: int,
+    seed: int,
+    secret: str | None,
+    validate_responses: bool,
+    orders_per_store: int,
 ) -> None:
     """Serve the mock until Ctrl-C or SIGTERM."""
     import uvicorn

@@ -23,7 +23,9 @@ def test_cors_preflight_allows_any_origin_and_the_documented_headers(client):
 
 
 def test_simple_requests_carry_cors_headers(client):
-    response = client.get("/v1/tenants/demo/service-types", headers={"Origin": "http://example.test"})
+    response = client.get(
+        "/v1/tenants/demo/service-types", headers={"Origin": "http://example.test"}
+    )
     assert response.headers["access-control-allow-origin"] == "*"
 
 

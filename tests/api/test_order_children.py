@@ -14,7 +14,9 @@ def order_url(client, tenant):
 
 
 def test_items_change_the_order_totals(client, order_url):
-    item = client.post(f"{order_url}/items", json={"name": "Display", "quantity": 2, "unitPrice": 89.9})
+    item = client.post(
+        f"{order_url}/items", json={"name": "Display", "quantity": 2, "unitPrice": 89.9}
+    )
     assert item.status_code == 201
     item_uid = item.json()["itemUid"]
     order = client.get(order_url).json()
@@ -38,7 +40,12 @@ def test_item_errors(client, order_url):
     ("collection", "key", "body", "change"),
     [
         ("events", "eventUid", {"message": "Called the customer"}, {"type": "CUSTOMER_CONTACT"}),
-        ("hours", "hoursUid", {"userId": "tech-1", "date": "2026-01-05", "hours": 1.5}, {"hours": 2}),
+        (
+            "hours",
+            "hoursUid",
+            {"userId": "tech-1", "date": "2026-01-05", "hours": 1.5},
+            {"hours": 2},
+        ),
     ],
 )
 def test_child_crud_round_trip(client, order_url, collection, key, body, change):
@@ -65,7 +72,9 @@ def test_event_defaults_and_required_message(client, order_url):
 def test_events_sort_by_type(client, order_url):
     for kind in ("NOTE", "INTERNAL", "CUSTOMER_CONTACT"):
         client.post(f"{order_url}/events", json={"message": kind, "type": kind})
-    data = client.get(f"{order_url}/events", params={"sort": "type", "order": "DESC"}).json()["data"]
+    data = client.get(f"{order_url}/events", params={"sort": "type", "order": "DESC"}).json()[
+        "data"
+    ]
     assert [e["type"] for e in data] == ["NOTE", "INTERNAL", "CUSTOMER_CONTACT"]
 
 
@@ -73,7 +82,12 @@ def test_hours_amount_comes_from_the_rate_and_counts_in_totals(client, tenant, o
     rate = client.get(f"/v1/tenants/{tenant}/hourly-rates").json()["data"][0]
     entry = client.post(
         f"{order_url}/hours",
-        json={"userId": "tech-1", "date": "2026-01-05", "hours": 2, "hourlyRateUid": rate["hourlyRateUid"]},
+        json={
+            "userId": "tech-1",
+            "date": "2026-01-05",
+            "hours": 2,
+            "hourlyRateUid": rate["hourlyRateUid"],
+        },
     ).json()
     assert entry["amount"] == round(2 * rate["price"], 2) and entry["billable"] is True
     assert client.get(order_url).json()["totals"]["hours"] == entry["amount"]
@@ -92,23 +106,37 @@ def test_hours_errors(client, order_url):
 def test_notifications_follow_create_state_change_and_visible_events(client, order_url):
     client.put(order_url, json={"state": "IN_PROGRESS"})
     client.put(order_url, json={"state": "IN_PROGRESS", "title": "same state"})
-    client.post(f"{order_url}/events", json={"message": "Your part arrived", "visibleToCustomer": True})
+    client.post(
+        f"{order_url}/events", json={"message": "Your part arrived", "visibleToCustomer": True}
+    )
     client.post(f"{order_url}/events", json={"message": "internal"})
     data = client.get(f"{order_url}/notifications").json()["data"]
     assert len(data) == 3
-    assert {n["channel"] for n in data} == {"EMAIL"} and {n["recipient"] for n in data} == {"anna@example.com"}
+    assert {n["channel"] for n in data} == {"EMAIL"} and {n["recipient"] for n in data} == {
+        "anna@example.com"
+    }
     assert data[-1]["message"] == "Your part arrived"
 
 
 def test_sales_order_from_items_and_hours(client, order_url):
     client.post(f"{order_url}/items", json={"name": "Battery", "unitPrice": 49.9})
-    address = {"name": "Anna Schmidt", "street": "Hauptstr. 1", "postalCode": "10115", "city": "Berlin", "countryCode": "DE"}
-    created = client.post(f"{order_url}/sales-orders", json={"customerId": "C100", "orderAddress": address})
+    address = {
+        "name": "Anna Schmidt",
+        "street": "Hauptstr. 1",
+        "postalCode": "10115",
+        "city": "Berlin",
+        "countryCode": "DE",
+    }
+    created = client.post(
+        f"{order_url}/sales-orders", json={"customerId": "C100", "orderAddress": address}
+    )
     assert created.status_code == 201
     sales = created.json()
     assert sales["total"] == 49.9 and sales["lines"][0]["type"] == "ITEM"
     assert client.get(f"{order_url}/sales-orders").json()["data"] == [sales]
-    assert_problem(client.post(f"{order_url}/sales-orders", json={"customerId": "C100"}), 400, "orderAddress")
+    assert_problem(
+        client.post(f"{order_url}/sales-orders", json={"customerId": "C100"}), 400, "orderAddress"
+    )
 
 
 def test_unknown_order_under_children_is_404(client, tenant):

@@ -13,9 +13,15 @@ from tests.api.helpers import assert_problem, create_order, store_path
 def order(client, tenant):
     created = create_order(client, tenant)
     url = f"{store_path(tenant)}/service-orders/{created['serviceOrderUid']}"
-    client.post(f"{url}/items", json={"name": "Display assembly", "articleNumber": "SCR-IP13", "unitPrice": 129.9})
+    client.post(
+        f"{url}/items",
+        json={"name": "Display assembly", "articleNumber": "SCR-IP13", "unitPrice": 129.9},
+    )
     client.post(f"{url}/events", json={"message": "Quote sent", "visibleToCustomer": True})
-    client.post(f"{url}/events", json={"message": "secret internal remark", "type": "INTERNAL", "userId": "tech-7"})
+    client.post(
+        f"{url}/events",
+        json={"message": "secret internal remark", "type": "INTERNAL", "userId": "tech-7"},
+    )
     client.post(f"{url}/hours", json={"userId": "tech-7", "date": "2026-01-05", "hours": 1})
     return client.get(url).json() | {"url": url}
 
@@ -25,36 +31,56 @@ def test_report_as_file(client, order, accept):
     response = client.get(f"{order['url']}/report", headers={"accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"] == accept
-    assert response.headers["content-disposition"] == f'attachment; filename="{order["serviceNumber"]}.pdf"'
+    assert (
+        response.headers["content-disposition"]
+        == f'attachment; filename="{order["serviceNumber"]}.pdf"'
+    )
     assert response.content.startswith(b"%PDF-")
 
 
 def test_report_as_json_holds_the_same_pdf(client, order):
     as_file = client.get(f"{order['url']}/report", headers={"accept": "application/pdf"}).content
     body = client.get(f"{order['url']}/report", headers={"accept": "application/json"}).json()
-    assert body["fileName"] == f"{order['serviceNumber']}.pdf" and body["contentType"] == "application/pdf"
+    assert (
+        body["fileName"] == f"{order['serviceNumber']}.pdf"
+        and body["contentType"] == "application/pdf"
+    )
     assert base64.b64decode(body["content"]) == as_file
 
 
 def test_report_pdf_shows_number_customer_items_hours_and_totals(client, order):
-    from pypdf import PdfReader  # noqa: PLC0415 - optional, only for this check
     import io
+
+    from pypdf import PdfReader
 
     pdf = client.get(f"{order['url']}/report", headers={"accept": "application/pdf"}).content
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    for expected in (order["serviceNumber"], "Anna Schmidt", "SCR-IP13", "Display assembly", "tech-7", "129.90"):
+    for expected in (
+        order["serviceNumber"],
+        "Anna Schmidt",
+        "SCR-IP13",
+        "Display assembly",
+        "tech-7",
+        "129.90",
+    ):
         assert expected in text
 
 
 def test_report_with_unsupported_accept_is_406(client, order):
-    assert_problem(client.get(f"{order['url']}/report", headers={"accept": "text/html"}), 406, "application/pdf")
+    assert_problem(
+        client.get(f"{order['url']}/report", headers={"accept": "text/html"}),
+        406,
+        "application/pdf",
+    )
 
 
 def test_public_page_shows_only_customer_facing_data(client, tenant, order):
     response = client.get(f"{store_path(tenant)}/public/service-orders/{order['publicHash']}")
     assert response.status_code == 200
     view = response.json()
-    assert view["serviceNumber"] == order["serviceNumber"] and view["customer"] == {"name": "Anna Schmidt"}
+    assert view["serviceNumber"] == order["serviceNumber"] and view["customer"] == {
+        "name": "Anna Schmidt"
+    }
     assert [e["message"] for e in view["events"]] == ["Quote sent"]
     assert "secret internal remark" not in response.text and "tech-7" not in response.text
     assert "hours" not in view and view["totals"] == order["totals"]

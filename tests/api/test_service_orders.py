@@ -88,7 +88,9 @@ def test_create_with_bad_json_is_400(client, tenant):
 
 def test_create_with_wrong_content_type_is_415(client, tenant):
     response = client.post(
-        f"{store_path(tenant)}/service-orders", content=b"title=x", headers={"content-type": "text/plain"}
+        f"{store_path(tenant)}/service-orders",
+        content=b"title=x",
+        headers={"content-type": "text/plain"},
     )
     assert_problem(response, 415)
 
@@ -96,7 +98,9 @@ def test_create_with_wrong_content_type_is_415(client, tenant):
 def test_body_over_one_mebibyte_is_413(client, tenant):
     body = b'{"title": "' + b"x" * (1 << 20) + b'"}'
     response = client.post(
-        f"{store_path(tenant)}/service-orders", content=body, headers={"content-type": "application/json"}
+        f"{store_path(tenant)}/service-orders",
+        content=body,
+        headers={"content-type": "application/json"},
     )
     assert_problem(response, 413, "limit")
 

@@ -27,12 +27,15 @@ def test_statuses_are_seeded_as_one_to_n(client, tenant):
 def test_status_created_in_the_middle_shifts_later_ones(client, tenant):
     url = f"/v1/tenants/{tenant}/service-statuses"
     before = client.get(url).json()["data"]
-    created = client.post(url, json={"name": "Awaiting approval", "position": 2, "color": "#ff00aa"})
+    created = client.post(
+        url, json={"name": "Awaiting approval", "position": 2, "color": "#ff00aa"}
+    )
     assert created.status_code == 201 and created.json()["position"] == 2
     after = client.get(url).json()["data"]
-    assert [s["statusUid"] for s in after] == [before[0]["statusUid"], created.json()["statusUid"]] + [
-        s["statusUid"] for s in before[1:]
-    ]
+    assert [s["statusUid"] for s in after] == [
+        before[0]["statusUid"],
+        created.json()["statusUid"],
+    ] + [s["statusUid"] for s in before[1:]]
     assert [s["position"] for s in after] == list(range(1, len(before) + 2))
 
 
@@ -61,7 +64,9 @@ def test_hourly_rates_create_update_and_page(client, tenant):
     assert created.status_code == 201
     rate = created.json()
     assert rate["currency"] == "EUR" and rate["active"] is True
-    assert client.put(f"{url}/{rate['hourlyRateUid']}", json={"price": 120.5}).json()["price"] == 120.5
+    assert (
+        client.put(f"{url}/{rate['hourlyRateUid']}", json={"price": 120.5}).json()["price"] == 120.5
+    )
     every = walk_pages(client, url, perPage=1)
     assert len(every) == seeded + 1
     assert_problem(client.post(url, json={"name": "x", "price": -1}), 400)

@@ -41,7 +41,9 @@ def test_impossible_due_date_is_refused():
 def test_update_replaces_present_fields_and_keeps_absent_ones():
     orders, tenant, store = fresh_store()
     order = _order(orders, tenant, store, description="old", priority="HIGH")
-    rules.update_order(orders, tenant, store.bundle(order["serviceOrderUid"]), {"description": "new"})
+    rules.update_order(
+        orders, tenant, store.bundle(order["serviceOrderUid"]), {"description": "new"}
+    )
     assert order["description"] == "new" and order["priority"] == "HIGH"
 
 
@@ -49,17 +51,35 @@ def test_totals_follow_items_and_billable_hours():
     orders, tenant, store = fresh_store()
     order = _order(orders, tenant, store)
     bundle = store.bundle(order["serviceOrderUid"])
-    item = rules.add_item(orders, tenant, bundle, {"name": "Display", "quantity": 2, "unitPrice": 89.95})
+    item = rules.add_item(
+        orders, tenant, bundle, {"name": "Display", "quantity": 2, "unitPrice": 89.95}
+    )
     rate = tenant.hourly_rates[any_rate(tenant)]
     hours = coll.create_record(
-        coll.HOURS, orders, tenant, bundle,
-        {"userId": "tech", "date": "2026-01-02", "hours": 1.5, "hourlyRateUid": rate["hourlyRateUid"]},
+        coll.HOURS,
+        orders,
+        tenant,
+        bundle,
+        {
+            "userId": "tech",
+            "date": "2026-01-02",
+            "hours": 1.5,
+            "hourlyRateUid": rate["hourlyRateUid"],
+        },
     )
     assert hours["amount"] == round(1.5 * rate["price"], 2)
     coll.create_record(
-        coll.HOURS, orders, tenant, bundle,
-        {"userId": "tech", "date": "2026-01-02", "hours": 2, "billable": False,
-         "hourlyRateUid": rate["hourlyRateUid"]},
+        coll.HOURS,
+        orders,
+        tenant,
+        bundle,
+        {
+            "userId": "tech",
+            "date": "2026-01-02",
+            "hours": 2,
+            "billable": False,
+            "hourlyRateUid": rate["hourlyRateUid"],
+        },
     )
     assert order["totals"]["items"] == 179.9
     assert order["totals"]["hours"] == hours["amount"]
@@ -71,20 +91,29 @@ def test_totals_follow_items_and_billable_hours():
 def test_hours_without_rate_are_worth_nothing_and_unknown_rate_is_refused():
     orders, tenant, store = fresh_store()
     bundle = store.bundle(_order(orders, tenant, store)["serviceOrderUid"])
-    entry = coll.create_record(coll.HOURS, orders, tenant, bundle, {"userId": "t", "date": "2026-01-02", "hours": 3})
+    entry = coll.create_record(
+        coll.HOURS, orders, tenant, bundle, {"userId": "t", "date": "2026-01-02", "hours": 3}
+    )
     assert entry["amount"] == 0.0
     with pytest.raises(BadRequest, match="hourlyRateUid 'nope'"):
-        coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": "nope"})
+        coll.update_record(
+            coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": "nope"}
+        )
     assert entry["hourlyRateUid"] is None
 
 
 def test_notification_on_create_goes_by_email_else_sms_else_none():
     orders, tenant, store = fresh_store()
-    by_mail = _order(orders, tenant, store, customer={"name": "Anna", "email": "a@example.com", "phone": "+49 1"})
+    by_mail = _order(
+        orders, tenant, store, customer={"name": "Anna", "email": "a@example.com", "phone": "+49 1"}
+    )
     by_sms = _order(orders, tenant, store, customer={"name": "Jo", "phone": "+49 2"})
     silent = _order(orders, tenant, store, customer={"name": "Kim"})
     channels = [
-        [(n["channel"], n["recipient"]) for n in store.bundle(o["serviceOrderUid"]).notifications.values()]
+        [
+            (n["channel"], n["recipient"])
+            for n in store.bundle(o["serviceOrderUid"]).notifications.values()
+        ]
         for o in (by_mail, by_sms, silent)
     ]
     assert channels == [[("EMAIL", "a@example.com")], [("SMS", "+49 2")], []]
@@ -108,7 +137,9 @@ def test_visible_event_notifies_and_internal_event_does_not():
     order = _order(orders, tenant, store, customer={"name": "Anna", "email": "a@example.com"})
     bundle = store.bundle(order["serviceOrderUid"])
     coll.create_record(coll.EVENTS, orders, tenant, bundle, {"message": "internal note"})
-    coll.create_record(coll.EVENTS, orders, tenant, bundle, {"message": "Ready!", "visibleToCustomer": True})
+    coll.create_record(
+        coll.EVENTS, orders, tenant, bundle, {"message": "Ready!", "visibleToCustomer": True}
+    )
     messages = [n["message"] for n in bundle.notifications.values()]
     assert len(messages) == 2 and messages[-1] == "Ready!"
 
@@ -119,12 +150,29 @@ def test_sales_order_is_built_from_items_and_billable_hours():
     bundle = store.bundle(order["serviceOrderUid"])
     rules.add_item(orders, tenant, bundle, {"name": "Battery", "unitPrice": 49.9})
     coll.create_record(
-        coll.HOURS, orders, tenant, bundle,
+        coll.HOURS,
+        orders,
+        tenant,
+        bundle,
         {"userId": "t", "date": "2026-01-02", "hours": 1, "hourlyRateUid": any_rate(tenant)},
     )
-    coll.create_record(coll.HOURS, orders, tenant, bundle, {"userId": "t", "date": "2026-01-03", "hours": 1, "billable": False})
-    address = {"name": "Anna", "street": "Hauptstr. 1", "postalCode": "10115", "city": "Berlin", "countryCode": "DE"}
-    sales = create_sales_order(orders, tenant, store, bundle, {"customerId": "C1", "orderAddress": address})
+    coll.create_record(
+        coll.HOURS,
+        orders,
+        tenant,
+        bundle,
+        {"userId": "t", "date": "2026-01-03", "hours": 1, "billable": False},
+    )
+    address = {
+        "name": "Anna",
+        "street": "Hauptstr. 1",
+        "postalCode": "10115",
+        "city": "Berlin",
+        "countryCode": "DE",
+    }
+    sales = create_sales_order(
+        orders, tenant, store, bundle, {"customerId": "C1", "orderAddress": address}
+    )
     assert [line["type"] for line in sales["lines"]] == ["ITEM", "HOURS"]
     assert sales["total"] == order["totals"]["total"]
     assert sum(line["amount"] for line in sales["lines"]) == pytest.approx(sales["total"])

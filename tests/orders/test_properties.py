@@ -7,9 +7,8 @@ from hypothesis import strategies as st
 
 from servicestub.domain import collections as coll
 from servicestub.domain import orders as rules
-from servicestub.domain.search import ORDER_SORTS, search_predicate
+from servicestub.domain.search import FILTER_FIELDS, ORDER_SORTS, filter_sets, text_test
 from servicestub.domain.tenant_setup import STATUSES
-from servicestub.store.paging import list_page
 from tests.orders.factories import any_type, fresh_store
 
 PROPERTY = settings(max_examples=60, derandomize=True, deadline=None)
@@ -48,7 +47,9 @@ def test_moved_status_lands_at_requested_position_or_last(which, target):
 # -- totals ---------------------------------------------------------------
 
 money_value = st.decimals(min_value=0, max_value=5000, places=2).map(float)
-item_body = st.fixed_dictionaries({"name": st.just("Part"), "quantity": st.integers(1, 5), "unitPrice": money_value})
+item_body = st.fixed_dictionaries(
+    {"name": st.just("Part"), "quantity": st.integers(1, 5), "unitPrice": money_value}
+)
 hours_body = st.fixed_dictionaries(
     {
         "userId": st.just("tech"),
@@ -71,7 +72,9 @@ change = st.one_of(
 @given(st.lists(change, max_size=20))
 def test_totals_equal_the_sum_of_items_and_billable_hours(changes):
     orders, tenant, store = fresh_store()
-    order = rules.create_order(orders, tenant, store, {"title": "t", "serviceTypeUid": any_type(tenant)})
+    order = rules.create_order(
+        orders, tenant, store, {"title": "t", "serviceTypeUid": any_type(tenant)}
+    )
     bundle = store.bundle(order["serviceOrderUid"])
     rates = [None, *sorted(tenant.hourly_rates)]
     for kind, value in changes:
@@ -82,7 +85,9 @@ def test_totals_equal_the_sum_of_items_and_billable_hours(changes):
             body["hourlyRateUid"] = rates[value["rate"] % len(rates)]
             coll.create_record(coll.HOURS, orders, tenant, bundle, body)
         elif kind == "drop-item" and order["items"]:
-            rules.delete_item(orders, tenant, bundle, order["items"][value % len(order["items"])]["itemUid"])
+            rules.delete_item(
+                orders, tenant, bundle, order["items"][value % len(order["items"])]["itemUid"]
+            )
         elif kind in ("drop-hours", "toggle-billable") and bundle.hours:
             uid = sorted(bundle.hours)[value % len(bundle.hours)]
             if kind == "drop-hours":
@@ -102,34 +107,96 @@ def test_totals_equal_the_sum_of_items_and_billable_hours(changes):
     assert round(totals["total"] * 100) == items + hours
 
 
-# -- paging and search over seeded data ------------------------------------
+# -- paging and search over seeded data (the store's indexed paths) --------
 
-_ORDERS, _TENANT, _STORE = None, None, None
+_SEEDED = {}
 
 
 def _seeded():
-    global _ORDERS, _TENANT, _STORE
-    if _STORE is None:
-        _ORDERS, _TENANT, _STORE = fresh_store(seed=3, orders_per_store=60)
-    return _TENANT, [b.order for b in _STORE.orders.values()]
+    if not _SEEDED:
+        orders, tenant, store = fresh_store(seed=3, orders_per_store=60)
+        for uid in sorted(store.orders)[:5]:  # some edits, so indexes see updates
+            bundle = store.bundle(uid)
+            rules.update_order(orders, tenant, bundle, {"state": "WAITING", "priority": "URGENT"})
+            rules.add_item(orders, tenant, bundle, {"name": "Part", "unitPrice": 5})
+        rules.delete_order(store, sorted(store.orders)[-1])
+        _SEEDED["store"] = store
+    store = _SEEDED["store"]
+    return store, [b.order for b in store.orders.values()]
+
+
+filter_values = st.fixed_dictionaries(
+    {},
+    optional={
+        "states": st.lists(
+            st.sampled_from(["NEW", "IN_PROGRESS", "WAITING", "DONE", "CLOSED"]), max_size=3
+        ),
+        "priorities": st.lists(
+            st.sampled_from(["NONE", "LOW", "NORMAL", "HIGH", "URGENT"]), max_size=3
+        ),
+    },
+)
 
 
 @PROPERTY
-@given(st.integers(1, 25), st.sampled_from(sorted(ORDER_SORTS)), st.sampled_from(["ASC", "DESC"]))
-def test_pages_partition_the_set_for_any_page_size_and_sort(per_page, sort, order):
-    _tenant, records = _seeded()
+@given(
+    st.integers(1, 25),
+    st.sampled_from(sorted(ORDER_SORTS)),
+    st.sampled_from(["ASC", "DESC"]),
+    filter_values,
+)
+def test_pages_partition_the_selection_for_any_page_size_sort_and_filter(
+    per_page, sort, order, filters
+):
+    store, records = _seeded()
+    selected = [
+        r
+        for r in records
+        if all(not values or r[FILTER_FIELDS[name]] in values for name, values in filters.items())
+    ]
     seen, page = [], 1
     while True:
-        body = list_page(records, key_field="serviceOrderUid", sort_key=ORDER_SORTS[sort],
-                         descending=order == "DESC", page=page, per_page=per_page)
-        assert body["meta"]["totalItems"] == len(records)
-        if not body["data"]:
+        data, total = store.query(
+            filter_sets(filters),
+            None,
+            sort=sort,
+            descending=order == "DESC",
+            page=page,
+            per_page=per_page,
+        )
+        assert total == len(selected)
+        if not data:
             break
-        seen.extend(r["serviceOrderUid"] for r in body["data"])
+        seen.extend(data)
         page += 1
-    assert sorted(seen) == sorted(r["serviceOrderUid"] for r in records)
-    assert len(seen) == len(set(seen))
-    assert page - 1 == body["meta"]["totalPages"]
+    assert sorted(r["serviceOrderUid"] for r in seen) == sorted(
+        r["serviceOrderUid"] for r in selected
+    )
+    keys = [
+        (ORDER_SORTS[sort](r) is None, ORDER_SORTS[sort](r), r["serviceOrderUid"]) for r in seen
+    ]
+    assert keys == sorted(keys, reverse=order == "DESC")
+
+
+def test_large_selections_walk_the_index_in_order(monkeypatch):
+    from servicestub.store import order_index
+
+    monkeypatch.setattr(order_index, "SORT_CANDIDATES_BELOW", 0)
+    store, records = _seeded()
+    data, total = store.query(
+        filter_sets({"states": ["CLOSED", "DONE"]}),
+        None,
+        sort="createdAt",
+        descending=True,
+        page=2,
+        per_page=5,
+    )
+    expected = sorted(
+        (r for r in records if r["state"] in ("CLOSED", "DONE")),
+        key=lambda r: (r["createdAt"], r["serviceOrderUid"]),
+        reverse=True,
+    )
+    assert total == len(expected) and data == expected[5:10]
 
 
 text_fragment = st.text(alphabet="aeinorstlmSO-1023", min_size=1, max_size=3)
@@ -141,9 +208,15 @@ text_fragment = st.text(alphabet="aeinorstlmSO-1023", min_size=1, max_size=3)
         {},
         optional={
             "query": text_fragment,
-            "customer": st.fixed_dictionaries({}, optional={"name": text_fragment, "email": text_fragment}),
-            "service": st.fixed_dictionaries({}, optional={"title": text_fragment, "serviceNumber": text_fragment}),
-            "states": st.lists(st.sampled_from(["NEW", "IN_PROGRESS", "DONE", "CLOSED"]), max_size=2),
+            "customer": st.fixed_dictionaries(
+                {}, optional={"name": text_fragment, "email": text_fragment}
+            ),
+            "service": st.fixed_dictionaries(
+                {}, optional={"title": text_fragment, "serviceNumber": text_fragment}
+            ),
+            "states": st.lists(
+                st.sampled_from(["NEW", "IN_PROGRESS", "DONE", "CLOSED"]), max_size=2
+            ),
             "priorities": st.lists(st.sampled_from(["NONE", "LOW", "HIGH", "URGENT"]), max_size=2),
             "createdFrom": st.dates().map(lambda d: d.replace(year=2025)).map(str),
             "createdTo": st.dates().map(lambda d: d.replace(year=2026)).map(str),
@@ -151,10 +224,13 @@ text_fragment = st.text(alphabet="aeinorstlmSO-1023", min_size=1, max_size=3)
     )
 )
 def test_search_selects_exactly_what_a_naive_oracle_selects(body):
-    _tenant, records = _seeded()
-    predicate = search_predicate(body)
-    got = {r["serviceOrderUid"] for r in records if predicate is None or predicate(r)}
-    assert got == {r["serviceOrderUid"] for r in records if _oracle(body, r)}
+    store, records = _seeded()
+    filters = filter_sets({name: body.get(name) for name in FILTER_FIELDS})
+    data, total = store.query(
+        filters, text_test(body), sort="serviceOrderUid", descending=False, page=1, per_page=1000
+    )
+    expected = sorted(r["serviceOrderUid"] for r in records if _oracle(body, r))
+    assert [r["serviceOrderUid"] for r in data] == expected and total == len(expected)
 
 
 def _has(value, needle):
@@ -165,7 +241,13 @@ def _oracle(body, r):
     customer = r["customer"] or {}
     if body.get("query"):
         q = body["query"]
-        texts = [customer.get("name"), customer.get("email"), customer.get("phone"), r["serviceNumber"], r["title"]]
+        texts = [
+            customer.get("name"),
+            customer.get("email"),
+            customer.get("phone"),
+            r["serviceNumber"],
+            r["title"],
+        ]
         if not any(_has(t, q) for t in texts):
             return False
     else:

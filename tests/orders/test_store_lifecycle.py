@@ -8,8 +8,13 @@ from servicestub.store.orders import OrdersStore
 def _snapshot(orders: OrdersStore, tenant_id: str, store_id: str):
     tenant, store = orders.store(tenant_id, store_id)
     return (
-        tenant.service_types, tenant.statuses, tenant.hourly_rates,
-        [(b.order, b.events, b.hours, b.notifications, b.sales_orders) for b in store.orders.values()],
+        tenant.service_types,
+        tenant.statuses,
+        tenant.hourly_rates,
+        [
+            (b.order, b.events, b.hours, b.notifications, b.sales_orders)
+            for b in store.orders.values()
+        ],
     )
 
 
@@ -43,7 +48,9 @@ def test_read_only_tenants_are_dropped_past_the_bound_and_come_back_identical():
 def test_written_tenants_are_never_dropped():
     orders = OrdersStore(Settings(max_clean_tenants=2), 9)
     tenant, store = orders.store("keep", "s", write=True)
-    rules.create_order(orders, tenant, store, {"title": "mine", "serviceTypeUid": sorted(tenant.service_types)[0]})
+    rules.create_order(
+        orders, tenant, store, {"title": "mine", "serviceTypeUid": sorted(tenant.service_types)[0]}
+    )
     for index in range(10):
         orders.tenant(f"read{index}")
     assert orders.tenant("keep") is tenant

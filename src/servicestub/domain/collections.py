@@ -15,7 +15,7 @@ from typing import Any
 
 from servicestub.domain import money
 from servicestub.domain.notifications import notify
-from servicestub.domain.orders import blank_to_none, check_date, refresh_totals
+from servicestub.domain.orders import blank_to_none, check_date, order_contents_changed
 from servicestub.errors import BadRequest, NotFound
 from servicestub.store.orders import OrderBundle, OrdersStore, Tenant
 from servicestub.store.paging import SortKey, field_key, list_page
@@ -31,7 +31,9 @@ def _nothing_to_prepare(tenant: Tenant, record: Record) -> None:
     """Most records have no derived fields."""
 
 
-def _nothing_after(orders: OrdersStore, tenant: Tenant, owner: Any, record: Record, c: bool) -> None:
+def _nothing_after(
+    orders: OrdersStore, tenant: Tenant, owner: Any, record: Record, c: bool
+) -> None:
     """Most changes trigger nothing else."""
 
 
@@ -177,8 +179,7 @@ def _prepare_hours(tenant: Tenant, record: Record) -> None:
 def _after_hours(
     orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, record: Record, created: bool
 ) -> None:
-    refresh_totals(tenant, bundle)
-    bundle.order["updatedAt"] = orders.now()
+    order_contents_changed(orders, tenant, bundle)
 
 
 HOURS = Kind(

@@ -91,9 +91,7 @@ def _order_changes(body: Record) -> Record:
 def refresh_totals(tenant: Tenant, bundle: OrderBundle) -> None:
     """Recompute ``totals`` from the items and the billable hours."""
     order = bundle.order
-    items = money.total(
-        money.line_amount(i["quantity"], i["unitPrice"]) for i in order["items"]
-    )
+    items = money.total(money.line_amount(i["quantity"], i["unitPrice"]) for i in order["items"])
     hours = money.total(h["amount"] for h in bundle.hours.values() if h["billable"])
     order["totals"] = {
         "items": items,
@@ -136,7 +134,7 @@ def create_order(orders: OrdersStore, tenant: Tenant, store: Store, body: Record
     bundle = OrderBundle(order=order)
     refresh_totals(tenant, bundle)
     store.next_number += 1
-    store.orders[uid] = bundle
+    store.add(bundle)
     notify(
         orders,
         bundle,
@@ -145,9 +143,7 @@ def create_order(orders: OrdersStore, tenant: Tenant, store: Store, body: Record
     return order
 
 
-def update_order(
-    orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, body: Record
-) -> Record:
+def update_order(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, body: Record) -> Record:
     """Replace the fields present in ``body``; notify on a state or status change."""
     changes = _order_changes(body)
     if "title" in changes and changes["title"] is None:
@@ -162,20 +158,22 @@ def update_order(
     status_changed = "statusUid" in changes and changes["statusUid"] != order["statusUid"]
     order.update(changes)
     order["updatedAt"] = orders.now()
+    bundle.changed()
     if state_changed or status_changed:
         parts = []
         if state_changed:
             parts.append(f"is now {STATE_LABELS[order['state']]}")
         if status_changed:
             parts.append(f"has the status '{status_name(tenant, order['statusUid'])}'")
-        notify(orders, bundle, f"Your service order {order['serviceNumber']} {' and '.join(parts)}.")
+        notify(
+            orders, bundle, f"Your service order {order['serviceNumber']} {' and '.join(parts)}."
+        )
     return order
 
 
 def delete_order(store: Store, order_uid: str) -> None:
     """Delete the order and everything under it."""
-    store.bundle(order_uid)
-    del store.orders[order_uid]
+    store.remove(order_uid)
 
 
 def _item(orders: OrdersStore, body: Record) -> Record:
@@ -195,20 +193,21 @@ def find_item(bundle: OrderBundle, item_uid: str) -> Record:
         if item["itemUid"] == item_uid:
             return item
     raise NotFound(
-        f"Item '{item_uid}' does not exist on service order "
-        f"'{bundle.order['serviceOrderUid']}'."
+        f"Item '{item_uid}' does not exist on service order '{bundle.order['serviceOrderUid']}'."
     )
 
 
-def _touch(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle) -> None:
+def order_contents_changed(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle) -> None:
+    """After items or hours change: totals, ``updatedAt`` and the store's indexes."""
     refresh_totals(tenant, bundle)
     bundle.order["updatedAt"] = orders.now()
+    bundle.changed()
 
 
 def add_item(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, body: Record) -> Record:
     item = _item(orders, body)
     bundle.order["items"].append(item)
-    _touch(orders, tenant, bundle)
+    order_contents_changed(orders, tenant, bundle)
     return item
 
 
@@ -226,11 +225,11 @@ def update_item(
     if "unitPrice" in changes:
         changes["unitPrice"] = money.cents(changes["unitPrice"])
     item.update(changes)
-    _touch(orders, tenant, bundle)
+    order_contents_changed(orders, tenant, bundle)
     return item
 
 
 def delete_item(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, item_uid: str) -> None:
     item = find_item(bundle, item_uid)
     bundle.order["items"].remove(item)
-    _touch(orders, tenant, bundle)
+    order_contents_changed(orders, tenant, bundle)

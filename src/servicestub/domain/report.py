@@ -13,7 +13,9 @@ from servicestub.store.orders import OrderBundle, Tenant
 
 Record = dict[str, Any]
 
-_TYPOGRAPHY = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."})
+_TYPOGRAPHY = str.maketrans(
+    {"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."}
+)
 
 
 def _text(value: Any) -> str:
@@ -44,7 +46,9 @@ def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
     pdf.set_creation_date(datetime.fromisoformat(order["updatedAt"].replace("Z", "+00:00")))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _text(f"Service order {order['serviceNumber']}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(
+        0, 10, _text(f"Service order {order['serviceNumber']}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.set_font("Helvetica", "", 11)
     customer = order["customer"] or {}
     for label, value in (
@@ -62,7 +66,16 @@ def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 8, "Items", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.row([("Article", 35, "L"), ("Name", 75, "L"), ("Qty", 15, "R"), ("Unit price", 30, "R"), ("Amount", 30, "R")], bold=True)
+    pdf.row(
+        [
+            ("Article", 35, "L"),
+            ("Name", 75, "L"),
+            ("Qty", 15, "R"),
+            ("Unit price", 30, "R"),
+            ("Amount", 30, "R"),
+        ],
+        bold=True,
+    )
     for item in order["items"]:
         pdf.row(
             [
@@ -70,20 +83,37 @@ def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
                 (item["name"], 75, "L"),
                 (str(item["quantity"]), 15, "R"),
                 (_amount(item["unitPrice"], currency), 30, "R"),
-                (_amount(money.line_amount(item["quantity"], item["unitPrice"]), currency), 30, "R"),
+                (
+                    _amount(money.line_amount(item["quantity"], item["unitPrice"]), currency),
+                    30,
+                    "R",
+                ),
             ]
         )
 
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 8, "Hours", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.row([("Date", 25, "L"), ("Technician", 35, "L"), ("Description", 65, "L"), ("Hours", 20, "R"), ("Amount", 40, "R")], bold=True)
+    pdf.row(
+        [
+            ("Date", 25, "L"),
+            ("Technician", 35, "L"),
+            ("Description", 65, "L"),
+            ("Hours", 20, "R"),
+            ("Amount", 40, "R"),
+        ],
+        bold=True,
+    )
     for entry in sorted(bundle.hours.values(), key=lambda h: (h["date"], h["hoursUid"])):
         pdf.row(
             [
                 (entry["date"], 25, "L"),
                 (entry["userId"], 35, "L"),
-                ((entry["description"] or "") + ("" if entry["billable"] else " (not billed)"), 65, "L"),
+                (
+                    (entry["description"] or "") + ("" if entry["billable"] else " (not billed)"),
+                    65,
+                    "L",
+                ),
                 (f"{entry['hours']:g}", 20, "R"),
                 (_amount(entry["amount"] if entry["billable"] else 0.0, currency), 40, "R"),
             ]
@@ -91,7 +121,11 @@ def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
 
     pdf.ln(4)
     totals = order["totals"]
-    for label, value in (("Items", totals["items"]), ("Hours", totals["hours"]), ("Total", totals["total"])):
+    for label, value in (
+        ("Items", totals["items"]),
+        ("Hours", totals["hours"]),
+        ("Total", totals["total"]),
+    ):
         pdf.set_font("Helvetica", "B" if label == "Total" else "", 11)
         pdf.cell(145, 7, label, align="R")
         pdf.cell(40, 7, _amount(value, currency), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

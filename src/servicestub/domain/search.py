@@ -1,7 +1,9 @@
-"""Which service orders a list filter or a search selects (sections 2.2 and 2.5).
+"""Which service orders a list filter or a search selects, and in which order
+(sections 2.2 and 2.5).
 
 Values within one filter OR together, filters AND together; text matching is
-case-insensitive and partial.
+case-insensitive and partial. The store answers the filters from its indexes;
+text and date criteria become a test run on the remaining candidates.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from typing import Any
 
 from servicestub.domain.orders import check_date
 from servicestub.domain.vocabulary import PRIORITIES, STATES
+from servicestub.store.order_index import OrderIndex
 from servicestub.store.paging import SortKey, field_key, rank_key
 
 Record = dict[str, Any]
-Predicate = Callable[[Record], bool]
+#: (order, its case-folded texts) -> selected?
+TextTest = Callable[[Record, tuple[str, ...]], bool]
 
 #: List/search filter name -> the order field it matches.
 FILTER_FIELDS = {
@@ -24,6 +28,11 @@ FILTER_FIELDS = {
     "createdFromStores": "createdFromStoreId",
     "priorities": "priority",
 }
+
+#: Searchable texts, in the order of :func:`order_texts`.
+TEXT_FIELDS = ("customer.name", "customer.email", "customer.phone", "serviceNumber", "title")
+_CUSTOMER_TEXT = {"name": 0, "email": 1, "phone": 2}
+_SERVICE_TEXT = {"serviceNumber": 3, "title": 4}
 
 
 def _service_number(record: Record) -> int:
@@ -42,63 +51,52 @@ ORDER_SORTS: dict[str, SortKey] = {
 }
 
 
-def _contains(haystack: str | None, needle: str) -> bool:
-    return haystack is not None and needle in haystack.casefold()
+def order_texts(record: Record) -> tuple[str, ...]:
+    """The case-folded texts that search matches, in :data:`TEXT_FIELDS` order."""
+    customer = record["customer"] or {}
+    values = (
+        customer.get("name"),
+        customer.get("email"),
+        customer.get("phone"),
+        record["serviceNumber"],
+        record["title"],
+    )
+    return tuple((value or "").casefold() for value in values)
 
 
-def _customer_field(record: Record, field: str) -> str | None:
-    customer = record["customer"]
-    return customer.get(field) if customer else None
+def new_order_index() -> OrderIndex:
+    """An empty index of a store's orders."""
+    return OrderIndex(ORDER_SORTS, FILTER_FIELDS.values(), order_texts)
 
 
-def filters_predicate(filters: Mapping[str, Sequence[str] | None]) -> Predicate | None:
-    """Predicate for the array filters; ``None`` when no filter is set."""
-    active = [
-        (FILTER_FIELDS[name], frozenset(values))
+def filter_sets(filters: Mapping[str, Sequence[str] | None]) -> dict[str, frozenset[str]]:
+    """The active array filters, keyed by the order field they match."""
+    return {
+        FILTER_FIELDS[name]: frozenset(values)
         for name, values in filters.items()
         if values and name in FILTER_FIELDS
-    ]
-    if not active:
-        return None
-    return lambda record: all(record[field] in allowed for field, allowed in active)
+    }
 
 
-def search_predicate(body: Mapping[str, Any]) -> Predicate | None:
-    """Predicate for a search body; ``None`` when it selects everything."""
-    tests: list[Predicate] = []
+def text_test(body: Mapping[str, Any]) -> TextTest | None:
+    """The text and date criteria of a search body; ``None`` when there are none."""
+    checks: list[TextTest] = []
     query = (body.get("query") or "").casefold()
     if query:
-        tests.append(
-            lambda r: any(
-                _contains(value, query)
-                for value in (
-                    _customer_field(r, "name"),
-                    _customer_field(r, "email"),
-                    _customer_field(r, "phone"),
-                    r["serviceNumber"],
-                    r["title"],
-                )
-            )
-        )
+        checks.append(lambda _r, texts: any(query in text for text in texts))
     else:
-        for field, value in (body.get("customer") or {}).items():
-            if value:
-                needle = value.casefold()
-                tests.append(lambda r, f=field, n=needle: _contains(_customer_field(r, f), n))
-        for field, value in (body.get("service") or {}).items():
-            if value:
-                needle = value.casefold()
-                tests.append(lambda r, f=field, n=needle: _contains(r[f], n))
-    by_filters = filters_predicate({name: body.get(name) for name in FILTER_FIELDS})
-    if by_filters:
-        tests.append(by_filters)
+        for group, positions in (("customer", _CUSTOMER_TEXT), ("service", _SERVICE_TEXT)):
+            for field, value in (body.get(group) or {}).items():
+                if value and field in positions:
+                    needle, at = value.casefold(), positions[field]
+                    checks.append(lambda _r, texts, n=needle, i=at: n in texts[i])
     created_from, created_to = body.get("createdFrom"), body.get("createdTo")
     check_date("createdFrom", created_from)
     check_date("createdTo", created_to)
     if created_from:
-        tests.append(lambda r: r["createdAt"][:10] >= created_from)
+        checks.append(lambda r, _t: r["createdAt"][:10] >= created_from)
     if created_to:
-        tests.append(lambda r: r["createdAt"][:10] <= created_to)
-    if not tests:
+        checks.append(lambda r, _t: r["createdAt"][:10] <= created_to)
+    if not checks:
         return None
-    return lambda record: all(test(record) for test in tests)
+    return lambda record, texts: all(check(record, texts) for check in checks)

@@ -44,7 +44,12 @@ def handlers_for(kind: coll.Kind, uid_param: str, owner_of: OwnerOf) -> Collecti
     """The five operations of ``kind``; ``uid_param`` names the record's path parameter."""
 
     async def list_(
-        *, page: int = 1, per_page: int = 20, sort: str | None = None, order: str = "ASC", **path: Any
+        *,
+        page: int = 1,
+        per_page: int = 20,
+        sort: str | None = None,
+        order: str = "ASC",
+        **path: Any,
     ) -> Any:
         _orders, _tenant, owner = owner_of(path, False)
         sort = sort or next(iter(kind.sorts))

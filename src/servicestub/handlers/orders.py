@@ -5,28 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from servicestub.domain import orders as rules
-from servicestub.domain.search import ORDER_SORTS, filters_predicate, search_predicate
+from servicestub.domain.search import FILTER_FIELDS, filter_sets, text_test
 from servicestub.handlers._scope import order_scope, store_scope
-from servicestub.store.paging import list_page
+from servicestub.store.paging import page_meta
 
 
 def _page(
-    records: Any, predicate: Any, *, sort: str, order: str, page: int, per_page: int
+    tenant_id: str,
+    store_id: str,
+    filters: Any,
+    test: Any,
+    *,
+    sort: str,
+    order: str,
+    page: int,
+    per_page: int,
 ) -> dict[str, Any]:
-    selected = records if predicate is None else filter(predicate, records)
-    return list_page(
-        selected,
-        key_field="serviceOrderUid",
-        sort_key=ORDER_SORTS[sort],
-        descending=order == "DESC",
-        page=page,
-        per_page=per_page,
-    )
-
-
-def _records(tenant_id: str, store_id: str) -> Any:
     _orders, _tenant, store = store_scope(tenant_id, store_id)
-    return (bundle.order for bundle in store.orders.values())
+    data, total = store.query(
+        filters, test, sort=sort, descending=order == "DESC", page=page, per_page=per_page
+    )
+    return {"data": data, "meta": page_meta(page, per_page, total)}
 
 
 async def list_service_orders(
@@ -42,7 +41,7 @@ async def list_service_orders(
     created_from_stores: list[str] | None = None,
     priorities: list[str] | None = None,
 ) -> Any:
-    predicate = filters_predicate(
+    filters = filter_sets(
         {
             "states": states,
             "serviceTypes": service_types,
@@ -52,7 +51,7 @@ async def list_service_orders(
         }
     )
     return _page(
-        _records(tenant_id, store_id), predicate, sort=sort, order=order, page=page, per_page=per_page
+        tenant_id, store_id, filters, None, sort=sort, order=order, page=page, per_page=per_page
     )
 
 
@@ -65,9 +64,16 @@ async def search_service_orders(
     sort: str = "serviceOrderUid",
     order: str = "ASC",
 ) -> Any:
-    predicate = search_predicate(body)
+    filters = filter_sets({name: body.get(name) for name in FILTER_FIELDS})
     return _page(
-        _records(tenant_id, store_id), predicate, sort=sort, order=order, page=page, per_page=per_page
+        tenant_id,
+        store_id,
+        filters,
+        text_test(body),
+        sort=sort,
+        order=order,
+        page=page,
+        per_page=per_page,
     )
 
 

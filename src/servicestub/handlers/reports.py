@@ -26,12 +26,20 @@ async def get_report(tenant_id: str, store_id: str, service_order_uid: str) -> A
     pdf = render_report(tenant, bundle)
     file_name = f"{bundle.order['serviceNumber']}.pdf"
     if media_type == "application/json":
-        return {
-            "fileName": file_name,
-            "contentType": "application/pdf",
-            "content": base64.b64encode(pdf).decode("ascii"),
-        }, 200, {"Content-Type": "application/json"}
-    return pdf, 200, {
-        "Content-Type": media_type,
-        "Content-Disposition": f'attachment; filename="{file_name}"',
-    }
+        return (
+            {
+                "fileName": file_name,
+                "contentType": "application/pdf",
+                "content": base64.b64encode(pdf).decode("ascii"),
+            },
+            200,
+            {"Content-Type": "application/json"},
+        )
+    return (
+        pdf,
+        200,
+        {
+            "Content-Type": media_type,
+            "Content-Disposition": f'attachment; filename="{file_name}"',
+        },
+    )

@@ -19,6 +19,7 @@ from servicestub.domain.notifications import channel_for
 from servicestub.domain.orders import refresh_totals
 from servicestub.domain.public_hash import PublicHasher
 from servicestub.domain.sales import build_sales_order
+from servicestub.domain.search import new_order_index
 from servicestub.domain.vocabulary import STATE_LABELS
 from servicestub.seed import repair_shop as shop
 from servicestub.seed.common import REFERENCE_TIME, iso, rng_for
@@ -148,7 +149,9 @@ class _StoreSeeder:
 
     def items(self, bundle: OrderBundle, category: str, code: str) -> None:
         rng = self.rng
-        for name, article, low, high in rng.sample(shop.PARTS[category], rng.randint(0, min(3, len(shop.PARTS[category])))):
+        for name, article, low, high in rng.sample(
+            shop.PARTS[category], rng.randint(0, min(3, len(shop.PARTS[category])))
+        ):
             bundle.order["items"].append(
                 {
                     "itemUid": self.uid(),
@@ -156,7 +159,9 @@ class _StoreSeeder:
                     "name": name,
                     "quantity": 1 if rng.random() < 0.9 else 2,
                     "unitPrice": money.cents(int(rng.uniform(low, high)) + 0.9),
-                    "serialNumber": f"SN{rng.randint(10**9, 10**10 - 1)}" if rng.random() < 0.4 else None,
+                    "serialNumber": f"SN{rng.randint(10**9, 10**10 - 1)}"
+                    if rng.random() < 0.4
+                    else None,
                     "comment": None,
                 }
             )
@@ -220,9 +225,16 @@ class _StoreSeeder:
         if order["state"] == "NEW":
             return
         if rng.random() < 0.6:
-            event("CUSTOMER_CONTACT", rng.choice(shop.CUSTOMER_MESSAGES), self.at(created, age_days, 0.3), True)
+            event(
+                "CUSTOMER_CONTACT",
+                rng.choice(shop.CUSTOMER_MESSAGES),
+                self.at(created, age_days, 0.3),
+                True,
+            )
         if rng.random() < 0.4:
-            event("INTERNAL", rng.choice(shop.INTERNAL_NOTES), self.at(created, age_days, 0.35), False)
+            event(
+                "INTERNAL", rng.choice(shop.INTERNAL_NOTES), self.at(created, age_days, 0.35), False
+            )
         changed = self.at(created, age_days, 0.9)
         notification(
             f"Your service order {order['serviceNumber']} is now {STATE_LABELS[order['state']]}.",
@@ -233,22 +245,29 @@ class _StoreSeeder:
     def sales_order(self, bundle: OrderBundle, created: Any, age_days: float) -> None:
         customer = bundle.order["customer"]
         address = {"name": customer["name"], **self.rng.choice(self.people.addresses)}
-        body = {"customerId": customer["customerId"], "reference": bundle.order["serviceNumber"], "orderAddress": address}
+        body = {
+            "customerId": customer["customerId"],
+            "reference": bundle.order["serviceNumber"],
+            "orderAddress": address,
+        }
         record = build_sales_order(
-            self.tenant, self.store, bundle, body, uid=self.uid(), created_at=self.at(created, age_days, 0.95)
+            self.tenant,
+            self.store,
+            bundle,
+            body,
+            uid=self.uid(),
+            created_at=self.at(created, age_days, 0.95),
         )
         self.store.next_sales_number += 1
         bundle.sales_orders[record["salesOrderUid"]] = record
 
 
-def seed_store(
-    seed: int, tenant: Tenant, store_id: str, count: int, hasher: PublicHasher
-) -> Store:
+def seed_store(seed: int, tenant: Tenant, store_id: str, count: int, hasher: PublicHasher) -> Store:
     """A store with ``count`` seeded orders, numbered in the order they were created."""
-    store = Store(tenant_id=tenant.tenant_id, store_id=store_id)
+    store = Store(tenant_id=tenant.tenant_id, store_id=store_id, index=new_order_index())
     seeder = _StoreSeeder(seed, tenant, store, hasher)
     offsets = sorted((seeder.rng.randint(3600, 180 * DAY) for _ in range(count)), reverse=True)
     for offset in offsets:
         bundle = seeder.order(offset)
-        store.orders[bundle.order["serviceOrderUid"]] = bundle
+        store.add(bundle)
     return store

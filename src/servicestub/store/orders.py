@@ -19,6 +19,7 @@ from servicestub.domain.public_hash import PublicHasher
 from servicestub.errors import NotFound
 from servicestub.seed.common import derive_seed, iso
 from servicestub.settings import Settings
+from servicestub.store.order_index import OrderIndex
 
 Record = dict[str, Any]
 
@@ -32,17 +33,58 @@ class OrderBundle:
     hours: dict[str, Record] = dataclasses.field(default_factory=dict)
     notifications: dict[str, Record] = dataclasses.field(default_factory=dict)
     sales_orders: dict[str, Record] = dataclasses.field(default_factory=dict)
+    #: The store holding the order, told of every change to keep its indexes right.
+    home: Store | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    def changed(self) -> None:
+        """Call after changing ``order``: re-indexes it in its store."""
+        if self.home is not None:
+            self.home.index.update(self.order["serviceOrderUid"], self.order)
 
 
 @dataclasses.dataclass
 class Store:
-    """One store of a tenant and its service orders."""
+    """One store of a tenant: its service orders and their indexes."""
 
     tenant_id: str
     store_id: str
+    index: OrderIndex
     orders: dict[str, OrderBundle] = dataclasses.field(default_factory=dict)
     next_number: int = 10001
     next_sales_number: int = 50001
+
+    def add(self, bundle: OrderBundle) -> None:
+        uid = bundle.order["serviceOrderUid"]
+        self.orders[uid] = bundle
+        self.index.add(uid, bundle.order)
+        bundle.home = self
+
+    def remove(self, order_uid: str) -> None:
+        self.bundle(order_uid).home = None
+        del self.orders[order_uid]
+        self.index.remove(order_uid)
+
+    def query(
+        self,
+        filters: dict[str, frozenset[Any]],
+        test: Any,
+        *,
+        sort: str,
+        descending: bool,
+        page: int,
+        per_page: int,
+    ) -> tuple[list[Record], int]:
+        """One page of the orders passing ``filters`` (from the indexes) and
+        ``test(order, texts)`` (run on the candidates), with their total."""
+        candidates = self.index.matching(filters)
+        if test is not None:
+            texts = self.index.texts
+            pool = self.orders.keys() if candidates is None else candidates
+            candidates = {uid for uid in pool if test(self.orders[uid].order, texts[uid])}
+        total = len(self.orders) if candidates is None else len(candidates)
+        start = (page - 1) * per_page
+        uids = self.index.page(candidates, sort, descending, start, start + per_page)
+        return [self.orders[uid].order for uid in uids], total
 
     def bundle(self, order_uid: str) -> OrderBundle:
         """The order ``order_uid`` of this store, or 404."""

@@ -1,0 +1,145 @@
+"""Indexes over one store's service orders, so that a list costs what its page
+costs rather than what the store holds (100,000 orders stay fast).
+
+* one :class:`SortedIndex` per sortable field keeps ``(key, uid)`` in order;
+* one value -> uids map per filter field answers the list filters with set
+  operations;
+* each order's searchable text is kept case-folded for ``query`` search.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+Record = dict[str, Any]
+SortKey = Callable[[Record], Any]
+
+#: Below this many candidates, sorting them beats walking an index.
+SORT_CANDIDATES_BELOW = 4096
+
+
+def _entry_key(sort_key: SortKey, record: Record, uid: str) -> tuple[Any, ...]:
+    value = sort_key(record)
+    return (value is None, value, uid)
+
+
+class SortedIndex:
+    """The uids of a store in the order of one sort key, ties broken by uid."""
+
+    def __init__(self, sort_key: SortKey) -> None:
+        self.sort_key = sort_key
+        self.entries: list[tuple[Any, ...]] = []
+        self.keys: dict[str, tuple[Any, ...]] = {}
+
+    def add(self, uid: str, record: Record) -> None:
+        entry = _entry_key(self.sort_key, record, uid)
+        insort(self.entries, entry)
+        self.keys[uid] = entry
+
+    def remove(self, uid: str) -> None:
+        entry = self.keys.pop(uid)
+        del self.entries[bisect_left(self.entries, entry)]
+
+    def update(self, uid: str, record: Record) -> None:
+        if _entry_key(self.sort_key, record, uid) != self.keys[uid]:
+            self.remove(uid)
+            self.add(uid, record)
+
+    def uids(self, descending: bool) -> Iterator[str]:
+        entries = reversed(self.entries) if descending else iter(self.entries)
+        return (entry[-1] for entry in entries)
+
+    def window(self, start: int, stop: int, descending: bool) -> list[str]:
+        """Uids at positions ``start:stop`` of the whole ordering."""
+        if descending:
+            count = len(self.entries)
+            chosen = self.entries[max(count - stop, 0) : max(count - start, 0)][::-1]
+        else:
+            chosen = self.entries[start:stop]
+        return [entry[-1] for entry in chosen]
+
+
+class OrderIndex:
+    """All indexes of one store."""
+
+    def __init__(
+        self,
+        sorts: dict[str, SortKey],
+        filter_fields: Iterable[str],
+        text_of: Callable[[Record], tuple[str, ...]],
+    ) -> None:
+        self.sorted = {name: SortedIndex(key) for name, key in sorts.items()}
+        self.filters: dict[str, dict[Any, set[str]]] = {field: {} for field in filter_fields}
+        self.values: dict[str, dict[str, Any]] = {}
+        self.text_of = text_of
+        self.texts: dict[str, tuple[str, ...]] = {}
+
+    def add(self, uid: str, record: Record) -> None:
+        for index in self.sorted.values():
+            index.add(uid, record)
+        self.values[uid] = {field: record[field] for field in self.filters}
+        for field, by_value in self.filters.items():
+            by_value.setdefault(record[field], set()).add(uid)
+        self.texts[uid] = self.text_of(record)
+
+    def remove(self, uid: str) -> None:
+        for index in self.sorted.values():
+            index.remove(uid)
+        for field, value in self.values.pop(uid).items():
+            bucket = self.filters[field][value]
+            bucket.discard(uid)
+            if not bucket:
+                del self.filters[field][value]
+        del self.texts[uid]
+
+    def update(self, uid: str, record: Record) -> None:
+        for index in self.sorted.values():
+            index.update(uid, record)
+        old = self.values[uid]
+        for field, by_value in self.filters.items():
+            if record[field] != old[field]:
+                by_value[old[field]].discard(uid)
+                if not by_value[old[field]]:
+                    del by_value[old[field]]
+                by_value.setdefault(record[field], set()).add(uid)
+                old[field] = record[field]
+        self.texts[uid] = self.text_of(record)
+
+    def matching(self, filters: dict[str, frozenset[Any]]) -> set[str] | None:
+        """Uids passing every filter (values OR within, filters AND); ``None`` = all."""
+        result: set[str] | None = None
+        for field, allowed in filters.items():
+            by_value = self.filters[field]
+            union: set[str] = set().union(*(by_value.get(v, ()) for v in allowed))
+            result = union if result is None else result & union
+            if not result:
+                return set()
+        return result
+
+    def page(
+        self,
+        candidates: set[str] | None,
+        sort: str,
+        descending: bool,
+        start: int,
+        stop: int,
+    ) -> list[str]:
+        """Uids at ``start:stop`` of the candidates in sort order."""
+        index = self.sorted[sort]
+        if candidates is None:
+            return index.window(start, stop, descending)
+        if len(candidates) < SORT_CANDIDATES_BELOW:
+            ordered = sorted(candidates, key=index.keys.__getitem__, reverse=descending)
+            return ordered[start:stop]
+        found: list[str] = []
+        seen = 0
+        for uid in index.uids(descending):
+            if uid in candidates:
+                if seen >= start:
+                    found.append(uid)
+                    if len(found) == stop - start:
+                        break
+                seen += 1
+        return found
