@@ -22,6 +22,7 @@ from servicestub.middleware import BodyLimitMiddleware, RuntimeMiddleware
 from servicestub.runtime import TRACKING_KEY, Runtime
 from servicestub.settings import Settings
 from servicestub.specs import APIS, SPEC_DIR
+from servicestub.validation import VALIDATORS
 
 log = logging.getLogger("servicestub")
 
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         pythonic_params=True,
         resolver=RelativeResolver("servicestub.handlers"),
         validate_responses=settings.validate_responses,
+        validator_map=VALIDATORS,
     )
     for api in APIS:
         app.add_api(
