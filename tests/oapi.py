@@ -5,21 +5,24 @@ and the handlers still fails the test."""
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 import httpx
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from starlette.testclient import TestClient
 
 from servicestub.specs import APIS, ApiSpec
 
 HOST = "http://testserver"
+PROBLEM = "application/problem+json"
 
 
 @functools.cache
 def openapi(spec: ApiSpec) -> OpenAPI:
-    return OpenAPI.from_file_path(str(spec.path))
+    config = Config(extra_media_type_deserializers={PROBLEM: json.loads})
+    return OpenAPI.from_file_path(str(spec.path), config=config)
 
 
 def spec_for(path: str) -> ApiSpec | None:

@@ -10,14 +10,11 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from servicestub import Settings, create_app
-from servicestub.specs import ORDERS, SERVICES
+from servicestub.specs import APIS
 
 APP = create_app(Settings(validate_responses=True))
-HYPOTHESIS = settings(
-    max_examples=12,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
+PER_OPERATION = settings(
+    max_examples=12, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
 )
 STATEFUL = settings(
     max_examples=15,
@@ -27,23 +24,16 @@ STATEFUL = settings(
     suppress_health_check=list(HealthCheck),
 )
 
-orders_schema = schemathesis.openapi.from_asgi(f"{ORDERS.base_path}/openapi.json", APP)
-services_schema = schemathesis.openapi.from_asgi(f"{SERVICES.base_path}/openapi.json", APP)
 
-
-@orders_schema.parametrize()
-@HYPOTHESIS
-def test_orders_operations_conform(case):
+def _operations_conform(case):
     case.call_and_validate()
 
 
-@services_schema.parametrize()
-@HYPOTHESIS
-def test_services_operations_conform(case):
-    case.call_and_validate()
-
-
-TestOrdersStateful = orders_schema.as_state_machine().TestCase
-TestOrdersStateful.settings = STATEFUL
-TestServicesStateful = services_schema.as_state_machine().TestCase
-TestServicesStateful.settings = STATEFUL
+for _spec in APIS:
+    _schema = schemathesis.openapi.from_asgi(f"{_spec.base_path}/openapi.json", APP)
+    globals()[f"test_{_spec.name}_operations_conform"] = _schema.parametrize()(
+        PER_OPERATION(_operations_conform)
+    )
+    _machine = _schema.as_state_machine().TestCase
+    _machine.settings = STATEFUL
+    globals()[f"Test{_spec.name.capitalize()}Stateful"] = _machine

@@ -12,16 +12,16 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
-from connexion.resolver import RelativeResolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from servicestub.errors import PROBLEM_JSON, ApiError, problem_body
 from servicestub.jsonio import OrjsonJsonifier
-from servicestub.middleware import BodyLimitMiddleware, RuntimeMiddleware
+from servicestub.middleware import BodyLimitMiddleware, PathGuardMiddleware, RuntimeMiddleware
+from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
 from servicestub.settings import Settings
-from servicestub.specs import APIS, SPEC_DIR
+from servicestub.specs import APIS, SPEC_DIR, allowed_methods
 from servicestub.validation import VALIDATORS
 
 log = logging.getLogger("servicestub")
@@ -31,7 +31,9 @@ CORS_HEADERS = ["Content-Type", "Authorization", "Prefer", "X-Tracking-Id", "Acc
 CORS_EXPOSED = ["X-Tracking-Id", "Content-Disposition", "Location"]
 
 
-def _problem_response(request: ConnexionRequest, body: dict[str, Any]) -> ConnexionResponse:
+def _problem_response(
+    request: ConnexionRequest, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> ConnexionResponse:
     tracking_id = request.scope.get(TRACKING_KEY)
     if tracking_id is not None:
         body["trackingId"] = tracking_id
@@ -40,6 +42,7 @@ def _problem_response(request: ConnexionRequest, body: dict[str, Any]) -> Connex
         mimetype=PROBLEM_JSON,
         content_type=PROBLEM_JSON,
         body=orjson.dumps(body),
+        headers=dict(headers or {}),
     )
 
 
@@ -64,10 +67,13 @@ def _http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         detail = (
             f"No operation at {request.url.path}; see the API docs under /v1/ui/ or /api/v4/ui/."
         )
-    elif exc.status_code == 405:
-        detail = f"{request.method} is not an operation of {request.url.path}."
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        allowed = allowed_methods(request.url.path)
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not an operation of {request.url.path}; it takes {headers['Allow']}."
     title = HTTPStatus(exc.status_code).phrase
-    return _problem_response(request, problem_body(exc.status_code, title, str(detail)))
+    return _problem_response(request, problem_body(exc.status_code, title, str(detail)), headers)
 
 
 def _unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -91,7 +97,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         specification_dir=SPEC_DIR,
         jsonifier=OrjsonJsonifier(),
         pythonic_params=True,
-        resolver=RelativeResolver("servicestub.handlers"),
+        resolver=handler_resolver(),
         validate_responses=settings.validate_responses,
         validator_map=VALIDATORS,
     )
@@ -116,6 +122,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     app.add_middleware(
         RuntimeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime
     )
+    app.add_middleware(PathGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

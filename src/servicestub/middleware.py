@@ -8,7 +8,7 @@ import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicestub.errors import PROBLEM_JSON, ApiError, PayloadTooLarge
+from servicestub.errors import PROBLEM_JSON, ApiError, BadRequest, PayloadTooLarge
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
 from servicestub.specs import SERVICES
 
@@ -108,3 +108,21 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class PathGuardMiddleware:
+    """Refuses paths with control characters (NUL, newline, ...) with a 400
+    before routing, where they would otherwise fall through to a 404."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(ord(c) < 32 or ord(c) == 127 for c in scope["path"]):
+            error = BadRequest(
+                "The request path contains control characters (such as NUL or a line break); "
+                "ids may use only letters, digits, '_' and '-'."
+            )
+            await send_problem(send, scope, error)
+            return
+        await self.app(scope, receive, send)

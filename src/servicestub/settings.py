@@ -25,5 +25,11 @@ class Settings:
     orders_per_store: int = 50
     #: Tenants only ever read are kept up to this many, then regenerated on demand.
     max_clean_tenants: int = 64
+    #: Requests kept in the journal (oldest dropped first).
+    journal_size: int = 1000
+    #: Fault rules held at once.
+    max_fault_rules: int = 100
     #: Root of the project's ``fixtures/`` directory (scenarios).
     fixtures_dir: Path | None = None
+    #: Snapshot file loaded at start and written on save / clean shutdown.
+    state_file: Path | None = None

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
 from pathlib import Path
+
+import yaml
 
 _PACKAGED = Path(__file__).parent / "openapi"
 _CHECKOUT = Path(__file__).resolve().parents[2] / "openapi"
@@ -25,4 +29,26 @@ class ApiSpec:
 
 ORDERS = ApiSpec("orders", "service-orders.yaml", "/v1")
 SERVICES = ApiSpec("services", "services-v4.yaml", "/api/v4")
-APIS = (ORDERS, SERVICES)
+APIS = (ORDERS,)  # TEMP until services-v4 lands
+
+
+@functools.cache
+def _method_table() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    table = []
+    for api in APIS:
+        document = yaml.safe_load(api.path.read_text())
+        for template, item in document["paths"].items():
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(api.base_path + template))
+            methods = tuple(
+                m.upper() for m in item if m in ("get", "put", "post", "delete", "patch")
+            )
+            table.append((re.compile(pattern + "$"), methods))
+    return tuple(table)
+
+
+def allowed_methods(path: str) -> tuple[str, ...]:
+    """The methods the specs document for ``path`` (for a 405's ``Allow``)."""
+    for pattern, methods in _method_table():
+        if pattern.match(path):
+            return methods
+    return ()

@@ -115,7 +115,7 @@ def test_notifications_follow_create_state_change_and_visible_events(client, ord
     assert {n["channel"] for n in data} == {"EMAIL"} and {n["recipient"] for n in data} == {
         "anna@example.com"
     }
-    assert data[-1]["message"] == "Your part arrived"
+    assert "Your part arrived" in {n["message"] for n in data}
 
 
 def test_sales_order_from_items_and_hours(client, order_url):

@@ -9,7 +9,6 @@ tenant *dirty*, and dirty tenants are never dropped.
 from __future__ import annotations
 
 import dataclasses
-import random
 import uuid
 from collections import OrderedDict
 from datetime import UTC, datetime
@@ -122,14 +121,19 @@ class OrdersStore:
         self.settings = settings
         self.seed = seed
         self.hasher = PublicHasher.from_secret(settings.secret, seed)
-        self._ids = random.Random(derive_seed(seed, "created-ids"))
+        #: How many ids clients' writes have used; the next id derives from it,
+        #: so a restored snapshot goes on with fresh ids instead of repeating them.
+        self.ids_issued = 0
         self._tenants: OrderedDict[str, Tenant] = OrderedDict()
 
     # -- ids and clock -------------------------------------------------------
 
     def new_uid(self) -> str:
-        """A fresh lowercase UUID4, drawn from a seeded generator (reproducible runs)."""
-        return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
+        """A fresh lowercase UUID4 derived from (seed, count): reproducible runs."""
+        self.ids_issued += 1
+        bits = derive_seed(self.seed, "created-id", str(self.ids_issued)) << 64
+        bits |= derive_seed(self.seed, "created-id-low", str(self.ids_issued))
+        return str(uuid.UUID(int=bits, version=4))
 
     @staticmethod
     def now() -> str:
@@ -165,6 +169,11 @@ class OrdersStore:
             )
             tenant.stores[store_id] = found
         return tenant, found
+
+    def adopt(self, tenant: Tenant) -> None:
+        """Hold ``tenant`` (restored from a snapshot or a scenario) as written."""
+        tenant.dirty = True
+        self._tenants[tenant.tenant_id] = tenant
 
     def tenants(self) -> list[Tenant]:
         """Tenants held in memory now."""

@@ -1,0 +1,2 @@
+"""The mock's control plane: request journal, fault rules, ``Prefer`` handling,
+state snapshots and scenarios."""

@@ -1,0 +1,67 @@
+"""What each operation of the specs documents it can answer, for ``Prefer: code=``."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+from servicestub.specs import ApiSpec
+
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+@dataclasses.dataclass(frozen=True)
+class Documented:
+    """One documented response: its media type and an example body, if any."""
+
+    media_type: str | None
+    example: Any
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _documented(document: dict[str, Any], response: dict[str, Any]) -> Documented:
+    content = _resolve(document, response).get("content") or {}
+    for media_type, media in content.items():
+        example = media.get("example")
+        if example is None and media.get("examples"):
+            example = _resolve(document, next(iter(media["examples"].values()))).get("value")
+        if example is None:
+            example = _resolve(document, media.get("schema", {})).get("example")
+        return Documented(media_type, example)
+    return Documented(None, None)
+
+
+class ResponseCatalog:
+    """``(operationId, status) -> Documented`` for every spec served."""
+
+    def __init__(self, specs: Iterable[ApiSpec]) -> None:
+        self._responses: dict[str, dict[int, Documented]] = {}
+        for spec in specs:
+            document = yaml.safe_load(spec.path.read_text())
+            for item in document["paths"].values():
+                for method in METHODS:
+                    operation = item.get(method)
+                    if operation is None:
+                        continue
+                    self._responses[operation["operationId"]] = {
+                        int(status): _documented(document, response)
+                        for status, response in operation["responses"].items()
+                        if status.isdigit()
+                    }
+
+    def lookup(self, operation_id: str, status: int) -> Documented | None:
+        return self._responses.get(operation_id, {}).get(status)
+
+    def statuses(self, operation_id: str) -> list[int]:
+        return sorted(self._responses.get(operation_id, {}))

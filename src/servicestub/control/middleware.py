@@ -1,0 +1,176 @@
+"""ASGI middleware of the control plane: journal, fault rules and ``Prefer``."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from http import HTTPStatus
+
+import orjson
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from servicestub.control.prefer import parse_prefer
+from servicestub.errors import PROBLEM_JSON, BadRequest, problem_body
+from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
+
+ADMIN_PREFIX = "/_mock"
+UNJOURNALED = ("/ui", "/openapi.json", "/swagger.json")
+
+
+def _journaled(path: str) -> bool:
+    if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+        return False
+    return not any(marker in path for marker in UNJOURNALED)
+
+
+async def send_json(
+    send: Send, scope: Scope, status: int, body: object, media_type: str, headers: dict[str, str]
+) -> None:
+    """Answer straight from a middleware; problem bodies get the tracking id."""
+    if isinstance(body, dict) and media_type == PROBLEM_JSON and TRACKING_KEY in scope:
+        body = {**body, "trackingId": scope[TRACKING_KEY]}
+    payload = b"" if body is None or status == 204 else orjson.dumps(body)
+    raw = [(b"content-length", str(len(payload)).encode())]
+    if payload:
+        raw.append((b"content-type", media_type.encode()))
+    raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class JournalMiddleware:
+    """Records every API request (not the control plane or docs) with its outcome."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _journaled(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        runtime: Runtime = scope[SCOPE_KEY]
+        started = time.perf_counter()
+        status = 500
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            runtime.journal.record(
+                {
+                    "time": datetime.now(UTC)
+                    .isoformat(timespec="milliseconds")
+                    .replace("+00:00", "Z"),
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "query": scope.get("query_string", b"").decode("latin-1"),
+                    "status": status,
+                    "durationMs": round((time.perf_counter() - started) * 1000, 2),
+                    "fault": scope.get("servicestub.fault"),
+                }
+            )
+
+
+class FaultMiddleware:
+    """Applies the first matching fault rule before the request reaches a handler."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _journaled(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        runtime: Runtime = scope[SCOPE_KEY]
+        rule = runtime.faults.match(scope["method"], scope["path"])
+        if rule is None:
+            await self.app(scope, receive, send)
+            return
+        scope["servicestub.fault"] = rule["id"]
+        if rule["delayMs"]:
+            await asyncio.sleep(rule["delayMs"] / 1000)
+        if rule["status"] is None:
+            await self.app(scope, receive, send)
+            return
+        status = rule["status"]
+        body = problem_body(
+            status,
+            HTTPStatus(status).phrase,
+            f"Fault rule {rule['id']} answered this request with {status} (see GET /_mock/faults).",
+        )
+        await send_json(send, scope, status, body, PROBLEM_JSON, {})
+
+
+class PreferMiddleware:
+    """``Prefer: delay=`` waits first; ``Prefer: code=`` answers the operation's
+    documented response for that status instead of calling the handler.
+
+    Runs after connexion's routing, so it knows the operation."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        header = Headers(scope=scope).get("prefer") if scope["type"] == "http" else None
+        if header is None:
+            await self.app(scope, receive, send)
+            return
+        runtime: Runtime = scope[SCOPE_KEY]
+        preferences = parse_prefer(header)
+        applied = []
+        if preferences.delay_ms:
+            await asyncio.sleep(preferences.delay_ms / 1000)
+            applied.append(f"delay={preferences.delay_ms}")
+        extra = {}
+        if preferences.delay_capped:
+            extra["Warning"] = f'199 servicestub "delay capped at {preferences.delay_ms} ms"'
+        if preferences.code is None:
+            await self._pass(scope, receive, send, applied, extra)
+            return
+        routing = scope.get("extensions", {}).get("connexion_routing", {})
+        operation_id = routing.get("operation_id")
+        documented = (
+            runtime.responses.lookup(operation_id, preferences.code) if operation_id else None
+        )
+        if documented is None:
+            statuses = runtime.responses.statuses(operation_id) if operation_id else []
+            raise BadRequest(
+                f"Prefer: code={preferences.code} is not a documented response of this "
+                f"operation; it documents {', '.join(map(str, statuses)) or 'none'}."
+            )
+        applied.append(f"code={preferences.code}")
+        headers = {"Preference-Applied": ", ".join(applied), **extra}
+        media_type = documented.media_type or "application/json"
+        body = documented.example
+        if body is None and media_type == PROBLEM_JSON:
+            body = problem_body(
+                preferences.code,
+                HTTPStatus(preferences.code).phrase,
+                f"Answered {preferences.code} because the request asked for it (Prefer: code=).",
+            )
+        await send_json(send, scope, preferences.code, body, media_type, headers)
+
+    async def _pass(
+        self, scope: Scope, receive: Receive, send: Send, applied: list[str], extra: dict[str, str]
+    ) -> None:
+        if not applied and not extra:
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if applied:
+                    headers["Preference-Applied"] = ", ".join(applied)
+                for name, value in extra.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
