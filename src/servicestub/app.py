@@ -71,7 +71,10 @@ def _http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     if exc.status_code == 405:
         allowed = allowed_methods(request.url.path)
         headers["Allow"] = ", ".join(allowed)
-        detail = f"{request.method} is not an operation of {request.url.path}; it takes {headers['Allow']}."
+        detail = (
+            f"{request.method} is not an operation of {request.url.path}; "
+            f"it takes {headers['Allow']}."
+        )
     title = HTTPStatus(exc.status_code).phrase
     return _problem_response(request, problem_body(exc.status_code, title, str(detail)), headers)
 

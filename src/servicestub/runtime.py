@@ -37,10 +37,12 @@ class Runtime:
 
     def reset(self, seed: int) -> None:
         """Drop all data, fault rules and the journal; start again from ``seed``."""
+        from servicestub.catalogue.store import Catalogue
         from servicestub.store.orders import OrdersStore
 
         self.seed = seed
         self.orders: OrdersStore = OrdersStore(self.settings, seed)
+        self.catalogue: Catalogue = Catalogue.seeded(seed)
         self.faults = Faults(self.settings.max_fault_rules, seed)
         self.journal.clear()
         self.scenario = None
@@ -54,6 +56,7 @@ class Runtime:
             "writtenTenants": sum(1 for tenant in tenants if tenant.dirty),
             "stores": len(stores),
             "serviceOrders": sum(len(store.orders) for store in stores),
+            "services": self.catalogue.count(),
             "journal": len(self.journal),
             "faultRules": len(self.faults.rules()),
         }

@@ -29,7 +29,7 @@ class ApiSpec:
 
 ORDERS = ApiSpec("orders", "service-orders.yaml", "/v1")
 SERVICES = ApiSpec("services", "services-v4.yaml", "/api/v4")
-APIS = (ORDERS,)  # TEMP until services-v4 lands
+APIS = (ORDERS, SERVICES)
 
 
 @functools.cache

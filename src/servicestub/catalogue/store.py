@@ -1,0 +1,283 @@
+"""The Services v4 catalogue: services, lookup tables and share plans.
+
+Services are stored with ids only; every ``*Name`` is resolved from its lookup
+table when the service is read, so renaming a lookup shows everywhere.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from faker import Faker
+
+from servicestub.catalogue.vocabulary import LOOKUPS, QUALIFIERS, SERVICES, SHARE_PLANS
+from servicestub.errors import BadRequest, NotFound
+from servicestub.seed.common import REFERENCE_TIME, derive_seed, iso, rng_for
+
+Record = dict[str, Any]
+
+#: id field -> (lookup table, name field, details key)
+REFERENCES: dict[str, tuple[str, str, str]] = {
+    "ownerId": ("owners", "ownerName", "owner"),
+    **{
+        id_field: (table, id_field.removesuffix("Id") + "Name", id_field.removesuffix("Id"))
+        for table, (id_field, _values) in LOOKUPS.items()
+    },
+}
+WRITABLE = (
+    "name",
+    "serviceTypeId",
+    "usageFrequency",
+    "usageFrequencyTypeId",
+    "isActive",
+    "isTaxExempt",
+    "isInclusiveTaxes",
+    "generalLedgerId",
+    "taxCodeId",
+    "serviceTaxCategoryId",
+    "defaultServiceStatusTypeId",
+    "serviceCategoryId",
+    "description",
+    "id",
+)
+DEFAULTS: Record = {
+    "usageFrequency": None,
+    "usageFrequencyTypeId": None,
+    "isActive": True,
+    "isTaxExempt": False,
+    "isInclusiveTaxes": False,
+    "generalLedgerId": None,
+    "taxCodeId": None,
+    "serviceTaxCategoryId": None,
+    "defaultServiceStatusTypeId": None,
+    "serviceCategoryId": None,
+    "description": None,
+    "id": None,
+}
+SEEDED_SERVICES = 200
+
+
+@dataclasses.dataclass
+class Catalogue:
+    """All data of the Services API v4."""
+
+    lookups: dict[str, dict[int, str]]
+    services: dict[int, Record]
+    share_plans: dict[int, Record]
+    owner_id: int
+
+    # -- construction --------------------------------------------------------
+
+    @classmethod
+    def seeded(cls, seed: int) -> Catalogue:
+        """~200 services with lookups and share plans, identical for a seed."""
+        rng = rng_for(seed, "catalogue")
+        fake = Faker("en_US")
+        fake.seed_instance(derive_seed(seed, "catalogue-people"))
+        lookups = {"owners": {i: fake.name() for i in range(1, 9)}}
+        for table, (_field, values) in LOOKUPS.items():
+            lookups[table] = dict(enumerate(values, start=1))
+        services: dict[int, Record] = {}
+        names = [f"{q} {s}" for q in QUALIFIERS for s in SERVICES]
+        for identity, name in enumerate(rng.sample(names, SEEDED_SERVICES), start=1001):
+            created = REFERENCE_TIME - timedelta(minutes=rng.randint(60, 720 * 24 * 60))
+            services[identity] = {
+                "identity": identity,
+                "name": name,
+                "ownerId": rng.randint(1, 8),
+                "serviceTypeId": rng.choice(list(lookups["serviceTypes"])),
+                "usageFrequency": rng.choice((1, 1, 2, 4, 12)),
+                "usageFrequencyTypeId": rng.choice(list(lookups["usageFrequencyTypes"])),
+                "created": iso(created),
+                "isActive": rng.random() > 0.15,
+                "isTaxExempt": rng.random() < 0.1,
+                "isInclusiveTaxes": rng.random() < 0.3,
+                "generalLedgerId": rng.choice(list(lookups["generalLedgers"])),
+                "taxCodeId": rng.choice(list(lookups["taxCodes"])),
+                "serviceTaxCategoryId": rng.choice(list(lookups["serviceTaxCategories"])),
+                "defaultServiceStatusTypeId": rng.choice(list(lookups["serviceStatusTypes"])),
+                "serviceCategoryId": rng.choice(list(lookups["serviceCategories"])),
+                "description": None,
+                "id": identity - 1000,
+            }
+            service = services[identity]
+            frequency = lookups["usageFrequencyTypes"][service["usageFrequencyTypeId"]]
+            category = lookups["serviceCategories"][service["serviceCategoryId"]]
+            service["description"] = f"{name} ({category.lower()}), billed {frequency.lower()}."
+        share_plans = {}
+        for identity, name in enumerate(SHARE_PLANS, start=501):
+            members = sorted(rng.sample(sorted(services), rng.randint(5, 25)))
+            share_plans[identity] = {"identity": identity, "name": name, "serviceIds": members}
+        return cls(lookups=lookups, services=services, share_plans=share_plans, owner_id=1)
+
+    def to_snapshot(self) -> Record:
+        """Plain JSON-able data; :meth:`from_snapshot` restores it exactly."""
+        return {
+            "ownerId": self.owner_id,
+            "lookups": {
+                table: [{"identity": k, "name": v} for k, v in values.items()]
+                for table, values in self.lookups.items()
+            },
+            "services": list(self.services.values()),
+            "sharePlans": list(self.share_plans.values()),
+        }
+
+    @classmethod
+    def from_snapshot(cls, data: Record) -> Catalogue:
+        return cls(
+            lookups={
+                table: {row["identity"]: row["name"] for row in rows}
+                for table, rows in data["lookups"].items()
+            },
+            services={s["identity"]: dict(s) for s in data["services"]},
+            share_plans={
+                p["identity"]: {**p, "serviceIds": list(p["serviceIds"])}
+                for p in data["sharePlans"]
+            },
+            owner_id=data["ownerId"],
+        )
+
+    def count(self) -> int:
+        return len(self.services)
+
+    # -- reading -------------------------------------------------------------
+
+    def get(self, identity: int) -> Record:
+        found = self.services.get(identity)
+        if found is None:
+            raise NotFound(f"Service {identity} does not exist.")
+        return found
+
+    def render(self, service: Record) -> Record:
+        """The API view: stored fields plus every ``*Name`` from its lookup."""
+        view = dict(service)
+        for id_field, (table, name_field, _key) in REFERENCES.items():
+            value = service.get(id_field)
+            view[name_field] = self.lookups[table].get(value) if value is not None else None
+        return view
+
+    def details(self, service: Record) -> Record:
+        detail: Record = {}
+        for id_field, (table, _name, key) in REFERENCES.items():
+            value = service.get(id_field)
+            name = self.lookups[table].get(value) if value is not None else None
+            detail[key] = {"identity": value, "name": name} if name is not None else None
+        plans = [
+            {"identity": p["identity"], "name": p["name"]}
+            for p in self.share_plans.values()
+            if service["identity"] in p["serviceIds"]
+        ]
+        detail["sharePlans"] = {"totalCount": len(plans), "items": plans}
+        return detail
+
+    def render_detail(self, service: Record) -> Record:
+        return {**self.render(service), "details": self.details(service)}
+
+    def listing(self, *, active_only: bool = False) -> list[Record]:
+        """Services by identity."""
+        return [s for _i, s in sorted(self.services.items()) if not active_only or s["isActive"]]
+
+    # -- writing -------------------------------------------------------------
+
+    def _checked(self, fields: Record) -> Record:
+        for id_field, (table, _name, _key) in REFERENCES.items():
+            value = fields.get(id_field)
+            if id_field != "ownerId" and value is not None and value not in self.lookups[table]:
+                known = ", ".join(str(k) for k in sorted(self.lookups[table]))
+                raise BadRequest(
+                    f"{id_field} {value} is not in the {table} table (known ids: {known})."
+                )
+        return fields
+
+    def create(self, body: Record, *, now: datetime | None = None) -> Record:
+        fields = {k: body[k] for k in WRITABLE if k in body}
+        for required in ("name", "serviceTypeId"):
+            if fields.get(required) is None:
+                raise BadRequest(f"{required} is required to create a service.")
+        self._checked(fields)
+        identity = max(self.services, default=1000) + 1
+        service = {
+            "identity": identity,
+            "ownerId": self.owner_id,
+            "created": iso(now or datetime.now(UTC)),
+            **DEFAULTS,
+            **fields,
+        }
+        self.services[identity] = service
+        return service
+
+    def update(self, identity: int, body: Record) -> Record:
+        service = self.get(identity)
+        fields = {k: body[k] for k in WRITABLE if k in body}
+        for required in ("name", "serviceTypeId"):
+            if required in fields and fields[required] is None:
+                raise BadRequest(f"{required} cannot be null.")
+        service.update(self._checked(fields))
+        return service
+
+    def delete(self, identity: int) -> list[Record]:
+        """Remove the service; the report of everything it touched."""
+        self.get(identity)
+        del self.services[identity]
+        report: list[Record] = [
+            {"identity": identity, "action": "deleted", "dtoTypeKey": "service"}
+        ]
+        for plan in self.share_plans.values():
+            if identity in plan["serviceIds"]:
+                plan["serviceIds"].remove(identity)
+                report.append(
+                    {
+                        "lhsId": plan["identity"],
+                        "rhsId": identity,
+                        "action": "detached",
+                        "dtoTypeKey": "sharePlanService",
+                    }
+                )
+        return report
+
+    def patch(self, path_identity: int, items: list[Record]) -> list[Record]:
+        """Apply a DataFlow batch all or nothing: work on a copy, swap on success."""
+        self.get(path_identity)
+        trial = Catalogue(
+            lookups=self.lookups,
+            services=copy.deepcopy(self.services),
+            share_plans=copy.deepcopy(self.share_plans),
+            owner_id=self.owner_id,
+        )
+        results = []
+        for item in items:
+            client_id = item.get("patchClientId")
+            try:
+                results.append(trial._patch_one(path_identity, item))
+            except (BadRequest, NotFound) as error:
+                raise BadRequest(
+                    f"PATCH item with patchClientId {client_id} ({item.get('patchType')}) "
+                    f"failed: {error.detail} Nothing was changed.",
+                    patchClientId=client_id,
+                ) from None
+        self.services, self.share_plans = trial.services, trial.share_plans
+        return [{**r, "instance": self.render(r["instance"])} for r in results]
+
+    def _patch_one(self, path_identity: int, item: Record) -> Record:
+        kind = item["patchType"]
+        identity = item.get("identity") or path_identity
+        if kind == "create":
+            service = self.create(item)
+            action = "created"
+        elif kind == "update":
+            service = self.update(identity, item)
+            action = "updated"
+        else:
+            service = self.get(identity)
+            self.delete(identity)
+            action = "deleted"
+        return {
+            "identity": service["identity"],
+            "action": action,
+            "dtoTypeKey": "service",
+            "patchClientId": item.get("patchClientId"),
+            "instance": service,
+        }
