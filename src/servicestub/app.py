@@ -15,13 +15,20 @@ from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from servicestub.control.documented import ResponseCatalog
+from servicestub.control.middleware import FaultMiddleware, JournalMiddleware, PreferMiddleware
 from servicestub.errors import PROBLEM_JSON, ApiError, problem_body
 from servicestub.jsonio import OrjsonJsonifier
-from servicestub.middleware import BodyLimitMiddleware, PathGuardMiddleware, RuntimeMiddleware
+from servicestub.middleware import (
+    AdminAuthMiddleware,
+    BodyLimitMiddleware,
+    PathGuardMiddleware,
+    RuntimeMiddleware,
+)
 from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
 from servicestub.settings import Settings
-from servicestub.specs import APIS, SPEC_DIR, allowed_methods
+from servicestub.specs import ADMIN, APIS, SPEC_DIR, allowed_methods
 from servicestub.validation import VALIDATORS
 
 log = logging.getLogger("servicestub")
@@ -95,6 +102,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     """A fresh app with its own state; ``app.runtime`` is that state."""
     settings = settings or Settings()
     runtime = Runtime(settings)
+    runtime.responses = ResponseCatalog(APIS)
     app = AsyncApp(
         "servicestub",
         specification_dir=SPEC_DIR,
@@ -112,7 +120,8 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
             swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
         )
     # Each middleware goes just outside connexion's exception handling, so the
-    # order here is outermost first: CORS, runtime/tracking id, body limit.
+    # order here is outermost first: CORS, runtime/tracking id, admin token,
+    # journal, fault rules, path guard, body limit.
     app.add_middleware(
         CORSMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
@@ -125,12 +134,23 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     app.add_middleware(
         RuntimeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime
     )
+    app.add_middleware(
+        AdminAuthMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        token=settings.admin_token,
+        prefix=ADMIN.base_path,
+    )
+    app.add_middleware(JournalMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(FaultMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(PathGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         max_bytes=settings.max_body_bytes,
+        overrides={f"{ADMIN.base_path}/state": settings.max_state_bytes},
     )
+    # After routing and request validation, so it knows the operation.
+    app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     app.add_error_handler(ApiError, _api_error)
     app.add_error_handler(ProblemException, _connexion_problem)
     app.add_error_handler(HTTPException, _http_error)

@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
+import ipaddress
+import sys
+from pathlib import Path
+
 import click
 
 from servicestub import __version__
 from servicestub.settings import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, Settings
 
 
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="servicestub")
 def main() -> None:
     """servicestub: a stateful mock of the Service Orders API (/v1) and the
-    Services API v4 (/api/v4), with Swagger UI for each."""
+    Services API v4 (/api/v4), with Swagger UI for each and a control plane
+    under /_mock."""
+
+
+seed_option = click.option(
+    "--seed",
+    default=DEFAULT_SEED,
+    show_default=True,
+    type=click.IntRange(0, 2**32 - 1),
+    help="Seed of the generated data: the same seed gives the same data.",
+)
+scenario_option = click.option(
+    "--scenario",
+    default=None,
+    metavar="NAME|PATH",
+    help="Start from a scenario: a name under fixtures/ (see `servicestub scenarios list`) "
+    "or a YAML file.",
+)
 
 
 @main.command()
@@ -20,19 +50,29 @@ def main() -> None:
 @click.option(
     "--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on."
 )
+@seed_option
+@scenario_option
 @click.option(
-    "--seed",
-    default=DEFAULT_SEED,
-    show_default=True,
-    type=int,
-    help="Seed of the generated data: the same seed gives the same data.",
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Snapshot file: loaded at start when it exists, written on clean shutdown "
+    "and on POST /_mock/state/save.",
 )
 @click.option(
     "--secret",
     envvar="SERVICESTUB_SECRET",
     default=None,
-    help="Secret that signs public order links [env SERVICESTUB_SECRET]; "
+    help="Secret that seals public order links [env SERVICESTUB_SECRET]; "
     "derived from the seed when not set.",
+)
+@click.option(
+    "--admin-token",
+    envvar="SERVICESTUB_ADMIN_TOKEN",
+    default=None,
+    help="Token the control plane (/_mock) requires as 'Authorization: Bearer <token>' "
+    "[env SERVICESTUB_ADMIN_TOKEN]; mandatory when listening beyond loopback.",
 )
 @click.option(
     "--validate-responses/--no-validate-responses",
@@ -51,7 +91,10 @@ def serve(
     host: str,
     port: int,
     seed: int,
+    scenario: str | None,
+    state_file: Path | None,
     secret: str | None,
+    admin_token: str | None,
     validate_responses: bool,
     orders_per_store: int,
 ) -> None:
@@ -59,18 +102,100 @@ def serve(
     import uvicorn
 
     from servicestub.app import create_app
+    from servicestub.control.snapshot import SnapshotError
+    from servicestub.errors import ApiError
 
+    if not _loopback(host) and not admin_token:
+        raise click.UsageError(
+            f"Listening on {host} exposes the control plane; set --admin-token "
+            "or SERVICESTUB_ADMIN_TOKEN (or listen on 127.0.0.1)."
+        )
     settings = Settings(
         seed=seed,
         secret=secret,
         validate_responses=validate_responses,
         orders_per_store=orders_per_store,
+        scenario=scenario,
+        state_file=state_file,
+        admin_token=admin_token,
     )
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except (SnapshotError, ApiError) as error:
+        raise click.ClickException(str(getattr(error, "detail", error))) from None
+    runtime = app.runtime  # type: ignore[attr-defined]
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
-    click.echo(f"servicestub {__version__} on {base} (seed {seed})")
-    click.echo(f"  Service Orders API  {base}/v1     docs {base}/v1/ui/")
-    click.echo(f"  Services API v4     {base}/api/v4 docs {base}/api/v4/ui/")
+    origin = f"scenario {runtime.scenario}" if runtime.scenario else f"seed {runtime.seed}"
+    click.echo(f"servicestub {__version__} on {base} ({origin})")
+    click.echo(f"  Service Orders API  {base}/v1      docs {base}/v1/ui/")
+    click.echo(f"  Services API v4     {base}/api/v4  docs {base}/api/v4/ui/")
+    click.echo(f"  Control plane       {base}/_mock   docs {base}/_mock/ui/")
     click.echo(f"  try: curl -s '{base}/v1/tenants/demo/stores/main/service-orders?perPage=5'")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=True)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=True,
+        timeout_keep_alive=5,
+        limit_concurrency=1000,
+        h11_max_incomplete_event_size=64 * 1024,
+    )
+    if state_file is not None:
+        path, size = runtime.save_state()
+        click.echo(f"state saved to {path} ({size} bytes)")
+
+
+@main.group()
+def scenarios() -> None:
+    """List and check the scenarios under fixtures/."""
+
+
+@scenarios.command("list")
+def scenarios_list() -> None:
+    """Name and description of every scenario."""
+    from servicestub.scenarios import catalog
+
+    for scenario in catalog():
+        click.echo(f"{scenario['name']:<22} {scenario['description']}")
+
+
+@scenarios.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def scenarios_validate(paths: tuple[Path, ...]) -> None:
+    """Check scenario files; each problem names the file, the place and what is wrong."""
+    from servicestub.scenarios import ScenarioError, build
+
+    failed = False
+    for path in paths:
+        try:
+            build(path, Settings(), DEFAULT_SEED)
+        except ScenarioError as error:
+            click.echo(str(error), err=True)
+            failed = True
+        else:
+            click.echo(f"{path}: ok")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@seed_option
+@scenario_option
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+def snapshot(seed: int, scenario: str | None, out: Path) -> None:
+    """Write the state a start would produce, without serving."""
+    from servicestub.control.snapshot import dumps, write_atomic
+    from servicestub.errors import ApiError
+    from servicestub.runtime import Runtime
+
+    try:
+        runtime = Runtime(Settings(seed=seed, scenario=scenario))
+    except ApiError as error:
+        raise click.ClickException(error.detail) from None
+    payload = dumps(runtime.export_state())
+    write_atomic(out, payload)
+    click.echo(f"{out}: {len(payload)} bytes")

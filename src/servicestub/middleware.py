@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 import uuid
 
 import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicestub.errors import PROBLEM_JSON, ApiError, BadRequest, PayloadTooLarge
+from servicestub.errors import PROBLEM_JSON, ApiError, BadRequest, PayloadTooLarge, Unauthorized
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
 from servicestub.specs import SERVICES
 
@@ -79,22 +80,25 @@ class BodyLimitMiddleware:
     """Refuses request bodies over ``max_bytes`` with 413, whether announced by
     ``Content-Length`` or streamed in chunks."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, overrides: dict[str, int]) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.overrides = overrides
 
-    def _error(self) -> PayloadTooLarge:
+    @staticmethod
+    def _error(limit: int) -> PayloadTooLarge:
         return PayloadTooLarge(
-            f"The request body is larger than the limit of {self.max_bytes} bytes; send less."
+            f"The request body is larger than the limit of {limit} bytes; send less."
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.overrides.get(scope["path"], self.max_bytes)
         length = Headers(scope=scope).get("content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await send_problem(send, scope, self._error())
+        if length is not None and length.isdigit() and int(length) > limit:
+            await send_problem(send, scope, self._error(limit))
             return
         received = 0
 
@@ -103,8 +107,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise self._error()
+                if received > limit:
+                    raise self._error(limit)
             return message
 
         await self.app(scope, limited_receive, send)
@@ -124,5 +128,34 @@ class PathGuardMiddleware:
                 "ids may use only letters, digits, '_' and '-'."
             )
             await send_problem(send, scope, error)
+            return
+        await self.app(scope, receive, send)
+
+
+class AdminAuthMiddleware:
+    """When an admin token is configured, ``/_mock`` needs ``Authorization:
+    Bearer <token>``; the comparison takes the same time however close a guess is."""
+
+    def __init__(self, app: ASGIApp, token: str | None, prefix: str) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode() if token else None
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        guarded = path == self.prefix or path.startswith(self.prefix + "/")
+        if self.expected is None or scope["type"] != "http" or not guarded:
+            await self.app(scope, receive, send)
+            return
+        sent = Headers(scope=scope).get("authorization", "").encode("latin-1", "replace")
+        if not hmac.compare_digest(sent, self.expected):
+            await send_problem(
+                send,
+                scope,
+                Unauthorized(
+                    "The control plane needs 'Authorization: Bearer <admin token>' "
+                    "(--admin-token or SERVICESTUB_ADMIN_TOKEN)."
+                ),
+            )
             return
         await self.app(scope, receive, send)

@@ -34,6 +34,13 @@ class Runtime:
         self.responses: ResponseCatalog | None = None
         self.scenario: str | None = None
         self.reset(self.settings.seed)
+        if self.settings.scenario:
+            self.load_scenario(self.settings.scenario)
+        state_file = self.settings.state_file
+        if state_file is not None and state_file.exists():
+            from servicestub.control.snapshot import read_file
+
+            self.import_state(read_file(state_file))
 
     def reset(self, seed: int) -> None:
         """Drop all data, fault rules and the journal; start again from ``seed``."""
@@ -46,6 +53,82 @@ class Runtime:
         self.faults = Faults(self.settings.max_fault_rules, seed)
         self.journal.clear()
         self.scenario = None
+
+    # -- state snapshots -----------------------------------------------------
+
+    def export_state(self) -> dict[str, Any]:
+        """The whole data state as a versioned snapshot (no journal, faults or time)."""
+        from servicestub.control.snapshot import FORMAT, VERSION, orders_snapshot
+
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "seed": self.seed,
+            "orders": orders_snapshot(self.orders),
+            "services": self.catalogue.to_snapshot(),
+        }
+
+    def import_state(self, data: Any) -> None:
+        """Replace all data with ``data``; validated first, so a bad one changes nothing."""
+        import orjson
+
+        from servicestub.catalogue.store import Catalogue
+        from servicestub.control.snapshot import SnapshotError, check_envelope, restore_orders
+        from servicestub.control.snapshot_schema import snapshot_problem
+        from servicestub.errors import BadRequest
+        from servicestub.store.orders import OrdersStore
+
+        try:
+            check_envelope(data)
+        except SnapshotError as error:
+            raise BadRequest(f"The snapshot was refused: {error}.") from None
+        problem = snapshot_problem(data)
+        if problem is not None:
+            raise BadRequest(f"The snapshot was refused: {problem}. Nothing was changed.")
+        fresh = orjson.loads(orjson.dumps(data))  # the stores take ownership of the records
+        orders = OrdersStore(self.settings, fresh["seed"])
+        try:
+            restore_orders(orders, fresh["orders"])
+            catalogue = Catalogue.from_snapshot(fresh["services"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise BadRequest(f"The snapshot was refused: inconsistent data ({error!r}).") from None
+        self.seed, self.orders, self.catalogue = fresh["seed"], orders, catalogue
+
+    def save_state(self) -> tuple[str, int]:
+        """Write the state to the ``--state`` file atomically; (path, bytes)."""
+        from servicestub.control.snapshot import dumps, write_atomic
+        from servicestub.errors import Conflict
+
+        path = self.settings.state_file
+        if path is None:
+            raise Conflict("The server runs without --state FILE; there is no file to save to.")
+        payload = dumps(self.export_state())
+        write_atomic(path, payload)
+        return str(path), len(payload)
+
+    def load_scenario(self, name: str) -> None:
+        """Replace all data with the scenario ``name`` (or a path to one)."""
+        from servicestub import scenarios
+        from servicestub.errors import BadRequest, NotFound
+
+        try:
+            path = scenarios.find(name, self.settings.fixtures_dir)
+        except FileNotFoundError as error:
+            raise NotFound(str(error)) from None
+        try:
+            seed, orders, catalogue = scenarios.build(path, self.settings, self.seed)
+        except scenarios.ScenarioError as error:
+            raise BadRequest(str(error)) from None
+        self.seed, self.orders, self.catalogue = seed, orders, catalogue
+        self.scenario = path.stem
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "seed": self.seed,
+            "scenario": self.scenario,
+            "counts": self.counts(),
+        }
 
     def counts(self) -> dict[str, Any]:
         """How much data is held, for health checks."""

@@ -21,6 +21,8 @@ class Settings:
     validate_responses: bool = False
     #: Largest request body accepted, in bytes (413 past it).
     max_body_bytes: int = 1 << 20
+    #: Largest snapshot accepted by ``PUT /_mock/state``.
+    max_state_bytes: int = 256 << 20
     #: Service orders seeded in each store on first use.
     orders_per_store: int = 50
     #: Tenants only ever read are kept up to this many, then regenerated on demand.
@@ -33,3 +35,7 @@ class Settings:
     fixtures_dir: Path | None = None
     #: Snapshot file loaded at start and written on save / clean shutdown.
     state_file: Path | None = None
+    #: Scenario (name under fixtures/ or a path) loaded at start.
+    scenario: str | None = None
+    #: When set, ``/_mock`` requires ``Authorization: Bearer <token>``.
+    admin_token: str | None = None

@@ -29,7 +29,8 @@ class ApiSpec:
 
 ORDERS = ApiSpec("orders", "service-orders.yaml", "/v1")
 SERVICES = ApiSpec("services", "services-v4.yaml", "/api/v4")
-APIS = (ORDERS, SERVICES)
+ADMIN = ApiSpec("admin", "mock-admin.yaml", "/_mock")
+APIS = (ORDERS, SERVICES, ADMIN)
 
 
 @functools.cache

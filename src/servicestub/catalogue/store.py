@@ -72,8 +72,17 @@ class Catalogue:
     # -- construction --------------------------------------------------------
 
     @classmethod
-    def seeded(cls, seed: int) -> Catalogue:
-        """~200 services with lookups and share plans, identical for a seed."""
+    def seeded(
+        cls,
+        seed: int,
+        *,
+        count: int = SEEDED_SERVICES,
+        inactive_share: float = 0.15,
+        share_plans: list[tuple[str, int | None]] | None = None,
+    ) -> Catalogue:
+        """``count`` services with lookups and share plans, identical for a seed.
+
+        ``share_plans`` lists (name, size); a size of ``None`` picks 5-25 services."""
         rng = rng_for(seed, "catalogue")
         fake = Faker("en_US")
         fake.seed_instance(derive_seed(seed, "catalogue-people"))
@@ -81,8 +90,12 @@ class Catalogue:
         for table, (_field, values) in LOOKUPS.items():
             lookups[table] = dict(enumerate(values, start=1))
         services: dict[int, Record] = {}
-        names = [f"{q} {s}" for q in QUALIFIERS for s in SERVICES]
-        for identity, name in enumerate(rng.sample(names, SEEDED_SERVICES), start=1001):
+        base = [f"{q} {s}" for q in QUALIFIERS for s in SERVICES]
+        names = rng.sample(base, min(count, len(base)))
+        names += [
+            f"{base[i % len(base)]} (Zone {i // len(base) + 2})" for i in range(count - len(names))
+        ]
+        for identity, name in enumerate(names, start=1001):
             created = REFERENCE_TIME - timedelta(minutes=rng.randint(60, 720 * 24 * 60))
             services[identity] = {
                 "identity": identity,
@@ -92,7 +105,7 @@ class Catalogue:
                 "usageFrequency": rng.choice((1, 1, 2, 4, 12)),
                 "usageFrequencyTypeId": rng.choice(list(lookups["usageFrequencyTypes"])),
                 "created": iso(created),
-                "isActive": rng.random() > 0.15,
+                "isActive": rng.random() >= inactive_share,
                 "isTaxExempt": rng.random() < 0.1,
                 "isInclusiveTaxes": rng.random() < 0.3,
                 "generalLedgerId": rng.choice(list(lookups["generalLedgers"])),
@@ -107,11 +120,13 @@ class Catalogue:
             frequency = lookups["usageFrequencyTypes"][service["usageFrequencyTypeId"]]
             category = lookups["serviceCategories"][service["serviceCategoryId"]]
             service["description"] = f"{name} ({category.lower()}), billed {frequency.lower()}."
-        share_plans = {}
-        for identity, name in enumerate(SHARE_PLANS, start=501):
-            members = sorted(rng.sample(sorted(services), rng.randint(5, 25)))
-            share_plans[identity] = {"identity": identity, "name": name, "serviceIds": members}
-        return cls(lookups=lookups, services=services, share_plans=share_plans, owner_id=1)
+        plans: dict[int, Record] = {}
+        wanted = share_plans if share_plans is not None else [(n, None) for n in SHARE_PLANS]
+        for identity, (name, size) in enumerate(wanted, start=501):
+            size = min(rng.randint(5, 25) if size is None else size, len(services))
+            members = sorted(rng.sample(sorted(services), size))
+            plans[identity] = {"identity": identity, "name": name, "serviceIds": members}
+        return cls(lookups=lookups, services=services, share_plans=plans, owner_id=1)
 
     def to_snapshot(self) -> Record:
         """Plain JSON-able data; :meth:`from_snapshot` restores it exactly."""

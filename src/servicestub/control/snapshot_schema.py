@@ -1,0 +1,153 @@
+"""The JSON Schema of a state snapshot, built from the API specs' own record
+schemas, so an imported record must look exactly like one the API would answer."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+from servicestub.control.snapshot import FORMAT, VERSION
+from servicestub.specs import ORDERS, SERVICES, ApiSpec
+from servicestub.validation import to_json_schema
+
+
+def _components(spec: ApiSpec, prefix: str) -> dict[str, Any]:
+    """The spec's schemas with their ``$ref``s moved under ``#/definitions/<prefix>``."""
+
+    def move(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: (
+                    v.replace("#/components/schemas/", f"#/definitions/{prefix}/")
+                    if k == "$ref"
+                    else move(v)
+                )
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [move(item) for item in node]
+        return node
+
+    document = yaml.safe_load(spec.path.read_text())
+    return to_json_schema(move(document["components"]["schemas"]))
+
+
+def _array(ref: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"$ref": ref}}
+
+
+def _o(name: str) -> str:
+    return f"#/definitions/orders/{name}"
+
+
+def _schema() -> dict[str, Any]:
+    store = {
+        "type": "object",
+        "required": ["storeId", "nextNumber", "nextSalesNumber", "orders"],
+        "properties": {
+            "storeId": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+            "nextNumber": {"type": "integer", "minimum": 1},
+            "nextSalesNumber": {"type": "integer", "minimum": 1},
+            "orders": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["order", "events", "hours", "notifications", "salesOrders"],
+                    "properties": {
+                        "order": {"$ref": _o("ServiceOrder")},
+                        "events": _array(_o("ServiceEvent")),
+                        "hours": _array(_o("ServiceHours")),
+                        "notifications": _array(_o("Notification")),
+                        "salesOrders": _array(_o("SalesOrder")),
+                    },
+                },
+            },
+        },
+    }
+    tenant = {
+        "type": "object",
+        "required": [
+            "tenantId",
+            "currency",
+            "staff",
+            "serviceTypes",
+            "statuses",
+            "hourlyRates",
+            "stores",
+        ],
+        "properties": {
+            "tenantId": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "staff": {"type": "array", "items": {"type": "string"}},
+            "serviceTypes": _array(_o("ServiceType")),
+            "statuses": {**_array(_o("ServiceStatus")), "minItems": 1},
+            "hourlyRates": _array(_o("HourlyRate")),
+            "stores": {"type": "array", "items": store},
+        },
+    }
+    lookup_rows = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["identity", "name"],
+            "properties": {"identity": {"type": "integer"}, "name": {"type": "string"}},
+        },
+    }
+    stored_service = {"type": "object", "required": ["identity", "name", "ownerId", "created"]}
+    return {
+        "type": "object",
+        "required": ["format", "version", "seed", "orders", "services"],
+        "properties": {
+            "format": {"enum": [FORMAT]},
+            "version": {"enum": [VERSION]},
+            "seed": {"type": "integer"},
+            "orders": {
+                "type": "object",
+                "required": ["idsIssued", "tenants"],
+                "properties": {
+                    "idsIssued": {"type": "integer", "minimum": 0},
+                    "tenants": {"type": "array", "items": tenant},
+                },
+            },
+            "services": {
+                "type": "object",
+                "required": ["ownerId", "lookups", "services", "sharePlans"],
+                "properties": {
+                    "ownerId": {"type": "integer"},
+                    "lookups": {"type": "object", "additionalProperties": lookup_rows},
+                    "services": {"type": "array", "items": stored_service},
+                    "sharePlans": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["identity", "name", "serviceIds"],
+                            "properties": {
+                                "serviceIds": {"type": "array", "items": {"type": "integer"}}
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "definitions": {
+            "orders": _components(ORDERS, "orders"),
+            "services": _components(SERVICES, "services"),
+        },
+    }
+
+
+@functools.cache
+def _validator() -> Any:
+    return jsonschema_rs.Draft4Validator(_schema(), validate_formats=True)
+
+
+def snapshot_problem(data: Any) -> str | None:
+    """Where and how ``data`` is not a valid snapshot; ``None`` when it is."""
+    for error in _validator().iter_errors(data):
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
+        return f"{path.lstrip('.') or '(top level)'}: {error.message}"
+    return None

@@ -1,0 +1,300 @@
+"""Scenarios: YAML files under ``fixtures/`` that describe a state in the
+vocabulary of the two APIs. Fields left out are filled deterministically;
+``count: N`` asks for N generated records. They only write to the stores."""
+
+from __future__ import annotations
+
+import functools
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from servicestub.catalogue.store import Catalogue
+from servicestub.catalogue.vocabulary import SHARE_PLANS
+from servicestub.domain import money
+from servicestub.domain.orders import refresh_totals
+from servicestub.seed.common import rng_for
+from servicestub.seed.orders import seed_store, seed_tenant
+from servicestub.seed.repair_shop import WORKFLOW
+from servicestub.settings import Settings
+from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
+
+SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
+_PACKAGED = Path(__file__).parent / "fixtures"
+_CHECKOUT = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES_DIR = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+
+Record = dict[str, Any]
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be loaded; the message names file, place and problem."""
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(json.loads(SCHEMA_PATH.read_text()))
+
+
+def _where(path: Any) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "(top level)"
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
+    return error.message
+
+
+def read(path: Path) -> Record:
+    """Parse and validate one scenario file."""
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise ScenarioError(f"{path}: cannot be read as YAML ({error})") from None
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = min(errors, key=lambda e: -len(e.absolute_path))
+        if error.validator == "oneOf" and error.context:
+            error = max(error.context, key=lambda e: len(e.absolute_path))
+        raise ScenarioError(f"{path}: {_where(error.absolute_path)}: {_message(error)}")
+    return data
+
+
+def catalog(fixtures_dir: Path | None = None) -> list[dict[str, str]]:
+    """Name and description of every scenario, by name (invalid files say so)."""
+    found = []
+    for path in sorted((fixtures_dir or FIXTURES_DIR).glob("*.yaml")):
+        try:
+            description = read(path)["description"]
+        except ScenarioError as error:
+            description = f"INVALID: {error}"
+        found.append({"name": path.stem, "description": description})
+    return found
+
+
+def find(name_or_path: str, fixtures_dir: Path | None = None) -> Path:
+    """A scenario by name (under fixtures/) or by file path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return candidate
+    path = (fixtures_dir or FIXTURES_DIR) / f"{name_or_path}.yaml"
+    if not path.exists():
+        names = ", ".join(s["name"] for s in catalog(fixtures_dir)) or "none"
+        raise FileNotFoundError(f"No scenario '{name_or_path}' (known: {names}).")
+    return path
+
+
+# -- building a state ---------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, settings: Settings, seed: int, name: str) -> None:
+        self.settings = settings
+        self.seed = seed
+        self.name = name
+        self.orders = OrdersStore(settings, seed)
+
+    def uid(self, *parts: str) -> str:
+        return str(
+            uuid.UUID(
+                int=rng_for(self.seed, "scenario", self.name, *parts).getrandbits(128), version=4
+            )
+        )
+
+    def tenant(self, tenant_id: str, spec: Record) -> Tenant:
+        tenant = seed_tenant(self.seed, tenant_id)
+        tenant.currency = spec.get("currency", tenant.currency)
+        if "serviceTypes" in spec:
+            tenant.service_types = {}
+            for index, item in enumerate(spec["serviceTypes"]):
+                uid = self.uid(tenant_id, "type", str(index))
+                tenant.service_types[uid] = {
+                    "serviceTypeUid": uid,
+                    "name": item["name"],
+                    "description": item.get("description"),
+                    "defaultPriority": item.get("defaultPriority", "NORMAL"),
+                    "active": item.get("active", True),
+                    "createdAt": "2025-01-01T08:00:00Z",
+                }
+        if "statuses" in spec:
+            tenant.statuses = {}
+            for position, item in enumerate(spec["statuses"], start=1):
+                uid = self.uid(tenant_id, "status", str(position))
+                color = next((c for n, c, _f in WORKFLOW if n == item["name"]), "#607d8b")
+                tenant.statuses[uid] = {
+                    "statusUid": uid,
+                    "name": item["name"],
+                    "position": position,
+                    "color": item.get("color", color),
+                    "isFinal": item.get("isFinal", False),
+                }
+        if "hourlyRates" in spec:
+            tenant.hourly_rates = {}
+            for index, item in enumerate(spec["hourlyRates"]):
+                uid = self.uid(tenant_id, "rate", str(index))
+                tenant.hourly_rates[uid] = {
+                    "hourlyRateUid": uid,
+                    "name": item["name"],
+                    "price": money.cents(item["price"]),
+                    "currency": tenant.currency,
+                    "code": item.get("code"),
+                    "active": item.get("active", True),
+                }
+        for store_id, store_spec in (spec.get("stores") or {}).items():
+            tenant.stores[store_id] = self.store(
+                tenant, store_id, store_spec.get("serviceOrders", [])
+            )
+        self.orders.adopt(tenant)
+        return tenant
+
+    def store(self, tenant: Tenant, store_id: str, spec: Any) -> Store:
+        if isinstance(spec, dict):
+            return seed_store(self.seed, tenant, store_id, spec["count"], self.orders.hasher)
+        entries = [entry for entry in spec for _ in range(entry.get("count", 1))]
+        store = seed_store(self.seed, tenant, store_id, len(entries), self.orders.hasher)
+        for index, (bundle, entry) in enumerate(zip(store.orders.values(), entries, strict=True)):
+            self.apply(tenant, bundle, entry, f"{tenant.tenant_id}/{store_id}/{index}")
+        return store
+
+    def _named(
+        self, tenant: Tenant, table: dict[str, Record], key: str, name: str, what: str
+    ) -> str:
+        for record in table.values():
+            if record["name"] == name:
+                return record[key]
+        known = ", ".join(sorted(r["name"] for r in table.values()))
+        raise ScenarioError(
+            f"{what} '{name}' is not defined for tenant '{tenant.tenant_id}' (known: {known})"
+        )
+
+    def apply(self, tenant: Tenant, bundle: OrderBundle, entry: Record, where: str) -> None:
+        order = bundle.order
+        for field in (
+            "title",
+            "description",
+            "state",
+            "priority",
+            "assignedUserId",
+            "createdFromStoreId",
+            "dueDate",
+        ):
+            if field in entry:
+                order[field] = entry[field]
+        if "status" in entry:
+            order["statusUid"] = self._named(
+                tenant, tenant.statuses, "statusUid", entry["status"], "status"
+            )
+        if "serviceType" in entry:
+            order["serviceTypeUid"] = self._named(
+                tenant, tenant.service_types, "serviceTypeUid", entry["serviceType"], "service type"
+            )
+        if "customer" in entry:
+            customer = entry["customer"]
+            order["customer"] = {
+                "customerId": customer.get("customerId"),
+                "name": customer["name"],
+                "email": customer.get("email"),
+                "phone": customer.get("phone"),
+            }
+        if "items" in entry:
+            order["items"] = [
+                {
+                    "itemUid": self.uid(where, "item", str(i)),
+                    "articleNumber": item.get("articleNumber"),
+                    "name": item["name"],
+                    "quantity": item.get("quantity", 1),
+                    "unitPrice": money.cents(item.get("unitPrice", 0)),
+                    "serialNumber": item.get("serialNumber"),
+                    "comment": item.get("comment"),
+                }
+                for i, item in enumerate(entry["items"])
+            ]
+        if "events" in entry:
+            bundle.events = {}
+            for i, event in enumerate(entry["events"]):
+                uid = self.uid(where, "event", str(i))
+                bundle.events[uid] = {
+                    "eventUid": uid,
+                    "type": event.get("type", "NOTE"),
+                    "message": event["message"],
+                    "userId": event.get("userId"),
+                    "visibleToCustomer": event.get("visibleToCustomer", False),
+                    "createdAt": order["createdAt"],
+                }
+        if "hours" in entry:
+            from servicestub.domain.collections import hours_amount
+
+            bundle.hours = {}
+            for i, hours in enumerate(entry["hours"]):
+                uid = self.uid(where, "hours", str(i))
+                rate = (
+                    self._named(
+                        tenant,
+                        tenant.hourly_rates,
+                        "hourlyRateUid",
+                        hours["hourlyRate"],
+                        "hourly rate",
+                    )
+                    if "hourlyRate" in hours
+                    else None
+                )
+                record = {
+                    "hoursUid": uid,
+                    "userId": hours.get("userId", order["assignedUserId"] or tenant.staff[0]),
+                    "hourlyRateUid": rate,
+                    "date": hours.get("date", order["createdAt"][:10]),
+                    "hours": hours["hours"],
+                    "description": hours.get("description"),
+                    "billable": hours.get("billable", True),
+                    "amount": 0.0,
+                    "createdAt": order["createdAt"],
+                }
+                record["amount"] = hours_amount(tenant, record)
+                bundle.hours[uid] = record
+        refresh_totals(tenant, bundle)
+        bundle.changed()
+
+    def catalogue(self, spec: Record | None) -> Catalogue:
+        if not spec:
+            return Catalogue.seeded(self.seed)
+        plans = spec.get("sharePlans")
+        if isinstance(plans, dict):
+            plans = [
+                (
+                    SHARE_PLANS[i % len(SHARE_PLANS)]
+                    + (f" {i // len(SHARE_PLANS) + 1}" if i >= len(SHARE_PLANS) else ""),
+                    None,
+                )
+                for i in range(plans["count"])
+            ]
+        elif isinstance(plans, list):
+            plans = [(p["name"], p.get("services")) for p in plans]
+        return Catalogue.seeded(
+            self.seed,
+            count=spec.get("count", 200),
+            inactive_share=spec.get("inactiveShare", 0.15),
+            share_plans=plans,
+        )
+
+
+def build(path: Path, settings: Settings, seed: int) -> tuple[int, OrdersStore, Catalogue]:
+    """The state a scenario describes: (seed, orders, catalogue)."""
+    data = read(path)
+    seed = data.get("seed", seed)
+    builder = _Builder(settings, seed, path.stem)
+    try:
+        for tenant_id, spec in (data.get("tenants") or {}).items():
+            builder.tenant(tenant_id, spec or {})
+    except ScenarioError as error:
+        raise ScenarioError(f"{path}: {error}") from None
+    return seed, builder.orders, builder.catalogue(data.get("services"))
