@@ -16,6 +16,7 @@ from connexion import utils
 from connexion.resolver import RelativeResolver
 
 JSON = {"Content-Type": "application/json"}
+HANDLERS = "servicestub.handlers"
 
 
 def as_json(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -39,4 +40,9 @@ def _resolve(name: str) -> Callable[..., Any]:
 
 def handler_resolver() -> RelativeResolver:
     """Resolver of every API's operationIds; unknown ones fail at start-up."""
-    return RelativeResolver("servicestub.handlers", function_resolver=_resolve)
+    return RelativeResolver(HANDLERS, function_resolver=_resolve)
+
+
+def spec_operation_id(resolved: str) -> str:
+    """The spec's operationId of an operation connexion resolved to ``resolved``."""
+    return resolved.removeprefix(HANDLERS + ".")

@@ -22,6 +22,7 @@ from connexion.validators import (
 from starlette.types import Scope
 
 _compiled: dict[int, tuple[dict[str, Any], Any]] = {}
+_NOT_SCHEMA = frozenset({"example", "components"})
 
 
 def to_json_schema(node: Any) -> Any:
@@ -30,7 +31,11 @@ def to_json_schema(node: Any) -> Any:
         return [to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
-    converted = {key: to_json_schema(value) for key, value in node.items() if key != "example"}
+    converted = {
+        key: to_json_schema(value)
+        for key, value in node.items()
+        if key not in _NOT_SCHEMA  # connexion attaches the (self-referencing) components
+    }
     if converted.pop("nullable", False):
         if "type" in converted:
             converted["type"] = [converted["type"], "null"]

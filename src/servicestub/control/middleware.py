@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicestub.control.prefer import parse_prefer
 from servicestub.errors import PROBLEM_JSON, BadRequest, problem_body
+from servicestub.routing import spec_operation_id
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
 
 ADMIN_PREFIX = "/_mock"
@@ -135,7 +136,8 @@ class PreferMiddleware:
             await self._pass(scope, receive, send, applied, extra)
             return
         routing = scope.get("extensions", {}).get("connexion_routing", {})
-        operation_id = routing.get("operation_id")
+        resolved = routing.get("operation_id")
+        operation_id = spec_operation_id(resolved) if resolved else None
         documented = (
             runtime.responses.lookup(operation_id, preferences.code) if operation_id else None
         )
