@@ -29,7 +29,8 @@ def test_scenarios_list_shows_descriptions():
 def test_scenarios_validate_names_file_path_and_problem(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "description: broken\ntenants:\n  acme:\n    stores:\n      north:\n        serviceOrders:\n"
+        "description: broken\ntenants:\n  acme:\n    stores:\n      north:\n"
+        "        serviceOrders:\n"
         "          - {}\n          - {}\n          - {}\n          - {priority: HUGE}\n"
     )
     result = CliRunner().invoke(
