@@ -19,6 +19,7 @@ from connexion.validators import (
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
 )
+from starlette.datastructures import Headers
 from starlette.types import Scope
 
 _compiled: dict[int, tuple[dict[str, Any], Any]] = {}
@@ -72,13 +73,23 @@ def parse_json(raw: bytes) -> Any:
 
 
 class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
+    _left_out = False
+
+    async def wrap_receive(self, receive: Any, *, scope: Scope) -> Any:
+        # connexion stands a JSON null in for a body that was left out; remember
+        # which it was, so an explicit null is still refused.
+        self._left_out = not int(Headers(scope=scope).get("content-length", "0") or 0)
+        return await super().wrap_receive(receive, scope=scope)
+
     async def _parse(self, stream: Any, scope: Scope) -> Any:
         raw = b"".join([chunk async for chunk in stream])
         return parse_json(raw) if raw else None
 
     def _validate(self, body: Any) -> dict | None:
+        if body is None and self._left_out and not self._required:
+            return None  # an optional body that was left out
         if not self._nullable and body is None:
-            raise BadRequestProblem("Request body must not be empty")
+            raise BadRequestProblem("The request body must not be empty; send a JSON document.")
         message = first_error(self._schema, body)
         if message is not None:
             raise BadRequestProblem(detail=message)

@@ -41,7 +41,6 @@ WRITABLE = (
     "defaultServiceStatusTypeId",
     "serviceCategoryId",
     "description",
-    "id",
 )
 DEFAULTS: Record = {
     "usageFrequency": None,
@@ -55,7 +54,6 @@ DEFAULTS: Record = {
     "defaultServiceStatusTypeId": None,
     "serviceCategoryId": None,
     "description": None,
-    "id": None,
 }
 SEEDED_SERVICES = 200
 
@@ -114,7 +112,7 @@ class Catalogue:
                 "defaultServiceStatusTypeId": rng.choice(list(lookups["serviceStatusTypes"])),
                 "serviceCategoryId": rng.choice(list(lookups["serviceCategories"])),
                 "description": None,
-                "id": identity - 1000,
+                "id": identity,
             }
             service = services[identity]
             frequency = lookups["usageFrequencyTypes"][service["usageFrequencyTypeId"]]
@@ -220,6 +218,7 @@ class Catalogue:
             "created": iso(now or datetime.now(UTC)),
             **DEFAULTS,
             **fields,
+            "id": identity,
         }
         self.services[identity] = service
         return service
