@@ -32,6 +32,8 @@ from servicestub.specs import ADMIN, APIS, SPEC_DIR, allowed_methods
 from servicestub.validation import VALIDATORS
 
 log = logging.getLogger("servicestub")
+# connexion logs every unknown query parameter at ERROR; the mock ignores them, as servers do.
+logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
 CORS_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 CORS_HEADERS = ["Content-Type", "Authorization", "Prefer", "X-Tracking-Id", "Accept"]

@@ -147,6 +147,15 @@ def serve(
         click.echo(f"state saved to {path} ({size} bytes)")
 
 
+def _register_contract() -> None:
+    from servicestub.contract.command import contract
+
+    main.add_command(contract)
+
+
+_register_contract()
+
+
 @main.group()
 def scenarios() -> None:
     """List and check the scenarios under fixtures/."""
