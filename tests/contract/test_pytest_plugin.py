@@ -16,7 +16,8 @@ def test_plugin_serves_the_mock_resets_it_and_runs_the_contract(pytester):
             assert httpx.get(f"{url}/_mock/health").json()["seed"] == 7
             types = httpx.get(f"{url}/v1/tenants/mine/service-types").json()["data"]
             body = {"title": "x", "serviceTypeUid": types[0]["serviceTypeUid"]}
-            assert httpx.post(f"{url}/v1/tenants/mine/stores/s/service-orders", json=body).status_code == 201
+            created = httpx.post(f"{url}/v1/tenants/mine/stores/s/service-orders", json=body)
+            assert created.status_code == 201
             assert servicestub_server.reset()["counts"]["writtenTenants"] == 0
 
         def test_contract(servicestub_contract):
