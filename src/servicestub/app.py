@@ -22,7 +22,7 @@ from servicestub.jsonio import OrjsonJsonifier
 from servicestub.middleware import (
     AdminAuthMiddleware,
     BodyLimitMiddleware,
-    PathGuardMiddleware,
+    RequestGuardMiddleware,
     RuntimeMiddleware,
 )
 from servicestub.routing import handler_resolver
@@ -55,6 +55,16 @@ def _problem_response(
     )
 
 
+def readable(detail: str, limit: int = 300) -> str:
+    """A validator's message made fit for a person: its first line, and a long
+    offending value (a 1 MB string, say) cut short rather than echoed whole."""
+    line = detail.strip().splitlines()[0] if detail.strip() else detail
+    if len(line) <= limit:
+        return line
+    half = limit // 2
+    return f"{line[:half]} … {line[-half:]}"  # the end names the field; keep it
+
+
 def _api_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     assert isinstance(exc, ApiError)
     return _problem_response(request, exc.to_problem())
@@ -65,7 +75,8 @@ def _connexion_problem(request: ConnexionRequest, exc: Exception) -> ConnexionRe
     if exc.status >= 500:
         log.error("%s: %s", exc.title, exc.detail)
     return _problem_response(
-        request, problem_body(exc.status, exc.title or "Error", str(exc.detail or exc.title))
+        request,
+        problem_body(exc.status, exc.title or "Error", readable(str(exc.detail or exc.title))),
     )
 
 
@@ -123,7 +134,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         )
     # Each middleware goes just outside connexion's exception handling, so the
     # order here is outermost first: CORS, runtime/tracking id, admin token,
-    # journal, fault rules, path guard, body limit.
+    # journal, fault rules, request guard, body limit.
     app.add_middleware(
         CORSMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
@@ -144,7 +155,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     )
     app.add_middleware(JournalMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(FaultMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(PathGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(RequestGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from urllib.parse import parse_qsl
 
 import orjson
 from starlette.datastructures import Headers, MutableHeaders
@@ -11,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicestub.errors import PROBLEM_JSON, ApiError, BadRequest, PayloadTooLarge, Unauthorized
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
-from servicestub.specs import SERVICES
+from servicestub.specs import SERVICES, array_query_parameters
 
 TRACKING_HEADER = "x-tracking-id"
 
@@ -96,9 +97,13 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.overrides.get(scope["path"], self.max_bytes)
-        length = Headers(scope=scope).get("content-length")
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await send_problem(send, scope, self._error(limit))
+            return
+        if length is None and "chunked" in headers.get("transfer-encoding", "").lower():
+            await self._buffer_chunked(scope, receive, send, limit)
             return
         received = 0
 
@@ -113,20 +118,65 @@ class BodyLimitMiddleware:
 
         await self.app(scope, limited_receive, send)
 
+    async def _buffer_chunked(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """Read a chunked body whole (up to the limit) and hand it on with a
+        ``Content-Length``, which connexion's body validation relies on."""
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await send_problem(send, scope, self._error(limit))
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        raw = [(k, v) for k, v in scope["headers"] if k.lower() != b"transfer-encoding"]
+        raw.append((b"content-length", str(len(body)).encode()))
+        replayed = False
 
-class PathGuardMiddleware:
-    """Refuses paths with control characters (NUL, newline, ...) with a 400
-    before routing, where they would otherwise fall through to a 404."""
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app({**scope, "headers": raw}, replay, send)
+
+
+class RequestGuardMiddleware:
+    """Refuses, with a 400 before routing, what would otherwise slip through:
+    paths with control characters (NUL, line breaks), which would fall through
+    to a 404, and a single-valued query parameter given more than once, which
+    would silently lose one of its values."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.repeatable = array_query_parameters()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and any(ord(c) < 32 or ord(c) == 127 for c in scope["path"]):
-            error = BadRequest(
+    def _problem(self, scope: Scope) -> BadRequest | None:
+        if any(ord(c) < 32 or ord(c) == 127 for c in scope["path"]):
+            return BadRequest(
                 "The request path contains control characters (such as NUL or a line break); "
                 "ids may use only letters, digits, '_' and '-'."
             )
+        seen: set[str] = set()
+        for name, _value in parse_qsl(
+            scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
+        ):
+            if name in seen and name not in self.repeatable:
+                return BadRequest(
+                    f"The query parameter '{name}' is given more than once; send it once."
+                )
+            seen.add(name)
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (error := self._problem(scope)) is not None:
             await send_problem(send, scope, error)
             return
         await self.app(scope, receive, send)

@@ -53,3 +53,23 @@ def allowed_methods(path: str) -> tuple[str, ...]:
         if pattern.match(path):
             return methods
     return ()
+
+
+@functools.cache
+def array_query_parameters() -> frozenset[str]:
+    """Query parameters the specs declare as arrays (the only ones that may repeat)."""
+    names = set()
+    for api in APIS:
+        document = yaml.safe_load(api.path.read_text())
+        parameters = list(document.get("components", {}).get("parameters", {}).values())
+        for item in document["paths"].values():
+            for operation in item.values():
+                if isinstance(operation, dict):
+                    parameters += [p for p in operation.get("parameters", []) if "$ref" not in p]
+        for parameter in parameters:
+            if (
+                parameter.get("in") == "query"
+                and parameter.get("schema", {}).get("type") == "array"
+            ):
+                names.add(parameter["name"])
+    return frozenset(names)

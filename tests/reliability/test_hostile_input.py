@@ -1,0 +1,95 @@
+"""Hostile input gets a clear 4xx: never a 5xx, a hang, or an echo of the payload."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.helpers import assert_problem, first_service_type
+
+ORDERS = "/v1/tenants/hostile/stores/main/service-orders"
+JSON = {"content-type": "application/json"}
+
+
+def test_json_nested_ten_thousand_levels_is_400(client):
+    body = b"[" * 10_000 + b"]" * 10_000
+    assert_problem(client.post(ORDERS, content=body, headers=JSON), 400, "not valid JSON")
+
+
+def test_two_mebibytes_chunked_without_length_is_413(client):
+    def chunks():
+        yield b'{"title": "'
+        for _ in range(2048):
+            yield b"x" * 1024
+        yield b'"}'
+
+    assert_problem(client.post(ORDERS, content=chunks(), headers=JSON), 413, "limit")
+
+
+def test_small_chunked_body_is_accepted(client):
+    service_type = first_service_type(client, "hostile")
+
+    def chunks():
+        yield b'{"title": "sent in chunks", '
+        yield f'"serviceTypeUid": "{service_type}"}}'.encode()
+
+    assert client.post(ORDERS, content=chunks(), headers=JSON).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (ORDERS, {"serviceTypeUid": "x"}, "title"),
+        (ORDERS, {"title": "t", "serviceTypeUid": "x"}, "description"),
+        ("/v1/tenants/hostile/service-statuses", {"position": 1}, "name"),
+        ("/v1/tenants/hostile/hourly-rates", {"price": 1}, "name"),
+    ],
+)
+def test_megabyte_strings_in_free_text_fields_are_400_without_echo(client, path, body, field):
+    response = client.post(path, json={**body, field: "x" * 1_000_000})
+    problem = assert_problem(response, 400, field)
+    assert len(response.content) < 2_000 and len(problem["detail"]) <= 310
+
+
+def test_lone_surrogate_in_a_string_is_400(client):
+    body = b'{"title": "\\ud800", "serviceTypeUid": "x"}'
+    assert_problem(client.post(ORDERS, content=body, headers=JSON), 400, "surrogate")
+
+
+@pytest.mark.parametrize("segment", ["%00", "a%0Ab", "%E2%80%8Fabc", "%ED%A0%80"])
+def test_control_characters_and_marks_in_path_segments_are_400(client, segment):
+    response = client.raw.get(f"{ORDERS}/{segment}")
+    assert_problem(response, 400)
+
+
+def test_nul_and_rtl_marks_in_text_round_trip_as_data(client):
+    service_type = first_service_type(client, "hostile")
+    title = "Display \u202ebroken\u202c \u0000 end"
+    created = client.post(ORDERS, json={"title": title, "serviceTypeUid": service_type})
+    assert created.status_code == 201 and created.json()["title"] == title
+    report = client.get(f"{ORDERS}/{created.json()['serviceOrderUid']}/report")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
+
+
+def test_wrong_content_type_is_415(client):
+    response = client.post(ORDERS, content=b"<order/>", headers={"content-type": "application/xml"})
+    assert_problem(response, 415, "application/json")
+
+
+def test_repeated_single_valued_query_parameter_is_400(client):
+    assert_problem(client.raw.get(f"{ORDERS}?perPage=5&perPage=6"), 400, "perPage")
+    assert client.get(f"{ORDERS}?states=NEW&states=DONE").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", [f"{ORDERS}?page=99999999999999999999999999", f"{ORDERS}?perPage=-18446744073709551617"]
+)
+def test_integers_beyond_64_bits_in_the_query_are_400(client, url):
+    assert_problem(client.raw.get(url), 400)
+
+
+def test_integers_beyond_64_bits_in_the_body_are_400(client):
+    order = client.get(ORDERS).json()["data"][0]["serviceOrderUid"]
+    body = b'{"name": "x", "quantity": 123456789012345678901234567890}'
+    assert_problem(
+        client.post(f"{ORDERS}/{order}/items", content=body, headers=JSON), 400, "quantity"
+    )
