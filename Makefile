@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: serve test lint format install install-test clean
+.PHONY: serve test lint format install install-test clean fuzz bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ format: $(VENV)/.installed-test
 
 test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest $(ARGS)
+
+# The long campaign: every phase and check over every spec against a live mock.
+FUZZ_EXAMPLES ?= 300
+fuzz: $(VENV)/.installed
+	$(BIN)/servicestub contract --self --api all --seed 1 --max-examples $(FUZZ_EXAMPLES) \
+	  --junit-xml fuzz-report.xml --report fuzz-report.md
+
+# Load figures of the running mock (wrk) against Stoplight Prism on the same specs.
+bench: $(VENV)/.installed
+	$(BIN)/python tests/benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     )
     for api in APIS:
         app.add_api(
-            api.file,
+            api.document(),
             base_path=api.base_path,
             name=api.name,
             swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from servicestub.contract.runner import PHASES, Options, run
+from servicestub.contract import PHASES
 from servicestub.specs import APIS
 
 API_CHOICES = [*(api.name for api in APIS), "all"]
@@ -75,6 +75,7 @@ def contract(
 ) -> None:
     """Contract-test an implementation against the specs; exit 1 on any failure."""
     from servicestub.contract import report as reports
+    from servicestub.contract.runner import Options, run
 
     if bool(origin) == self_test:
         raise click.UsageError("Give exactly one of --url BASE or --self.")

@@ -29,6 +29,8 @@ def summary(outcome: Outcome) -> str:
     operations = len(outcome.ran)
     checks = sum(len(names) for names in outcome.ran.values())
     verdict = "PASSED" if outcome.ok else "FAILED"
+    sent = ", ".join(f"{api} {count}" for api, count in sorted(outcome.requests.items()))
+    lines.append(f"requests sent: {sent or 'none'}")
     lines.append(
         f"{verdict}: {operations} operations, {checks} operation checks, "
         f"{len(outcome.failures)} failures, {len(outcome.errors)} errors"

@@ -12,10 +12,10 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, from_schema
 from schemathesis.engine import events as ev
 
+from servicestub.contract import PHASES
 from servicestub.contract import checks as _custom
 from servicestub.specs import ApiSpec
 
-PHASES = ("examples", "coverage", "fuzzing", "stateful")
 CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
@@ -49,6 +49,8 @@ class Outcome:
     ran: dict[tuple[str, str], set[str]] = dataclasses.field(default_factory=dict)
     failures: list[Failure] = dataclasses.field(default_factory=list)
     errors: list[str] = dataclasses.field(default_factory=list)
+    #: Requests sent, per api.
+    requests: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -124,6 +126,7 @@ def _record(
     on_progress: Callable[[str], None],
 ) -> None:
     recorder = event.recorder
+    outcome.requests[api] = outcome.requests.get(api, 0) + len(recorder.interactions)
     failed_here = 0
     for case_id, nodes in recorder.checks.items():
         case = recorder.cases.get(case_id)

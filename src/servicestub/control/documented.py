@@ -6,8 +6,6 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-import yaml
-
 from servicestub.specs import ApiSpec
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -48,7 +46,7 @@ class ResponseCatalog:
     def __init__(self, specs: Iterable[ApiSpec]) -> None:
         self._responses: dict[str, dict[int, Documented]] = {}
         for spec in specs:
-            document = yaml.safe_load(spec.path.read_text())
+            document = spec.document()
             for item in document["paths"].values():
                 for method in METHODS:
                     operation = item.get(method)

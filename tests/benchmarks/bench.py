@@ -1,0 +1,263 @@
+"""`make bench`: load figures of the running mock, measured with wrk against
+Stoplight Prism serving the same specs from their examples, in the same run.
+
+Traffic goes to 127.0.0.1 only; every run is bounded (wrk -d). Prints one
+Markdown table. Not collected by pytest."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRISM_DIR = Path(__file__).parent / ".prism"
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+P = "/v1/tenants/demo/stores/main"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 120) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return time.monotonic() - started
+        except urllib.error.HTTPError:
+            return time.monotonic() - started  # it answered, if not with 2xx
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("installing wrk from Debian's packages ...", file=sys.stderr)
+    subprocess.run(["apt-get", "update", "-qq"], check=False)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def ensure_prism() -> Path | None:
+    binary = PRISM_DIR / "node_modules" / ".bin" / "prism"
+    if binary.exists():
+        return binary
+    if not shutil.which("npm"):
+        print("npm is missing: Prism is skipped, no ratios.", file=sys.stderr)
+        return None
+    print("installing @stoplight/prism-cli into tests/benchmarks/.prism ...", file=sys.stderr)
+    PRISM_DIR.mkdir(exist_ok=True)
+    result = subprocess.run(
+        ["npm", "install", "--silent", "--prefix", str(PRISM_DIR), "@stoplight/prism-cli@5"],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0 or not binary.exists():
+        print(
+            f"Prism could not be installed ({result.stderr.strip()[-300:]}); no ratios.",
+            file=sys.stderr,
+        )
+        return None
+    return binary
+
+
+def lua(method: str, body: dict) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(
+            f'wrk.method = "{method}"\nwrk.body = [[{json.dumps(body)}]]\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+        )
+    return handle.name
+
+
+def wrk(
+    binary: str, url: str, *, script: str | None = None, threads: int = 2, connections: int = 32
+) -> dict:
+    command = [binary, f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=120).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(name: str) -> float:
+        match = re.search(rf"\s{name}%\s+([\d.]+)(us|ms|s)", output)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": rate,
+        "p50": percentile("50"),
+        "p99": percentile("99"),
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def start_mock(*args: str) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "servicestub", "serve", "--port", str(port), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    origin = f"http://127.0.0.1:{port}"
+    wait_for(f"{origin}/_mock/health")
+    return process, origin, time.monotonic() - started
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    binary = ensure_wrk()
+    prism = ensure_prism()
+    mock, origin, startup = start_mock()
+    try:
+        page = json.loads(urllib.request.urlopen(f"{origin}{P}/service-orders").read())
+        uid = page["data"][0]["serviceOrderUid"]
+        types = json.loads(urllib.request.urlopen(f"{origin}/v1/tenants/demo/service-types").read())
+        create = lua(
+            "POST", {"title": "Bench order", "serviceTypeUid": types["data"][0]["serviceTypeUid"]}
+        )
+        search = lua("POST", {"query": "an"})
+        cases = [
+            ("list 20 orders", f"{P}/service-orders?perPage=20", None),
+            ("get one order", f"{P}/service-orders/{uid}", None),
+            ("search", f"{P}/service-orders/search?perPage=20", search),
+            ("create order", f"{P}/service-orders", create),
+            ("v4 Paged", "/api/v4/Service/Paged?pageSize=20", None),
+        ]
+        measured = {name: wrk(binary, origin + path, script=script) for name, path, script in cases}
+    finally:
+        mock.terminate()
+        mock.wait()
+    mock, origin, _ = start_mock("--validate-responses")
+    try:
+        validated = {
+            name: wrk(binary, origin + path, script=script)
+            for name, path, script in cases
+            if name != "create order"
+        }
+    finally:
+        mock.terminate()
+        mock.wait()
+    prism_rates: dict[str, dict] = {}
+    if prism:
+        port = free_port()
+        process = subprocess.Popen(
+            [
+                str(prism),
+                "mock",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                str(ROOT / "openapi/service-orders.yaml"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            # Prism mounts the paths without the servers' base path.
+            bare = P.removeprefix("/v1")
+            wait_for(f"http://127.0.0.1:{port}{bare}/service-orders", timeout=60)
+            prism_rates["list 20 orders"] = wrk(
+                binary, f"http://127.0.0.1:{port}{bare}/service-orders?perPage=20"
+            )
+            prism_rates["get one order"] = wrk(
+                binary, f"http://127.0.0.1:{port}{bare}/service-orders/{uid}"
+            )
+        finally:
+            process.terminate()
+            process.wait()
+    print(
+        f"\nservicestub bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+        f"{os.cpu_count()} cores, wrk -t2 -c32 -d{DURATION}; "
+        f"start-up to first answer {startup:.2f} s\n"
+    )
+    print("| case | validation | req/s | p50 ms | p99 ms | non-2xx | Prism req/s | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, table in (("requests", measured), ("requests + responses", validated)):
+        for name, figures in table.items():
+            reference = prism_rates.get(name)
+            ratio = f"{figures['rps'] / reference['rps']:.2f}x" if reference else "-"
+            prism_rps = f"{reference['rps']:.0f}" if reference else "-"
+            print(
+                f"| {name} | {label} | {figures['rps']:.0f} | {figures['p50']:.2f} "
+                f"| {figures['p99']:.2f} "
+                f"| {figures['non2xx']} | {prism_rps} | {ratio} |"
+            )
+    scale(binary)
+
+
+def scale(binary: str) -> None:
+    """100,000 orders in one store: start-up, filtered+sorted list and search at one client."""
+    count = os.environ.get("BENCH_SCALE_ORDERS", "100000")
+    mock, origin, startup = start_mock("--orders-per-store", count)
+    try:
+        first = time.monotonic()
+        urllib.request.urlopen(f"{origin}{P}/service-orders?perPage=1", timeout=600)
+        seeding = time.monotonic() - first
+        filtered = wrk(
+            binary,
+            f"{origin}{P}/service-orders?states=DONE&priorities=HIGH&sort=createdAt&order=DESC",
+            threads=1,
+            connections=1,
+        )
+        search = wrk(
+            binary,
+            f"{origin}{P}/service-orders/search",
+            script=lua("POST", {"query": "anna"}),
+            threads=1,
+            connections=1,
+        )
+        busy = wrk(
+            binary,
+            f"{origin}{P}/service-orders?states=DONE&priorities=HIGH&sort=createdAt&order=DESC",
+        )
+        rss = rss_mb(mock.pid)
+    finally:
+        mock.terminate()
+        mock.wait()
+    print(
+        f"\nscale: {count} orders in demo/main — server up in {startup:.2f} s, "
+        "store seeded on first use in "
+        f"{seeding:.2f} s, RSS {rss:.0f} MB"
+    )
+    print("| case | clients | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|")
+    for name, clients, figures in (
+        ("list, 2 filters + sort", 1, filtered),
+        ("search query", 1, search),
+        ("list, 2 filters + sort", 32, busy),
+    ):
+        print(
+            f"| {name} | {clients} | {figures['rps']:.0f} | {figures['p50']:.2f} "
+            f"| {figures['p99']:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
