@@ -12,7 +12,7 @@ import yaml
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_spec_validator import validate
 
-from servicestub.specs import APIS, ApiSpec
+from servicestub.specs import APIS, ApiSpec, resolve
 
 METHODS = {"get", "put", "post", "delete", "patch", "options", "head"}
 
@@ -26,15 +26,6 @@ def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, A
         for method, operation in item.items():
             if method in METHODS:
                 yield path, method, operation
-
-
-def resolve(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def examples(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any, str]]:

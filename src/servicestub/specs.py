@@ -88,3 +88,13 @@ def array_query_parameters() -> frozenset[str]:
             ):
                 names.add(parameter["name"])
     return frozenset(names)
+
+
+def resolve(document: dict[str, Any], node: Any) -> Any:
+    """``node`` with its local ``$ref`` (``#/components/...``) followed."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node

@@ -16,18 +16,9 @@ import httpx
 import yaml
 
 from servicestub.contract.runner import Failure, Outcome
-from servicestub.specs import ApiSpec
+from servicestub.specs import ApiSpec, resolve
 
 METHODS = ("get", "put", "post", "delete", "patch")
-
-
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def _pointer(document: Any, pointer: str) -> Any:
@@ -48,16 +39,16 @@ def _operations(document: dict[str, Any]) -> dict[str, tuple[str, str, dict[str,
 def _params(document: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
     values = {}
     for parameter in operation.get("parameters", []):
-        parameter = _resolve(document, parameter)
+        parameter = resolve(document, parameter)
         if parameter["in"] == "path" and "example" in parameter:
             values[parameter["name"]] = parameter["example"]
     return values
 
 
 def _example_body(document: dict[str, Any], operation: dict[str, Any]) -> Any:
-    body = _resolve(document, operation.get("requestBody", {}))
+    body = resolve(document, operation.get("requestBody", {}))
     media = body.get("content", {}).get("application/json", {})
-    return media.get("example", _resolve(document, media.get("schema", {})).get("example"))
+    return media.get("example", resolve(document, media.get("schema", {})).get("example"))
 
 
 def _curl(method: str, url: str, headers: dict[str, str]) -> str:
@@ -89,7 +80,7 @@ def probe(
             for status, response in operation["responses"].items():
                 links = {
                     link["operationId"]: link
-                    for link in _resolve(document, response).get("links", {}).values()
+                    for link in resolve(document, response).get("links", {}).values()
                 }
                 gets = [i for i in links if operations[i][1] == "get" and "{" in operations[i][0]]
                 deletes = [i for i in links if operations[i][1] == "delete"]

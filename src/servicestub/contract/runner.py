@@ -76,6 +76,7 @@ def _config(spec_path: Path, options: Options) -> SchemathesisConfig:
         else SchemathesisConfig.from_dict({})
     )
     config.update(seed=options.seed, max_failures=None)
+    config.cache.enabled = False
     return config
 
 

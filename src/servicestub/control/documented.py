@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from servicestub.specs import ApiSpec
+from servicestub.specs import ApiSpec, resolve
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -19,23 +19,14 @@ class Documented:
     example: Any
 
 
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def _documented(document: dict[str, Any], response: dict[str, Any]) -> Documented:
-    content = _resolve(document, response).get("content") or {}
+    content = resolve(document, response).get("content") or {}
     for media_type, media in content.items():
         example = media.get("example")
         if example is None and media.get("examples"):
-            example = _resolve(document, next(iter(media["examples"].values()))).get("value")
+            example = resolve(document, next(iter(media["examples"].values()))).get("value")
         if example is None:
-            example = _resolve(document, media.get("schema", {})).get("example")
+            example = resolve(document, media.get("schema", {})).get("example")
         return Documented(media_type, example)
     return Documented(None, None)
 
