@@ -161,3 +161,39 @@ def test_same_seed_gives_byte_identical_answers():
                 + fresh.get("/v1/tenants/demo/service-statuses").content
             )
     assert bodies[0] == bodies[1]
+
+
+def test_search_matches_partially_and_case_insensitively(client, tenant):
+    create_order(client, tenant, customer={"name": "Johanna Becker", "email": "jb@example.com"})
+    create_order(client, tenant, customer={"name": "ANNA Schulz", "phone": "+49 1"})
+    url = f"{store_path(tenant)}/service-orders/search"
+    found = client.post(url, json={"query": "anna"}, params={"perPage": 100}).json()
+    names = {o["customer"]["name"] for o in found["data"] if o["customer"]}
+    assert {"Johanna Becker", "ANNA Schulz"} <= names
+    for order in found["data"]:
+        customer = order["customer"] or {}
+        texts = [customer.get(f) for f in ("name", "email", "phone")] + [
+            order["serviceNumber"],
+            order["title"],
+        ]
+        assert any("anna" in (text or "").lower() for text in texts)
+
+
+def test_search_date_bounds_are_inclusive_and_query_overrides_customer(client, tenant):
+    created = create_order(client, tenant)
+    day = created["createdAt"][:10]
+    url = f"{store_path(tenant)}/service-orders/search"
+    body = {"createdFrom": day, "createdTo": day, "service": {"title": "cracked"}}
+    found = client.post(url, json=body).json()["data"]
+    assert [o["serviceOrderUid"] for o in found] == [created["serviceOrderUid"]]
+    ignored = {"query": created["serviceNumber"], "customer": {"name": "nobody"}}
+    assert [o["serviceOrderUid"] for o in client.post(url, json=ignored).json()["data"]] == [
+        created["serviceOrderUid"]
+    ]
+
+
+def test_search_errors_are_400(client, tenant):
+    url = f"{store_path(tenant)}/service-orders/search"
+    assert_problem(client.post(url, json={"createdFrom": "2026-02-30"}), 400, "createdFrom")
+    assert_problem(client.post(url, json={"states": ["BROKEN"]}), 400)
+    assert_problem(client.post(url, json={"colour": "red"}), 400)
