@@ -17,7 +17,7 @@ from servicestub.catalogue.store import Catalogue
 from servicestub.catalogue.vocabulary import SHARE_PLANS
 from servicestub.domain import money
 from servicestub.domain.orders import refresh_totals
-from servicestub.seed.common import rng_for
+from servicestub.seed.common import REFERENCE_TIME, rng_for
 from servicestub.seed.orders import seed_store, seed_tenant
 from servicestub.seed.repair_shop import WORKFLOW
 from servicestub.settings import Settings
@@ -279,12 +279,44 @@ class _Builder:
             ]
         elif isinstance(plans, list):
             plans = [(p["name"], p.get("services")) for p in plans]
-        return Catalogue.seeded(
+        catalogue = Catalogue.seeded(
             self.seed,
             count=spec.get("count", 200),
             inactive_share=spec.get("inactiveShare", 0.15),
             share_plans=plans,
         )
+        for table, names in (spec.get("lookups") or {}).items():
+            catalogue.rename_lookup(table, names)
+        for item in spec.get("items") or []:
+            self.add_service(catalogue, item)
+        return catalogue
+
+    def add_service(self, catalogue: Catalogue, item: Record) -> None:
+        def lookup(table: str, name: str) -> int:
+            for identity, known in catalogue.lookups[table].items():
+                if known == name:
+                    return identity
+            names = ", ".join(catalogue.lookups[table].values())
+            raise ScenarioError(f"services.items: '{name}' is not in {table} (known: {names})")
+
+        body: Record = {
+            k: item[k]
+            for k in ("name", "description", "isActive", "isTaxExempt", "usageFrequency")
+            if k in item
+        }
+        body["serviceTypeId"] = (
+            lookup("serviceTypes", item["serviceType"]) if "serviceType" in item else 1
+        )
+        if "serviceCategory" in item:
+            body["serviceCategoryId"] = lookup("serviceCategories", item["serviceCategory"])
+        if "usageFrequencyType" in item:
+            body["usageFrequencyTypeId"] = lookup("usageFrequencyTypes", item["usageFrequencyType"])
+        service = catalogue.create(body, now=REFERENCE_TIME)
+        for plan_name in item.get("sharePlans", []):
+            plan = next((p for p in catalogue.share_plans.values() if p["name"] == plan_name), None)
+            if plan is None:
+                raise ScenarioError(f"services.items: no share plan '{plan_name}'")
+            plan["serviceIds"].append(service["identity"])
 
 
 def build(path: Path, settings: Settings, seed: int) -> tuple[int, OrdersStore, Catalogue]:
@@ -295,6 +327,7 @@ def build(path: Path, settings: Settings, seed: int) -> tuple[int, OrdersStore, 
     try:
         for tenant_id, spec in (data.get("tenants") or {}).items():
             builder.tenant(tenant_id, spec or {})
+        catalogue = builder.catalogue(data.get("services"))
     except ScenarioError as error:
         raise ScenarioError(f"{path}: {error}") from None
-    return seed, builder.orders, builder.catalogue(data.get("services"))
+    return seed, builder.orders, catalogue

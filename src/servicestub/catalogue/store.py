@@ -153,6 +153,14 @@ class Catalogue:
             owner_id=data["ownerId"],
         )
 
+    def rename_lookup(self, table: str, names: list[str]) -> None:
+        """Replace a lookup table with ``names`` (ids 1..n); services keep valid ids."""
+        self.lookups[table] = dict(enumerate(names, start=1))
+        id_field = next(f for f, (t, _n, _k) in REFERENCES.items() if t == table)
+        for service in self.services.values():
+            if service.get(id_field) is not None:
+                service[id_field] = (service[id_field] - 1) % len(names) + 1
+
     def count(self) -> int:
         return len(self.services)
 
