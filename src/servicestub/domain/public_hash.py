@@ -44,6 +44,8 @@ class PublicHasher:
         try:
             padded = public_hash + "=" * (-len(public_hash) % 4)
             sealed = base64.urlsafe_b64decode(padded.encode("ascii"))
+            if base64.urlsafe_b64encode(sealed).rstrip(b"=").decode() != public_hash:
+                return None  # not the canonical spelling: unused trailing bits were changed
             parts = self._cipher.decrypt(sealed, None).decode().split("\x00")
         except (InvalidTag, ValueError, binascii.Error, UnicodeError):
             return None

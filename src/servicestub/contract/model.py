@@ -1,0 +1,71 @@
+"""What a contract run is asked to do and what it found; plain data, cheap to import."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+#: schemathesis's phases, in the order they run.
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """How hard and how to test. The same ``seed`` against the same server
+    sends the same requests (with ``workers=1``)."""
+
+    max_examples: int = 20
+    seed: int = 0
+    phases: Sequence[str] = PHASES
+    workers: int = 1
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: Seconds to wait for each response before it counts as an error.
+    request_timeout: float = 30.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Failure:
+    """One contract break: where, which check, why (one line) and how to see it again."""
+
+    api: str
+    operation: str
+    check: str
+    title: str
+    reason: str
+    #: Shell commands reproducing it, oldest first (one line each).
+    curl: tuple[str, ...]
+
+
+@dataclasses.dataclass
+class Outcome:
+    """Checks run per (api, operation), the failures found, and errors that kept
+    part of the suite from running."""
+
+    ran: dict[tuple[str, str], set[str]] = dataclasses.field(default_factory=dict)
+    failures: list[Failure] = dataclasses.field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
+    #: Requests sent, per api.
+    requests: dict[str, int] = dataclasses.field(default_factory=dict)
+    #: APIs asked for but not tested, with the reason.
+    skipped: dict[str, str] = dataclasses.field(default_factory=dict)
+    seed: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True only when checks ran and none failed and nothing errored."""
+        return bool(self.ran) and not self.failures and not self.errors
+
+    def mark_ran(self, api: str, operation: str, check: str) -> None:
+        self.ran.setdefault((api, operation), set()).add(check)
+
+    def failures_by_case(self) -> dict[tuple[str, str, str], list[Failure]]:
+        """Failures grouped per (api, operation, check): one test case each."""
+        found: dict[tuple[str, str, str], list[Failure]] = {}
+        for failure in self.failures:
+            found.setdefault((failure.api, failure.operation, failure.check), []).append(failure)
+        return found
+
+    def cases(self) -> list[tuple[str, str, str]]:
+        """Every (api, operation, check) that ran or failed, sorted."""
+        ran = {(api, op, check) for (api, op), names in self.ran.items() for check in names}
+        return sorted(ran | set(self.failures_by_case()))
