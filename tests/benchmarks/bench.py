@@ -259,5 +259,33 @@ def scale(binary: str) -> None:
         )
 
 
+def invented_tenants(binary: str) -> None:
+    """Distinct invented tenants read as a fuzzer does: RSS must stay bounded."""
+    seconds = os.environ.get("BENCH_TENANT_SECONDS", "120")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(
+            "local n = 0\nfunction setup(thread) thread:set('id', math.random(1, 1000000)) end\n"
+            "function request()\n  n = n + 1\n"
+            '  return wrk.format(nil, "/v1/tenants/fz" .. id .. "x" .. n .. "/service-types")\nend\n'
+        )
+    mock, origin, _ = start_mock()
+    try:
+        before = rss_mb(mock.pid)
+        command = [binary, "-t2", "-c8", f"-d{seconds}s", "-s", handle.name, origin]
+        output = subprocess.run(
+            command, capture_output=True, text=True, timeout=int(seconds) + 60
+        ).stdout
+        reads = int(re.search(r"(\d+) requests in", output).group(1))
+        after = rss_mb(mock.pid)
+    finally:
+        mock.terminate()
+        mock.wait()
+    print(
+        f"\ninvented tenants: {reads} distinct tenants read in {seconds} s; "
+        f"RSS {before:.0f} MB before, {after:.0f} MB after"
+    )
+
+
 if __name__ == "__main__":
     main()
+    invented_tenants(ensure_wrk())
