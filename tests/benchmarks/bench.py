@@ -266,7 +266,8 @@ def invented_tenants(binary: str) -> None:
         handle.write(
             "local n = 0\nfunction setup(thread) thread:set('id', math.random(1, 1000000)) end\n"
             "function request()\n  n = n + 1\n"
-            '  return wrk.format(nil, "/v1/tenants/fz" .. id .. "x" .. n .. "/service-types")\nend\n'
+            '  local path = "/v1/tenants/fz" .. id .. "x" .. n .. "/service-types"\n'
+            "  return wrk.format(nil, path)\nend\n"
         )
     mock, origin, _ = start_mock()
     try:
