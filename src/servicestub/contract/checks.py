@@ -1,126 +1,279 @@
 """Checks schemathesis does not have, for what these specs promise.
 
-Plain functions registered with schemathesis; each raises ``AssertionError``
-with a message a person can act on."""
+Each rule is a plain function ``(response, case) -> None`` that raises
+``AssertionError`` with a message a person can act on. :func:`contract_check`
+puts it in :data:`REGISTRY` with a title and the APIs it applies to, and
+registers it with schemathesis. schemathesis's registry is process-wide, so a
+registered check only acts on schemas the contract runner loaded (tagged with
+:data:`API_TAG`); anywhere else it stays silent.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import schemathesis
 
-from servicestub.specs import ORDERS, SERVICES
-
+#: Root key the runner adds to each spec it loads: the servicestub API it describes.
+API_TAG = "x-servicestub-api"
 PROBLEM_JSON = "application/problem+json"
 
-
-def _api(case: Any) -> str:
-    return str(case.operation.schema.base_path).rstrip("/")
+Rule = Callable[[Any, Any], None]
 
 
-def _header(response: Any, name: str) -> str:
-    for key, value in response.headers.items():
-        if key.lower() == name:
-            return value[0] if isinstance(value, list) else value
+@dataclasses.dataclass(frozen=True)
+class CustomCheck:
+    name: str
+    #: What a failure of this check means, in a few words.
+    title: str
+    #: Names of the APIs (``servicestub.specs``) it applies to.
+    apis: frozenset[str]
+    rule: Rule
+
+
+REGISTRY: dict[str, CustomCheck] = {}
+
+
+def api_of(case: Any) -> str | None:
+    """The servicestub API a case belongs to, or None for anyone else's schema."""
+    raw = getattr(case.operation.schema, "raw_schema", None)
+    return raw.get(API_TAG) if isinstance(raw, dict) else None
+
+
+def contract_check(title: str, *apis: str) -> Callable[[Rule], Rule]:
+    """Register ``rule`` as a schemathesis check named after it, for ``apis``."""
+
+    def register(rule: Rule) -> Rule:
+        applies_to = frozenset(apis)
+
+        def check(ctx: Any, response: Any, case: Any) -> bool | None:
+            if api_of(case) not in applies_to:
+                return True  # not applicable: schemathesis records nothing
+            rule(response, case)
+            return None
+
+        check.__name__ = check.__qualname__ = rule.__name__
+        check.__doc__ = rule.__doc__
+        schemathesis.check(check)
+        REGISTRY[rule.__name__] = CustomCheck(rule.__name__, title, applies_to, rule)
+        return rule
+
+    return register
+
+
+def checks_for(api: str) -> list[str]:
+    """Names of the custom checks that apply to ``api``."""
+    return [name for name, check in REGISTRY.items() if api in check.apis]
+
+
+# -- reading responses and requests -------------------------------------------
+
+
+def header(headers: Any, name: str) -> str:
+    """A header's (first) value from a mapping of str or list values, any case."""
+    for key, value in (headers or {}).items():
+        if key.lower() == name.lower():
+            return str(value[0] if isinstance(value, list | tuple) else value)
     return ""
 
 
-def _json(response: Any) -> Any:
-    if "json" not in _header(response, "content-type"):
+def media_type(response: Any) -> str:
+    return header(response.headers, "content-type").split(";")[0].strip().lower()
+
+
+def json_body(response: Any) -> Any:
+    """The decoded JSON body, or None when there is none."""
+    if "json" not in media_type(response) or not response.content:
         return None
     try:
         return response.json()
-    except Exception:
-        return None
-
-
-def _query_int(case: Any, name: str, default: int) -> int:
-    value = (case.query or {}).get(name, default)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-@schemathesis.check
-def list_meta_arithmetic(ctx: Any, response: Any, case: Any) -> bool | None:
-    """``meta`` of a Service Orders list adds up and echoes page/perPage; a v4
-    ``Paged`` answer echoes its ``pagination``."""
-    body = _json(response)
-    if not isinstance(body, dict) or response.status_code >= 400:
-        return None
-    meta = body.get("meta")
-    if _api(case) == ORDERS.base_path and isinstance(meta, dict) and "data" in body:
-        page, per_page = _query_int(case, "page", 1), _query_int(case, "perPage", 20)
-        total = meta.get("totalItems")
-        if meta.get("page") != page or meta.get("perPage") != per_page:
-            raise AssertionError(
-                f"meta echoes page={meta.get('page')}, perPage={meta.get('perPage')} "
-                f"but the request asked for page={page}, perPage={per_page}"
-            )
-        if isinstance(total, int) and meta.get("totalPages") != math.ceil(total / per_page):
-            raise AssertionError(
-                f"meta.totalPages is {meta.get('totalPages')} but {total} items at "
-                f"{per_page} per page make {math.ceil(total / per_page)} pages"
-            )
-        if isinstance(total, int) and isinstance(body["data"], list):
-            expected = max(0, min(per_page, total - (page - 1) * per_page))
-            if len(body["data"]) != expected:
-                raise AssertionError(
-                    f"page {page} of {total} items at {per_page} per page should hold "
-                    f"{expected} items, it holds {len(body['data'])}"
-                )
-    pagination = body.get("pagination")
-    if _api(case) == SERVICES.base_path and isinstance(pagination, dict):
-        asked = {
-            "pageNumber": _query_int(case, "pageNumber", 1),
-            "pageSize": _query_int(case, "pageSize", 20),
-        }
-        for key, value in asked.items():
-            if pagination.get(key) != value:
-                raise AssertionError(
-                    f"pagination.{key} is {pagination.get(key)}; the request asked for {value}"
-                )
-        results = body.get("pagedResults") or {}
-        if pagination.get("excludeTotalCount") and "totalCount" in results:
-            raise AssertionError(
-                "excludeTotalCount is true but pagedResults still carries totalCount"
-            )
-        if not pagination.get("excludeTotalCount") and "totalCount" not in results:
-            raise AssertionError(
-                "pagedResults has no totalCount although excludeTotalCount is false"
-            )
-    return None
-
-
-@schemathesis.check
-def tracking_id_present(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Every Services v4 body carries a UUID ``trackingId``."""
-    if _api(case) != SERVICES.base_path or not response.content:
-        return None
-    body = _json(response)
-    if not isinstance(body, dict) or "trackingId" not in body:
-        raise AssertionError(f"the {response.status_code} body has no trackingId")
-    try:
-        uuid.UUID(str(body["trackingId"]))
     except ValueError:
-        raise AssertionError(f"trackingId {body['trackingId']!r} is not a UUID") from None
-    return None
-
-
-@schemathesis.check
-def errors_are_problem_json(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Every 4xx/5xx of the Service Orders API is ``application/problem+json``."""
-    if _api(case) != ORDERS.base_path or response.status_code < 400:
         return None
-    media = _header(response, "content-type").split(";")[0].strip()
+
+
+def _int(value: Any, default: int) -> int | None:
+    """A query value as an int; ``default`` when absent, None when unreadable."""
+    if isinstance(value, list | tuple):
+        value = value[0] if len(value) == 1 else None
+    if value is None:
+        return default
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _bool(value: Any, default: bool) -> bool | None:
+    if value is None:
+        return default
+    text = str(value[0] if isinstance(value, list | tuple) and value else value).lower()
+    return {"true": True, "false": False}.get(text)
+
+
+def expected_page_length(total: int, page: int, per_page: int) -> int:
+    """Items on 1-based ``page`` of ``total`` at ``per_page``: full, partial or none."""
+    return max(0, min(per_page, total - (page - 1) * per_page))
+
+
+# -- the rules -----------------------------------------------------------------
+
+
+@contract_check("List meta does not add up", "orders", "services")
+def list_meta_arithmetic(response: Any, case: Any) -> None:
+    """Service Orders ``meta``: page/perPage echo the request, totalPages is
+    ceil(totalItems / perPage), the page holds as many items as that implies.
+    Services v4: counts match the items they count."""
+    body = json_body(response)
+    if not isinstance(body, dict) or response.status_code >= 300:
+        return
+    if isinstance(body.get("meta"), dict) and isinstance(body.get("data"), list):
+        _orders_meta(body["meta"], len(body["data"]), case.query or {})
+    _v4_counts(body, case)
+
+
+def _orders_meta(meta: dict[str, Any], length: int, query: dict[str, Any]) -> None:
+    page, per_page = _int(query.get("page"), 1), _int(query.get("perPage"), 20)
+    if page is None or per_page is None or per_page < 1:
+        return  # not a request this rule can judge; other checks judge the status
+    if meta.get("page") != page or meta.get("perPage") != per_page:
+        raise AssertionError(
+            f"meta echoes page={meta.get('page')!r}, perPage={meta.get('perPage')!r} "
+            f"but the request asked for page={page}, perPage={per_page}"
+        )
+    total = meta.get("totalItems")
+    if not isinstance(total, int):
+        return
+    if meta.get("totalPages") != math.ceil(total / per_page):
+        raise AssertionError(
+            f"meta.totalPages is {meta.get('totalPages')!r} but {total} items at {per_page} "
+            f"per page make {math.ceil(total / per_page)}"
+        )
+    expected = expected_page_length(total, page, per_page)
+    if length != expected:
+        raise AssertionError(
+            f"page {page} of {total} items at {per_page} per page should hold {expected} "
+            f"items; data holds {length}"
+        )
+
+
+def _v4_counts(body: dict[str, Any], case: Any) -> None:
+    items = body.get("items")
+    if isinstance(items, list):
+        if "totalCount" in body and body["totalCount"] != len(items):
+            raise AssertionError(
+                f"totalCount is {body['totalCount']!r} but the list holds {len(items)} items"
+            )
+        if "itemCount" in body and body["itemCount"] != len(items):
+            raise AssertionError(
+                f"itemCount is {body['itemCount']!r} but {len(items)} items were returned"
+            )
+        query = (case.body or {}).get("query") if isinstance(case.body, dict) else None
+        top = query.get("top", 20) if isinstance(query, dict) else None
+        if "itemCount" in body and isinstance(top, int) and len(items) > top:
+            raise AssertionError(f"the search asked for top {top} but got {len(items)} items")
+    results = body.get("results")
+    if isinstance(results, dict) and isinstance(results.get("items"), list):
+        if results.get("totalCount") != len(results["items"]):
+            raise AssertionError(
+                f"results.totalCount is {results.get('totalCount')!r} but results.items "
+                f"holds {len(results['items'])}"
+            )
+
+
+@contract_check("Paged answer does not echo its request", "services")
+def paged_echoes_pagination(response: Any, case: Any) -> None:
+    """A v4 ``Paged`` answer echoes pageNumber, pageSize and excludeTotalCount,
+    leaves totalCount out exactly when asked to, and holds the page it names."""
+    body = json_body(response)
+    if not isinstance(body, dict) or response.status_code >= 300:
+        return
+    pagination, results = body.get("pagination"), body.get("pagedResults")
+    if not isinstance(pagination, dict) or not isinstance(results, dict):
+        return
+    query = case.query or {}
+    asked = {
+        "pageNumber": _int(query.get("pageNumber"), 1),
+        "pageSize": _int(query.get("pageSize"), 20),
+        "excludeTotalCount": _bool(query.get("excludeTotalCount"), False),
+    }
+    if None in asked.values():
+        return
+    for key, value in asked.items():
+        if pagination.get(key) != value:
+            raise AssertionError(
+                f"pagination.{key} is {pagination.get(key)!r}; the request asked for {value!r}"
+            )
+    if asked["excludeTotalCount"] and "totalCount" in results:
+        raise AssertionError("excludeTotalCount=true but pagedResults still carries totalCount")
+    if not asked["excludeTotalCount"] and "totalCount" not in results:
+        raise AssertionError("pagedResults has no totalCount although excludeTotalCount=false")
+    items, total = results.get("items"), results.get("totalCount")
+    if isinstance(items, list) and isinstance(total, int):
+        expected = expected_page_length(total, asked["pageNumber"], asked["pageSize"])
+        if len(items) != expected:
+            raise AssertionError(
+                f"page {asked['pageNumber']} of {total} services at {asked['pageSize']} per "
+                f"page should hold {expected} items; it holds {len(items)}"
+            )
+
+
+@contract_check("Response body has no valid trackingId", "services")
+def tracking_id_present(response: Any, case: Any) -> None:
+    """Every Services v4 body carries a UUID ``trackingId``; it is the request's
+    ``X-Tracking-Id`` when one was sent, and the response's header when one is set."""
+    if not response.content:
+        return
+    body = json_body(response)
+    if not isinstance(body, dict) or "trackingId" not in body:
+        raise AssertionError(
+            f"the {response.status_code} body ({media_type(response) or 'no content type'}) "
+            f"has no trackingId"
+        )
+    tracking = body["trackingId"]
+    try:
+        uuid.UUID(str(tracking))
+    except ValueError:
+        raise AssertionError(f"trackingId {tracking!r} is not a UUID") from None
+    request = getattr(response, "request", None)
+    sent = header(getattr(request, "headers", None), "x-tracking-id")
+    if _is_uuid(sent) and str(tracking).lower() != sent.lower():
+        raise AssertionError(f"X-Tracking-Id {sent} was sent but trackingId is {tracking}")
+    echoed = header(response.headers, "x-tracking-id")
+    if echoed and echoed.lower() != str(tracking).lower():
+        raise AssertionError(f"header X-Tracking-Id is {echoed} but body trackingId is {tracking}")
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+@contract_check("Error is not problem+json", "orders", "services")
+def errors_are_problem_json(response: Any, case: Any) -> None:
+    """Every 4xx/5xx is ``application/problem+json`` with ``type``, ``title`` and
+    a ``status`` equal to the HTTP status (RFC 7807)."""
+    if response.status_code < 400:
+        return
+    media = media_type(response)
     if media != PROBLEM_JSON:
         raise AssertionError(
-            f"a {response.status_code} answered as {media or 'no content type'}, not {PROBLEM_JSON}"
+            f"a {response.status_code} answered as {media or 'no content type'}, "
+            f"not {PROBLEM_JSON}"
         )
-    return None
-
-
-CUSTOM_CHECKS = ("list_meta_arithmetic", "tracking_id_present", "errors_are_problem_json")
+    body = json_body(response)
+    if not isinstance(body, dict):
+        raise AssertionError(f"a {response.status_code} problem body is not a JSON object")
+    missing = [key for key in ("type", "title", "status") if key not in body]
+    if missing:
+        raise AssertionError(f"a {response.status_code} problem has no {', '.join(missing)}")
+    if body["status"] != response.status_code:
+        raise AssertionError(
+            f"problem status is {body['status']!r} but the response is {response.status_code}"
+        )

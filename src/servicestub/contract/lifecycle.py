@@ -1,24 +1,37 @@
-"""A deterministic lifecycle probe driven by the specs' own examples and links:
+"""A deterministic lifecycle probe driven by a spec's own examples and links:
 create a resource, read it back, delete it, read it again.
 
-Schemathesis's stateful phase only reaches a delete when it happens to
-generate a valid create; this probe always does, so a resource that stays
-readable after its DELETE (or one that cannot be read after its create) is
-caught on every run."""
+schemathesis's stateful phase reaches a delete only when it happens to generate
+a valid create and then walk the right links; this probe always does, so a
+resource that stays readable after its DELETE (or that cannot be read right
+after its create) is caught on every run. Its findings are reported under the
+schemathesis checks they belong to: ``use_after_free`` and
+``ensure_resource_availability``."""
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Callable
 from typing import Any
 
 import httpx
-import yaml
 
-from servicestub.contract.runner import Failure, Outcome
-from servicestub.specs import ApiSpec, resolve
+from servicestub.contract.model import Failure, Outcome
+from servicestub.specs import resolve
 
 METHODS = ("get", "put", "post", "delete", "patch")
+Operations = dict[str, tuple[str, str, dict[str, Any]]]
+
+
+def curl(method: str, url: str, headers: dict[str, str], body: Any = None) -> str:
+    """A one-line curl sending this request."""
+    parts = ["curl", "-X", method.upper()]
+    for name, value in headers.items():
+        parts += ["-H", f"{name}: {value}"]
+    if body is not None:
+        parts += ["-H", "Content-Type: application/json", "-d", json.dumps(body)]
+    return " ".join(shlex.quote(part) for part in [*parts, url])
 
 
 def _pointer(document: Any, pointer: str) -> Any:
@@ -27,16 +40,17 @@ def _pointer(document: Any, pointer: str) -> Any:
     return document
 
 
-def _operations(document: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
+def operations(document: dict[str, Any]) -> Operations:
+    """operationId -> (path, method, operation) for every operation of a spec."""
     found = {}
     for path, item in document["paths"].items():
         for method in METHODS:
-            if method in item:
+            if method in item and "operationId" in item[method]:
                 found[item[method]["operationId"]] = (path, method, item[method])
     return found
 
 
-def _params(document: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+def _path_examples(document: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
     values = {}
     for parameter in operation.get("parameters", []):
         parameter = resolve(document, parameter)
@@ -48,125 +62,151 @@ def _params(document: dict[str, Any], operation: dict[str, Any]) -> dict[str, An
 def _example_body(document: dict[str, Any], operation: dict[str, Any]) -> Any:
     body = resolve(document, operation.get("requestBody", {}))
     media = body.get("content", {}).get("application/json", {})
-    return media.get("example", resolve(document, media.get("schema", {})).get("example"))
+    if "example" in media:
+        return media["example"]
+    examples = media.get("examples") or {}
+    for example in examples.values():
+        example = resolve(document, example)
+        if "value" in example:
+            return example["value"]
+    return resolve(document, media.get("schema", {})).get("example")
 
 
-def _curl(method: str, url: str, headers: dict[str, str]) -> str:
-    parts = [
-        "curl",
-        "-X",
-        method.upper(),
-        *[x for k, v in headers.items() for x in ("-H", f"{k}: {v}")],
-        url,
-    ]
-    return " ".join(shlex.quote(p) for p in parts)
-
-
-def probe(
-    origin: str,
-    spec: ApiSpec,
-    outcome: Outcome,
-    headers: dict[str, str],
-    on_progress: Callable[[str], None],
-) -> None:
-    """Run create -> get -> delete -> get for every create whose links name a get and a delete."""
-    document = yaml.safe_load(spec.path.read_text())
-    operations = _operations(document)
-    base = origin.rstrip("/") + spec.base_path
-    with httpx.Client(headers=headers, timeout=30) as client:
-        for path, method, operation in operations.values():
-            if method != "post":
+def lifecycles(document: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(create operationId, link to a single-resource GET, link to a DELETE) for
+    every create whose success response links both."""
+    found = []
+    ops = operations(document)
+    for operation_id, (_path, method, operation) in ops.items():
+        if method != "post":
+            continue
+        for status, response in operation.get("responses", {}).items():
+            if not str(status).startswith("2"):
                 continue
-            for status, response in operation["responses"].items():
-                links = {
-                    link["operationId"]: link
-                    for link in resolve(document, response).get("links", {}).values()
-                }
-                gets = [i for i in links if operations[i][1] == "get" and "{" in operations[i][0]]
-                deletes = [i for i in links if operations[i][1] == "delete"]
-                if not (gets and deletes and status.startswith("2")):
-                    continue
-                _probe_one(
-                    client,
-                    base,
-                    document,
-                    operations,
-                    path,
-                    operation,
-                    links[gets[0]],
-                    links[deletes[0]],
-                    spec,
-                    outcome,
-                    headers,
-                    on_progress,
-                )
+            links = list((resolve(document, response).get("links") or {}).values())
+            gets = [
+                link
+                for link in links
+                if link.get("operationId") in ops
+                and ops[link["operationId"]][1] == "get"
+                and "{" in ops[link["operationId"]][0]
+            ]
+            deletes = [
+                link
+                for link in links
+                if link.get("operationId") in ops and ops[link["operationId"]][1] == "delete"
+            ]
+            if gets and deletes:
+                found.append((operation_id, gets[0], deletes[0]))
+                break
+    return found
 
 
-def _probe_one(
-    client: httpx.Client,
-    base: str,
-    document: dict[str, Any],
-    operations: dict[str, tuple[str, str, dict[str, Any]]],
-    path: str,
-    operation: dict[str, Any],
-    get_link: dict[str, Any],
-    delete_link: dict[str, Any],
-    spec: ApiSpec,
-    outcome: Outcome,
-    headers: dict[str, str],
-    on_progress: Callable[[str], None],
-) -> None:
-    request_params = _params(document, operation)
-    label = f"POST {path}"
-    created = client.post(
-        base + path.format(**request_params), json=_example_body(document, operation)
-    )
-    if created.status_code >= 300:
-        return  # the create itself is judged by the other checks
-    body = created.json()
+class Probe:
+    """Runs every lifecycle of one spec against ``base`` (origin + base path)."""
 
-    def target(link: dict[str, Any]) -> tuple[str, str]:
-        target_path, method, _op = operations[link["operationId"]]
+    def __init__(
+        self,
+        api: str,
+        document: dict[str, Any],
+        base: str,
+        headers: dict[str, str],
+        outcome: Outcome,
+        on_progress: Callable[[str], None],
+        timeout: float = 30.0,
+    ) -> None:
+        self.api, self.document, self.base = api, document, base.rstrip("/")
+        self.headers, self.outcome, self.on_progress = headers, outcome, on_progress
+        self.timeout = timeout
+        self.ops = operations(document)
+
+    def run(self) -> None:
+        with httpx.Client(headers=self.headers, timeout=self.timeout) as client:
+            for operation_id, get_link, delete_link in lifecycles(self.document):
+                self._one(client, operation_id, get_link, delete_link)
+
+    def _label(self, operation_id: str) -> str:
+        path, method, _ = self.ops[operation_id]
+        return f"{method.upper()} {path}"
+
+    def _one(
+        self,
+        client: httpx.Client,
+        create_id: str,
+        get_link: dict[str, Any],
+        delete_link: dict[str, Any],
+    ) -> None:
+        path, _method, operation = self.ops[create_id]
+        params = _path_examples(self.document, operation)
+        try:
+            url = self.base + path.format(**params)
+        except KeyError:
+            return  # a path parameter without an example: nothing to send
+        body = _example_body(self.document, operation)
+        create_curl = curl("POST", url, self.headers, body)
+        created = self._send(client, "POST", url, json=body)
+        if created.status_code >= 300:
+            return  # the create itself is judged by the schemathesis checks
+        try:
+            get_url = self._target(get_link, params, created.json())
+            delete_url = self._target(delete_link, params, created.json())
+        except (KeyError, IndexError, ValueError):
+            return  # the link cannot be followed; response_schema_conformance says why
+        create_label, get_label = self._label(create_id), self._label(get_link["operationId"])
+        delete_label = self._label(delete_link["operationId"])
+        get_curl = curl("GET", get_url, self.headers)
+        delete_curl = curl("DELETE", delete_url, self.headers)
+
+        self.outcome.mark_ran(self.api, create_label, "ensure_resource_availability")
+        first = self._send(client, "GET", get_url)
+        if first.status_code == 404:
+            self._fail(
+                create_label,
+                "ensure_resource_availability",
+                "Created resource not found",
+                f"{get_label} answered 404 right after {create_label} answered "
+                f"{created.status_code}",
+                (create_curl, get_curl),
+            )
+            return
+        deleted = self._send(client, "DELETE", delete_url)
+        if not 200 <= deleted.status_code < 300:
+            return
+        self.outcome.mark_ran(self.api, delete_label, "use_after_free")
+        after = self._send(client, "GET", get_url)
+        ok = not 200 <= after.status_code < 400
+        self.on_progress(
+            f"  [{' ok ' if ok else 'FAIL'}] lifecycle {create_label} -> {get_label} "
+            f"-> {delete_label} -> {get_label}"
+        )
+        if not ok:
+            self._fail(
+                delete_label,
+                "use_after_free",
+                "Deleted resource still available",
+                f"{get_label} answered {after.status_code} after {delete_label} answered "
+                f"{deleted.status_code}; expected 404",
+                (create_curl, delete_curl, get_curl),
+            )
+
+    def _send(self, client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        self.outcome.requests[self.api] = self.outcome.requests.get(self.api, 0) + 1
+        return client.request(method, url, **kwargs)
+
+    def _target(self, link: dict[str, Any], params: dict[str, Any], body: Any) -> str:
+        path = self.ops[link["operationId"]][0]
         values = {}
-        for name, expression in link.get("parameters", {}).items():
+        for name, expression in (link.get("parameters") or {}).items():
+            expression = str(expression)
             if expression.startswith("$request.path."):
-                values[name] = request_params[expression.removeprefix("$request.path.")]
+                values[name] = params[expression.removeprefix("$request.path.")]
             elif expression.startswith("$response.body#"):
                 values[name] = _pointer(body, expression.removeprefix("$response.body#"))
             else:
                 values[name] = expression
-        return method, base + target_path.format(**values)
+        return self.base + path.format(**values)
 
-    _get, get_url = target(get_link)
-    delete_method, delete_url = target(delete_link)
-    checks = outcome.ran.setdefault((spec.name, label), set())
-    checks.update({"ensure_resource_availability", "use_after_free"})
-    if client.get(get_url).status_code >= 300:
-        outcome.failures.append(
-            Failure(
-                spec.name,
-                label,
-                "ensure_resource_availability",
-                "Created resource not found",
-                f"{get_url} does not answer right after the create",
-                _curl("GET", get_url, headers),
-            )
-        )
-        return
-    if client.request(delete_method.upper(), delete_url).status_code >= 300:
-        return
-    after = client.get(get_url)
-    ok = after.status_code == 404
-    on_progress(f"  [{' ok ' if ok else 'FAIL'}] lifecycle {label}")
-    if not ok:
-        outcome.failures.append(
-            Failure(
-                spec.name,
-                label,
-                "use_after_free",
-                "Deleted resource still available",
-                f"{get_url} answered {after.status_code} after "
-                f"{delete_method.upper()} {delete_url} succeeded",
-                _curl("GET", get_url, headers),
-            )
-        )
+    def _fail(
+        self, operation: str, check: str, title: str, reason: str, commands: tuple[str, ...]
+    ) -> None:
+        self.outcome.failures.append(Failure(self.api, operation, check, title, reason, commands))
