@@ -176,12 +176,12 @@ def _v4_counts(body: dict[str, Any], case: Any) -> None:
         if "itemCount" in body and isinstance(top, int) and len(items) > top:
             raise AssertionError(f"the search asked for top {top} but got {len(items)} items")
     results = body.get("results")
-    if isinstance(results, dict) and isinstance(results.get("items"), list):
-        if results.get("totalCount") != len(results["items"]):
-            raise AssertionError(
-                f"results.totalCount is {results.get('totalCount')!r} but results.items "
-                f"holds {len(results['items'])}"
-            )
+    counted = results.get("items") if isinstance(results, dict) else None
+    if isinstance(counted, list) and results.get("totalCount") != len(counted):
+        raise AssertionError(
+            f"results.totalCount is {results.get('totalCount')!r} but results.items "
+            f"holds {len(counted)}"
+        )
 
 
 @contract_check("Paged answer does not echo its request", "services")
@@ -264,8 +264,7 @@ def errors_are_problem_json(response: Any, case: Any) -> None:
     media = media_type(response)
     if media != PROBLEM_JSON:
         raise AssertionError(
-            f"a {response.status_code} answered as {media or 'no content type'}, "
-            f"not {PROBLEM_JSON}"
+            f"a {response.status_code} answered as {media or 'no content type'}, not {PROBLEM_JSON}"
         )
     body = json_body(response)
     if not isinstance(body, dict):

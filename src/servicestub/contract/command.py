@@ -1,64 +1,131 @@
-"""The ``servicestub contract`` command."""
+"""The ``servicestub contract`` command: parse options, run, report, exit 0 only on a clean run."""
 
 from __future__ import annotations
 
+import random
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
-from servicestub.contract import PHASES
-from servicestub.specs import APIS
+from servicestub.contract.model import PHASES, Options, Outcome
+from servicestub.specs import ApiSpec
 
-API_CHOICES = [*(api.name for api in APIS), "all"]
+API_NAMES = ("orders", "services", "admin")
 
 
-def _headers(values: tuple[str, ...]) -> dict[str, str]:
+def parse_headers(values: tuple[str, ...]) -> dict[str, str]:
+    """``('Name: value', ...)`` as a dict; a malformed one is a usage error."""
     headers = {}
     for value in values:
         name, sep, content = value.partition(":")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"'{value}' is not 'Name: value'", param_hint="--header")
+        if not sep or not name.strip() or any(c.isspace() for c in name.strip()):
+            raise click.BadParameter(f"{value!r} is not 'Name: value'", param_hint="--header")
         headers[name.strip()] = content.strip()
     return headers
 
 
+def parse_origin(url: str) -> str:
+    """``scheme://host[:port]``, the only form BASE takes (base paths are added per API)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{url!r} is not http(s)://host[:port]", param_hint="--url")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise click.BadParameter(
+            f"{url!r} has a path; give the origin only (each API's base path — /v1, "
+            "/api/v4, /_mock — is added to it)",
+            param_hint="--url",
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def parse_phases(text: str) -> list[str]:
+    wanted = [p.strip() for p in text.split(",") if p.strip()]
+    unknown = sorted(set(wanted) - set(PHASES))
+    if unknown or not wanted:
+        raise click.BadParameter(
+            f"unknown phase(s) {', '.join(unknown) or '(none given)'}; use {', '.join(PHASES)}",
+            param_hint="--phases",
+        )
+    return [p for p in PHASES if p in wanted]
+
+
 @click.command()
 @click.option(
-    "--url", "origin", metavar="BASE", help="Origin of the implementation (scheme://host:port)."
+    "--url",
+    "origin",
+    metavar="BASE",
+    help="Origin of the implementation, scheme://host:port; each API's base path is added.",
 )
 @click.option(
-    "--self", "self_test", is_flag=True, help="Start the mock in process, test it, stop it."
+    "--self",
+    "self_test",
+    is_flag=True,
+    help="Start the mock in process on a free loopback port, test it, stop it.",
 )
-@click.option("--api", type=click.Choice(API_CHOICES), default="all", show_default=True)
+@click.option(
+    "--api",
+    type=click.Choice([*API_NAMES, "all"]),
+    default="all",
+    show_default=True,
+    help="Which spec to test.",
+)
 @click.option(
     "--spec",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Use this spec file instead (with a single --api).",
+    help="Test against this spec file instead of the bundled one (needs a single --api).",
 )
-@click.option("--max-examples", default=20, show_default=True, type=click.IntRange(1, 100000))
 @click.option(
-    "--seed", default=0, show_default=True, type=int, help="Same seed, same server: same requests."
+    "--max-examples",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Generated examples per operation and phase.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=None,
+    help="Seed of the generated requests; the same seed against the same server sends "
+    "the same requests. Random (and printed) when not given.",
 )
 @click.option(
     "--phases",
     default=",".join(PHASES),
     show_default=True,
-    help="Comma-separated subset of phases.",
+    help="Comma-separated phases to run.",
 )
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Concurrent workers (more than 1 gives up repeatability).",
+)
 @click.option(
     "--header",
     "headers",
     multiple=True,
     metavar="'Name: value'",
-    help="Send with every request (repeatable).",
+    help="Header sent with every request (repeatable), e.g. an Authorization.",
 )
 @click.option(
-    "--junit-xml", type=click.Path(dir_okay=False, path_type=Path), help="Write a JUnit report."
+    "--request-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds to wait for each response.",
 )
 @click.option(
-    "--report", type=click.Path(dir_okay=False, path_type=Path), help="Write a Markdown report."
+    "--junit-xml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a JUnit XML report (a case per operation and check).",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the same report as Markdown.",
 )
 def contract(
     origin: str | None,
@@ -66,53 +133,70 @@ def contract(
     api: str,
     spec: Path | None,
     max_examples: int,
-    seed: int,
+    seed: int | None,
     phases: str,
     workers: int,
     headers: tuple[str, ...],
+    request_timeout: float,
     junit_xml: Path | None,
     report: Path | None,
 ) -> None:
-    """Contract-test an implementation against the specs; exit 1 on any failure."""
-    from servicestub.contract import report as reports
-    from servicestub.contract.runner import Options, run
+    """Contract-test an implementation of the specs: every operation, schemathesis's
+    checks plus servicestub's own, the stateful phase over the specs' links.
+    Exits 1 when anything failed."""
+    from servicestub import specs as known
 
     if bool(origin) == self_test:
         raise click.UsageError("Give exactly one of --url BASE or --self.")
-    chosen = [a for a in APIS if api in ("all", a.name)]
-    if spec is not None and len(chosen) != 1:
+    names = API_NAMES if api == "all" else (api,)
+    if spec is not None and len(names) != 1:
         raise click.UsageError("--spec needs a single --api (orders, services or admin).")
-    wanted = [p.strip() for p in phases.split(",") if p.strip()]
-    unknown = sorted(set(wanted) - set(PHASES))
-    if unknown:
-        raise click.BadParameter(
-            f"unknown phase(s) {', '.join(unknown)}; use {', '.join(PHASES)}", param_hint="--phases"
-        )
+    chosen = [s for s in known.APIS if s.name in names]
+    absent = [name for name in names if name not in {s.name for s in chosen}]
+    for name in absent:
+        click.echo(f"{name}: skipped, this servicestub has no {name} spec yet")
+    if not chosen:
+        raise click.UsageError(f"No spec to test for --api {api}.")
+
     options = Options(
         max_examples=max_examples,
-        seed=seed,
-        phases=wanted,
+        seed=random.SystemRandom().randrange(2**32) if seed is None else seed,
+        phases=parse_phases(phases),
         workers=workers,
-        headers=_headers(headers),
+        headers=parse_headers(headers),
+        request_timeout=request_timeout,
     )
+    target = None if self_test else parse_origin(str(origin))
+    outcome = _run(target, chosen, options, spec)
+    for name in absent:
+        outcome.skipped[name] = f"this servicestub has no {name} spec yet"
 
-    def go(base: str) -> object:
-        return run(base, chosen, options, lambda line: click.echo(line), spec_override=spec)
+    from servicestub.contract import console, junit, markdown
 
-    if self_test:
-        from servicestub.app import create_app
-        from servicestub.contract.server import serving
-        from servicestub.settings import Settings
-
-        # The mock keeps its default data seed: the specs' examples name its records.
-        with serving(create_app(Settings())) as base:
-            outcome = go(base)
-    else:
-        outcome = go(str(origin))
     click.echo("")
-    click.echo(reports.summary(outcome))
+    click.echo(console.summary(outcome))
     if junit_xml:
-        reports.write_junit(outcome, junit_xml)
+        junit.write(outcome, junit_xml)
+        click.echo(f"JUnit XML: {junit_xml}")
     if report:
-        reports.write_markdown(outcome, report)
+        markdown.write(outcome, report)
+        click.echo(f"Markdown report: {report}")
     sys.exit(0 if outcome.ok else 1)
+
+
+def _run(origin: str | None, chosen: list[ApiSpec], options: Options, spec: Path | None) -> Outcome:
+    from servicestub.contract.runner import run
+
+    def echo(line: str) -> None:
+        click.echo(line)
+
+    if origin is not None:
+        return run(origin, chosen, options, echo, spec_override=spec)
+    from servicestub.app import create_app
+    from servicestub.contract.server import serving
+    from servicestub.settings import Settings
+
+    # The mock keeps its default data seed: the specs' examples name its records.
+    with serving(create_app(Settings()), log_level="error") as base:
+        echo(f"mock serving at {base}")
+        return run(base, chosen, options, echo, spec_override=spec)

@@ -267,7 +267,5 @@ def seed_store(seed: int, tenant: Tenant, store_id: str, count: int, hasher: Pub
     store = Store(tenant_id=tenant.tenant_id, store_id=store_id, index=new_order_index())
     seeder = _StoreSeeder(seed, tenant, store, hasher)
     offsets = sorted((seeder.rng.randint(3600, 180 * DAY) for _ in range(count)), reverse=True)
-    for offset in offsets:
-        bundle = seeder.order(offset)
-        store.add(bundle)
+    store.add_many([seeder.order(offset) for offset in offsets])
     return store

@@ -58,6 +58,13 @@ class Store:
         self.index.add(uid, bundle.order)
         bundle.home = self
 
+    def add_many(self, bundles: list[OrderBundle]) -> None:
+        """Add many orders, indexing them in one pass."""
+        for bundle in bundles:
+            self.orders[bundle.order["serviceOrderUid"]] = bundle
+            bundle.home = self
+        self.index.add_many([(b.order["serviceOrderUid"], b.order) for b in bundles])
+
     def remove(self, order_uid: str) -> None:
         self.bundle(order_uid).home = None
         del self.orders[order_uid]

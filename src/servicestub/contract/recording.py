@@ -1,0 +1,111 @@
+"""Turn schemathesis engine events into an :class:`Outcome` and progress lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from schemathesis.engine import Status
+from schemathesis.engine import events as ev
+
+from servicestub.contract.checks import REGISTRY
+from servicestub.contract.model import Failure, Outcome
+
+Progress = Callable[[str], None]
+REASON_LIMIT = 240
+
+
+def one_line(failure: Any) -> str:
+    """The gist of a schemathesis failure on one line: for a schema violation
+    the validator's words and where in the body; else the message's first line."""
+    validation = getattr(failure, "validation_message", "")
+    if validation:
+        where = "/".join(str(part) for part in getattr(failure, "instance_path", ()))
+        line = f"{validation} (at /{where})" if where else validation
+    else:
+        text = str(getattr(failure, "message", "") or "")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        line = lines[0] if lines else str(getattr(failure, "title", "")) or "failed"
+        if len(lines) > 1 and line.endswith(":"):
+            line = f"{line} {lines[1]}"
+    line = " ".join(line.split())
+    return line if len(line) <= REASON_LIMIT else line[: REASON_LIMIT - 1] + "…"
+
+
+def _commands(info: Any) -> tuple[str, ...]:
+    """Ready-to-paste commands reproducing a failure, one line each, oldest first."""
+    steps = [step.curl for step in getattr(info, "steps", None) or []]
+    commands = steps if len(steps) > 1 else [info.code_sample]
+    return tuple(" ".join(str(command).split()) for command in commands if command)
+
+
+class EventRecorder:
+    """Collects one API's events into ``outcome``; prints one line per scenario."""
+
+    def __init__(self, api: str, outcome: Outcome, on_progress: Progress) -> None:
+        self.api = api
+        self.outcome = outcome
+        self.on_progress = on_progress
+        self._seen: set[tuple[str, str, str]] = set()
+        self._stateful = 0
+
+    def handle(self, event: ev.EngineEvent) -> None:
+        if isinstance(event, ev.ScenarioFinished):
+            self._scenario(event)
+        elif isinstance(event, ev.NonFatalError):
+            message = " ".join(event.info.message.split())[:REASON_LIMIT]
+            self.outcome.errors.append(f"{self.api} {event.label}: {message}")
+            self.on_progress(f"  [ERR ] {event.label}: {message}")
+        elif isinstance(event, ev.FatalError):
+            self.outcome.errors.append(f"{self.api}: {event.exception}")
+            self.on_progress(f"  [ERR ] {event.exception}")
+        elif isinstance(event, ev.EngineFinished):
+            for failure in event.failures:
+                self._add(failure.operation or "(whole run)", "after_run", failure, ())
+
+    def _scenario(self, event: ev.ScenarioFinished) -> None:
+        recorder = event.recorder
+        if event.status == Status.SKIP and not recorder.checks:
+            return
+        self.outcome.requests[self.api] = self.outcome.requests.get(self.api, 0) + len(
+            recorder.interactions
+        )
+        failed = 0
+        for case_id, nodes in recorder.checks.items():
+            node_case = recorder.cases.get(case_id)
+            operation = node_case.value.operation.label if node_case else recorder.label
+            for node in nodes:
+                self.outcome.mark_ran(self.api, operation, node.name)
+                if node.status == Status.FAILURE and node.failure_info is not None:
+                    info = node.failure_info
+                    failed += self._add(operation, node.name, info.failure, _commands(info))
+        mark = "FAIL" if failed or event.status == Status.FAILURE else " ok "
+        phase = event.phase.value
+        if phase == "stateful":
+            self.on_progress(f"  [{mark}] {phase:<9} {self._stateful_label(recorder)}")
+        else:
+            self.on_progress(f"  [{mark}] {phase:<9} {recorder.label}")
+
+    def _stateful_label(self, recorder: Any) -> str:
+        """'scenario N: K calls over A -> B -> C', the operations in call order."""
+        self._stateful += 1
+        labels: list[str] = []
+        for node in recorder.cases.values():
+            label = node.value.operation.label
+            if not labels or labels[-1] != label:
+                labels.append(label)
+        shown = " -> ".join(labels[:4]) + (f" -> … (+{len(labels) - 4})" if len(labels) > 4 else "")
+        calls = len(recorder.interactions)
+        return f"scenario {self._stateful}: {calls} calls: {shown}"
+
+    def _add(self, operation: str, check: str, failure: Any, curl: tuple[str, ...]) -> int:
+        """Record a failure unless the same one is already known; 1 if recorded."""
+        reason = one_line(failure)
+        custom = REGISTRY.get(check)
+        title = custom.title if custom else str(getattr(failure, "title", check))
+        key = (operation, check, title)
+        if key in self._seen:
+            return 0
+        self._seen.add(key)
+        self.outcome.failures.append(Failure(self.api, operation, check, title, reason, curl))
+        return 1
