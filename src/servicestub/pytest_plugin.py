@@ -1,21 +1,22 @@
-"""pytest plugin: a running servicestub for your own test suite.
+"""pytest plugin: a running servicestub for your own test suite (entry point ``pytest11``).
 
 Fixtures:
 
 * ``servicestub_server`` (session): the mock served by uvicorn on a free
-  127.0.0.1 port; ``.base_url``, ``.reset(seed=None)`` and ``.runtime``.
-  Its seed is the ``servicestub_seed`` ini option (default 42).
+  127.0.0.1 port; ``.base_url``, ``.seed``, ``.runtime`` and ``.reset(seed=None)``
+  to drop all state between tests. Its seed is the ``servicestub_seed`` ini
+  option (default 42).
 * ``servicestub_contract``: a function running the contract suite against a URL
-  (the session server by default); returns an outcome with ``.ok`` and
-  ``.summary``.
+  (the session server by default); returns a result with ``.ok``, ``.summary``
+  (the text ``servicestub contract`` prints) and ``.outcome``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Iterator, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 import pytest
@@ -26,21 +27,47 @@ from servicestub.settings import DEFAULT_SEED
 @dataclasses.dataclass
 class RunningMock:
     base_url: str
+    seed: int
     runtime: Any
 
-    def reset(self, seed: int | None = None) -> dict[str, Any]:
-        """Drop all state (data, journal, fault rules) and reseed."""
-        body = {} if seed is None else {"seed": seed}
-        response = httpx.post(f"{self.base_url}/_mock/reset", json=body, timeout=30)
-        response.raise_for_status()
-        return response.json()
+    def reset(self, seed: int | None = None) -> None:
+        """Drop all state (data, journal, fault rules) and reseed with ``seed``
+        (the server's own seed when None)."""
+        seed = self.seed if seed is None else seed
+        if self._has_control_plane():
+            response = httpx.post(f"{self.base_url}/_mock/reset", json={"seed": seed}, timeout=30)
+            response.raise_for_status()
+        else:
+            self.runtime.reset(seed)
+
+    def _has_control_plane(self) -> bool:
+        try:
+            return httpx.get(f"{self.base_url}/_mock/health", timeout=10).status_code == 200
+        except httpx.HTTPError:
+            return False
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class ContractResult:
     ok: bool
     summary: str
     outcome: Any
+
+
+class RunContract(Protocol):
+    def __call__(
+        self,
+        url: str | None = None,
+        *,
+        api: str = "all",
+        max_examples: int = 10,
+        seed: int = 0,
+        phases: Sequence[str] = ...,
+        workers: int = 1,
+        headers: dict[str, str] | None = None,
+        junit_xml: Path | None = None,
+        report: Path | None = None,
+    ) -> ContractResult: ...
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,20 +80,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session")
 def servicestub_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
+    """The mock on a free loopback port for the whole session."""
     from servicestub.app import create_app
     from servicestub.contract.server import serving
     from servicestub.settings import Settings
 
-    app = create_app(Settings(seed=int(pytestconfig.getini("servicestub_seed"))))
-    with contextlib.ExitStack() as stack:
-        base_url = stack.enter_context(serving(app))
-        yield RunningMock(base_url=base_url, runtime=app.runtime)  # type: ignore[attr-defined]
+    seed = int(pytestconfig.getini("servicestub_seed"))
+    app = create_app(Settings(seed=seed))
+    with serving(app) as base_url:
+        yield RunningMock(base_url=base_url, seed=seed, runtime=app.runtime)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
-def servicestub_contract(request: pytest.FixtureRequest) -> Any:
-    from servicestub.contract.report import summary
-    from servicestub.contract.runner import Options, run
+def servicestub_contract(request: pytest.FixtureRequest) -> RunContract:
+    """Run the contract suite from a test: ``servicestub_contract(api="orders").ok``."""
+    from servicestub.contract.model import PHASES, Options
     from servicestub.specs import APIS
 
     def run_contract(
@@ -75,15 +103,31 @@ def servicestub_contract(request: pytest.FixtureRequest) -> Any:
         api: str = "all",
         max_examples: int = 10,
         seed: int = 0,
-        phases: Sequence[str] = ("examples", "coverage", "fuzzing", "stateful"),
+        phases: Sequence[str] = PHASES,
+        workers: int = 1,
         headers: dict[str, str] | None = None,
+        junit_xml: Path | None = None,
+        report: Path | None = None,
     ) -> ContractResult:
-        origin = url or request.getfixturevalue("servicestub_server").base_url
+        from servicestub.contract import console, junit, markdown
+        from servicestub.contract.runner import run
+
         specs = [spec for spec in APIS if api in ("all", spec.name)]
+        if not specs:
+            raise ValueError(f"no spec named {api!r}; use all or {', '.join(s.name for s in APIS)}")
+        origin = url or request.getfixturevalue("servicestub_server").base_url
         options = Options(
-            max_examples=max_examples, seed=seed, phases=list(phases), headers=headers or {}
+            max_examples=max_examples,
+            seed=seed,
+            phases=list(phases),
+            workers=workers,
+            headers=dict(headers or {}),
         )
         outcome = run(origin, specs, options)
-        return ContractResult(ok=outcome.ok, summary=summary(outcome), outcome=outcome)
+        if junit_xml is not None:
+            junit.write(outcome, junit_xml)
+        if report is not None:
+            markdown.write(outcome, report)
+        return ContractResult(ok=outcome.ok, summary=console.summary(outcome), outcome=outcome)
 
     return run_contract

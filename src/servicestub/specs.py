@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 import re
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
 _PACKAGED = Path(__file__).parent / "openapi"
@@ -29,8 +29,9 @@ class ApiSpec:
         return SPEC_DIR / self.file
 
     def document(self) -> dict[str, Any]:
-        """The parsed spec (a fresh copy: connexion annotates what it is given)."""
-        return copy.deepcopy(_parsed(self.path))
+        """The parsed spec (a fresh copy: connexion annotates what it is given;
+        an orjson round trip copies it several times faster than ``deepcopy``)."""
+        return orjson.loads(orjson.dumps(_parsed(self.path)))
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

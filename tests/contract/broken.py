@@ -5,6 +5,7 @@ them and name the check that caught it."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -139,38 +140,63 @@ def keeps_deleted_orders() -> Any:
     return broken
 
 
-#: name -> (app factory, --api, the check that must name the break)
+@dataclasses.dataclass(frozen=True)
+class Break:
+    """A broken implementation and what the contract run must name."""
+
+    app: Callable[[], Any]
+    api: str
+    check: str
+    operation: str
+
+
+ORDERS_LIST = "GET /tenants/{tenantId}/stores/{storeId}/service-orders"
+ORDER = "/tenants/{tenantId}/stores/{storeId}/service-orders/{serviceOrderUid}"
+
 BROKEN = {
-    "wrong-envelope-key": (
+    "wrong-envelope-key": Break(
         lambda: rewriting(_json_rewrite(_rename_data)),
         "orders",
         "response_schema_conformance",
+        ORDERS_LIST,
     ),
-    "missing-tracking-id": (
+    "missing-tracking-id": Break(
         lambda: rewriting(_json_rewrite(_drop_tracking)),
         "services",
         "tracking_id_present",
+        "GET /Service/{id}",
     ),
-    "pattern-broken": (
+    "pattern-broken": Break(
         lambda: rewriting(_bad_service_number),
         "orders",
         "response_schema_conformance",
+        f"GET {ORDER}",
     ),
-    "create-answers-200": (
+    "create-answers-200": Break(
         lambda: rewriting(_create_answers_200),
         "orders",
         "status_code_conformance",
+        "POST /tenants/{tenantId}/stores/{storeId}/service-orders",
     ),
-    "server-error-on-one-input": (crashes_on_demo_service_types, "orders", "not_a_server_error"),
-    "wrong-total-pages": (
+    "server-error-on-one-input": Break(
+        crashes_on_demo_service_types,
+        "orders",
+        "not_a_server_error",
+        "GET /tenants/{tenantId}/service-types",
+    ),
+    "wrong-total-pages": Break(
         lambda: rewriting(_json_rewrite(_wrong_total_pages)),
         "orders",
         "list_meta_arithmetic",
+        ORDERS_LIST,
     ),
-    "deleted-still-readable": (keeps_deleted_orders, "orders", "use_after_free"),
-    "errors-as-plain-text": (
+    "deleted-still-readable": Break(
+        keeps_deleted_orders, "orders", "use_after_free", f"DELETE {ORDER}"
+    ),
+    "errors-as-plain-text": Break(
         lambda: rewriting(_errors_as_text),
         "orders",
         "errors_are_problem_json",
+        f"GET {ORDER}",
     ),
 }

@@ -1,74 +1,90 @@
-"""`servicestub contract` passes on the mock and catches each deliberate break."""
+"""`servicestub contract` passes on the mock, catches each deliberate break and
+repeats itself under the same seed."""
 
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
 
+from servicestub.app import create_app
 from servicestub.cli import main
+from servicestub.contract.model import PHASES, Options
+from servicestub.contract.runner import run
 from servicestub.contract.server import serving
+from servicestub.settings import Settings
+from servicestub.specs import SERVICES
 from tests.contract.broken import BROKEN
+from tests.contract.helpers import Seen, recording
 
-QUICK = ["--max-examples", "3", "--seed", "1", "--phases", "examples,stateful"]
+SMALL = ["--max-examples", "3", "--seed", "1"]
+# Coverage is the slowest phase; every break below is caught without it.
+BREAK_PHASES = ["--phases", "examples,fuzzing,stateful"]
 
 
-def test_contract_self_passes_on_every_api(tmp_path):
-    junit = tmp_path / "report.xml"
+def failing_cases(junit_path) -> set[tuple[str, str]]:
+    root = ET.parse(junit_path).getroot()
+    return {
+        (case.get("classname"), case.get("name"))
+        for case in root.iter("testcase")
+        if case.find("failure") is not None
+    }
+
+
+def test_contract_self_passes_on_every_api_with_every_phase(tmp_path):
+    junit, report = tmp_path / "contract.xml", tmp_path / "contract.md"
     result = CliRunner().invoke(
-        main, ["contract", "--self", "--api", "all", *QUICK, "--junit-xml", str(junit)]
+        main,
+        ["contract", "--self", "--api", "all", *SMALL, "--junit-xml", junit, "--report", report],
     )
     assert result.exit_code == 0, result.output[-3000:]
     assert "PASSED" in result.output
-    suites = {s.get("name") for s in ET.parse(junit).getroot()}
-    assert suites == {"orders", "services", "admin"}
+    root = ET.parse(junit).getroot()
+    assert {suite.get("name") for suite in root} == {"orders", "services", "admin"}
+    assert root.get("failures") == "0" and int(root.get("tests")) > 300
+    assert report.read_text().startswith("# Contract run: passed")
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
-def test_contract_fails_and_names_the_break(name, tmp_path):
-    factory, api, check = BROKEN[name]
-    junit, report = tmp_path / "report.xml", tmp_path / "report.md"
-    with serving(factory()) as origin:
+def test_contract_fails_against_a_broken_implementation_and_names_the_break(name, tmp_path):
+    broken = BROKEN[name]
+    junit, report = tmp_path / "contract.xml", tmp_path / "contract.md"
+    options = [*SMALL, *BREAK_PHASES, "--junit-xml", junit, "--report", report]
+    with serving(broken.app(), log_level="error") as origin:
         result = CliRunner().invoke(
-            main,
-            [
-                "contract",
-                "--url",
-                origin,
-                "--api",
-                api,
-                *QUICK,
-                "--junit-xml",
-                str(junit),
-                "--report",
-                str(report),
-            ],
+            main, ["contract", "--url", origin, "--api", broken.api, *options]
         )
     assert result.exit_code == 1, result.output[-3000:]
-    assert check in result.output and "reproduce: curl" in result.output
-    failing = [
-        case.get("name")
-        for case in ET.parse(junit).getroot().iter("testcase")
-        if case.find("failure") is not None
+    headline = f"[{broken.api}] {broken.operation} — {broken.check}"
+    assert headline in result.output, result.output[-3000:]
+    after = result.output.split(headline, 1)[1].splitlines()
+    assert after[2].strip().startswith("reproduce") and "curl" in "\n".join(after[2:5])
+    assert (f"{broken.api}.{broken.operation}", broken.check) in failing_cases(junit)
+    markdown = report.read_text()
+    assert markdown.startswith("# Contract run: failed")
+    assert f"`{broken.operation}` — {broken.check}" in markdown
+
+
+def requests_sent(seed: int, phases: tuple[str, ...]) -> list[Seen]:
+    """Every request one run over the Services API sends to a fresh mock."""
+    seen: list[Seen] = []
+    app = recording(create_app(Settings()), seen)
+    with serving(app, log_level="error") as origin:
+        outcome = run(origin, [SERVICES], Options(max_examples=3, seed=seed, phases=phases))
+    assert outcome.ok, outcome.failures[:3] or outcome.errors[:3]
+    # Each server has its own port; the Host header is the one thing that may differ.
+    return [
+        dataclasses.replace(s, headers=tuple(h for h in s.headers if h[0] != b"host")) for s in seen
     ]
-    assert check in failing
-    assert "FAILED" in report.read_text()
 
 
-def test_same_seed_sends_the_same_requests():
-    from servicestub.app import create_app
-    from servicestub.contract.runner import Options, run
-    from servicestub.settings import Settings
-    from servicestub.specs import ORDERS
+def test_the_same_seed_sends_the_same_requests_in_every_phase():
+    first = requests_sent(5, PHASES)
+    assert len(first) > 500
+    assert requests_sent(5, PHASES) == first
 
-    def requests_seen() -> list[tuple[str, str, str]]:
-        app = create_app(Settings(seed=3))
-        with serving(app) as origin:
-            run(origin, [ORDERS], Options(max_examples=3, seed=5, phases=["examples", "coverage"]))
-        return [
-            (e["method"], e["path"], e["query"]) for e in app.runtime.journal.entries(limit=1000)
-        ]
 
-    first = requests_seen()
-    assert first and first == requests_seen()
+def test_another_seed_sends_other_requests():
+    assert requests_sent(5, ("fuzzing",)) != requests_sent(6, ("fuzzing",))

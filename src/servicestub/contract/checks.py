@@ -1,7 +1,9 @@
 """Checks schemathesis does not have, for what these specs promise.
 
-Each rule is a plain function ``(response, case) -> None`` that raises
-``AssertionError`` with a message a person can act on. :func:`contract_check`
+Each rule is a plain function ``(response, case) -> bool`` that raises
+``AssertionError`` with a message a person can act on when the response breaks
+the promise, and returns whether it had anything to judge (so reports count a
+check only where it applied). :func:`contract_check`
 puts it in :data:`REGISTRY` with a title and the APIs it applies to, and
 registers it with schemathesis. schemathesis's registry is process-wide, so a
 registered check only acts on schemas the contract runner loaded (tagged with
@@ -22,7 +24,7 @@ import schemathesis
 API_TAG = "x-servicestub-api"
 PROBLEM_JSON = "application/problem+json"
 
-Rule = Callable[[Any, Any], None]
+Rule = Callable[[Any, Any], bool]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,9 +53,8 @@ def contract_check(title: str, *apis: str) -> Callable[[Rule], Rule]:
         applies_to = frozenset(apis)
 
         def check(ctx: Any, response: Any, case: Any) -> bool | None:
-            if api_of(case) not in applies_to:
-                return True  # not applicable: schemathesis records nothing
-            rule(response, case)
+            if api_of(case) not in applies_to or not rule(response, case):
+                return True  # nothing to judge: schemathesis records no result
             return None
 
         check.__name__ = check.__qualname__ = rule.__name__
@@ -123,22 +124,23 @@ def expected_page_length(total: int, page: int, per_page: int) -> int:
 
 
 @contract_check("List meta does not add up", "orders", "services")
-def list_meta_arithmetic(response: Any, case: Any) -> None:
+def list_meta_arithmetic(response: Any, case: Any) -> bool:
     """Service Orders ``meta``: page/perPage echo the request, totalPages is
     ceil(totalItems / perPage), the page holds as many items as that implies.
     Services v4: counts match the items they count."""
     body = json_body(response)
     if not isinstance(body, dict) or response.status_code >= 300:
-        return
+        return False
+    judged = False
     if isinstance(body.get("meta"), dict) and isinstance(body.get("data"), list):
-        _orders_meta(body["meta"], len(body["data"]), case.query or {})
-    _v4_counts(body, case)
+        judged = _orders_meta(body["meta"], len(body["data"]), case.query or {})
+    return _v4_counts(body, case) or judged
 
 
-def _orders_meta(meta: dict[str, Any], length: int, query: dict[str, Any]) -> None:
+def _orders_meta(meta: dict[str, Any], length: int, query: dict[str, Any]) -> bool:
     page, per_page = _int(query.get("page"), 1), _int(query.get("perPage"), 20)
     if page is None or per_page is None or per_page < 1:
-        return  # not a request this rule can judge; other checks judge the status
+        return False  # not a request this rule can judge; other checks judge the status
     if meta.get("page") != page or meta.get("perPage") != per_page:
         raise AssertionError(
             f"meta echoes page={meta.get('page')!r}, perPage={meta.get('perPage')!r} "
@@ -146,7 +148,7 @@ def _orders_meta(meta: dict[str, Any], length: int, query: dict[str, Any]) -> No
         )
     total = meta.get("totalItems")
     if not isinstance(total, int):
-        return
+        return True
     if meta.get("totalPages") != math.ceil(total / per_page):
         raise AssertionError(
             f"meta.totalPages is {meta.get('totalPages')!r} but {total} items at {per_page} "
@@ -158,11 +160,14 @@ def _orders_meta(meta: dict[str, Any], length: int, query: dict[str, Any]) -> No
             f"page {page} of {total} items at {per_page} per page should hold {expected} "
             f"items; data holds {length}"
         )
+    return True
 
 
-def _v4_counts(body: dict[str, Any], case: Any) -> None:
+def _v4_counts(body: dict[str, Any], case: Any) -> bool:
+    judged = False
     items = body.get("items")
-    if isinstance(items, list):
+    if isinstance(items, list) and ("totalCount" in body or "itemCount" in body):
+        judged = True
         if "totalCount" in body and body["totalCount"] != len(items):
             raise AssertionError(
                 f"totalCount is {body['totalCount']!r} but the list holds {len(items)} items"
@@ -177,23 +182,26 @@ def _v4_counts(body: dict[str, Any], case: Any) -> None:
             raise AssertionError(f"the search asked for top {top} but got {len(items)} items")
     results = body.get("results")
     counted = results.get("items") if isinstance(results, dict) else None
-    if isinstance(counted, list) and results.get("totalCount") != len(counted):
-        raise AssertionError(
-            f"results.totalCount is {results.get('totalCount')!r} but results.items "
-            f"holds {len(counted)}"
-        )
+    if isinstance(counted, list):
+        judged = True
+        if results.get("totalCount") != len(counted):
+            raise AssertionError(
+                f"results.totalCount is {results.get('totalCount')!r} but results.items "
+                f"holds {len(counted)}"
+            )
+    return judged
 
 
 @contract_check("Paged answer does not echo its request", "services")
-def paged_echoes_pagination(response: Any, case: Any) -> None:
+def paged_echoes_pagination(response: Any, case: Any) -> bool:
     """A v4 ``Paged`` answer echoes pageNumber, pageSize and excludeTotalCount,
     leaves totalCount out exactly when asked to, and holds the page it names."""
     body = json_body(response)
     if not isinstance(body, dict) or response.status_code >= 300:
-        return
+        return False
     pagination, results = body.get("pagination"), body.get("pagedResults")
     if not isinstance(pagination, dict) or not isinstance(results, dict):
-        return
+        return False
     query = case.query or {}
     asked = {
         "pageNumber": _int(query.get("pageNumber"), 1),
@@ -201,7 +209,7 @@ def paged_echoes_pagination(response: Any, case: Any) -> None:
         "excludeTotalCount": _bool(query.get("excludeTotalCount"), False),
     }
     if None in asked.values():
-        return
+        return False
     for key, value in asked.items():
         if pagination.get(key) != value:
             raise AssertionError(
@@ -219,14 +227,15 @@ def paged_echoes_pagination(response: Any, case: Any) -> None:
                 f"page {asked['pageNumber']} of {total} services at {asked['pageSize']} per "
                 f"page should hold {expected} items; it holds {len(items)}"
             )
+    return True
 
 
 @contract_check("Response body has no valid trackingId", "services")
-def tracking_id_present(response: Any, case: Any) -> None:
+def tracking_id_present(response: Any, case: Any) -> bool:
     """Every Services v4 body carries a UUID ``trackingId``; it is the request's
     ``X-Tracking-Id`` when one was sent, and the response's header when one is set."""
     if not response.content:
-        return
+        return False
     body = json_body(response)
     if not isinstance(body, dict) or "trackingId" not in body:
         raise AssertionError(
@@ -245,6 +254,7 @@ def tracking_id_present(response: Any, case: Any) -> None:
     echoed = header(response.headers, "x-tracking-id")
     if echoed and echoed.lower() != str(tracking).lower():
         raise AssertionError(f"header X-Tracking-Id is {echoed} but body trackingId is {tracking}")
+    return True
 
 
 def _is_uuid(text: str) -> bool:
@@ -256,11 +266,11 @@ def _is_uuid(text: str) -> bool:
 
 
 @contract_check("Error is not problem+json", "orders", "services")
-def errors_are_problem_json(response: Any, case: Any) -> None:
+def errors_are_problem_json(response: Any, case: Any) -> bool:
     """Every 4xx/5xx is ``application/problem+json`` with ``type``, ``title`` and
     a ``status`` equal to the HTTP status (RFC 7807)."""
     if response.status_code < 400:
-        return
+        return False
     media = media_type(response)
     if media != PROBLEM_JSON:
         raise AssertionError(
@@ -276,3 +286,4 @@ def errors_are_problem_json(response: Any, case: Any) -> None:
         raise AssertionError(
             f"problem status is {body['status']!r} but the response is {response.status_code}"
         )
+    return True

@@ -24,10 +24,13 @@ def one_line(failure: Any) -> str:
         line = f"{validation} (at /{where})" if where else validation
     else:
         text = str(getattr(failure, "message", "") or "")
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        line = lines[0] if lines else str(getattr(failure, "title", "")) or "failed"
-        if len(lines) > 1 and line.endswith(":"):
-            line = f"{line} {lines[1]}"
+        lines = [line.strip() for line in text.splitlines() if line.strip()][:3]
+        line = ""
+        for part in lines:
+            line = f"{line} {part}" if not line or line.endswith(":") else f"{line}; {part}"
+        if not line:
+            status = getattr(failure, "status_code", None)
+            line = f"the server answered {status}" if status else str(failure.title)
     line = " ".join(line.split())
     return line if len(line) <= REASON_LIMIT else line[: REASON_LIMIT - 1] + "…"
 
@@ -96,7 +99,7 @@ class EventRecorder:
                 labels.append(label)
         shown = " -> ".join(labels[:4]) + (f" -> … (+{len(labels) - 4})" if len(labels) > 4 else "")
         calls = len(recorder.interactions)
-        return f"scenario {self._stateful}: {calls} calls: {shown}"
+        return f"scenario {self._stateful}, {calls} call{'s' if calls != 1 else ''}: {shown}"
 
     def _add(self, operation: str, check: str, failure: Any, curl: tuple[str, ...]) -> int:
         """Record a failure unless the same one is already known; 1 if recorded."""
