@@ -1,4 +1,4 @@
-"""Run schemathesis's engine, then the lifecycle probe, over each chosen spec
+"""Run the lifecycle probe, then schemathesis's engine, over each chosen spec
 against one origin, and collect per operation and check what passed and what failed."""
 
 from __future__ import annotations
@@ -74,19 +74,19 @@ def _run_spec(
     on_progress: Callable[[str], None],
 ) -> None:
     base = origin + spec.base_path
-    document = _document(spec, path)
-    schema = load_schema(spec.name, _document(spec, path), base, options)
     on_progress(f"{spec.name}: {base} ({path.name}, seed {options.seed})")
-    recorder = EventRecorder(spec.name, outcome, on_progress)
-    for event in from_schema(schema).execute():
-        recorder.handle(event)
     if "stateful" in options.phases:
+        # First, while the records the spec's examples name are still there.
         Probe(
             spec.name,
-            document,
+            _document(spec, path),
             base,
             dict(options.headers),
             outcome,
             on_progress,
             timeout=options.request_timeout,
         ).run()
+    schema = load_schema(spec.name, _document(spec, path), base, options)
+    recorder = EventRecorder(spec.name, outcome, on_progress)
+    for event in from_schema(schema).execute():
+        recorder.handle(event)

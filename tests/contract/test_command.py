@@ -1,0 +1,85 @@
+"""The `servicestub contract` command line: its options and how it fails."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from servicestub.app import create_app
+from servicestub.contract.command import contract
+from servicestub.contract.server import free_port, serving
+from servicestub.specs import SERVICES
+from tests.contract.helpers import Seen, recording
+
+QUICK = ["--api", "services", "--max-examples", "1", "--seed", "3", "--phases", "examples"]
+
+
+def invoke(*args: object) -> object:
+    return CliRunner().invoke(contract, [str(a) for a in args])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--url", "http://127.0.0.1:1/v1"], "give the origin only"),
+        (["--url", "ftp://127.0.0.1:1"], "is not http(s)://host[:port]"),
+        (["--url", "http://127.0.0.1:1", "--self"], "exactly one of --url BASE or --self"),
+        ([], "exactly one of --url BASE or --self"),
+        (["--self", "--header", "no colon"], "is not 'Name: value'"),
+        (["--self", "--phases", "examples,typo"], "unknown phase(s) typo"),
+        (["--self", "--spec", SERVICES.path], "--spec needs a single --api"),
+    ],
+)
+def test_a_usage_error_is_refused_before_anything_runs(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_nothing_listening_fails_fast_with_a_clear_error():
+    origin = f"http://127.0.0.1:{free_port()}"
+    result = invoke("--url", origin, *QUICK)
+    assert result.exit_code == 1
+    assert f"nothing answers at {origin}" in result.output
+    assert "FAILED (nothing was tested)" in result.output
+
+
+def test_without_a_seed_one_is_chosen_and_printed():
+    result = invoke("--self", *[a for a in QUICK if a not in ("--seed", "3")])
+    assert result.exit_code == 0, result.output[-2000:]
+    assert re.search(r"^seed: \d+ ", result.output, re.MULTILINE)
+
+
+def test_every_request_carries_the_given_headers():
+    seen: list[Seen] = []
+    with serving(recording(create_app(), seen), log_level="error") as origin:
+        result = invoke(
+            "--url", origin, *QUICK, "--phases", "examples,stateful", "--header", "X-Team: qa"
+        )
+    assert result.exit_code == 0, result.output[-2000:]
+    tested = [s for s in seen if s.path.startswith("/api/v4")]
+    assert tested and all((b"x-team", b"qa") in s.headers for s in tested)
+
+
+def test_a_spec_file_given_with_spec_is_the_contract(tmp_path):
+    document = SERVICES.document()
+    document["components"]["schemas"]["Service"]["properties"]["name"]["maxLength"] = 1
+    stricter = tmp_path / "services-strict.yaml"
+    stricter.write_text(yaml.safe_dump(document))
+    result = invoke("--self", *QUICK, "--spec", stricter)
+    assert result.exit_code == 1
+    assert "response_schema_conformance" in result.output and "is longer than 1" in result.output
+
+
+def test_several_workers_run_the_suite_too():
+    result = invoke("--self", *QUICK, "--workers", "2")
+    assert result.exit_code == 0, result.output[-2000:]
+    assert "PASSED" in result.output
+
+
+def test_progress_is_shown_operation_by_operation():
+    result = invoke("--self", *QUICK)
+    assert "  [ ok ] examples  GET /Service/{id}\n" in result.output
