@@ -6,16 +6,18 @@ table when the service is read, so renaming a lookup shows everywhere.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faker import Faker
 
+from servicestub.catalogue.search import search
 from servicestub.catalogue.vocabulary import LOOKUPS, QUALIFIERS, SERVICES, SHARE_PLANS
 from servicestub.errors import BadRequest, NotFound
 from servicestub.seed.common import REFERENCE_TIME, derive_seed, iso, rng_for
+from servicestub.store.paging import page_slice
 
 Record = dict[str, Any]
 
@@ -56,6 +58,15 @@ DEFAULTS: Record = {
     "description": None,
 }
 SEEDED_SERVICES = 200
+OWNERS = 8
+
+
+@functools.lru_cache(maxsize=4)
+def _owner_names(seed: int) -> tuple[str, ...]:
+    """The owners' names for ``seed``: Faker runs once per seed, not per catalogue."""
+    fake = Faker("en_US")
+    fake.seed_instance(derive_seed(seed, "catalogue-people"))
+    return tuple(fake.name() for _ in range(OWNERS))
 
 
 @dataclasses.dataclass
@@ -82,9 +93,7 @@ class Catalogue:
 
         ``share_plans`` lists (name, size); a size of ``None`` picks 5-25 services."""
         rng = rng_for(seed, "catalogue")
-        fake = Faker("en_US")
-        fake.seed_instance(derive_seed(seed, "catalogue-people"))
-        lookups = {"owners": {i: fake.name() for i in range(1, 9)}}
+        lookups = {"owners": dict(enumerate(_owner_names(seed), start=1))}
         for table, (_field, values) in LOOKUPS.items():
             lookups[table] = dict(enumerate(values, start=1))
         services: dict[int, Record] = {}
@@ -98,7 +107,7 @@ class Catalogue:
             services[identity] = {
                 "identity": identity,
                 "name": name,
-                "ownerId": rng.randint(1, 8),
+                "ownerId": rng.randint(1, OWNERS),
                 "serviceTypeId": rng.choice(list(lookups["serviceTypes"])),
                 "usageFrequency": rng.choice((1, 1, 2, 4, 12)),
                 "usageFrequencyTypeId": rng.choice(list(lookups["usageFrequencyTypes"])),
@@ -127,15 +136,17 @@ class Catalogue:
         return cls(lookups=lookups, services=services, share_plans=plans, owner_id=1)
 
     def to_snapshot(self) -> Record:
-        """Plain JSON-able data; :meth:`from_snapshot` restores it exactly."""
+        """Plain JSON-able data, shared with nothing the catalogue goes on changing;
+        :meth:`from_snapshot` restores it exactly."""
+        detached = self._copy()
         return {
             "ownerId": self.owner_id,
             "lookups": {
                 table: [{"identity": k, "name": v} for k, v in values.items()]
                 for table, values in self.lookups.items()
             },
-            "services": list(self.services.values()),
-            "sharePlans": list(self.share_plans.values()),
+            "services": list(detached.services.values()),
+            "sharePlans": list(detached.share_plans.values()),
         }
 
     @classmethod
@@ -151,6 +162,20 @@ class Catalogue:
                 for p in data["sharePlans"]
             },
             owner_id=data["ownerId"],
+        )
+
+    def _copy(self) -> Catalogue:
+        """A copy whose services and share plans can change without touching this one.
+
+        Service records hold scalars only, so copying each record is a deep copy;
+        lookups are never changed by writes and stay shared."""
+        return Catalogue(
+            lookups=self.lookups,
+            services={i: dict(s) for i, s in self.services.items()},
+            share_plans={
+                i: {**p, "serviceIds": list(p["serviceIds"])} for i, p in self.share_plans.items()
+            },
+            owner_id=self.owner_id,
         )
 
     def rename_lookup(self, table: str, names: list[str]) -> None:
@@ -200,6 +225,16 @@ class Catalogue:
     def listing(self, *, active_only: bool = False) -> list[Record]:
         """Services by identity."""
         return [s for _i, s in sorted(self.services.items()) if not active_only or s["isActive"]]
+
+    def page(self, number: int, size: int, *, detail: bool = False) -> tuple[list[Record], int]:
+        """The rendered services of 1-based page ``number`` and the total count."""
+        services = self.listing()
+        render = self.render_detail if detail else self.render
+        return [render(s) for s in page_slice(services, number, size)], len(services)
+
+    def find(self, criteria: list[Record], top: int) -> list[Record]:
+        """The first ``top`` rendered services meeting every search criterion."""
+        return search([self.render(s) for s in self.listing()], criteria, top)
 
     # -- writing -------------------------------------------------------------
 
@@ -263,12 +298,7 @@ class Catalogue:
     def patch(self, path_identity: int, items: list[Record]) -> list[Record]:
         """Apply a DataFlow batch all or nothing: work on a copy, swap on success."""
         self.get(path_identity)
-        trial = Catalogue(
-            lookups=self.lookups,
-            services=copy.deepcopy(self.services),
-            share_plans=copy.deepcopy(self.share_plans),
-            owner_id=self.owner_id,
-        )
+        trial = self._copy()
         results = []
         for item in items:
             client_id = item.get("patchClientId")

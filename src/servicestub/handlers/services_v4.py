@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.catalogue.search import search
 from servicestub.catalogue.store import Catalogue
 from servicestub.runtime import current, tracking_id
-from servicestub.store.paging import page_slice
 
 
 def _catalogue() -> Catalogue:
@@ -37,14 +35,10 @@ async def available_for_share_plans() -> Any:
 
 
 def _paged(page_number: int, page_size: int, exclude_total_count: bool, detail: bool) -> Any:
-    catalogue = _catalogue()
-    services = catalogue.listing()
-    render = catalogue.render_detail if detail else catalogue.render
-    results: dict[str, Any] = {
-        "items": [render(s) for s in page_slice(services, page_number, page_size)]
-    }
+    items, total = _catalogue().page(page_number, page_size, detail=detail)
+    results: dict[str, Any] = {"items": items}
     if not exclude_total_count:
-        results = {"totalCount": len(services), **results}
+        results = {"totalCount": total, **results}
     return {
         "trackingId": tracking_id(),
         "pagination": {
@@ -97,10 +91,8 @@ async def delete_service(id_: int) -> Any:
 
 
 async def search_services(body: dict[str, Any]) -> Any:
-    catalogue = _catalogue()
     query = body.get("query") or {}
-    rendered = [catalogue.render(s) for s in catalogue.listing()]
-    items = search(rendered, query.get("search") or [], query.get("top", 20))
+    items = _catalogue().find(query.get("search") or [], query.get("top", 20))
     return {"trackingId": tracking_id(), "itemCount": len(items), "items": items}
 
 
