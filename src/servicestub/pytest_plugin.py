@@ -14,14 +14,15 @@ Fixtures:
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
 import pytest
 
-from servicestub.settings import DEFAULT_SEED
+# Nothing of servicestub (or connexion) is imported until a fixture is used:
+# pytest loads this plugin in every run of the environment.
 
 
 @dataclasses.dataclass
@@ -33,6 +34,8 @@ class RunningMock:
     def reset(self, seed: int | None = None) -> None:
         """Drop all state (data, journal, fault rules) and reseed with ``seed``
         (the server's own seed when None)."""
+        import httpx
+
         seed = self.seed if seed is None else seed
         if self._has_control_plane():
             response = httpx.post(f"{self.base_url}/_mock/reset", json={"seed": seed}, timeout=30)
@@ -41,6 +44,8 @@ class RunningMock:
             self.runtime.reset(seed)
 
     def _has_control_plane(self) -> bool:
+        import httpx
+
         try:
             return httpx.get(f"{self.base_url}/_mock/health", timeout=10).status_code == 200
         except httpx.HTTPError:
@@ -73,19 +78,22 @@ class RunContract(Protocol):
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "servicestub_seed",
-        "Seed of the servicestub_server fixture's data",
-        default=str(DEFAULT_SEED),
+        "Seed of the servicestub_server fixture's data (default: servicestub's, 42)",
+        default="",
     )
 
 
 @pytest.fixture(scope="session")
 def servicestub_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
     """The mock on a free loopback port for the whole session."""
-    from servicestub.app import create_app
-    from servicestub.contract.server import serving
-    from servicestub.settings import Settings
+    with warnings.catch_warnings():
+        # connexion's own imports warn about jsonschema APIs; not the user's concern.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from servicestub.app import create_app
+        from servicestub.contract.server import serving
+        from servicestub.settings import DEFAULT_SEED, Settings
 
-    seed = int(pytestconfig.getini("servicestub_seed"))
+    seed = int(pytestconfig.getini("servicestub_seed") or DEFAULT_SEED)
     app = create_app(Settings(seed=seed))
     with serving(app) as base_url:
         yield RunningMock(base_url=base_url, seed=seed, runtime=app.runtime)  # type: ignore[attr-defined]
