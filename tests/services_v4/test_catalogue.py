@@ -6,9 +6,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicestub.catalogue.search import FIELDS, NUMBER_FIELDS, STRING_FIELDS, search
-from servicestub.catalogue.store import Catalogue
+from servicestub.catalogue.search import (
+    BOOL_OPS,
+    FIELDS,
+    NUMBER_FIELDS,
+    OPERATORS,
+    ORDERED_OPS,
+    STRING_FIELDS,
+    STRING_OPS,
+    search,
+)
+from servicestub.catalogue.store import REFERENCES, Catalogue
+from servicestub.catalogue.vocabulary import SERVICES
 from servicestub.errors import BadRequest, NotFound
+from servicestub.seed.common import REFERENCE_TIME, iso
 
 PROPERTY = settings(max_examples=50, derandomize=True, deadline=None)
 
@@ -192,3 +203,165 @@ def test_search_refuses_criteria_that_do_not_fit(field, operator, value, message
 
 def test_every_search_field_is_a_service_field(catalogue):
     assert set(catalogue.render(catalogue.listing()[0])) >= FIELDS
+
+
+def test_snapshot_shares_nothing_with_the_live_catalogue(catalogue):
+    snapshot = catalogue.to_snapshot()
+    frozen = Catalogue.from_snapshot(snapshot).to_snapshot()
+    catalogue.update(1001, {"name": "Changed after the snapshot"})
+    catalogue.delete(next(iter(catalogue.share_plans.values()))["serviceIds"][0])
+    assert snapshot == frozen
+    snapshot["services"][0]["name"] = "Changed in the snapshot"
+    assert catalogue.get(snapshot["services"][0]["identity"])["name"] != "Changed in the snapshot"
+
+
+def test_seeded_names_read_like_a_service_catalogue(catalogue):
+    names = [s["name"] for s in catalogue.listing()]
+    assert len(set(names)) == len(names)
+    assert all(name.split(" ", 1)[1] in SERVICES for name in names)
+
+
+def test_every_seeded_reference_resolves_to_a_name(catalogue):
+    for service in catalogue.listing():
+        view = catalogue.render(service)
+        assert all(view[name] for _table, name, _key in REFERENCES.values()), view
+
+
+def test_seeding_leaves_timestamps_before_the_reference_time(catalogue):
+    moments = {s["created"] for s in catalogue.listing()}
+    assert max(moments) < iso(REFERENCE_TIME)
+
+
+def test_new_identity_is_one_past_the_highest(catalogue):
+    highest = max(catalogue.services)
+    catalogue.delete(highest - 1)
+    assert catalogue.create({"name": "Weekly Pool Cleaning", "serviceTypeId": 1})["identity"] == (
+        highest + 1
+    )
+
+
+def test_update_refuses_an_unknown_lookup_naming_the_field_and_changes_nothing(catalogue):
+    before = catalogue.to_snapshot()
+    with pytest.raises(BadRequest, match="serviceCategoryId 42 is not in the serviceCategories"):
+        catalogue.update(1001, {"name": "Half-applied?", "serviceCategoryId": 42})
+    assert catalogue.to_snapshot() == before
+
+
+def test_a_lookup_may_be_cleared_with_null(catalogue):
+    catalogue.update(1001, {"taxCodeId": None})
+    view = catalogue.render(catalogue.get(1001))
+    assert view["taxCodeId"] is None and view["taxCodeName"] is None
+    assert catalogue.details(catalogue.get(1001))["taxCode"] is None
+
+
+def test_write_cannot_set_owner_identity_created_or_names(catalogue):
+    before = dict(catalogue.get(1001))
+    catalogue.update(1001, {"ownerId": 7, "identity": 5, "ownerName": "Someone", "created": "x"})
+    assert catalogue.get(1001) == before
+
+
+def test_patch_update_and_delete_without_identity_act_on_the_path_service(catalogue):
+    catalogue.patch(1003, [{"patchType": "update", "patchClientId": 1, "name": "Path one"}])
+    assert catalogue.get(1003)["name"] == "Path one"
+    results = catalogue.patch(1003, [{"patchType": "delete", "patchClientId": 2}])
+    assert results[0]["identity"] == 1003 and 1003 not in catalogue.services
+
+
+def test_patch_of_an_unknown_path_service_is_404(catalogue):
+    with pytest.raises(NotFound, match="Service 9999"):
+        catalogue.patch(9999, [{"patchType": "create", "patchClientId": 1, "name": "x"}])
+
+
+def test_patch_items_see_the_effects_of_earlier_items(catalogue):
+    items = [
+        {"patchType": "delete", "patchClientId": 1, "identity": 1004},
+        {"patchType": "update", "patchClientId": 2, "identity": 1004, "name": "Too late"},
+    ]
+    with pytest.raises(BadRequest, match=r"patchClientId 2 .*Service 1004 does not exist"):
+        catalogue.patch(1001, items)
+    assert 1004 in catalogue.services
+
+
+def test_delete_of_a_service_on_no_share_plan_reports_the_service_only(catalogue):
+    on_plans = {i for p in catalogue.share_plans.values() for i in p["serviceIds"]}
+    identity = next(i for i in catalogue.services if i not in on_plans)
+    assert catalogue.delete(identity) == [
+        {"identity": identity, "action": "deleted", "dtoTypeKey": "service"}
+    ]
+
+
+def test_detail_lists_the_share_plans_a_service_is_on(catalogue):
+    plan = next(iter(catalogue.share_plans.values()))
+    details = catalogue.details(catalogue.get(plan["serviceIds"][0]))
+    assert {"identity": plan["identity"], "name": plan["name"]} in details["sharePlans"]["items"]
+    assert details["sharePlans"]["totalCount"] == len(details["sharePlans"]["items"])
+
+
+def test_page_past_the_end_is_empty_with_the_true_total(catalogue):
+    assert catalogue.page(99, 20) == ([], 200)
+
+
+@PROPERTY
+@given(st.integers(1, 1000), st.booleans())
+def test_pages_partition_the_listing_for_any_page_size(size, detail):
+    catalogue = Catalogue.seeded(7)
+    seen = []
+    for number in range(1, 200 // size + 2):
+        items, total = catalogue.page(number, size, detail=detail)
+        assert total == 200 and len(items) <= size
+        seen += [s["identity"] for s in items]
+    assert seen == [s["identity"] for s in catalogue.listing()]
+
+
+@pytest.mark.parametrize("operator", OPERATORS)
+@pytest.mark.parametrize(
+    ("field", "value", "fits"),
+    [
+        ("name", "lawn", STRING_OPS),
+        ("usageFrequency", 2, ORDERED_OPS),
+        ("created", "2025-06-01", ORDERED_OPS),
+        ("isActive", True, BOOL_OPS),
+    ],
+)
+def test_operator_applies_exactly_to_its_field_types(catalogue, field, value, fits, operator):
+    criteria = [{"name": field, "operator": operator, "value": value}]
+    if operator in fits:
+        catalogue.find(criteria, 1000)
+    else:
+        with pytest.raises(BadRequest, match=f"operator '{operator}' does not apply to {field}"):
+            catalogue.find(criteria, 1000)
+
+
+def test_search_compares_numbers_as_numbers_not_text(catalogue):
+    found = catalogue.find(
+        [{"name": "usageFrequency", "operator": "greaterThan", "value": 10}], 500
+    )
+    assert found and {s["usageFrequency"] for s in found} == {12}
+
+
+def test_search_compares_dates_as_moments_whatever_their_spelling(catalogue):
+    by_date = catalogue.find(
+        [{"name": "created", "operator": "lessThan", "value": "2025-06-01"}], 500
+    )
+    by_moment = catalogue.find(
+        [{"name": "created", "operator": "lessThan", "value": "2025-06-01T02:00:00+02:00"}], 500
+    )
+    assert by_date and by_date == by_moment
+
+
+def test_search_criteria_and_together_and_top_cuts(catalogue):
+    criteria = [
+        {"name": "name", "operator": "startsWith", "value": "PREMIUM"},
+        {"name": "isActive", "operator": "equals", "value": True},
+    ]
+    found = catalogue.find(criteria, 500)
+    assert found and all(s["name"].startswith("Premium") and s["isActive"] for s in found)
+    assert catalogue.find(criteria, 2) == found[:2]
+
+
+def test_search_sees_renamed_lookups(catalogue):
+    catalogue.lookups["serviceCategories"][1] = "Garden Magic"
+    found = catalogue.find(
+        [{"name": "serviceCategoryName", "operator": "equals", "value": "garden magic"}], 500
+    )
+    assert found and all(s["serviceCategoryId"] == 1 for s in found)
