@@ -83,3 +83,13 @@ def test_several_workers_run_the_suite_too():
 def test_progress_is_shown_operation_by_operation():
     result = invoke("--self", *QUICK)
     assert "  [ ok ] examples  GET /Service/{id}\n" in result.output
+
+
+def test_an_unreadable_spec_is_an_error_not_a_crash(tmp_path):
+    spec = tmp_path / "not-openapi.yaml"
+    spec.write_text("title: not an OpenAPI document\n")
+    result = invoke("--self", *QUICK, "--spec", spec)
+    assert result.exit_code == 1
+    assert (
+        f"services: cannot load {spec}: Unable to determine the Open API version" in result.output
+    )

@@ -123,7 +123,12 @@ class Probe:
     def run(self) -> None:
         with httpx.Client(headers=self.headers, timeout=self.timeout) as client:
             for operation_id, get_link, delete_link in lifecycles(self.document):
-                self._one(client, operation_id, get_link, delete_link)
+                try:
+                    self._one(client, operation_id, get_link, delete_link)
+                except httpx.HTTPError as exc:
+                    problem = f"lifecycle {self._label(operation_id)}: {exc!r}"
+                    self.outcome.errors.append(f"{self.api} {problem}")
+                    self.on_progress(f"  [ERR ] {problem}")
 
     def _label(self, operation_id: str) -> str:
         path, method, _ = self.ops[operation_id]

@@ -75,6 +75,13 @@ def _run_spec(
 ) -> None:
     base = origin + spec.base_path
     on_progress(f"{spec.name}: {base} ({path.name}, seed {options.seed})")
+    try:
+        schema = load_schema(spec.name, _document(spec, path), base, options)
+    except Exception as exc:  # an unreadable spec stops this API, not the run
+        problem = f"cannot load {path}: {' '.join(str(exc).split())}"
+        outcome.errors.append(f"{spec.name}: {problem}")
+        on_progress(f"  [ERR ] {problem}")
+        return
     if "stateful" in options.phases:
         # First, while the records the spec's examples name are still there.
         Probe(
@@ -86,7 +93,6 @@ def _run_spec(
             on_progress,
             timeout=options.request_timeout,
         ).run()
-    schema = load_schema(spec.name, _document(spec, path), base, options)
     recorder = EventRecorder(spec.name, outcome, on_progress)
     for event in from_schema(schema).execute():
         recorder.handle(event)
