@@ -58,23 +58,26 @@ def test_paged_envelope_and_exclude_total_count(client):
     assert "totalCount" not in hidden["pagedResults"]
 
 
-_READ_ONLY = create_app()
+@pytest.fixture(scope="module")
+def read_only():
+    """One app for a property that only reads."""
+    with TestClient(create_app()) as raw:
+        yield raw
 
 
 @settings(max_examples=25, derandomize=True, deadline=None)
-@given(st.integers(1, 250))
-def test_paged_pages_partition_the_list(page_size):
-    with TestClient(_READ_ONLY) as raw:
-        every = [s["identity"] for s in raw.get(V4).json()["items"]]
-        seen, page = [], 1
-        while True:
-            items = raw.get(
-                V4 + "/Paged", params={"pageSize": page_size, "pageNumber": page}
-            ).json()["pagedResults"]["items"]
-            if not items:
-                break
-            seen += [s["identity"] for s in items]
-            page += 1
+@given(page_size=st.integers(1, 250))
+def test_paged_pages_partition_the_list(read_only, page_size):
+    every = [s["identity"] for s in read_only.get(V4).json()["items"]]
+    seen, page = [], 1
+    while True:
+        items = read_only.get(
+            V4 + "/Paged", params={"pageSize": page_size, "pageNumber": page}
+        ).json()["pagedResults"]["items"]
+        if not items:
+            break
+        seen += [s["identity"] for s in items]
+        page += 1
     assert seen == every
 
 
@@ -210,3 +213,37 @@ def test_search_errors_are_400(client):
 def test_services_swagger_ui_and_spec_are_served(client):
     assert client.raw.get("/api/v4/ui/").status_code == 200
     assert len(client.raw.get("/api/v4/openapi.json").json()["paths"]) == 8
+
+
+def test_search_without_top_answers_twenty(client):
+    body = assert_tracked(client.post(V4 + "/Search", json={"query": {}}))
+    assert body["itemCount"] == 20 == len(body["items"])
+
+
+def test_search_by_date_answers_services_created_before_it(client):
+    query = {
+        "query": {
+            "top": 1000,
+            "search": [{"name": "created", "operator": "lessThan", "value": "2025-06-01"}],
+        }
+    }
+    items = client.post(V4 + "/Search", json=query).json()["items"]
+    assert items and all(s["created"] < "2025-06-01" for s in items)
+
+
+def test_paged_detail_can_leave_the_total_out(client):
+    body = client.get(V4 + "/Paged/Detail", params={"excludeTotalCount": "true", "pageSize": 3})
+    results = body.json()["pagedResults"]
+    assert "totalCount" not in results and len(results["items"]) == 3
+    assert all("details" in item for item in results["items"])
+
+
+def test_patch_item_naming_an_unknown_lookup_is_400_naming_field_and_item(client):
+    body = {
+        "services": {
+            "items": [{"patchType": "create", "patchClientId": 4, "name": "x", "serviceTypeId": 9}]
+        }
+    }
+    problem = assert_problem(client.patch(V4 + "/1001", json=body), 400, "serviceTypeId 9")
+    assert problem["patchClientId"] == 4 and "patchClientId 4" in problem["detail"]
+    assert client.get(V4).json()["totalCount"] == 200
