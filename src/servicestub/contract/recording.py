@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from schemathesis.engine import Status
+from schemathesis.engine import Status, StopReason
 from schemathesis.engine import events as ev
 
 from servicestub.contract.checks import REGISTRY
@@ -17,7 +17,8 @@ REASON_LIMIT = 240
 
 def one_line(failure: Any) -> str:
     """The gist of a schemathesis failure on one line: for a schema violation
-    the validator's words and where in the body; else the message's first line."""
+    the validator's words and where in the body; else the message's first few
+    lines joined (``Received: 200; Documented: 201, 400``)."""
     validation = getattr(failure, "validation_message", "")
     if validation:
         where = "/".join(str(part) for part in getattr(failure, "instance_path", ()))
@@ -60,11 +61,18 @@ class EventRecorder:
             self.outcome.errors.append(f"{self.api} {event.label}: {message}")
             self.on_progress(f"  [ERR ] {event.label}: {message}")
         elif isinstance(event, ev.FatalError):
-            self.outcome.errors.append(f"{self.api}: {event.exception}")
-            self.on_progress(f"  [ERR ] {event.exception}")
+            self._error(" ".join(str(event.exception).split()))
+        elif isinstance(event, ev.Interrupted):
+            self._error("interrupted before the end")
         elif isinstance(event, ev.EngineFinished):
             for failure in event.failures:
                 self._add(failure.operation or "(whole run)", "after_run", failure, ())
+            if event.stop_reason not in (StopReason.COMPLETED, StopReason.INTERRUPTED):
+                self._error(f"stopped early: {event.stop_reason.skip_explanation}")
+
+    def _error(self, problem: str) -> None:
+        self.outcome.errors.append(f"{self.api}: {problem}")
+        self.on_progress(f"  [ERR ] {problem}")
 
     def _scenario(self, event: ev.ScenarioFinished) -> None:
         recorder = event.recorder
@@ -90,7 +98,7 @@ class EventRecorder:
             self.on_progress(f"  [{mark}] {phase:<9} {recorder.label}")
 
     def _stateful_label(self, recorder: Any) -> str:
-        """'scenario N: K calls over A -> B -> C', the operations in call order."""
+        """'scenario N, K calls: A -> B -> C', the operations in call order."""
         self._stateful += 1
         labels: list[str] = []
         for node in recorder.cases.values():
