@@ -3,11 +3,11 @@
 Each rule is a plain function ``(response, case) -> bool`` that raises
 ``AssertionError`` with a message a person can act on when the response breaks
 the promise, and returns whether it had anything to judge (so reports count a
-check only where it applied). :func:`contract_check`
-puts it in :data:`REGISTRY` with a title and the APIs it applies to, and
-registers it with schemathesis. schemathesis's registry is process-wide, so a
-registered check only acts on schemas the contract runner loaded (tagged with
-:data:`API_TAG`); anywhere else it stays silent.
+check only where it applied). :func:`contract_check` puts it in
+:data:`REGISTRY` with a title and the APIs it applies to, and registers it with
+schemathesis. schemathesis's registry is process-wide, so a registered check
+only acts on schemas the contract runner loaded (tagged with :data:`API_TAG`);
+anywhere else it stays silent.
 """
 
 from __future__ import annotations
