@@ -17,7 +17,7 @@ from servicestub.catalogue.search import (
     search,
 )
 from servicestub.catalogue.store import REFERENCES, Catalogue
-from servicestub.catalogue.vocabulary import SERVICES
+from servicestub.catalogue.vocabulary import QUALIFIERS, SERVICES
 from servicestub.errors import BadRequest, NotFound
 from servicestub.seed.common import REFERENCE_TIME, iso
 
@@ -221,6 +221,13 @@ def test_seeded_names_read_like_a_service_catalogue(catalogue):
     assert all(name.split(" ", 1)[1] in SERVICES for name in names)
 
 
+def test_seeded_services_sit_in_their_category_at_the_frequency_their_name_says(catalogue):
+    for service in map(catalogue.render, catalogue.listing()):
+        qualifier, rest = service["name"].split(" ", 1)
+        assert service["serviceCategoryName"] == SERVICES[rest]
+        assert QUALIFIERS[qualifier] in (None, service["usageFrequencyTypeName"])
+
+
 def test_every_seeded_reference_resolves_to_a_name(catalogue):
     for service in catalogue.listing():
         view = catalogue.render(service)
@@ -333,10 +340,12 @@ def test_operator_applies_exactly_to_its_field_types(catalogue, field, value, fi
 
 
 def test_search_compares_numbers_as_numbers_not_text(catalogue):
-    found = catalogue.find(
-        [{"name": "usageFrequency", "operator": "greaterThan", "value": 10}], 500
-    )
-    assert found and {s["usageFrequency"] for s in found} == {12}
+    def frequencies(operator, value):
+        criteria = [{"name": "usageFrequency", "operator": operator, "value": value}]
+        return {s["usageFrequency"] for s in catalogue.find(criteria, 500)}
+
+    assert frequencies("lessThan", 10) == {1, 2, 4}  # as text, "2" and "4" sort after "10"
+    assert frequencies("greaterThan", "3") == {4}
 
 
 def test_search_compares_dates_as_moments_whatever_their_spelling(catalogue):

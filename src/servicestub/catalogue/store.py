@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faker import Faker
 
 from servicestub.catalogue.search import search
-from servicestub.catalogue.vocabulary import LOOKUPS, QUALIFIERS, SERVICES, SHARE_PLANS
+from servicestub.catalogue.vocabulary import (
+    LOOKUPS,
+    QUALIFIERS,
+    SERVICES,
+    SHARE_PLANS,
+    USUAL_FREQUENCIES,
+)
 from servicestub.errors import BadRequest, NotFound
 from servicestub.seed.common import REFERENCE_TIME, derive_seed, iso, rng_for
 from servicestub.store.paging import page_slice
@@ -69,6 +76,47 @@ def _owner_names(seed: int) -> tuple[str, ...]:
     return tuple(fake.name() for _ in range(OWNERS))
 
 
+def _id_of(lookups: dict[str, dict[int, str]], table: str, name: str) -> int:
+    return next(i for i, known in lookups[table].items() if known == name)
+
+
+def _seeded_service(
+    rng: random.Random,
+    identity: int,
+    lookups: dict[str, dict[int, str]],
+    inactive_share: float,
+    qualifier: str,
+    service: str,
+    suffix: str,
+) -> Record:
+    """One seeded service: "<qualifier> <service>", in the service's category and
+    at the frequency its qualifier names (any other lookup drawn at random)."""
+    name = f"{qualifier} {service}{suffix}"
+    implied = QUALIFIERS[qualifier]
+    frequency = implied or rng.choice(USUAL_FREQUENCIES)
+    category = SERVICES[service]
+    created = REFERENCE_TIME - timedelta(minutes=rng.randint(60, 720 * 24 * 60))
+    return {
+        "identity": identity,
+        "name": name,
+        "ownerId": rng.randint(1, OWNERS),
+        "serviceTypeId": rng.choice(list(lookups["serviceTypes"])),
+        "usageFrequency": rng.choice((1, 1, 1, 2, 4)),
+        "usageFrequencyTypeId": _id_of(lookups, "usageFrequencyTypes", frequency),
+        "created": iso(created),
+        "isActive": rng.random() >= inactive_share,
+        "isTaxExempt": rng.random() < 0.1,
+        "isInclusiveTaxes": rng.random() < 0.3,
+        "generalLedgerId": rng.choice(list(lookups["generalLedgers"])),
+        "taxCodeId": rng.choice(list(lookups["taxCodes"])),
+        "serviceTaxCategoryId": rng.choice(list(lookups["serviceTaxCategories"])),
+        "defaultServiceStatusTypeId": rng.choice(list(lookups["serviceStatusTypes"])),
+        "serviceCategoryId": _id_of(lookups, "serviceCategories", category),
+        "description": f"{name} ({category.lower()}), billed {frequency.lower()}.",
+        "id": identity,
+    }
+
+
 @dataclasses.dataclass
 class Catalogue:
     """All data of the Services API v4."""
@@ -96,37 +144,16 @@ class Catalogue:
         lookups = {"owners": dict(enumerate(_owner_names(seed), start=1))}
         for table, (_field, values) in LOOKUPS.items():
             lookups[table] = dict(enumerate(values, start=1))
-        services: dict[int, Record] = {}
-        base = [f"{q} {s}" for q in QUALIFIERS for s in SERVICES]
-        names = rng.sample(base, min(count, len(base)))
-        names += [
-            f"{base[i % len(base)]} (Zone {i // len(base) + 2})" for i in range(count - len(names))
+        base = [(q, s) for q in QUALIFIERS for s in SERVICES]
+        picked = [(q, s, "") for q, s in rng.sample(base, min(count, len(base)))]
+        picked += [
+            (*base[i % len(base)], f" (Zone {i // len(base) + 2})")
+            for i in range(count - len(picked))
         ]
-        for identity, name in enumerate(names, start=1001):
-            created = REFERENCE_TIME - timedelta(minutes=rng.randint(60, 720 * 24 * 60))
-            services[identity] = {
-                "identity": identity,
-                "name": name,
-                "ownerId": rng.randint(1, OWNERS),
-                "serviceTypeId": rng.choice(list(lookups["serviceTypes"])),
-                "usageFrequency": rng.choice((1, 1, 2, 4, 12)),
-                "usageFrequencyTypeId": rng.choice(list(lookups["usageFrequencyTypes"])),
-                "created": iso(created),
-                "isActive": rng.random() >= inactive_share,
-                "isTaxExempt": rng.random() < 0.1,
-                "isInclusiveTaxes": rng.random() < 0.3,
-                "generalLedgerId": rng.choice(list(lookups["generalLedgers"])),
-                "taxCodeId": rng.choice(list(lookups["taxCodes"])),
-                "serviceTaxCategoryId": rng.choice(list(lookups["serviceTaxCategories"])),
-                "defaultServiceStatusTypeId": rng.choice(list(lookups["serviceStatusTypes"])),
-                "serviceCategoryId": rng.choice(list(lookups["serviceCategories"])),
-                "description": None,
-                "id": identity,
-            }
-            service = services[identity]
-            frequency = lookups["usageFrequencyTypes"][service["usageFrequencyTypeId"]]
-            category = lookups["serviceCategories"][service["serviceCategoryId"]]
-            service["description"] = f"{name} ({category.lower()}), billed {frequency.lower()}."
+        services = {
+            identity: _seeded_service(rng, identity, lookups, inactive_share, *words)
+            for identity, words in enumerate(picked, start=1001)
+        }
         plans: dict[int, Record] = {}
         wanted = share_plans if share_plans is not None else [(n, None) for n in SHARE_PLANS]
         for identity, (name, size) in enumerate(wanted, start=501):

@@ -37,42 +37,47 @@ LOOKUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
-QUALIFIERS = (
-    "Basic",
-    "Standard",
-    "Premium",
-    "Express",
-    "Deluxe",
-    "Monthly",
-    "Quarterly",
-    "Annual",
-    "Weekly",
-    "Commercial",
-    "Residential",
-)
+#: service name qualifier -> the usage frequency type it implies (None: any)
+QUALIFIERS: dict[str, str | None] = {
+    "Basic": None,
+    "Standard": None,
+    "Premium": None,
+    "Express": None,
+    "Deluxe": None,
+    "Commercial": None,
+    "Residential": None,
+    "Weekly": "Weekly",
+    "Monthly": "Monthly",
+    "Quarterly": "Quarterly",
+    "Annual": "Yearly",
+}
 
-SERVICES = (
-    "Lawn Care",
-    "HVAC Inspection",
-    "Pool Cleaning",
-    "Window Washing",
-    "Pest Control",
-    "Gutter Cleaning",
-    "Carpet Cleaning",
-    "Snow Removal",
-    "Landscape Maintenance",
-    "Pressure Washing",
-    "Tree Trimming",
-    "Irrigation Check",
-    "Chimney Sweep",
-    "Dryer Vent Cleaning",
-    "Appliance Repair",
-    "Plumbing Inspection",
-    "Electrical Safety Check",
-    "Roof Inspection",
-    "Garage Door Service",
-    "Water Heater Flush",
-)
+#: the frequencies a service whose name implies none is drawn from
+USUAL_FREQUENCIES = ("Weekly", "Bi-weekly", "Monthly", "Quarterly", "Yearly")
+
+#: service -> its service category
+SERVICES: dict[str, str] = {
+    "Lawn Care": "Landscaping",
+    "HVAC Inspection": "Inspection",
+    "Pool Cleaning": "Cleaning",
+    "Window Washing": "Cleaning",
+    "Pest Control": "Inspection",
+    "Gutter Cleaning": "Cleaning",
+    "Carpet Cleaning": "Cleaning",
+    "Snow Removal": "Seasonal",
+    "Landscape Maintenance": "Landscaping",
+    "Pressure Washing": "Cleaning",
+    "Tree Trimming": "Landscaping",
+    "Irrigation Check": "Landscaping",
+    "Chimney Sweep": "Seasonal",
+    "Dryer Vent Cleaning": "Cleaning",
+    "Appliance Repair": "Repair",
+    "Plumbing Inspection": "Plumbing",
+    "Electrical Safety Check": "Electrical",
+    "Roof Inspection": "Inspection",
+    "Garage Door Service": "Repair",
+    "Water Heater Flush": "Plumbing",
+}
 
 SHARE_PLANS = (
     "Gold Home Care Plan",
