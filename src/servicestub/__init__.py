@@ -1,14 +1,28 @@
 """servicestub: a stateful mock and contract-test server for the Service Orders
-API and the Services API v4."""
+API and the Services API v4.
 
-import warnings
+``create_app`` is imported on first use: the pytest plugin loads this package in
+every test run of an environment, and should not pull in connexion until a
+fixture actually needs it.
+"""
 
-# connexion imports starlette's TestClient at start-up; its httpx deprecation
-# notice means nothing to users of the mock.
-warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+from __future__ import annotations
 
-from servicestub.app import create_app  # noqa: E402
-from servicestub.settings import Settings  # noqa: E402
+from typing import TYPE_CHECKING, Any
+
+from servicestub.settings import Settings
+
+if TYPE_CHECKING:
+    from servicestub.app import create_app
 
 __all__ = ["Settings", "__version__", "create_app"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        import servicestub._quiet  # noqa: F401 - before connexion
+        from servicestub.app import create_app
+
+        return create_app
+    raise AttributeError(f"module 'servicestub' has no attribute {name!r}")

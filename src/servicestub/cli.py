@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+import servicestub._quiet  # noqa: F401 - before anything imports connexion
 from servicestub import __version__
 from servicestub.settings import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, Settings
 
