@@ -80,18 +80,20 @@ async def _load(origin: str) -> tuple[dict, httpx.AsyncClient]:
         return acked
 
 
+def _every(http: httpx.Client, url: str) -> list[dict]:
+    found, page = [], 1
+    while data := http.get(url, params={"perPage": 100, "page": page}).json()["data"]:
+        found += data
+        page += 1
+    return found
+
+
 def test_concurrent_writes_are_all_kept_exactly():
     app = create_app(Settings())
     with serving(app) as origin:
         acked = asyncio.run(_load(origin))
         with httpx.Client(base_url=origin, timeout=60) as http:
-            listed = []
-            page = 1
-            while data := http.get(
-                f"{P}/service-orders", params={"perPage": 100, "page": page}
-            ).json()["data"]:
-                listed += data
-                page += 1
+            listed = _every(http, f"{P}/service-orders")
             by_uid = {o["serviceOrderUid"]: o for o in listed}
             for order in acked["orders"]:
                 stored = by_uid[order["serviceOrderUid"]]
@@ -105,13 +107,7 @@ def test_concurrent_writes_are_all_kept_exactly():
             assert len(set(numbers)) == len(numbers)
             statuses = http.get(f"{T}/service-statuses", params={"perPage": 100}).json()
             assert statuses["meta"]["totalItems"] == acked["statuses_before"] + acked["statuses"]
-            all_statuses = []
-            page = 1
-            while data := http.get(
-                f"{T}/service-statuses", params={"perPage": 100, "page": page}
-            ).json()["data"]:
-                all_statuses += data
-                page += 1
+            all_statuses = _every(http, f"{T}/service-statuses")
             assert sorted(s["position"] for s in all_statuses) == list(
                 range(1, len(all_statuses) + 1)
             )

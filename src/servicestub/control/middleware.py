@@ -41,8 +41,8 @@ async def send_json(
     await send({"type": "http.response.body", "body": payload})
 
 
-class JournalMiddleware:
-    """Records every API request (not the control plane or docs) with its outcome."""
+class _ApiRequestMiddleware:
+    """Acts on API requests only; the control plane, docs and specs pass through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -51,7 +51,16 @@ class JournalMiddleware:
         if scope["type"] != "http" or not _journaled(scope["path"]):
             await self.app(scope, receive, send)
             return
-        runtime: Runtime = scope[SCOPE_KEY]
+        await self.handle(scope, receive, send, scope[SCOPE_KEY])
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, runtime: Runtime) -> None:
+        raise NotImplementedError
+
+
+class JournalMiddleware(_ApiRequestMiddleware):
+    """Records every API request (not the control plane or docs) with its outcome."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, runtime: Runtime) -> None:
         started = time.perf_counter()
         status = 500
 
@@ -79,17 +88,10 @@ class JournalMiddleware:
             )
 
 
-class FaultMiddleware:
+class FaultMiddleware(_ApiRequestMiddleware):
     """Applies the first matching fault rule before the request reaches a handler."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _journaled(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        runtime: Runtime = scope[SCOPE_KEY]
+    async def handle(self, scope: Scope, receive: Receive, send: Send, runtime: Runtime) -> None:
         rule = runtime.faults.match(scope["method"], scope["path"])
         if rule is None:
             await self.app(scope, receive, send)
