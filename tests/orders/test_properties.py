@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from servicestub.domain import collections as coll
 from servicestub.domain import orders as rules
-from servicestub.domain.search import FILTER_FIELDS, ORDER_SORTS, filter_sets, text_test
+from servicestub.domain.search import FILTER_FIELDS, ORDER_SORTS, criteria, filter_sets
 from servicestub.domain.tenant_setup import STATUSES
 from tests.orders.factories import any_type, fresh_store
 
@@ -227,7 +227,7 @@ def test_search_selects_exactly_what_a_naive_oracle_selects(body):
     store, records = _seeded()
     filters = filter_sets({name: body.get(name) for name in FILTER_FIELDS})
     data, total = store.query(
-        filters, text_test(body), sort="serviceOrderUid", descending=False, page=1, per_page=1000
+        filters, criteria(body), sort="serviceOrderUid", descending=False, page=1, per_page=1000
     )
     expected = sorted(r["serviceOrderUid"] for r in records if _oracle(body, r))
     assert [r["serviceOrderUid"] for r in data] == expected and total == len(expected)

@@ -2,23 +2,21 @@
 (sections 2.2 and 2.5).
 
 Values within one filter OR together, filters AND together; text matching is
-case-insensitive and partial. The store answers the filters from its indexes;
-text and date criteria become a test run on the remaining candidates.
+case-insensitive and partial. The store's indexes answer all of it: filters
+and date ranges as set operations, texts as substring tests on what is left.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from servicestub.domain.orders import check_date
 from servicestub.domain.vocabulary import PRIORITIES, STATES
-from servicestub.store.order_index import OrderIndex
+from servicestub.store.order_index import Criteria, OrderIndex
 from servicestub.store.paging import SortKey, field_key, rank_key
 
 Record = dict[str, Any]
-#: (order, its case-folded texts) -> selected?
-TextTest = Callable[[Record, tuple[str, ...]], bool]
 
 #: List/search filter name -> the order field it matches.
 FILTER_FIELDS = {
@@ -78,25 +76,23 @@ def filter_sets(filters: Mapping[str, Sequence[str] | None]) -> dict[str, frozen
     }
 
 
-def text_test(body: Mapping[str, Any]) -> TextTest | None:
-    """The text and date criteria of a search body; ``None`` when there are none."""
-    checks: list[TextTest] = []
+def criteria(body: Mapping[str, Any]) -> Criteria:
+    """The text and date criteria of a search body (``query`` wins over the
+    fielded ``customer``/``service`` texts)."""
+    texts: list[tuple[int | None, str]] = []
     query = (body.get("query") or "").casefold()
     if query:
-        checks.append(lambda _r, texts: any(query in text for text in texts))
+        texts.append((None, query))
     else:
         for group, positions in (("customer", _CUSTOMER_TEXT), ("service", _SERVICE_TEXT)):
             for field, value in (body.get(group) or {}).items():
                 if value and field in positions:
-                    needle, at = value.casefold(), positions[field]
-                    checks.append(lambda _r, texts, n=needle, i=at: n in texts[i])
+                    texts.append((positions[field], value.casefold()))
     created_from, created_to = body.get("createdFrom"), body.get("createdTo")
     check_date("createdFrom", created_from)
     check_date("createdTo", created_to)
-    if created_from:
-        checks.append(lambda r, _t: r["createdAt"][:10] >= created_from)
-    if created_to:
-        checks.append(lambda r, _t: r["createdAt"][:10] <= created_to)
-    if not checks:
-        return None
-    return lambda record, texts: all(check(record, texts) for check in checks)
+    ranges = []
+    if created_from or created_to:
+        # createdAt is a full timestamp: the whole of ``createdTo``'s day is inside.
+        ranges.append(("createdAt", created_from or None, f"{created_to}~" if created_to else None))
+    return Criteria(texts=tuple(texts), ranges=tuple(ranges))

