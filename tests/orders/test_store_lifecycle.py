@@ -69,3 +69,47 @@ def test_seeded_orders_are_consistent_with_the_rules():
         assert order["totals"] == expected
         assert orders.hasher.open(order["publicHash"], "demo", "main") == order["serviceOrderUid"]
         assert order["createdAt"] <= order["updatedAt"] <= "2026-01-15T09:00:00Z"
+
+
+def test_seeded_history_is_the_same_however_late_it_is_first_read():
+    early = OrdersStore(Settings(), 5)
+    late = OrdersStore(Settings(), 5)
+    _tenant, early_store = early.store("demo", "main")
+    tenant, late_store = late.store("demo", "main")
+    histories = {uid: (b.events, b.notifications) for uid, b in early_store.orders.items()}
+    for bundle in late_store.orders.values():  # the client changes every order first
+        rules.update_order(late, tenant, bundle, {"title": "Changed", "state": "NEW"})
+    for uid, bundle in late_store.orders.items():
+        events, notifications = histories[uid]
+        assert bundle.events == events
+        # the client's update queued its own notification after the seeded ones
+        assert list(bundle.notifications.values())[: len(notifications)] == list(
+            notifications.values()
+        )
+
+
+def test_replacing_a_seeded_history_before_reading_it_keeps_the_replacement():
+    _tenant, store = OrdersStore(Settings(), 5).store("demo", "main")
+    bundle = next(iter(store.orders.values()))
+    bundle.events = {"e": {"eventUid": "e"}}
+    assert bundle.events == {"e": {"eventUid": "e"}}
+
+
+def test_default_seed_path_examples_name_real_records():
+    """The spec's examples are the default seed's demo/main records, so trying an
+    operation from Swagger UI or the contract command's examples finds them."""
+    from servicestub.settings import DEFAULT_SEED
+    from servicestub.specs import ORDERS
+
+    parameters = ORDERS.document()["components"]["parameters"]
+    example = {p["name"]: p.get("example") for p in parameters.values()}
+    orders = OrdersStore(Settings(), DEFAULT_SEED)
+    tenant, store = orders.store("demo", "main")
+    bundle = store.bundle(example["serviceOrderUid"])
+    assert example["itemUid"] in {i["itemUid"] for i in bundle.order["items"]}
+    assert example["eventUid"] in bundle.events
+    assert example["hoursUid"] in bundle.hours
+    assert example["serviceTypeUid"] in tenant.service_types
+    assert example["statusUid"] in tenant.statuses
+    assert example["hourlyRateUid"] in tenant.hourly_rates
+    assert example["publicHash"] == bundle.order["publicHash"]

@@ -12,8 +12,12 @@ def cents(value: float | Decimal) -> float:
 
 
 def total(amounts: Iterable[float]) -> float:
-    """Exact sum of already-rounded amounts (no float drift)."""
-    return float(sum((Decimal(str(a)) for a in amounts), Decimal("0")))
+    """Exact sum of amounts already rounded to cents (no float drift).
+
+    Summed as whole cents: the same result as decimal arithmetic, several times
+    faster (every seeded order is totalled).
+    """
+    return sum(round(a * 100) for a in amounts) / 100
 
 
 def line_amount(quantity: float, unit_price: float) -> float:

@@ -8,9 +8,9 @@ notifications and some sales orders, all dated before
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import random
-import uuid
-from datetime import timedelta
 from typing import Any
 
 from servicestub.domain import money
@@ -22,17 +22,34 @@ from servicestub.domain.sales import build_sales_order
 from servicestub.domain.search import new_order_index
 from servicestub.domain.vocabulary import STATE_LABELS
 from servicestub.seed import repair_shop as shop
-from servicestub.seed.common import REFERENCE_TIME, iso, rng_for
+from servicestub.seed.common import (
+    DAY,
+    REFERENCE_EPOCH,
+    bulk_allocation,
+    day_at,
+    iso_at,
+    rng_for,
+)
 from servicestub.seed.people import people
 from servicestub.store.orders import OrderBundle, Store, Tenant
 
 Record = dict[str, Any]
-DAY = 86400
 PRIORITY_WEIGHTS = {"NONE": 30, "LOW": 15, "NORMAL": 35, "HIGH": 15, "URGENT": 5}
+_PRIORITIES = tuple(PRIORITY_WEIGHTS)
+_PRIORITY_CUMULATIVE = tuple(itertools.accumulate(PRIORITY_WEIGHTS.values()))
+_SETTLED = ("DONE", "CLOSED", "CANCELLED")
+_SETTLED_CUMULATIVE = (2, 9, 10)
+
+
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (4 << 76) | (0x8000 << 48)
 
 
 def _uid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    """``str(uuid.UUID(int=rng.getrandbits(128), version=4))``, formatted directly
+    (seeding makes hundreds of thousands of them)."""
+    text = f"{rng.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def seed_tenant(seed: int, tenant_id: str) -> Tenant:
@@ -41,7 +58,7 @@ def seed_tenant(seed: int, tenant_id: str) -> Tenant:
     staff = rng.sample(people(seed).staff, 6)
     tenant = Tenant(tenant_id=tenant_id, currency="EUR", staff=staff)
     for name, description, priority in rng.sample(shop.SERVICE_TYPES, rng.randint(4, 6)):
-        created = REFERENCE_TIME - timedelta(seconds=rng.randint(300 * DAY, 400 * DAY))
+        created = REFERENCE_EPOCH - rng.randint(300 * DAY, 400 * DAY)
         uid = _uid(rng)
         tenant.service_types[uid] = {
             "serviceTypeUid": uid,
@@ -49,7 +66,7 @@ def seed_tenant(seed: int, tenant_id: str) -> Tenant:
             "description": description,
             "defaultPriority": priority,
             "active": rng.random() > 0.1,
-            "createdAt": iso(created),
+            "createdAt": iso_at(created),
         }
     count = rng.randint(5, 8)
     keep = sorted(rng.sample(range(len(shop.WORKFLOW)), count))
@@ -76,8 +93,83 @@ def seed_tenant(seed: int, tenant_id: str) -> Tenant:
     return tenant
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _History:
+    """The events and notifications of one seeded order, made on first use.
+
+    It keeps what they say about the order as it was seeded (a client may have
+    changed the order since) and draws from a generator private to the order,
+    so they come out the same whenever they are made.
+    """
+
+    seed: int
+    tenant_id: str
+    store_id: str
+    order_uid: str
+    number: str
+    title: str
+    state: str
+    user: str | None
+    route: tuple[str, str] | None
+    created: int
+    age_days: float
+    fault: str
+
+    def __call__(self, bundle: OrderBundle) -> None:
+        rng = rng_for(self.seed, "history", self.tenant_id, self.store_id, self.order_uid)
+
+        def notification(message: str, when: str) -> None:
+            if self.route is None:
+                return
+            uid = _uid(rng)
+            bundle.notifications[uid] = {
+                "notificationUid": uid,
+                "channel": self.route[0],
+                "recipient": self.route[1],
+                "message": message,
+                "status": "SENT" if rng.random() < 0.95 else "FAILED",
+                "createdAt": when,
+            }
+
+        def event(kind: str, message: str, when: str, visible: bool) -> None:
+            uid = _uid(rng)
+            bundle.events[uid] = {
+                "eventUid": uid,
+                "type": kind,
+                "message": message,
+                "userId": self.user,
+                "visibleToCustomer": visible,
+                "createdAt": when,
+            }
+            if visible:
+                notification(message, when)
+
+        received = iso_at(self.created)
+        event("NOTE", f"Device received. Customer reports: {self.fault}.", received, False)
+        notification(f"We have received your service order {self.number}: {self.title}.", received)
+        if self.state == "NEW":
+            return
+        if rng.random() < 0.6:
+            message = rng.choice(shop.CUSTOMER_MESSAGES)
+            event("CUSTOMER_CONTACT", message, self.at(0.3), True)
+        if rng.random() < 0.4:
+            event("INTERNAL", rng.choice(shop.INTERNAL_NOTES), self.at(0.35), False)
+        notification(
+            f"Your service order {self.number} is now {STATE_LABELS[self.state]}.", self.at(0.9)
+        )
+
+    def at(self, fraction: float) -> str:
+        return _at(self.created, self.age_days, fraction)
+
+
+def _at(created: int, age_days: float, fraction: float) -> str:
+    """The timestamp ``fraction`` of the way from ``created`` (epoch seconds) to now."""
+    return iso_at(created + int(age_days * DAY * fraction))
+
+
 class _StoreSeeder:
     def __init__(self, seed: int, tenant: Tenant, store: Store, hasher: PublicHasher) -> None:
+        self.seed = seed
         self.rng = rng_for(seed, "store", tenant.tenant_id, store.store_id)
         self.people = people(seed)
         self.tenant = tenant
@@ -92,7 +184,7 @@ class _StoreSeeder:
 
     def order(self, created_offset: int) -> OrderBundle:
         rng = self.rng
-        created = REFERENCE_TIME - timedelta(seconds=created_offset)
+        created = REFERENCE_EPOCH - created_offset
         age_days = created_offset / DAY
         brand, model, code, category = rng.choice(shop.DEVICES)
         fault = rng.choice(shop.FAULTS[category])
@@ -101,7 +193,7 @@ class _StoreSeeder:
         elif age_days < 14:
             state = rng.choice(("IN_PROGRESS", "WAITING", "DONE"))
         else:
-            state = rng.choices(("DONE", "CLOSED", "CANCELLED"), (2, 7, 1))[0]
+            state = rng.choices(_SETTLED, cum_weights=_SETTLED_CUMULATIVE)[0]
         progress = {"NEW": 0.0, "IN_PROGRESS": 0.4, "WAITING": 0.5}.get(state, 1.0)
         status = self.statuses[min(int(progress * len(self.statuses)), len(self.statuses) - 1)]
         person = rng.choice(self.people.customers)
@@ -123,29 +215,40 @@ class _StoreSeeder:
             "state": state,
             "statusUid": status["statusUid"],
             "serviceTypeUid": rng.choice(self.type_uids),
-            "priority": rng.choices(list(PRIORITY_WEIGHTS), list(PRIORITY_WEIGHTS.values()))[0],
+            "priority": rng.choices(_PRIORITIES, cum_weights=_PRIORITY_CUMULATIVE)[0],
             "assignedUserId": rng.choice(self.tenant.staff) if rng.random() < 0.85 else None,
             "createdFromStoreId": self.store.store_id if rng.random() < 0.9 else "online",
             "customer": customer,
-            "dueDate": (created + timedelta(days=rng.randint(3, 14))).date().isoformat(),
+            "dueDate": day_at(created // DAY + rng.randint(3, 14)),
             "items": [],
             "totals": {},
             "publicHash": self.hasher.seal(self.tenant.tenant_id, self.store.store_id, uid),
-            "createdAt": iso(created),
-            "updatedAt": iso(created),
+            "createdAt": iso_at(created),
+            "updatedAt": iso_at(created),
         }
-        bundle = OrderBundle(order=order)
+        history = _History(
+            self.seed,
+            self.tenant.tenant_id,
+            self.store.store_id,
+            uid,
+            order["serviceNumber"],
+            order["title"],
+            state,
+            order["assignedUserId"],
+            channel_for(customer),
+            created,
+            age_days,
+            fault,
+        )
+        bundle = OrderBundle(order=order, deferred=history)
         self.items(bundle, category, code)
         if state != "NEW":
             self.hours(bundle, created, age_days)
-        self.events_and_notifications(bundle, created, age_days, fault)
+            order["updatedAt"] = _at(created, age_days, 0.9)
         refresh_totals(self.tenant, bundle)
         if state in ("DONE", "CLOSED") and rng.random() < 0.5:
             self.sales_order(bundle, created, age_days)
         return bundle
-
-    def at(self, created: Any, age_days: float, fraction: float) -> str:
-        return iso(created + timedelta(seconds=int(age_days * DAY * fraction)))
 
     def items(self, bundle: OrderBundle, category: str, code: str) -> None:
         rng = self.rng
@@ -166,83 +269,26 @@ class _StoreSeeder:
                 }
             )
 
-    def hours(self, bundle: OrderBundle, created: Any, age_days: float) -> None:
+    def hours(self, bundle: OrderBundle, created: int, age_days: float) -> None:
         rng = self.rng
         for step in range(rng.randint(1, 3)):
             uid = self.uid()
+            booked = _at(created, age_days, 0.2 * (step + 1))
             entry = {
                 "hoursUid": uid,
                 "userId": bundle.order["assignedUserId"] or rng.choice(self.tenant.staff),
                 "hourlyRateUid": rng.choice(self.rate_uids) if rng.random() < 0.9 else None,
-                "date": self.at(created, age_days, 0.2 * (step + 1))[:10],
+                "date": booked[:10],
                 "hours": rng.choice((0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)),
                 "description": rng.choice(shop.HOURS_WORK),
                 "billable": rng.random() < 0.9,
                 "amount": 0.0,
-                "createdAt": self.at(created, age_days, 0.2 * (step + 1)),
+                "createdAt": booked,
             }
             entry["amount"] = hours_amount(self.tenant, entry)
             bundle.hours[uid] = entry
 
-    def events_and_notifications(
-        self, bundle: OrderBundle, created: Any, age_days: float, fault: str
-    ) -> None:
-        rng = self.rng
-        order = bundle.order
-        route = channel_for(order["customer"])
-
-        def notification(message: str, when: str) -> None:
-            if route is None:
-                return
-            uid = self.uid()
-            bundle.notifications[uid] = {
-                "notificationUid": uid,
-                "channel": route[0],
-                "recipient": route[1],
-                "message": message,
-                "status": "SENT" if rng.random() < 0.95 else "FAILED",
-                "createdAt": when,
-            }
-
-        def event(kind: str, message: str, when: str, visible: bool) -> None:
-            uid = self.uid()
-            bundle.events[uid] = {
-                "eventUid": uid,
-                "type": kind,
-                "message": message,
-                "userId": order["assignedUserId"],
-                "visibleToCustomer": visible,
-                "createdAt": when,
-            }
-            if visible:
-                notification(message, when)
-
-        event("NOTE", f"Device received. Customer reports: {fault}.", order["createdAt"], False)
-        notification(
-            f"We have received your service order {order['serviceNumber']}: {order['title']}.",
-            order["createdAt"],
-        )
-        if order["state"] == "NEW":
-            return
-        if rng.random() < 0.6:
-            event(
-                "CUSTOMER_CONTACT",
-                rng.choice(shop.CUSTOMER_MESSAGES),
-                self.at(created, age_days, 0.3),
-                True,
-            )
-        if rng.random() < 0.4:
-            event(
-                "INTERNAL", rng.choice(shop.INTERNAL_NOTES), self.at(created, age_days, 0.35), False
-            )
-        changed = self.at(created, age_days, 0.9)
-        notification(
-            f"Your service order {order['serviceNumber']} is now {STATE_LABELS[order['state']]}.",
-            changed,
-        )
-        order["updatedAt"] = changed
-
-    def sales_order(self, bundle: OrderBundle, created: Any, age_days: float) -> None:
+    def sales_order(self, bundle: OrderBundle, created: int, age_days: float) -> None:
         customer = bundle.order["customer"]
         address = {"name": customer["name"], **self.rng.choice(self.people.addresses)}
         body = {
@@ -256,7 +302,7 @@ class _StoreSeeder:
             bundle,
             body,
             uid=self.uid(),
-            created_at=self.at(created, age_days, 0.95),
+            created_at=_at(created, age_days, 0.95),
         )
         self.store.next_sales_number += 1
         bundle.sales_orders[record["salesOrderUid"]] = record
@@ -267,5 +313,6 @@ def seed_store(seed: int, tenant: Tenant, store_id: str, count: int, hasher: Pub
     store = Store(tenant_id=tenant.tenant_id, store_id=store_id, index=new_order_index())
     seeder = _StoreSeeder(seed, tenant, store, hasher)
     offsets = sorted((seeder.rng.randint(3600, 180 * DAY) for _ in range(count)), reverse=True)
-    store.add_many([seeder.order(offset) for offset in offsets])
+    with bulk_allocation():
+        store.add_many([seeder.order(offset) for offset in offsets])
     return store

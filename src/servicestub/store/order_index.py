@@ -2,11 +2,15 @@
 costs rather than what the store holds (100,000 orders stay fast).
 
 * one :class:`SortedIndex` per sortable field keeps ``(key, uid)`` in order;
-* one value -> uids map per filter field answers the list filters with set
-  operations;
-* each order's searchable texts are kept case-folded, alone and joined, so a
-  text search is one tight substring test per order (about 15 ms at 100,000);
+* :class:`ValueSets` map each filter field's values to the uids holding them,
+  so list filters are set operations;
+* :class:`TextIndex` keeps each order's searchable texts case-folded, alone and
+  joined, so a text search is one tight substring test per order;
 * date ranges are answered by bisecting the sorted index of their field.
+
+Each of these is built the first time a request needs it and kept up to date
+from then on: a freshly seeded store of 100,000 orders pays only for the
+indexes its clients use.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 Record = dict[str, Any]
 SortKey = Callable[[Record], Any]
@@ -39,6 +43,15 @@ class Criteria:
     ranges: tuple[tuple[str, Any, Any], ...] = ()
 
 
+class Facet(Protocol):
+    """One index over a store's orders, kept in step with every change."""
+
+    def add_many(self, records: Iterable[tuple[str, Record]]) -> None: ...
+    def add(self, uid: str, record: Record) -> None: ...
+    def remove(self, uid: str) -> None: ...
+    def update(self, uid: str, record: Record) -> None: ...
+
+
 def _entry_key(sort_key: SortKey, record: Record, uid: str) -> tuple[Any, ...]:
     value = sort_key(record)
     return (value is None, value, uid)
@@ -58,13 +71,11 @@ class SortedIndex:
         self.keys[uid] = entry
 
     def add_many(self, records: Iterable[tuple[str, Record]]) -> None:
-        """Add many at once with one sort (seeding 100,000 orders one ``insort``
-        at a time would be quadratic)."""
+        """Add many at once with one sort (100,000 ``insort`` calls would be quadratic)."""
+        sort_key, keys = self.sort_key, self.keys
         for uid, record in records:
-            entry = _entry_key(self.sort_key, record, uid)
-            self.entries.append(entry)
-            self.keys[uid] = entry
-        self.entries.sort()
+            keys[uid] = _entry_key(sort_key, record, uid)
+        self.entries = sorted(keys.values())
 
     def remove(self, uid: str) -> None:
         entry = self.keys.pop(uid)
@@ -96,95 +107,78 @@ class SortedIndex:
         return [entry[-1] for entry in chosen]
 
 
-class OrderIndex:
-    """All indexes of one store."""
+class ValueSets:
+    """For each filter field, value -> the uids of the orders holding it."""
 
-    def __init__(
-        self,
-        sorts: dict[str, SortKey],
-        filter_fields: Iterable[str],
-        text_of: Callable[[Record], tuple[str, ...]],
-    ) -> None:
-        self.sorted = {name: SortedIndex(key) for name, key in sorts.items()}
-        self.filters: dict[str, dict[Any, set[str]]] = {field: {} for field in filter_fields}
+    def __init__(self, fields: Iterable[str]) -> None:
+        self.by_field: dict[str, dict[Any, set[str]]] = {field: {} for field in fields}
         self.values: dict[str, dict[str, Any]] = {}
-        self.text_of = text_of
-        self.texts: dict[str, tuple[str, ...]] = {}
-        self.joined: dict[str, str] = {}
 
-    def _add_texts(self, uid: str, record: Record) -> None:
-        texts = self.text_of(record)
-        self.texts[uid] = texts
-        self.joined[uid] = SEPARATOR.join(texts)
+    def add_many(self, records: Iterable[tuple[str, Record]]) -> None:
+        for uid, record in records:
+            self.add(uid, record)
 
     def add(self, uid: str, record: Record) -> None:
-        for index in self.sorted.values():
-            index.add(uid, record)
-        self.values[uid] = {field: record[field] for field in self.filters}
-        for field, by_value in self.filters.items():
+        self.values[uid] = {field: record[field] for field in self.by_field}
+        for field, by_value in self.by_field.items():
             by_value.setdefault(record[field], set()).add(uid)
-        self._add_texts(uid, record)
-
-    def add_many(self, records: list[tuple[str, Record]]) -> None:
-        """Index many orders at once (seeding, snapshots, scenarios)."""
-        for index in self.sorted.values():
-            index.add_many(records)
-        for uid, record in records:
-            self.values[uid] = {field: record[field] for field in self.filters}
-            for field, by_value in self.filters.items():
-                by_value.setdefault(record[field], set()).add(uid)
-            self._add_texts(uid, record)
 
     def remove(self, uid: str) -> None:
-        for index in self.sorted.values():
-            index.remove(uid)
         for field, value in self.values.pop(uid).items():
-            bucket = self.filters[field][value]
-            bucket.discard(uid)
-            if not bucket:
-                del self.filters[field][value]
-        del self.texts[uid]
-        del self.joined[uid]
+            self._drop(field, value, uid)
 
     def update(self, uid: str, record: Record) -> None:
-        for index in self.sorted.values():
-            index.update(uid, record)
         old = self.values[uid]
-        for field, by_value in self.filters.items():
+        for field, by_value in self.by_field.items():
             if record[field] != old[field]:
-                by_value[old[field]].discard(uid)
-                if not by_value[old[field]]:
-                    del by_value[old[field]]
+                self._drop(field, old[field], uid)
                 by_value.setdefault(record[field], set()).add(uid)
                 old[field] = record[field]
-        self._add_texts(uid, record)
+
+    def _drop(self, field: str, value: Any, uid: str) -> None:
+        bucket = self.by_field[field][value]
+        bucket.discard(uid)
+        if not bucket:
+            del self.by_field[field][value]
 
     def matching(self, filters: dict[str, frozenset[Any]]) -> set[str] | None:
         """Uids passing every filter (values OR within, filters AND); ``None`` = all."""
         result: set[str] | None = None
         for field, allowed in filters.items():
-            by_value = self.filters[field]
+            by_value = self.by_field[field]
             union: set[str] = set().union(*(by_value.get(v, ()) for v in allowed))
             result = union if result is None else result & union
             if not result:
                 return set()
         return result
 
-    def select(self, filters: dict[str, frozenset[Any]], criteria: Criteria) -> set[str] | None:
-        """Uids passing the value ``filters`` and the ``criteria``; ``None`` = all.
 
-        Set operations first (filters, then ranges), then the text tests on what
-        is left, so each text test runs over the smallest pool.
-        """
-        result = self.matching(filters)
-        for sort, low, high in criteria.ranges:
-            within = self.sorted[sort].between(low, high)
-            result = within if result is None else result & within
-        for position, needle in criteria.texts:
-            result = self._containing(needle, position, result)
-        return result
+class TextIndex:
+    """Each order's searchable texts, case-folded: alone and joined by :data:`SEPARATOR`."""
 
-    def _containing(self, needle: str, position: int | None, pool: set[str] | None) -> set[str]:
+    def __init__(self, text_of: Callable[[Record], tuple[str, ...]]) -> None:
+        self.text_of = text_of
+        self.texts: dict[str, tuple[str, ...]] = {}
+        self.joined: dict[str, str] = {}
+
+    def add_many(self, records: Iterable[tuple[str, Record]]) -> None:
+        for uid, record in records:
+            self.add(uid, record)
+
+    def add(self, uid: str, record: Record) -> None:
+        texts = self.text_of(record)
+        self.texts[uid] = texts
+        self.joined[uid] = SEPARATOR.join(texts)
+
+    def remove(self, uid: str) -> None:
+        del self.texts[uid]
+        del self.joined[uid]
+
+    update = add
+
+    def containing(self, needle: str, position: int | None, pool: set[str] | None) -> set[str]:
+        """Uids (of ``pool``, ``None`` = all) with ``needle`` in text ``position``
+        (``None`` = any of their texts)."""
         if position is None and SEPARATOR not in needle:
             joined = self.joined
             if pool is None:
@@ -196,6 +190,72 @@ class OrderIndex:
             return {uid for uid in uids if any(needle in text for text in texts[uid])}
         return {uid for uid in uids if needle in texts[uid][position]}
 
+
+class OrderIndex:
+    """All indexes of one store, each built on first use."""
+
+    def __init__(
+        self,
+        sorts: dict[str, SortKey],
+        filter_fields: Iterable[str],
+        text_of: Callable[[Record], tuple[str, ...]],
+    ) -> None:
+        #: uid -> the live order record (the facets are built from it).
+        self.records: dict[str, Record] = {}
+        self._makers: dict[str, Callable[[], Facet]] = {
+            f"sort:{name}": (lambda key=key: SortedIndex(key)) for name, key in sorts.items()
+        }
+        fields = tuple(filter_fields)
+        self._makers["values"] = lambda: ValueSets(fields)
+        self._makers["texts"] = lambda: TextIndex(text_of)
+        self._built: dict[str, Facet] = {}
+
+    def _facet(self, name: str) -> Any:
+        facet = self._built.get(name)
+        if facet is None:
+            facet = self._makers[name]()
+            facet.add_many(self.records.items())
+            self._built[name] = facet
+        return facet
+
+    def sorted_by(self, sort: str) -> SortedIndex:
+        """The sorted index of ``sort`` (a key of the ``sorts`` given)."""
+        return self._facet(f"sort:{sort}")
+
+    def add(self, uid: str, record: Record) -> None:
+        self.records[uid] = record
+        for facet in self._built.values():
+            facet.add(uid, record)
+
+    def add_many(self, records: list[tuple[str, Record]]) -> None:
+        """Index many orders at once (seeding, snapshots, scenarios)."""
+        self.records.update(records)
+        for facet in self._built.values():
+            facet.add_many(records)
+
+    def remove(self, uid: str) -> None:
+        del self.records[uid]
+        for facet in self._built.values():
+            facet.remove(uid)
+
+    def update(self, uid: str, record: Record) -> None:
+        for facet in self._built.values():
+            facet.update(uid, record)
+
+    def select(self, filters: dict[str, frozenset[Any]], criteria: Criteria) -> set[str] | None:
+        """Uids passing the value ``filters`` and the ``criteria``; ``None`` = all.
+
+        Set operations first (filters, then ranges), then the text tests on what
+        is left, so each text test runs over the smallest pool.
+        """
+        result = self._facet("values").matching(filters) if filters else None
+        for sort, low, high in criteria.ranges:
+            within = self.sorted_by(sort).between(low, high)
+            result = within if result is None else result & within
+        for position, needle in criteria.texts:
+            result = self._facet("texts").containing(needle, position, result)
+        return result
+
     def page(
         self,
         candidates: set[str] | None,
@@ -205,7 +265,7 @@ class OrderIndex:
         stop: int,
     ) -> list[str]:
         """Uids at ``start:stop`` of the candidates in sort order."""
-        index = self.sorted[sort]
+        index = self.sorted_by(sort)
         if candidates is None:
             return index.window(start, stop, descending)
         if len(candidates) < SORT_CANDIDATES_BELOW:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,17 +24,67 @@ from servicestub.store.order_index import Criteria, OrderIndex
 Record = dict[str, Any]
 
 
-@dataclasses.dataclass
-class OrderBundle:
-    """A service order with everything that lives under it (deleted together)."""
+class _Deferred:
+    """A collection of a bundle that seeding may leave to be made on first use."""
 
-    order: Record
-    events: dict[str, Record] = dataclasses.field(default_factory=dict)
-    hours: dict[str, Record] = dataclasses.field(default_factory=dict)
-    notifications: dict[str, Record] = dataclasses.field(default_factory=dict)
-    sales_orders: dict[str, Record] = dataclasses.field(default_factory=dict)
-    #: The store holding the order, told of every change to keep its indexes right.
-    home: Store | None = dataclasses.field(default=None, repr=False, compare=False)
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attribute = f"_{name}"
+
+    def __get__(self, bundle: OrderBundle | None, owner: type | None = None) -> Any:
+        if bundle is None:
+            return self
+        bundle.settle()
+        return getattr(bundle, self.attribute)
+
+    def __set__(self, bundle: OrderBundle, value: dict[str, Record]) -> None:
+        bundle.settle()
+        setattr(bundle, self.attribute, value)
+
+
+class OrderBundle:
+    """A service order with everything that lives under it (deleted together).
+
+    Seeding may pass ``deferred``: a function that fills the events and
+    notifications the first time anything reads or replaces them. A store of
+    100,000 seeded orders then pays only for the histories clients look at.
+    """
+
+    __slots__ = (
+        "_deferred",
+        "_events",
+        "_notifications",
+        "home",
+        "hours",
+        "order",
+        "sales_orders",
+    )
+    events = _Deferred()
+    notifications = _Deferred()
+
+    def __init__(
+        self,
+        order: Record,
+        events: dict[str, Record] | None = None,
+        hours: dict[str, Record] | None = None,
+        notifications: dict[str, Record] | None = None,
+        sales_orders: dict[str, Record] | None = None,
+        *,
+        deferred: Callable[[OrderBundle], None] | None = None,
+    ) -> None:
+        self.order = order
+        self.hours = {} if hours is None else hours
+        self.sales_orders = {} if sales_orders is None else sales_orders
+        #: The store holding the order, told of every change to keep its indexes right.
+        self.home: Store | None = None
+        self._events = {} if events is None else events
+        self._notifications = {} if notifications is None else notifications
+        self._deferred = deferred
+
+    def settle(self) -> None:
+        """Make the deferred collections now (a no-op once made)."""
+        fill, self._deferred = self._deferred, None
+        if fill is not None:
+            fill(self)
 
     def changed(self) -> None:
         """Call after changing ``order``: re-indexes it in its store."""
