@@ -75,6 +75,29 @@ def test_spec_is_valid_openapi_3_0_3(spec):
 
 
 @pytest.mark.parametrize("spec", APIS, ids=lambda s: s.name)
+def test_connexion_accepts_the_spec(spec):
+    """The check create_app skips at start-up (it would repeat this at every start)."""
+    from connexion.exceptions import InvalidSpecification
+    from connexion.spec import Specification
+
+    try:
+        Specification.load(spec.document())
+    except InvalidSpecification as error:
+        pytest.fail(f"connexion refuses {spec.file}: {error}")
+
+
+def test_create_app_leaves_connexion_checking_other_specs():
+    from connexion.exceptions import InvalidSpecification
+    from connexion.spec import Specification
+
+    from servicestub.app import create_app
+
+    create_app()
+    with pytest.raises(InvalidSpecification):
+        Specification.load({"openapi": "3.0.3", "info": {}, "paths": {"/x": {"get": 1}}})
+
+
+@pytest.mark.parametrize("spec", APIS, ids=lambda s: s.name)
 def test_every_example_validates_against_its_schema(spec):
     document = load(spec)
     found = list(examples(document))

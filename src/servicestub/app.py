@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -12,6 +14,7 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
+from connexion.spec import Specification
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
@@ -111,6 +114,22 @@ def _unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     )
 
 
+@contextlib.contextmanager
+def _specs_checked_by_the_tests() -> Iterator[None]:
+    """Load our specs without connexion checking them against the OpenAPI schema.
+
+    connexion checks every spec it loads, which is a sixth of the start-up time.
+    Ours are fixed files shipped with the package and ``tests/test_specs.py``
+    runs that same check on each, so a server start need not repeat it.
+    """
+    check = Specification.__dict__["_validate_spec"]
+    Specification._validate_spec = classmethod(lambda _cls, _spec: None)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        Specification._validate_spec = check  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None) -> AsyncApp:
     """A fresh app with its own state; ``app.runtime`` is that state."""
     settings = settings or Settings()
@@ -125,13 +144,14 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         validate_responses=settings.validate_responses,
         validator_map=VALIDATORS,
     )
-    for api in APIS:
-        app.add_api(
-            api.document(),
-            base_path=api.base_path,
-            name=api.name,
-            swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
-        )
+    with _specs_checked_by_the_tests():
+        for api in APIS:
+            app.add_api(
+                api.document(),
+                base_path=api.base_path,
+                name=api.name,
+                swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+            )
     # Each middleware goes just outside connexion's exception handling, so the
     # order here is outermost first: CORS, runtime/tracking id, admin token,
     # journal, fault rules, request guard, body limit.

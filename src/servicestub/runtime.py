@@ -17,6 +17,7 @@ from servicestub.control.journal import Journal
 from servicestub.settings import Settings
 
 if TYPE_CHECKING:
+    from servicestub.catalogue.store import Catalogue
     from servicestub.control.documented import ResponseCatalog
     from servicestub.store.orders import OrdersStore
 
@@ -44,15 +45,28 @@ class Runtime:
 
     def reset(self, seed: int) -> None:
         """Drop all data, fault rules and the journal; start again from ``seed``."""
-        from servicestub.catalogue.store import Catalogue
         from servicestub.store.orders import OrdersStore
 
         self.seed = seed
         self.orders: OrdersStore = OrdersStore(self.settings, seed)
-        self.catalogue: Catalogue = Catalogue.seeded(seed)
+        self._catalogue: Catalogue | None = None
         self.faults = Faults(self.settings.max_fault_rules, seed)
         self.journal.clear()
         self.scenario = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The Services API's data, seeded from :attr:`seed` on first use (a server
+        whose clients only use the Service Orders API never pays for it)."""
+        if self._catalogue is None:
+            from servicestub.catalogue.store import Catalogue
+
+            self._catalogue = Catalogue.seeded(self.seed)
+        return self._catalogue
+
+    @catalogue.setter
+    def catalogue(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
 
     # -- state snapshots -----------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,22 +33,29 @@ def _documented(document: dict[str, Any], response: dict[str, Any]) -> Documente
 
 
 class ResponseCatalog:
-    """``(operationId, status) -> Documented`` for every spec served."""
+    """``(operationId, status) -> Documented`` for every spec served, read from
+    the specs the first time a client asks (``Prefer: code=`` is rare; start-up
+    should not wait for it)."""
 
     def __init__(self, specs: Iterable[ApiSpec]) -> None:
-        self._responses: dict[str, dict[int, Documented]] = {}
-        for spec in specs:
+        self._specs = tuple(specs)
+
+    @functools.cached_property
+    def _responses(self) -> dict[str, dict[int, Documented]]:
+        responses: dict[str, dict[int, Documented]] = {}
+        for spec in self._specs:
             document = spec.document()
             for item in document["paths"].values():
                 for method in METHODS:
                     operation = item.get(method)
                     if operation is None:
                         continue
-                    self._responses[operation["operationId"]] = {
+                    responses[operation["operationId"]] = {
                         int(status): _documented(document, response)
                         for status, response in operation["responses"].items()
                         if status.isdigit()
                     }
+        return responses
 
     def lookup(self, operation_id: str, status: int) -> Documented | None:
         return self._responses.get(operation_id, {}).get(status)

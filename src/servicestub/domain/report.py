@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from typing import TYPE_CHECKING, Any
 
 from servicestub.domain import money
 from servicestub.store.orders import OrderBundle, Tenant
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 Record = dict[str, Any]
 
@@ -29,19 +29,22 @@ def _amount(value: float, currency: str) -> str:
     return f"{value:,.2f} {currency}"
 
 
-class _Report(FPDF):
-    def row(self, cells: list[tuple[str, float, str]], *, bold: bool = False) -> None:
-        self.set_font("Helvetica", "B" if bold else "", 9)
-        for text, width, align in cells:
-            self.cell(width, 6, _text(text)[:70], border="B", align=align)
-        self.ln(6)
+def _row(pdf: FPDF, cells: list[tuple[str, float, str]], *, bold: bool = False) -> None:
+    pdf.set_font("Helvetica", "B" if bold else "", 9)
+    for text, width, align in cells:
+        pdf.cell(width, 6, _text(text)[:70], border="B", align=align)
+    pdf.ln(6)
 
 
 def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
     """The report as PDF bytes; the same order state always gives the same bytes."""
+    # fpdf2 takes half a second to import: paid by the first report, not at start-up.
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
     order = bundle.order
     currency = order["totals"]["currency"]
-    pdf = _Report(format="A4")
+    pdf = FPDF(format="A4")
     pdf.set_title(_text(f"Service order {order['serviceNumber']}"))
     pdf.set_creation_date(datetime.fromisoformat(order["updatedAt"].replace("Z", "+00:00")))
     pdf.add_page()
@@ -66,7 +69,8 @@ def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 8, "Items", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.row(
+    _row(
+        pdf,
         [
             ("Article", 35, "L"),
             ("Name", 75, "L"),
@@ -77,7 +81,8 @@ def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
         bold=True,
     )
     for item in order["items"]:
-        pdf.row(
+        _row(
+            pdf,
             [
                 (item["articleNumber"] or "", 35, "L"),
                 (item["name"], 75, "L"),
@@ -88,13 +93,14 @@ def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
                     30,
                     "R",
                 ),
-            ]
+            ],
         )
 
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 8, "Hours", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.row(
+    _row(
+        pdf,
         [
             ("Date", 25, "L"),
             ("Technician", 35, "L"),
@@ -105,7 +111,8 @@ def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
         bold=True,
     )
     for entry in sorted(bundle.hours.values(), key=lambda h: (h["date"], h["hoursUid"])):
-        pdf.row(
+        _row(
+            pdf,
             [
                 (entry["date"], 25, "L"),
                 (entry["userId"], 35, "L"),
@@ -116,7 +123,7 @@ def render_report(tenant: Tenant, bundle: OrderBundle) -> bytes:
                 ),
                 (f"{entry['hours']:g}", 20, "R"),
                 (_amount(entry["amount"] if entry["billable"] else 0.0, currency), 40, "R"),
-            ]
+            ],
         )
 
     pdf.ln(4)
