@@ -10,7 +10,14 @@ import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicestub.errors import PROBLEM_JSON, ApiError, BadRequest, PayloadTooLarge, Unauthorized
+from servicestub.errors import (
+    PROBLEM_JSON,
+    ApiError,
+    BadRequest,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
 from servicestub.specs import SERVICES, array_query_parameters
 
@@ -148,31 +155,50 @@ class BodyLimitMiddleware:
         await self.app({**scope, "headers": raw}, replay, send)
 
 
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
 class RequestGuardMiddleware:
-    """Refuses, with a 400 before routing, what would otherwise slip through:
-    paths with control characters (NUL, line breaks), which would fall through
-    to a 404, and a single-valued query parameter given more than once, which
-    would silently lose one of its values."""
+    """Refuses, before routing, what would otherwise slip through: paths with
+    control characters (NUL, line breaks), which would fall through to a 404;
+    a single-valued query parameter given more than once, which would silently
+    lose one of its values; a NUL character in a query parameter; and a body
+    sent without a ``Content-Type`` (a 415, as for a wrong one)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.repeatable = array_query_parameters()
 
-    def _problem(self, scope: Scope) -> BadRequest | None:
+    def _problem(self, scope: Scope) -> ApiError | None:
         if any(ord(c) < 32 or ord(c) == 127 for c in scope["path"]):
             return BadRequest(
                 "The request path contains control characters (such as NUL or a line break); "
                 "ids may use only letters, digits, '_' and '-'."
             )
         seen: set[str] = set()
-        for name, _value in parse_qsl(
+        for name, value in parse_qsl(
             scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
         ):
             if name in seen and name not in self.repeatable:
                 return BadRequest(
                     f"The query parameter '{name}' is given more than once; send it once."
                 )
+            if "\x00" in name or "\x00" in value:
+                return BadRequest(
+                    f"The query parameter '{name.replace(chr(0), '')}' contains a NUL character "
+                    "(%00); leave it out."
+                )
             seen.add(name)
+        if scope["method"] in _BODY_METHODS:
+            headers = Headers(scope=scope)
+            sends_body = headers.get("content-length", "0") not in ("", "0") or (
+                "transfer-encoding" in headers
+            )
+            if sends_body and "content-type" not in headers:
+                return UnsupportedMediaType(
+                    "The request has a body but no Content-Type; "
+                    "send it as JSON with 'Content-Type: application/json'."
+                )
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

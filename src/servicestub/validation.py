@@ -65,11 +65,42 @@ def first_error(schema: dict[str, Any], body: Any) -> str | None:
 
 
 def parse_json(raw: bytes) -> Any:
-    """Parse JSON; deeply nested or malformed input is a 400, never a crash."""
+    """Parse JSON; deeply nested or malformed input is a 400, never a crash, and
+    so is a NUL character in any string (no text of these APIs holds one)."""
     try:
-        return orjson.loads(raw)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise BadRequestProblem(detail=f"The body is not valid JSON: {error}") from None
+    if b"\\u0000" in raw and (where := nul_at(value)) is not None:
+        raise BadRequestProblem(
+            detail=f"'{where}' contains a NUL character (\\u0000); text may not hold one."
+        )
+    return value
+
+
+def nul_at(value: Any) -> str | None:
+    """The path of a string (or key) in ``value`` holding a NUL, or ``None``.
+
+    Walks with an explicit stack: orjson accepts nesting deeper than Python's
+    recursion limit."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return path or "body"
+            continue
+        if isinstance(node, dict):
+            children = list(node.items())
+        elif isinstance(node, list):
+            children = list(enumerate(node))
+        else:
+            continue
+        for key, child in reversed(children):
+            if isinstance(key, str) and "\x00" in key:
+                return f"{path}.{key!r}" if path else repr(key)
+            stack.append((f"{path}.{key}" if path else str(key), child))
+    return None
 
 
 class FastJSONRequestBodyValidator(JSONRequestBodyValidator):

@@ -61,13 +61,50 @@ def test_control_characters_and_marks_in_path_segments_are_400(client, segment):
     assert_problem(response, 400)
 
 
-def test_nul_and_rtl_marks_in_text_round_trip_as_data(client):
+def test_rtl_marks_in_text_round_trip_as_data(client):
     service_type = first_service_type(client, "hostile")
-    title = "Display \u202ebroken\u202c \u0000 end"
+    title = "Display \u202ebroken\u202c \u200f end"
     created = client.post(ORDERS, json={"title": title, "serviceTypeUid": service_type})
     assert created.status_code == 201 and created.json()["title"] == title
     report = client.get(f"{ORDERS}/{created.json()['serviceOrderUid']}/report")
     assert report.status_code == 200 and report.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({"title": "broken \u0000 display"}, "'title'"),
+        ({"title": "ok", "customer": {"name": "A\u0000"}}, "'customer.name'"),
+        ({"title": "ok", "bad\u0000key": 1}, "bad"),
+    ],
+)
+def test_nul_in_a_json_string_is_400_and_creates_nothing(client, body, where):
+    service_type = first_service_type(client, "hostile")
+    before = client.get(ORDERS).json()["meta"]["totalItems"]
+    response = client.post(ORDERS, json={"serviceTypeUid": service_type, **body})
+    assert where in assert_problem(response, 400, "NUL")["detail"]
+    assert client.get(ORDERS).json()["meta"]["totalItems"] == before
+
+
+def test_nul_deeper_than_the_recursion_limit_is_400(client):
+    body = b'{"title": "t", "x": ' + b"[" * 1020 + b'"\\u0000"' + b"]" * 1020 + b"}"
+    assert_problem(client.post(ORDERS, content=body, headers=JSON), 400, "NUL")
+
+
+def test_an_escaped_backslash_before_u0000_is_plain_text(client):
+    service_type = first_service_type(client, "hostile")
+    body = f'{{"title": "path C:\\\\u0000", "serviceTypeUid": "{service_type}"}}'.encode()
+    created = client.post(ORDERS, content=body, headers=JSON)
+    assert created.status_code == 201 and created.json()["title"] == "path C:\\u0000"
+
+
+def test_nul_in_a_query_parameter_is_400(client):
+    assert_problem(client.raw.get(f"{ORDERS}?assignedUsers=a%00b"), 400, "assignedUsers")
+
+
+def test_a_body_without_content_type_is_415(client):
+    response = client.raw.post(ORDERS, content=b'{"title": "t"}')
+    assert_problem(response, 415, "Content-Type")
 
 
 def test_wrong_content_type_is_415(client):

@@ -115,7 +115,7 @@ def test_idle_and_half_sent_connections_do_not_block_other_clients():
 
 def test_an_unexpected_error_reveals_no_trace_path_or_secret():
     app = create_app(Settings(secret="very-secret-value"))
-    app.runtime.catalogue = None  # every v4 handler now fails inside
+    app.runtime.catalogue = object()  # every v4 handler now fails inside
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/api/v4/Service/1001")
     problem = assert_problem(response, 500)

@@ -71,7 +71,8 @@ def _request(function: str, status: int) -> dict[str, Any]:
     if status == 404:
         return request | {"id": UNKNOWN}
     if status == 413:
-        return {"id": KNOWN, "content": b'{"name": "' + b"x" * (1 << 20) + b'"}'}
+        body = b'{"name": "' + b"x" * (1 << 20) + b'"}'
+        return {"id": KNOWN, "content": body, "headers": {"content-type": "application/json"}}
     if status == 415:
         return {"id": KNOWN, "content": b"name=x", "headers": {"content-type": "text/plain"}}
     raise AssertionError(f"no recipe for {status}")
