@@ -9,7 +9,6 @@ from http import HTTPStatus
 from typing import Any
 
 import orjson
-from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
@@ -18,6 +17,7 @@ from connexion.spec import Specification
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from servicestub.connexion_app import App
 from servicestub.control.documented import ResponseCatalog
 from servicestub.control.middleware import FaultMiddleware, JournalMiddleware, PreferMiddleware
 from servicestub.errors import PROBLEM_JSON, ApiError, problem_body
@@ -130,12 +130,12 @@ def _specs_checked_by_the_tests() -> Iterator[None]:
         Specification._validate_spec = check  # type: ignore[method-assign]
 
 
-def create_app(settings: Settings | None = None) -> AsyncApp:
+def create_app(settings: Settings | None = None) -> App:
     """A fresh app with its own state; ``app.runtime`` is that state."""
     settings = settings or Settings()
     runtime = Runtime(settings)
     runtime.responses = ResponseCatalog(APIS)
-    app = AsyncApp(
+    app = App(
         "servicestub",
         specification_dir=SPEC_DIR,
         jsonifier=OrjsonJsonifier(),
