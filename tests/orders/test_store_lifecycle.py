@@ -113,3 +113,20 @@ def test_default_seed_path_examples_name_real_records():
     assert example["statusUid"] in tenant.statuses
     assert example["hourlyRateUid"] in tenant.hourly_rates
     assert example["publicHash"] == bundle.order["publicHash"]
+
+
+def test_a_dropped_store_is_freed_without_the_cycle_collector():
+    """Seeded data is frozen out of the cycle collector's reach, so it must hold
+    no reference cycles: dropping a tenant has to free its stores by reference
+    counting alone."""
+    import gc
+    import weakref
+
+    orders = OrdersStore(Settings(max_clean_tenants=1), 3)
+    store = weakref.ref(orders.store("first", "main")[1])
+    gc.disable()
+    try:
+        orders.store("second", "main")  # "first" is dropped
+        assert store() is None
+    finally:
+        gc.enable()

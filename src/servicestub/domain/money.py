@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 
+@functools.lru_cache(maxsize=65536)
 def cents(value: float | Decimal) -> float:
-    """``value`` rounded half-up to two decimals, as a JSON number."""
+    """``value`` rounded half-up to two decimals, as a JSON number.
+
+    Cached: prices and amounts repeat, and a store of 100,000 orders then holds
+    one float object per distinct amount instead of one per occurrence."""
     return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 

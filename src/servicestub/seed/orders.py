@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
+import sys
 from typing import Any
 
 from servicestub.domain import money
@@ -207,11 +208,13 @@ class _StoreSeeder:
         uid = self.uid()
         number = self.store.next_number
         self.store.next_number += 1
+        stamp = iso_at(created)
         order: Record = {
             "serviceOrderUid": uid,
             "serviceNumber": f"SO-{number}",
-            "title": f"{brand} {model} — {fault}",
-            "description": f"Customer reports: {fault}. Device: {brand} {model}.",
+            # a few hundred devices and faults: interned, a store holds each text once
+            "title": sys.intern(f"{brand} {model} — {fault}"),
+            "description": sys.intern(f"Customer reports: {fault}. Device: {brand} {model}."),
             "state": state,
             "statusUid": status["statusUid"],
             "serviceTypeUid": rng.choice(self.type_uids),
@@ -223,8 +226,8 @@ class _StoreSeeder:
             "items": [],
             "totals": {},
             "publicHash": self.hasher.seal(self.tenant.tenant_id, self.store.store_id, uid),
-            "createdAt": iso_at(created),
-            "updatedAt": iso_at(created),
+            "createdAt": stamp,
+            "updatedAt": stamp,
         }
         history = _History(
             self.seed,
@@ -258,7 +261,7 @@ class _StoreSeeder:
             bundle.order["items"].append(
                 {
                     "itemUid": self.uid(),
-                    "articleNumber": f"{article}-{code}",
+                    "articleNumber": sys.intern(f"{article}-{code}"),
                     "name": name,
                     "quantity": 1 if rng.random() < 0.9 else 2,
                     "unitPrice": money.cents(int(rng.uniform(low, high)) + 0.9),
@@ -278,7 +281,7 @@ class _StoreSeeder:
                 "hoursUid": uid,
                 "userId": bundle.order["assignedUserId"] or rng.choice(self.tenant.staff),
                 "hourlyRateUid": rng.choice(self.rate_uids) if rng.random() < 0.9 else None,
-                "date": booked[:10],
+                "date": sys.intern(booked[:10]),
                 "hours": rng.choice((0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)),
                 "description": rng.choice(shop.HOURS_WORK),
                 "billable": rng.random() < 0.9,

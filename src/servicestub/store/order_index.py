@@ -111,29 +111,35 @@ class ValueSets:
     """For each filter field, value -> the uids of the orders holding it."""
 
     def __init__(self, fields: Iterable[str]) -> None:
-        self.by_field: dict[str, dict[Any, set[str]]] = {field: {} for field in fields}
-        self.values: dict[str, dict[str, Any]] = {}
+        self.fields = tuple(fields)
+        self.by_field: dict[str, dict[Any, set[str]]] = {field: {} for field in self.fields}
+        #: uid -> its values of :attr:`fields`, in order (what to take out on a change).
+        self.values: dict[str, tuple[Any, ...]] = {}
 
     def add_many(self, records: Iterable[tuple[str, Record]]) -> None:
         for uid, record in records:
             self.add(uid, record)
 
     def add(self, uid: str, record: Record) -> None:
-        self.values[uid] = {field: record[field] for field in self.by_field}
-        for field, by_value in self.by_field.items():
-            by_value.setdefault(record[field], set()).add(uid)
+        values = tuple(record[field] for field in self.fields)
+        self.values[uid] = values
+        for field, value in zip(self.fields, values, strict=True):
+            self.by_field[field].setdefault(value, set()).add(uid)
 
     def remove(self, uid: str) -> None:
-        for field, value in self.values.pop(uid).items():
+        for field, value in zip(self.fields, self.values.pop(uid), strict=True):
             self._drop(field, value, uid)
 
     def update(self, uid: str, record: Record) -> None:
         old = self.values[uid]
-        for field, by_value in self.by_field.items():
-            if record[field] != old[field]:
-                self._drop(field, old[field], uid)
-                by_value.setdefault(record[field], set()).add(uid)
-                old[field] = record[field]
+        new = tuple(record[field] for field in self.fields)
+        if new == old:
+            return
+        for field, before, after in zip(self.fields, old, new, strict=True):
+            if before != after:
+                self._drop(field, before, uid)
+                self.by_field[field].setdefault(after, set()).add(uid)
+        self.values[uid] = new
 
     def _drop(self, field: str, value: Any, uid: str) -> None:
         bucket = self.by_field[field][value]
@@ -154,11 +160,16 @@ class ValueSets:
 
 
 class TextIndex:
-    """Each order's searchable texts, case-folded: alone and joined by :data:`SEPARATOR`."""
+    """Each order's searchable texts, case-folded and joined by :data:`SEPARATOR`
+    (one string per order: a third of the memory of keeping them apart).
+
+    No text holds the separator (the APIs refuse NUL; any that slipped in is
+    dropped here), so a needle never matches across two texts, and a needle
+    holding it matches nothing.
+    """
 
     def __init__(self, text_of: Callable[[Record], tuple[str, ...]]) -> None:
         self.text_of = text_of
-        self.texts: dict[str, tuple[str, ...]] = {}
         self.joined: dict[str, str] = {}
 
     def add_many(self, records: Iterable[tuple[str, Record]]) -> None:
@@ -167,11 +178,12 @@ class TextIndex:
 
     def add(self, uid: str, record: Record) -> None:
         texts = self.text_of(record)
-        self.texts[uid] = texts
-        self.joined[uid] = SEPARATOR.join(texts)
+        joined = SEPARATOR.join(texts)
+        if joined.count(SEPARATOR) >= len(texts):
+            joined = SEPARATOR.join(text.replace(SEPARATOR, "") for text in texts)
+        self.joined[uid] = joined
 
     def remove(self, uid: str) -> None:
-        del self.texts[uid]
         del self.joined[uid]
 
     update = add
@@ -179,16 +191,13 @@ class TextIndex:
     def containing(self, needle: str, position: int | None, pool: set[str] | None) -> set[str]:
         """Uids (of ``pool``, ``None`` = all) with ``needle`` in text ``position``
         (``None`` = any of their texts)."""
-        if position is None and SEPARATOR not in needle:
-            joined = self.joined
-            if pool is None:
-                return {uid for uid, text in joined.items() if needle in text}
-            return {uid for uid in pool if needle in joined[uid]}
-        texts = self.texts
-        uids = texts.keys() if pool is None else pool
+        if SEPARATOR in needle:
+            return set()
+        joined = self.joined
+        items = joined.items() if pool is None else ((uid, joined[uid]) for uid in pool)
         if position is None:
-            return {uid for uid in uids if any(needle in text for text in texts[uid])}
-        return {uid for uid in uids if needle in texts[uid][position]}
+            return {uid for uid, text in items if needle in text}
+        return {uid for uid, text in items if needle in text.split(SEPARATOR)[position]}
 
 
 class OrderIndex:

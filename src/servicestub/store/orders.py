@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -52,8 +53,8 @@ class OrderBundle:
     __slots__ = (
         "_deferred",
         "_events",
+        "_home",
         "_notifications",
-        "home",
         "hours",
         "order",
         "sales_orders",
@@ -74,22 +75,36 @@ class OrderBundle:
         self.order = order
         self.hours = {} if hours is None else hours
         self.sales_orders = {} if sales_orders is None else sales_orders
-        #: The store holding the order, told of every change to keep its indexes right.
-        self.home: Store | None = None
-        self._events = {} if events is None else events
-        self._notifications = {} if notifications is None else notifications
+        self._home: weakref.ref[Store] | None = None
+        # Deferred collections are made when filled (two empty dicts less per seeded order).
+        self._events = events if events is not None or deferred else {}
+        self._notifications = notifications if notifications is not None or deferred else {}
         self._deferred = deferred
+
+    @property
+    def home(self) -> Store | None:
+        """The store holding the order, told of every change to keep its indexes
+        right (held weakly: seeded data has no reference cycles, see
+        :func:`~servicestub.seed.common.bulk_allocation`)."""
+        return None if self._home is None else self._home()
+
+    @home.setter
+    def home(self, store: Store | None) -> None:
+        self._home = None if store is None else weakref.ref(store)
 
     def settle(self) -> None:
         """Make the deferred collections now (a no-op once made)."""
         fill, self._deferred = self._deferred, None
         if fill is not None:
+            self._events = {} if self._events is None else self._events
+            self._notifications = {} if self._notifications is None else self._notifications
             fill(self)
 
     def changed(self) -> None:
         """Call after changing ``order``: re-indexes it in its store."""
-        if self.home is not None:
-            self.home.index.update(self.order["serviceOrderUid"], self.order)
+        store = self.home
+        if store is not None:
+            store.index.update(self.order["serviceOrderUid"], self.order)
 
 
 @dataclasses.dataclass
