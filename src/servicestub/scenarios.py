@@ -178,6 +178,7 @@ class _Builder:
         )
 
     def apply(self, tenant: Tenant, bundle: OrderBundle, entry: Record, where: str) -> None:
+        bundle.settle()  # the seeded details describe the seeded order; then it is changed
         order = bundle.order
         for field in (
             "title",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from servicestub.contract.config import (
+    GENERATION,
     MAY_REJECT_VALID_DATA,
     VALID_DATA_STATUSES,
     checks_for,
@@ -41,6 +42,7 @@ def test_exemptions_match_the_repository_schemathesis_toml():
     assert sorted(block["include-operation-id"]) == sorted(MAY_REJECT_VALID_DATA)
     expected = block["checks"]["positive_data_acceptance"]["expected-statuses"]
     assert expected == list(VALID_DATA_STATUSES)
+    assert settings["generation"] == GENERATION
 
 
 def test_lifecycles_are_read_from_the_specs_links():

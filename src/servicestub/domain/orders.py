@@ -6,6 +6,7 @@ write changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -90,14 +91,19 @@ def _order_changes(body: Record) -> Record:
 
 def refresh_totals(tenant: Tenant, bundle: OrderBundle) -> None:
     """Recompute ``totals`` from the items and the billable hours."""
-    order = bundle.order
-    items = money.total(money.line_amount(i["quantity"], i["unitPrice"]) for i in order["items"])
-    hours = money.total(h["amount"] for h in bundle.hours.values() if h["billable"])
-    order["totals"] = {
-        "items": items,
-        "hours": hours,
-        "total": money.total((items, hours)),
-        "currency": tenant.currency,
+    billable = (h["amount"] for h in bundle.hours.values() if h["billable"])
+    bundle.order["totals"] = order_totals(tenant.currency, bundle.order["items"], billable)
+
+
+def order_totals(currency: str, items: list[Record], billable_hours: Iterable[float]) -> Record:
+    """The ``totals`` of an order with ``items`` and these billable hours amounts."""
+    items_total = money.total(money.line_amount(i["quantity"], i["unitPrice"]) for i in items)
+    hours_total = money.total(billable_hours)
+    return {
+        "items": items_total,
+        "hours": hours_total,
+        "total": money.total((items_total, hours_total)),
+        "currency": currency,
     }
 
 

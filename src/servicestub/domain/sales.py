@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from servicestub.domain import money
@@ -11,8 +12,9 @@ from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
 Record = dict[str, Any]
 
 
-def sales_lines(tenant: Tenant, bundle: OrderBundle) -> list[Record]:
-    """One line per item, then one per billable hours entry."""
+def sales_lines(rates: Mapping[str, Record], bundle: OrderBundle) -> list[Record]:
+    """One line per item, then one per billable hours entry (priced from ``rates``,
+    hourly rate uid -> rate)."""
     lines = [
         {
             "type": "ITEM",
@@ -26,7 +28,7 @@ def sales_lines(tenant: Tenant, bundle: OrderBundle) -> list[Record]:
     for entry in sorted(bundle.hours.values(), key=lambda h: (h["date"], h["hoursUid"])):
         if not entry["billable"]:
             continue
-        rate = tenant.hourly_rates.get(entry["hourlyRateUid"] or "")
+        rate = rates.get(entry["hourlyRateUid"] or "")
         lines.append(
             {
                 "type": "HOURS",
@@ -40,25 +42,26 @@ def sales_lines(tenant: Tenant, bundle: OrderBundle) -> list[Record]:
 
 
 def build_sales_order(
-    tenant: Tenant,
-    store: Store,
+    rates: Mapping[str, Record],
+    currency: str,
     bundle: OrderBundle,
     body: Record,
     *,
+    number: int,
     uid: str,
     created_at: str,
 ) -> Record:
-    """A sales order for ``bundle`` as it stands now (not yet stored)."""
+    """Sales order ``AO-<number>`` for ``bundle`` as it stands now (not yet stored)."""
     record = {
         "salesOrderUid": uid,
-        "orderNumber": f"AO-{store.next_sales_number}",
+        "orderNumber": f"AO-{number}",
         "customerId": body["customerId"],
         "reference": blank_to_none(body.get("reference")),
         "orderAddress": body["orderAddress"],
         "invoiceAddress": body.get("invoiceAddress"),
-        "lines": sales_lines(tenant, bundle),
+        "lines": sales_lines(rates, bundle),
         "total": bundle.order["totals"]["total"],
-        "currency": tenant.currency,
+        "currency": currency,
         "createdAt": created_at,
     }
     return record
@@ -68,7 +71,13 @@ def create_sales_order(
     orders: OrdersStore, tenant: Tenant, store: Store, bundle: OrderBundle, body: Record
 ) -> Record:
     record = build_sales_order(
-        tenant, store, bundle, body, uid=orders.new_uid(), created_at=orders.now()
+        tenant.hourly_rates,
+        tenant.currency,
+        bundle,
+        body,
+        number=store.next_sales_number,
+        uid=orders.new_uid(),
+        created_at=orders.now(),
     )
     store.next_sales_number += 1
     bundle.sales_orders[record["salesOrderUid"]] = record

@@ -22,6 +22,12 @@ def store_scope(
 def order_scope(
     tenant_id: str, store_id: str, service_order_uid: str, *, write: bool = False
 ) -> tuple[OrdersStore, Tenant, Store, OrderBundle]:
-    """The order of the path, or 404 (also for an order of another tenant or store)."""
+    """The order of the path, or 404 (also for an order of another tenant or store).
+
+    For a write, the order's seeded details are made first (see
+    :class:`~servicestub.store.orders.OrderBundle`)."""
     orders, tenant, store = store_scope(tenant_id, store_id, write=write)
-    return orders, tenant, store, store.bundle(service_order_uid)
+    bundle = store.bundle(service_order_uid)
+    if write:
+        bundle.settle()
+    return orders, tenant, store, bundle

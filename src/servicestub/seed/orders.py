@@ -15,9 +15,8 @@ import sys
 from typing import Any
 
 from servicestub.domain import money
-from servicestub.domain.collections import hours_amount
 from servicestub.domain.notifications import channel_for
-from servicestub.domain.orders import refresh_totals
+from servicestub.domain.orders import order_totals
 from servicestub.domain.public_hash import PublicHasher
 from servicestub.domain.sales import build_sales_order
 from servicestub.domain.search import new_order_index
@@ -49,7 +48,12 @@ _UUID4_SET = (4 << 76) | (0x8000 << 48)
 def _uid(rng: random.Random) -> str:
     """``str(uuid.UUID(int=rng.getrandbits(128), version=4))``, formatted directly
     (seeding makes hundreds of thousands of them)."""
-    text = f"{rng.getrandbits(128) & _UUID4_CLEAR | _UUID4_SET:032x}"
+    return _uuid4(rng.getrandbits(128))
+
+
+def _uuid4(bits: int) -> str:
+    """The UUID4 made of 128 random ``bits``, as text."""
+    text = f"{bits & _UUID4_CLEAR | _UUID4_SET:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
@@ -94,39 +98,107 @@ def seed_tenant(seed: int, tenant_id: str) -> Tenant:
     return tenant
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _History:
-    """The events and notifications of one seeded order, made on first use.
+HOUR_STEPS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 
-    It keeps what they say about the order as it was seeded (a client may have
-    changed the order since) and draws from a generator private to the order,
-    so they come out the same whenever they are made.
-    """
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _StoreFacts:
+    """What the details of every seeded order of one store draw on. It holds no
+    tenant or store (that would make a reference cycle through the bundles)."""
 
     seed: int
     tenant_id: str
     store_id: str
+    currency: str
+    staff: tuple[str, ...]
+    rate_uids: tuple[str, ...]
+    #: The hourly rates as they were at seeding (a client may change them later).
+    rates: dict[str, Record]
+    addresses: tuple[dict[str, str], ...]
+
+    def rng(self, order_uid: str) -> random.Random:
+        """The generator of one order's details: the same whenever they are made."""
+        return rng_for(self.seed, "details", self.tenant_id, self.store_id, order_uid)
+
+    def hour_draws(self, rng: random.Random, user: str | None) -> list[tuple[Any, ...]]:
+        """The random choices behind an order's hours, in the order they are drawn."""
+        return [
+            (
+                step,
+                rng.getrandbits(128),
+                user or rng.choice(self.staff),
+                rng.choice(self.rate_uids) if rng.random() < 0.9 else None,
+                rng.choice(HOUR_STEPS),
+                rng.choice(shop.HOURS_WORK),
+                rng.random() < 0.9,
+            )
+            for step in range(rng.randint(1, 3))
+        ]
+
+    def amount(self, rate_uid: str | None, hours: float) -> float:
+        rate = self.rates.get(rate_uid) if rate_uid else None
+        return money.line_amount(hours, rate["price"]) if rate else 0.0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Details:
+    """The hours, events, notifications and sales order of one seeded order,
+    made the first time anything reads them (or before anything changes the
+    order). They say what they said of the order as it was seeded."""
+
+    facts: _StoreFacts
     order_uid: str
     number: str
     title: str
     state: str
     user: str | None
-    route: tuple[str, str] | None
+    customer: Record | None
     created: int
     age_days: float
     fault: str
+    #: ``AO-`` number of its sales order, if it has one.
+    sales_number: int | None
 
     def __call__(self, bundle: OrderBundle) -> None:
-        rng = rng_for(self.seed, "history", self.tenant_id, self.store_id, self.order_uid)
+        rng = self.facts.rng(self.order_uid)
+        if self.state != "NEW":
+            self.hours(bundle, rng)
+        self.history(bundle, rng)
+        if self.sales_number is not None:
+            self.sales_order(bundle, rng)
+
+    def at(self, fraction: float) -> str:
+        return _at(self.created, self.age_days, fraction)
+
+    def hours(self, bundle: OrderBundle, rng: random.Random) -> None:
+        for step, bits, user, rate_uid, hours, description, billable in self.facts.hour_draws(
+            rng, self.user
+        ):
+            uid = _uuid4(bits)
+            booked = self.at(0.2 * (step + 1))
+            bundle.hours[uid] = {
+                "hoursUid": uid,
+                "userId": user,
+                "hourlyRateUid": rate_uid,
+                "date": sys.intern(booked[:10]),
+                "hours": hours,
+                "description": description,
+                "billable": billable,
+                "amount": self.facts.amount(rate_uid, hours),
+                "createdAt": booked,
+            }
+
+    def history(self, bundle: OrderBundle, rng: random.Random) -> None:
+        route = channel_for(self.customer)
 
         def notification(message: str, when: str) -> None:
-            if self.route is None:
+            if route is None:
                 return
             uid = _uid(rng)
             bundle.notifications[uid] = {
                 "notificationUid": uid,
-                "channel": self.route[0],
-                "recipient": self.route[1],
+                "channel": route[0],
+                "recipient": route[1],
                 "message": message,
                 "status": "SENT" if rng.random() < 0.95 else "FAILED",
                 "createdAt": when,
@@ -159,8 +231,23 @@ class _History:
             f"Your service order {self.number} is now {STATE_LABELS[self.state]}.", self.at(0.9)
         )
 
-    def at(self, fraction: float) -> str:
-        return _at(self.created, self.age_days, fraction)
+    def sales_order(self, bundle: OrderBundle, rng: random.Random) -> None:
+        customer = self.customer or {}
+        body = {
+            "customerId": customer.get("customerId"),
+            "reference": self.number,
+            "orderAddress": {"name": customer.get("name"), **rng.choice(self.facts.addresses)},
+        }
+        record = build_sales_order(
+            self.facts.rates,
+            self.facts.currency,
+            bundle,
+            body,
+            number=self.sales_number,
+            uid=_uid(rng),
+            created_at=self.at(0.95),
+        )
+        bundle.sales_orders[record["salesOrderUid"]] = record
 
 
 def _at(created: int, age_days: float, fraction: float) -> str:
@@ -170,7 +257,6 @@ def _at(created: int, age_days: float, fraction: float) -> str:
 
 class _StoreSeeder:
     def __init__(self, seed: int, tenant: Tenant, store: Store, hasher: PublicHasher) -> None:
-        self.seed = seed
         self.rng = rng_for(seed, "store", tenant.tenant_id, store.store_id)
         self.people = people(seed)
         self.tenant = tenant
@@ -178,7 +264,16 @@ class _StoreSeeder:
         self.hasher = hasher
         self.statuses = sorted(tenant.statuses.values(), key=lambda s: s["position"])
         self.type_uids = sorted(tenant.service_types)
-        self.rate_uids = sorted(tenant.hourly_rates)
+        self.facts = _StoreFacts(
+            seed=seed,
+            tenant_id=tenant.tenant_id,
+            store_id=store.store_id,
+            currency=tenant.currency,
+            staff=tuple(tenant.staff),
+            rate_uids=tuple(sorted(tenant.hourly_rates)),
+            rates={uid: dict(rate) for uid, rate in tenant.hourly_rates.items()},
+            addresses=self.people.addresses,
+        )
 
     def uid(self) -> str:
         return _uid(self.rng)
@@ -223,92 +318,56 @@ class _StoreSeeder:
             "createdFromStoreId": self.store.store_id if rng.random() < 0.9 else "online",
             "customer": customer,
             "dueDate": day_at(created // DAY + rng.randint(3, 14)),
-            "items": [],
+            "items": self.items(category, code),
             "totals": {},
             "publicHash": self.hasher.seal(self.tenant.tenant_id, self.store.store_id, uid),
             "createdAt": stamp,
             "updatedAt": stamp,
         }
-        history = _History(
-            self.seed,
-            self.tenant.tenant_id,
-            self.store.store_id,
-            uid,
-            order["serviceNumber"],
-            order["title"],
-            state,
-            order["assignedUserId"],
-            channel_for(customer),
-            created,
-            age_days,
-            fault,
-        )
-        bundle = OrderBundle(order=order, deferred=history)
-        self.items(bundle, category, code)
+        billable: list[float] = []
         if state != "NEW":
-            self.hours(bundle, created, age_days)
+            # Only the amounts now (for the totals); the entries when first read.
+            draws = self.facts.hour_draws(self.facts.rng(uid), order["assignedUserId"])
+            billable = [self.facts.amount(d[3], d[4]) for d in draws if d[6]]
             order["updatedAt"] = _at(created, age_days, 0.9)
-        refresh_totals(self.tenant, bundle)
+        order["totals"] = order_totals(self.tenant.currency, order["items"], billable)
+        sales_number = None
         if state in ("DONE", "CLOSED") and rng.random() < 0.5:
-            self.sales_order(bundle, created, age_days)
-        return bundle
-
-    def items(self, bundle: OrderBundle, category: str, code: str) -> None:
-        rng = self.rng
-        for name, article, low, high in rng.sample(
-            shop.PARTS[category], rng.randint(0, min(3, len(shop.PARTS[category])))
-        ):
-            bundle.order["items"].append(
-                {
-                    "itemUid": self.uid(),
-                    "articleNumber": sys.intern(f"{article}-{code}"),
-                    "name": name,
-                    "quantity": 1 if rng.random() < 0.9 else 2,
-                    "unitPrice": money.cents(int(rng.uniform(low, high)) + 0.9),
-                    "serialNumber": f"SN{rng.randint(10**9, 10**10 - 1)}"
-                    if rng.random() < 0.4
-                    else None,
-                    "comment": None,
-                }
-            )
-
-    def hours(self, bundle: OrderBundle, created: int, age_days: float) -> None:
-        rng = self.rng
-        for step in range(rng.randint(1, 3)):
-            uid = self.uid()
-            booked = _at(created, age_days, 0.2 * (step + 1))
-            entry = {
-                "hoursUid": uid,
-                "userId": bundle.order["assignedUserId"] or rng.choice(self.tenant.staff),
-                "hourlyRateUid": rng.choice(self.rate_uids) if rng.random() < 0.9 else None,
-                "date": sys.intern(booked[:10]),
-                "hours": rng.choice((0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)),
-                "description": rng.choice(shop.HOURS_WORK),
-                "billable": rng.random() < 0.9,
-                "amount": 0.0,
-                "createdAt": booked,
-            }
-            entry["amount"] = hours_amount(self.tenant, entry)
-            bundle.hours[uid] = entry
-
-    def sales_order(self, bundle: OrderBundle, created: int, age_days: float) -> None:
-        customer = bundle.order["customer"]
-        address = {"name": customer["name"], **self.rng.choice(self.people.addresses)}
-        body = {
-            "customerId": customer["customerId"],
-            "reference": bundle.order["serviceNumber"],
-            "orderAddress": address,
-        }
-        record = build_sales_order(
-            self.tenant,
-            self.store,
-            bundle,
-            body,
-            uid=self.uid(),
-            created_at=_at(created, age_days, 0.95),
+            sales_number = self.store.next_sales_number
+            self.store.next_sales_number += 1
+        details = _Details(
+            facts=self.facts,
+            order_uid=uid,
+            number=order["serviceNumber"],
+            title=order["title"],
+            state=state,
+            user=order["assignedUserId"],
+            customer=dict(customer),
+            created=created,
+            age_days=age_days,
+            fault=fault,
+            sales_number=sales_number,
         )
-        self.store.next_sales_number += 1
-        bundle.sales_orders[record["salesOrderUid"]] = record
+        return OrderBundle(order=order, deferred=details)
+
+    def items(self, category: str, code: str) -> list[Record]:
+        rng = self.rng
+        return [
+            {
+                "itemUid": self.uid(),
+                "articleNumber": sys.intern(f"{article}-{code}"),
+                "name": name,
+                "quantity": 1 if rng.random() < 0.9 else 2,
+                "unitPrice": money.cents(int(rng.uniform(low, high)) + 0.9),
+                "serialNumber": f"SN{rng.randint(10**9, 10**10 - 1)}"
+                if rng.random() < 0.4
+                else None,
+                "comment": None,
+            }
+            for name, article, low, high in rng.sample(
+                shop.PARTS[category], rng.randint(0, min(3, len(shop.PARTS[category])))
+            )
+        ]
 
 
 def seed_store(seed: int, tenant: Tenant, store_id: str, count: int, hasher: PublicHasher) -> Store:

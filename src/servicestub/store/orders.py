@@ -45,22 +45,26 @@ class _Deferred:
 class OrderBundle:
     """A service order with everything that lives under it (deleted together).
 
-    Seeding may pass ``deferred``: a function that fills the events and
-    notifications the first time anything reads or replaces them. A store of
-    100,000 seeded orders then pays only for the histories clients look at.
+    Seeding may pass ``deferred``: a function that fills the hours, events,
+    notifications and sales orders the first time anything reads or replaces
+    one of them. A store of 100,000 seeded orders then holds only what clients
+    look at. Code that changes an order calls :meth:`settle` first, so what is
+    made late still describes the order as it was seeded.
     """
 
     __slots__ = (
         "_deferred",
         "_events",
         "_home",
+        "_hours",
         "_notifications",
-        "hours",
+        "_sales_orders",
         "order",
-        "sales_orders",
     )
     events = _Deferred()
+    hours = _Deferred()
     notifications = _Deferred()
+    sales_orders = _Deferred()
 
     def __init__(
         self,
@@ -73,13 +77,20 @@ class OrderBundle:
         deferred: Callable[[OrderBundle], None] | None = None,
     ) -> None:
         self.order = order
-        self.hours = {} if hours is None else hours
-        self.sales_orders = {} if sales_orders is None else sales_orders
         self._home: weakref.ref[Store] | None = None
-        # Deferred collections are made when filled (two empty dicts less per seeded order).
-        self._events = events if events is not None or deferred else {}
-        self._notifications = notifications if notifications is not None or deferred else {}
+        # Deferred collections are made when filled (four empty dicts less per seeded order).
+        self._events = events
+        self._hours = hours
+        self._notifications = notifications
+        self._sales_orders = sales_orders
         self._deferred = deferred
+        if deferred is None:
+            self._fill_empty()
+
+    def _fill_empty(self) -> None:
+        for attribute in ("_events", "_hours", "_notifications", "_sales_orders"):
+            if getattr(self, attribute) is None:
+                setattr(self, attribute, {})
 
     @property
     def home(self) -> Store | None:
@@ -96,8 +107,7 @@ class OrderBundle:
         """Make the deferred collections now (a no-op once made)."""
         fill, self._deferred = self._deferred, None
         if fill is not None:
-            self._events = {} if self._events is None else self._events
-            self._notifications = {} if self._notifications is None else self._notifications
+            self._fill_empty()
             fill(self)
 
     def changed(self) -> None:
