@@ -12,7 +12,7 @@ import dataclasses
 import itertools
 import random
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 from servicestub.domain import money
 from servicestub.domain.notifications import channel_for
@@ -101,6 +101,18 @@ def seed_tenant(seed: int, tenant_id: str) -> Tenant:
 HOUR_STEPS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 
 
+class _HourDraw(NamedTuple):
+    """The random choices behind one seeded hours entry."""
+
+    step: int
+    bits: int
+    user: str
+    rate_uid: str | None
+    hours: float
+    description: str
+    billable: bool
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _StoreFacts:
     """What the details of every seeded order of one store draw on. It holds no
@@ -120,10 +132,10 @@ class _StoreFacts:
         """The generator of one order's details: the same whenever they are made."""
         return rng_for(self.seed, "details", self.tenant_id, self.store_id, order_uid)
 
-    def hour_draws(self, rng: random.Random, user: str | None) -> list[tuple[Any, ...]]:
+    def hour_draws(self, rng: random.Random, user: str | None) -> list[_HourDraw]:
         """The random choices behind an order's hours, in the order they are drawn."""
         return [
-            (
+            _HourDraw(
                 step,
                 rng.getrandbits(128),
                 user or rng.choice(self.staff),
@@ -171,20 +183,18 @@ class _Details:
         return _at(self.created, self.age_days, fraction)
 
     def hours(self, bundle: OrderBundle, rng: random.Random) -> None:
-        for step, bits, user, rate_uid, hours, description, billable in self.facts.hour_draws(
-            rng, self.user
-        ):
-            uid = _uuid4(bits)
-            booked = self.at(0.2 * (step + 1))
+        for draw in self.facts.hour_draws(rng, self.user):
+            uid = _uuid4(draw.bits)
+            booked = self.at(0.2 * (draw.step + 1))
             bundle.hours[uid] = {
                 "hoursUid": uid,
-                "userId": user,
-                "hourlyRateUid": rate_uid,
+                "userId": draw.user,
+                "hourlyRateUid": draw.rate_uid,
                 "date": sys.intern(booked[:10]),
-                "hours": hours,
-                "description": description,
-                "billable": billable,
-                "amount": self.facts.amount(rate_uid, hours),
+                "hours": draw.hours,
+                "description": draw.description,
+                "billable": draw.billable,
+                "amount": self.facts.amount(draw.rate_uid, draw.hours),
                 "createdAt": booked,
             }
 
@@ -328,7 +338,7 @@ class _StoreSeeder:
         if state != "NEW":
             # Only the amounts now (for the totals); the entries when first read.
             draws = self.facts.hour_draws(self.facts.rng(uid), order["assignedUserId"])
-            billable = [self.facts.amount(d[3], d[4]) for d in draws if d[6]]
+            billable = [self.facts.amount(d.rate_uid, d.hours) for d in draws if d.billable]
             order["updatedAt"] = _at(created, age_days, 0.9)
         order["totals"] = order_totals(self.tenant.currency, order["items"], billable)
         sales_number = None
@@ -342,7 +352,7 @@ class _StoreSeeder:
             title=order["title"],
             state=state,
             user=order["assignedUserId"],
-            customer=dict(customer),
+            customer=customer,  # not copied: the order is settled before any change
             created=created,
             age_days=age_days,
             fault=fault,
