@@ -75,6 +75,16 @@ def test_invalid_import_is_400_naming_the_place_and_changes_nothing(client):
     assert_problem(client.put("/_mock/state", json=other_version), 400, "version")
 
 
+def test_import_checks_every_field_of_a_stored_service(client):
+    before = client.get("/_mock/state").json()
+    for field, bad in (("isActive", "yes"), ("name", ""), ("serviceTypeId", "2"), ("extra", 1)):
+        broken = client.get("/_mock/state").json()
+        broken["services"]["services"][3][field] = bad
+        problem = assert_problem(client.put("/_mock/state", json=broken), 400)
+        assert "services.services[3]" in problem["detail"], field
+        assert client.get("/_mock/state").json() == before
+
+
 def test_save_without_state_file_is_409(client):
     assert_problem(client.post("/_mock/state/save"), 409, "--state")
 

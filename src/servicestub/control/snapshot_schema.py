@@ -43,7 +43,24 @@ def _o(name: str) -> str:
     return f"#/definitions/orders/{name}"
 
 
+def _stored_service(services: dict[str, Any]) -> dict[str, Any]:
+    """A v4 ``Service`` as stored: the API's record without the ``*Name`` fields,
+    which are resolved from the lookups when read."""
+    service = services["Service"]
+    names = {
+        field
+        for field, schema in service["properties"].items()
+        if schema.get("$ref", "").endswith("/ResolvedName")
+    }
+    return {
+        **service,
+        "required": [field for field in service["required"] if field not in names],
+        "properties": {k: v for k, v in service["properties"].items() if k not in names},
+    }
+
+
 def _schema() -> dict[str, Any]:
+    services = _components(SERVICES, "services")
     store = {
         "type": "object",
         "required": ["storeId", "nextNumber", "nextSalesNumber", "orders"],
@@ -97,7 +114,7 @@ def _schema() -> dict[str, Any]:
             "properties": {"identity": {"type": "integer"}, "name": {"type": "string"}},
         },
     }
-    stored_service = {"type": "object", "required": ["identity", "name", "ownerId", "created"]}
+    stored_service = _stored_service(services)
     return {
         "type": "object",
         "required": ["format", "version", "seed", "orders", "services"],
@@ -135,7 +152,7 @@ def _schema() -> dict[str, Any]:
         },
         "definitions": {
             "orders": _components(ORDERS, "orders"),
-            "services": _components(SERVICES, "services"),
+            "services": services,
         },
     }
 
