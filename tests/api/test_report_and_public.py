@@ -66,6 +66,41 @@ def test_report_pdf_shows_number_customer_items_hours_and_totals(client, order):
         assert expected in text
 
 
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _report(client, order) -> bytes:
+    return client.get(f"{order['url']}/report", headers={"accept": "application/pdf"}).content
+
+
+def test_a_latin1_report_uses_the_core_font(client, order):
+    assert b"DejaVu" not in _report(client, order)
+
+
+def test_text_beyond_latin1_prints_with_a_unicode_font_when_the_machine_has_one(client, order):
+    from servicestub.domain.report import unicode_font
+
+    if unicode_font() is None:
+        pytest.skip("no Unicode TrueType font on this machine (see domain/report.py)")
+    client.put(order["url"], json={"title": "Ekran pęknięty", "customer": {"name": "Łukasz Żółć"}})
+    pdf = _report(client, order)
+    assert "Łukasz Żółć" in _pdf_text(pdf) and "Ekran pęknięty" in _pdf_text(pdf)
+    assert pdf == _report(client, order)
+
+
+def test_without_a_unicode_font_such_text_shows_question_marks(client, order, monkeypatch):
+    from servicestub.domain import report
+
+    monkeypatch.setattr(report, "unicode_font", lambda: None)
+    client.put(order["url"], json={"customer": {"name": "Łukasz"}})
+    assert "?ukasz" in _pdf_text(_report(client, order))
+
+
 def test_report_with_unsupported_accept_is_406(client, order):
     assert_problem(
         client.get(f"{order['url']}/report", headers={"accept": "text/html"}),
