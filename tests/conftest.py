@@ -7,6 +7,8 @@ of their own (the mock provisions any tenant on first use), as users do.
 from __future__ import annotations
 
 import itertools
+import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +19,8 @@ from servicestub import Settings, create_app
 from tests.oapi import CheckedClient
 
 _tenants = itertools.count(1)
+# The people pools are cached between runs (seed/people.py): not in the user's home.
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="servicestub-test-cache-"))
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import ipaddress
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
@@ -22,7 +24,22 @@ def _loopback(host: str) -> bool:
         return False
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands; ``contract`` is imported only when it is run or listed, so
+    that ``serve`` starts without loading the contract-testing set-up."""
+
+    lazy: ClassVar[dict[str, str]] = {"contract": "servicestub.contract.command"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            return getattr(importlib.import_module(self.lazy[name]), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="servicestub")
 def main() -> None:
     """servicestub: a stateful mock of the Service Orders API (/v1) and the
@@ -146,15 +163,6 @@ def serve(
     if state_file is not None:
         path, size = runtime.save_state()
         click.echo(f"state saved to {path} ({size} bytes)")
-
-
-def _register_contract() -> None:
-    from servicestub.contract.command import contract
-
-    main.add_command(contract)
-
-
-_register_contract()
 
 
 @main.group()
