@@ -158,7 +158,6 @@ def test_pages_partition_the_selection_for_any_page_size_sort_and_filter(
     while True:
         data, total = store.query(
             filter_sets(filters),
-            None,
             sort=sort,
             descending=order == "DESC",
             page=page,
@@ -185,7 +184,6 @@ def test_large_selections_walk_the_index_in_order(monkeypatch):
     store, records = _seeded()
     data, total = store.query(
         filter_sets({"states": ["CLOSED", "DONE"]}),
-        None,
         sort="createdAt",
         descending=True,
         page=2,

@@ -10,7 +10,7 @@ records, defaults, derived fields, and what a change triggers.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from servicestub.domain import money
@@ -161,8 +161,13 @@ EVENTS = Kind(
 
 def hours_amount(tenant: Tenant, record: Record) -> float:
     """hours x the rate's price; 0 without a rate."""
-    rate = tenant.hourly_rates.get(record["hourlyRateUid"]) if record["hourlyRateUid"] else None
-    return money.line_amount(record["hours"], rate["price"]) if rate else 0.0
+    return rate_amount(tenant.hourly_rates, record["hourlyRateUid"], record["hours"])
+
+
+def rate_amount(rates: Mapping[str, Record], rate_uid: str | None, hours: float) -> float:
+    """``hours`` at the price of rate ``rate_uid`` among ``rates``; 0 without a rate."""
+    rate = rates.get(rate_uid) if rate_uid else None
+    return money.line_amount(hours, rate["price"]) if rate else 0.0
 
 
 def _prepare_hours(tenant: Tenant, record: Record) -> None:

@@ -113,17 +113,12 @@ def _render(
     text_of: TextOf = latin1 or _unicode
     family = _family(pdf, unicode)
     fonts = family, text_of
-    pdf.set_title(text_of(f"Service order {order['serviceNumber']}"))
+    heading = text_of(f"Service order {order['serviceNumber']}")
+    pdf.set_title(heading)
     pdf.set_creation_date(datetime.fromisoformat(order["updatedAt"].replace("Z", "+00:00")))
     pdf.add_page()
     pdf.set_font(family, "B", 16)
-    pdf.cell(
-        0,
-        10,
-        text_of(f"Service order {order['serviceNumber']}"),
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+    pdf.cell(0, 10, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(family, "", 11)
     customer = order["customer"] or {}
     for label, value in (

@@ -7,7 +7,7 @@ from typing import Any
 from servicestub.domain import orders as rules
 from servicestub.domain.search import FILTER_FIELDS, criteria, filter_sets
 from servicestub.handlers._scope import order_scope, store_scope
-from servicestub.store.order_index import Criteria
+from servicestub.store.order_index import NO_CRITERIA, Criteria
 from servicestub.store.paging import page_meta
 
 
@@ -15,7 +15,7 @@ def _page(
     tenant_id: str,
     store_id: str,
     filters: dict[str, frozenset[str]],
-    search: Criteria | None,
+    search: Criteria,
     *,
     sort: str,
     order: str,
@@ -52,7 +52,14 @@ async def list_service_orders(
         }
     )
     return _page(
-        tenant_id, store_id, filters, None, sort=sort, order=order, page=page, per_page=per_page
+        tenant_id,
+        store_id,
+        filters,
+        NO_CRITERIA,
+        sort=sort,
+        order=order,
+        page=page,
+        per_page=per_page,
     )
 
 

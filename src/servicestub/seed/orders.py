@@ -15,6 +15,7 @@ import sys
 from typing import Any, NamedTuple
 
 from servicestub.domain import money
+from servicestub.domain.collections import rate_amount
 from servicestub.domain.notifications import channel_for
 from servicestub.domain.orders import order_totals
 from servicestub.domain.public_hash import PublicHasher
@@ -148,8 +149,7 @@ class _StoreFacts:
         ]
 
     def amount(self, rate_uid: str | None, hours: float) -> float:
-        rate = self.rates.get(rate_uid) if rate_uid else None
-        return money.line_amount(hours, rate["price"]) if rate else 0.0
+        return rate_amount(self.rates, rate_uid, hours)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -340,7 +340,7 @@ class _StoreSeeder:
             draws = self.facts.hour_draws(self.facts.rng(uid), order["assignedUserId"])
             billable = [self.facts.amount(d.rate_uid, d.hours) for d in draws if d.billable]
             order["updatedAt"] = _at(created, age_days, 0.9)
-        order["totals"] = order_totals(self.tenant.currency, order["items"], billable)
+        order["totals"] = order_totals(self.facts.currency, order["items"], billable)
         sales_number = None
         if state in ("DONE", "CLOSED") and rng.random() < 0.5:
             sales_number = self.store.next_sales_number

@@ -72,11 +72,11 @@ def _read(place: Path) -> People | None:
 
 
 def _write(place: Path, pools: People) -> None:
+    from servicestub.control.snapshot import write_atomic
+
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
-        partial = place.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(orjson.dumps(dataclasses.asdict(pools)))
-        partial.replace(place)
+        write_atomic(place, orjson.dumps(dataclasses.asdict(pools)))
     except OSError:
         pass  # a read-only home only costs the next start its Faker run
 

@@ -4,8 +4,8 @@ costs rather than what the store holds (100,000 orders stay fast).
 * one :class:`SortedIndex` per sortable field keeps ``(key, uid)`` in order;
 * :class:`ValueSets` map each filter field's values to the uids holding them,
   so list filters are set operations;
-* :class:`TextIndex` keeps each order's searchable texts case-folded, alone and
-  joined, so a text search is one tight substring test per order;
+* :class:`TextIndex` keeps each order's searchable texts case-folded and
+  joined in one string, so a text search is one tight substring test per order;
 * date ranges are answered by bisecting the sorted index of their field.
 
 Each of these is built the first time a request needs it and kept up to date
@@ -25,7 +25,7 @@ SortKey = Callable[[Record], Any]
 
 #: Below this many candidates, sorting them beats walking an index.
 SORT_CANDIDATES_BELOW = 4096
-#: Joins an order's texts into one; a needle holding it is matched field by field.
+#: Joins an order's texts into one; no text holds it, so no match spans two texts.
 SEPARATOR = "\x00"
 
 
@@ -41,6 +41,10 @@ class Criteria:
 
     texts: tuple[tuple[int | None, str], ...] = ()
     ranges: tuple[tuple[str, Any, Any], ...] = ()
+
+
+#: A plain list: no text or range criteria.
+NO_CRITERIA = Criteria()
 
 
 class Facet(Protocol):
@@ -178,10 +182,7 @@ class TextIndex:
 
     def add(self, uid: str, record: Record) -> None:
         texts = self.text_of(record)
-        joined = SEPARATOR.join(texts)
-        if joined.count(SEPARATOR) >= len(texts):
-            joined = SEPARATOR.join(text.replace(SEPARATOR, "") for text in texts)
-        self.joined[uid] = joined
+        self.joined[uid] = SEPARATOR.join(text.replace(SEPARATOR, "") for text in texts)
 
     def remove(self, uid: str) -> None:
         del self.joined[uid]

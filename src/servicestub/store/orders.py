@@ -20,7 +20,7 @@ from servicestub.domain.public_hash import PublicHasher
 from servicestub.errors import NotFound
 from servicestub.seed.common import derive_seed, iso
 from servicestub.settings import Settings
-from servicestub.store.order_index import Criteria, OrderIndex
+from servicestub.store.order_index import NO_CRITERIA, Criteria, OrderIndex
 
 Record = dict[str, Any]
 
@@ -149,7 +149,7 @@ class Store:
     def query(
         self,
         filters: dict[str, frozenset[Any]],
-        criteria: Criteria | None = None,
+        criteria: Criteria = NO_CRITERIA,
         *,
         sort: str,
         descending: bool,
@@ -157,7 +157,7 @@ class Store:
         per_page: int,
     ) -> tuple[list[Record], int]:
         """One page of the orders passing ``filters`` and ``criteria``, with their total."""
-        candidates = self.index.select(filters, criteria or Criteria())
+        candidates = self.index.select(filters, criteria)
         total = len(self.orders) if candidates is None else len(candidates)
         start = (page - 1) * per_page
         uids = self.index.page(candidates, sort, descending, start, start + per_page)
