@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
-from http import HTTPStatus
 from typing import Any
 
 import orjson
@@ -20,7 +19,7 @@ from starlette.middleware.cors import CORSMiddleware
 from servicestub.connexion_app import App
 from servicestub.control.documented import ResponseCatalog
 from servicestub.control.middleware import FaultMiddleware, JournalMiddleware, PreferMiddleware
-from servicestub.errors import PROBLEM_JSON, ApiError, problem_body
+from servicestub.errors import PROBLEM_JSON, ApiError, problem_body, status_title
 from servicestub.jsonio import OrjsonJsonifier
 from servicestub.middleware import (
     AdminAuthMiddleware,
@@ -31,7 +30,7 @@ from servicestub.middleware import (
 from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
 from servicestub.settings import Settings
-from servicestub.specs import ADMIN, APIS, SPEC_DIR, allowed_methods
+from servicestub.specs import ADMIN, APIS, DOCS_UI_PATH, SPEC_DIR, allowed_methods
 from servicestub.validation import VALIDATORS
 
 log = logging.getLogger("servicestub")
@@ -98,7 +97,7 @@ def _http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
             f"{request.method} is not an operation of {request.url.path}; "
             f"it takes {headers['Allow']}."
         )
-    title = HTTPStatus(exc.status_code).phrase
+    title = status_title(exc.status_code)
     return _problem_response(request, problem_body(exc.status_code, title, str(detail)), headers)
 
 
@@ -150,7 +149,7 @@ def create_app(settings: Settings | None = None) -> App:
                 api.document(),
                 base_path=api.base_path,
                 name=api.name,
-                swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+                swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_UI_PATH),
             )
     # Each middleware goes just outside connexion's exception handling, so the
     # order here is outermost first: CORS, runtime/tracking id, admin token,

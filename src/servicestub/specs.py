@@ -48,6 +48,38 @@ SERVICES = ApiSpec("services", "services-v4.yaml", "/api/v4")
 ADMIN = ApiSpec("admin", "mock-admin.yaml", "/_mock")
 APIS = (ORDERS, SERVICES, ADMIN)
 
+#: Where connexion serves each API's Swagger UI and spec, under its base path.
+DOCS_UI_PATH = "/ui"
+SPEC_FILE_PATHS = ("/openapi.json", "/openapi.yaml")
+
+
+def under(path: str, base_path: str) -> bool:
+    """``path`` is ``base_path`` itself or below it (``/v1x`` is not under ``/v1``)."""
+    return path == base_path or path.startswith(base_path + "/")
+
+
+def is_control_plane(path: str) -> bool:
+    """A request to the mock's own control plane, ``/_mock`` (its docs included)."""
+    return under(path, ADMIN.base_path)
+
+
+def is_docs(path: str) -> bool:
+    """A request for an API's Swagger UI or spec file: exactly the routes connexion
+    serves them on (``/v1/ui``, ``/v1/ui/...``, ``/v1/openapi.json``), so that an
+    API path that merely contains ``ui`` (tenant ``ui``) is not one."""
+    for api in APIS:
+        if path in (api.base_path + file for file in SPEC_FILE_PATHS):
+            return True
+        if under(path, api.base_path + DOCS_UI_PATH):
+            return True
+    return False
+
+
+def is_api_request(path: str) -> bool:
+    """A request the journal records and fault rules and ``Prefer`` act on:
+    anything but the control plane and the docs."""
+    return not is_control_plane(path) and not is_docs(path)
+
 
 @functools.cache
 def _method_table() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
