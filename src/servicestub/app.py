@@ -22,11 +22,12 @@ from servicestub.control.middleware import FaultMiddleware, JournalMiddleware, P
 from servicestub.errors import PROBLEM_JSON, ApiError, problem_body, status_title
 from servicestub.jsonio import OrjsonJsonifier
 from servicestub.middleware import (
-    AdminAuthMiddleware,
+    AdminGuardMiddleware,
     BodyLimitMiddleware,
     RequestGuardMiddleware,
     RuntimeMiddleware,
 )
+from servicestub.origins import ControlPlanePolicy
 from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
 from servicestub.settings import Settings
@@ -167,10 +168,11 @@ def create_app(settings: Settings | None = None) -> App:
         RuntimeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime
     )
     app.add_middleware(
-        AdminAuthMiddleware,
+        AdminGuardMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         token=settings.admin_token,
         prefix=ADMIN.base_path,
+        policy=ControlPlanePolicy(settings.admin_origins, settings.allowed_hosts),
     )
     app.add_middleware(JournalMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(FaultMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
