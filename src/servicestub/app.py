@@ -14,11 +14,11 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.spec import Specification
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 
 from servicestub.connexion_app import App
 from servicestub.control.documented import ResponseCatalog
 from servicestub.control.middleware import FaultMiddleware, JournalMiddleware, PreferMiddleware
+from servicestub.cors import ApiCorsMiddleware
 from servicestub.errors import PROBLEM_JSON, ApiError, problem_body, status_title
 from servicestub.jsonio import OrjsonJsonifier
 from servicestub.middleware import (
@@ -37,10 +37,6 @@ from servicestub.validation import VALIDATORS
 log = logging.getLogger("servicestub")
 # connexion logs every unknown query parameter at ERROR; the mock ignores them, as servers do.
 logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
-
-CORS_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-CORS_HEADERS = ["Content-Type", "Authorization", "Prefer", "X-Tracking-Id", "Accept"]
-CORS_EXPOSED = ["X-Tracking-Id", "Content-Disposition", "Location"]
 
 
 def _problem_response(
@@ -155,15 +151,7 @@ def create_app(settings: Settings | None = None) -> App:
     # Each middleware goes just outside connexion's exception handling, so the
     # order here is outermost first: CORS, runtime/tracking id, admin token,
     # journal, fault rules, request guard, body limit.
-    app.add_middleware(
-        CORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        allow_origins=["*"],
-        allow_methods=CORS_METHODS,
-        allow_headers=CORS_HEADERS,
-        expose_headers=CORS_EXPOSED,
-        max_age=600,
-    )
+    app.add_middleware(ApiCorsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         RuntimeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime
     )

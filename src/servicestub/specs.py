@@ -104,6 +104,18 @@ def allowed_methods(path: str) -> tuple[str, ...]:
 
 
 @functools.cache
+def served_methods() -> tuple[str, ...]:
+    """Every method some operation of the business APIs takes, in a fixed order."""
+    used = {
+        method.upper()
+        for api in (ORDERS, SERVICES)
+        for item in _parsed(api.path)["paths"].values()
+        for method in item
+    }
+    return tuple(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m in used)
+
+
+@functools.cache
 def array_query_parameters() -> frozenset[str]:
     """Query parameters the specs declare as arrays (the only ones that may repeat)."""
     names = set()
