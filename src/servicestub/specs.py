@@ -135,6 +135,36 @@ def array_query_parameters() -> frozenset[str]:
     return frozenset(names)
 
 
+def item_parameter(paths: dict[str, Any], collection: str) -> str | None:
+    """The path parameter of ``collection``'s item path that has a GET
+    (``/orders`` -> ``serviceOrderUid`` of ``/orders/{serviceOrderUid}``), if any."""
+    item = re.compile(re.escape(collection.rstrip("/")) + r"/\{([^}/]+)\}")
+    for template, operations in paths.items():
+        if (found := item.fullmatch(template)) and "get" in operations:
+            return found.group(1)
+    return None
+
+
+@functools.cache
+def created_resources() -> dict[str, str]:
+    """``operationId -> item parameter`` of every create whose
+    201 declares a ``Location`` header; the parameter names the new resource's
+    id both in its GET path and in the created body."""
+    table = {}
+    for api in APIS:
+        document = _parsed(api.path)
+        for template, item in document["paths"].items():
+            operation = item.get("post")
+            created = resolve(document, (operation or {}).get("responses", {}).get("201", {}))
+            if "Location" not in created.get("headers", {}):
+                continue
+            parameter = item_parameter(document["paths"], template)
+            if parameter is None:
+                raise ValueError(f"{api.file}: POST {template} declares Location but no GET item")
+            table[operation["operationId"]] = parameter
+    return table
+
+
 def resolve(document: dict[str, Any], node: Any) -> Any:
     """``node`` with its local ``$ref`` (``#/components/...``) followed."""
     while isinstance(node, dict) and "$ref" in node:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.api.helpers import assert_problem
+from servicestub.specs import APIS, ApiSpec, item_parameter, resolve
+from tests.api.helpers import assert_problem, create_order, store_path
 
 FRONTEND = "http://localhost:5173"
 ORDERS = "/v1/tenants/demo/stores/main/service-orders"
@@ -92,3 +93,67 @@ def test_unknown_path_is_404_problem(client):
 def test_wrong_method_is_405_problem(client):
     response = client.raw.patch("/v1/tenants/demo/service-types")
     assert_problem(response, 405)
+
+
+def _creates() -> list[tuple[ApiSpec, str, dict]]:
+    return [
+        (api, template, item["post"])
+        for api in APIS
+        for template, item in api.document()["paths"].items()
+        if "201" in item.get("post", {}).get("responses", {})
+    ]
+
+
+def test_a_create_declares_location_exactly_when_its_resource_has_a_get_path():
+    """Orders, events and hours have a GET path; items, sales orders, statuses,
+    rates and fault rules do not (and v4 answers creates with 200)."""
+    declared = set()
+    for api, template, operation in _creates():
+        document = api.document()
+        created = resolve(document, operation["responses"]["201"])
+        has_get = item_parameter(document["paths"], template) is not None
+        assert ("Location" in created.get("headers", {})) == has_get, (api.name, template)
+        if has_get:
+            declared.add(operation["operationId"])
+    assert declared == {"orders.create_service_order", "events.create_event", "hours.create_hours"}
+
+
+def test_every_create_with_a_get_path_sends_location_which_reads_it_back(client, tenant):
+    order = create_order(client, tenant)
+    order_url = f"{store_path(tenant)}/service-orders/{order['serviceOrderUid']}"
+    bodies = {
+        f"{store_path(tenant)}/service-orders": {
+            "title": "Kettle",
+            "serviceTypeUid": order["serviceTypeUid"],
+            "customer": {"name": "Ann"},
+        },
+        f"{order_url}/events": {"message": "Called the customer"},
+        f"{order_url}/hours": {"userId": "tech-1", "date": "2026-01-05", "hours": 1.5},
+    }
+    for collection, body in bodies.items():
+        created = client.post(collection, json=body)
+        assert created.status_code == 201, created.text
+        location = created.headers["location"]
+        assert location.startswith(collection + "/") and "/" not in location[len(collection) + 1 :]
+        read = client.get(location)
+        assert read.status_code == 200 and read.json() == created.json()
+
+
+def test_creates_without_a_get_path_send_no_location(client, tenant):
+    order = create_order(client, tenant)
+    order_url = f"{store_path(tenant)}/service-orders/{order['serviceOrderUid']}"
+    for url, body in (
+        (f"{order_url}/items", {"name": "Display"}),
+        (f"/v1/tenants/{tenant}/hourly-rates", {"name": "Bench", "price": 50}),
+        (f"/v1/tenants/{tenant}/service-statuses", {"name": "Parked", "position": 1}),
+    ):
+        response = client.post(url, json=body)
+        assert response.status_code == 201 and "location" not in response.headers
+
+
+def test_prefer_code_201_answers_the_example_with_its_location(client, tenant):
+    body = {"title": "Kettle", "serviceTypeUid": "x", "customer": {"name": "Ann"}}
+    collection = f"{store_path(tenant)}/service-orders"
+    response = client.raw.post(collection, json=body, headers={"Prefer": "code=201"})
+    assert response.status_code == 201
+    assert response.headers["location"] == f"{collection}/{response.json()['serviceOrderUid']}"

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicestub.control.prefer import parse_prefer
 from servicestub.errors import PROBLEM_JSON, BadRequest, problem_body, status_title
-from servicestub.routing import spec_operation_id
+from servicestub.routing import created_location, spec_operation_id
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
 from servicestub.specs import is_api_request
 
@@ -147,6 +147,9 @@ class PreferMiddleware:
         headers = {"Preference-Applied": ", ".join(applied), **extra}
         media_type = documented.media_type or "application/json"
         body = documented.example
+        location = created_location(operation_id, scope["path"], body)
+        if preferences.code == 201 and location is not None:
+            headers["Location"] = location
         if body is None and media_type == PROBLEM_JSON:
             body = problem_body(
                 preferences.code,
