@@ -1,5 +1,6 @@
 """The control plane closed to web pages of other origins and to DNS rebinding,
-in process and over real HTTP; the API paths stay open."""
+in process and over real HTTP; the API paths stay open (and, over real HTTP,
+what browsers and proxies see of CORS, fault statuses and Location)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
 from servicestub.contract.server import serving
+from servicestub.errors import status_title
 from servicestub.origins import ControlPlanePolicy, host_name, is_loopback, parse_origin
 from tests.api.helpers import assert_problem
 
@@ -233,3 +235,38 @@ def test_over_http_swagger_ui_works_same_origin(live):
         f"{live}/_mock/reset", json={}, headers={"Origin": live, "Sec-Fetch-Site": "same-origin"}
     )
     assert posted.status_code == 200
+
+
+def test_over_http_unnamed_fault_statuses_are_answered_as_themselves(live):
+    for status in (419, 499, 599):
+        rule = {"path": "/v1/tenants/faulty/*", "status": status, "times": 1}
+        assert httpx.post(f"{live}/_mock/faults", json=rule).status_code == 201
+        response = httpx.get(f"{live}/v1/tenants/faulty/service-types")
+        assert assert_problem(response, status)["title"] == status_title(status)
+
+
+def test_over_http_a_frontend_preflight_with_tracing_headers_passes(live):
+    asked = "content-type, x-request-id, sentry-trace, baggage, traceparent"
+    response = httpx.options(
+        f"{live}/v1/tenants/demo/stores/main/service-orders",
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": asked,
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert response.headers["access-control-allow-headers"] == asked
+
+
+def test_over_http_a_create_says_where_its_order_is(live):
+    types = httpx.get(f"{live}/v1/tenants/located/service-types").json()["data"]
+    body = {
+        "title": "Kettle",
+        "serviceTypeUid": types[0]["serviceTypeUid"],
+        "customer": {"name": "A"},
+    }
+    created = httpx.post(f"{live}/v1/tenants/located/stores/main/service-orders", json=body)
+    assert created.status_code == 201
+    assert httpx.get(live + created.headers["location"]).json() == created.json()
