@@ -8,11 +8,14 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
+from servicestub import app as app_module
+from servicestub.cli import main
 from servicestub.contract.server import serving
 from servicestub.errors import status_title
 from servicestub.origins import ControlPlanePolicy, host_name, is_loopback, parse_origin
@@ -270,3 +273,43 @@ def test_over_http_a_create_says_where_its_order_is(live):
     created = httpx.post(f"{live}/v1/tenants/located/stores/main/service-orders", json=body)
     assert created.status_code == 201
     assert httpx.get(live + created.headers["location"]).json() == created.json()
+
+
+class _Built(Exception):
+    """Stops ``serve`` once it has built its app, before it listens."""
+
+
+def _served_app(monkeypatch, args: list[str], env: dict[str, str]) -> object:
+    built: list[object] = []
+
+    def build(settings: Settings) -> object:
+        built.append(create_app(settings))
+        raise _Built
+
+    monkeypatch.setattr(app_module, "create_app", build)
+    result = CliRunner().invoke(main, ["serve", *args], env=env)
+    assert isinstance(result.exception, _Built), result.output
+    return built[0]
+
+
+def test_serve_takes_admin_origins_and_allowed_hosts_from_options_and_env(monkeypatch):
+    env = {"SERVICESTUB_ADMIN_ORIGINS": "http://localhost:5173 http://localhost:3000"}
+    app = _served_app(monkeypatch, ["--allow-host", "mock.dev.test", "--allow-host", "*.lan"], env)
+    with TestClient(app, base_url=OWN) as client:
+        for headers in (
+            {"Origin": "http://localhost:5173"},
+            {"Origin": "http://localhost:3000"},
+            {"Host": "mock.dev.test:8080"},
+            {"Host": "box.lan"},
+        ):
+            assert client.get("/_mock/health", headers=headers).status_code == 200, headers
+        assert_problem(
+            client.get("/_mock/health", headers={"Origin": "http://localhost:4000"}), 403
+        )
+        assert_problem(client.get("/_mock/health", headers={"Host": "lan"}), 403)
+
+
+def test_serve_refuses_an_admin_origin_that_is_no_origin():
+    result = CliRunner().invoke(main, ["serve", "--admin-origin", "localhost:5173/app"])
+    assert result.exit_code == 2
+    assert "--admin-origin" in result.output and "scheme://host[:port]" in result.output
