@@ -83,11 +83,13 @@ def host_name(value: str) -> str:
 
 
 def is_loopback(name: str) -> bool:
-    """``name`` is a loopback address (127.0.0.0/8, ::1) or a loopback name."""
+    """``name`` is a loopback address (127.0.0.0/8, ::1, ::ffff:127.0.0.1) or a loopback name."""
     try:
-        return ipaddress.ip_address(name).is_loopback
+        address = ipaddress.ip_address(name)
     except ValueError:
         return _matches(name, LOOPBACK_NAMES)
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
 
 
 def _matches(name: str, patterns: Iterable[str]) -> bool:

@@ -125,6 +125,7 @@ _LOOPBACK_HOSTS = [
     "127.1.2.3:9",
     "[::1]",
     "[::1]:8080",
+    "[::ffff:127.0.0.1]:8080",
 ]
 _FOREIGN_HOSTS = [
     "attacker.example",
@@ -135,6 +136,7 @@ _FOREIGN_HOSTS = [
     "localhostx:8080",
     "10.0.0.1",
     "[::2]:8080",
+    "[::ffff:10.0.0.1]",
     "",
 ]
 
