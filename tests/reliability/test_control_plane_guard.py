@@ -315,3 +315,17 @@ def test_serve_refuses_an_admin_origin_that_is_no_origin():
     result = CliRunner().invoke(main, ["serve", "--admin-origin", "localhost:5173/app"])
     assert result.exit_code == 2
     assert "--admin-origin" in result.output and "scheme://host[:port]" in result.output
+
+
+_HEADER_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40)
+
+
+@PROPERTY
+@given(origin=_HEADER_TEXT, host=_HEADER_TEXT, site=_HEADER_TEXT, method=_HEADER_TEXT)
+def test_no_origin_host_or_fetch_header_makes_the_guard_or_cors_fail(
+    client, origin, host, site, method
+):
+    headers = {"Origin": origin, "Host": host, "Sec-Fetch-Site": site}
+    assert client.get("/_mock/health", headers=headers).status_code in (200, 403)
+    preflight = {**headers, "Access-Control-Request-Method": method}
+    assert client.options(RATES, headers=preflight).status_code in (200, 400)
