@@ -24,6 +24,20 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _origins(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--admin-origin`` values, each checked to be ``scheme://host[:port]``."""
+    from servicestub.origins import parse_origin
+
+    for value in values:
+        if parse_origin(value) is None:
+            raise click.BadParameter(
+                f"{value!r} is not an origin; give scheme://host[:port], "
+                "e.g. http://localhost:5173 (no path).",
+                param_hint="--admin-origin",
+            )
+    return values
+
+
 class _Commands(click.Group):
     """The commands; ``contract`` is imported only when it is run or listed, so
     that ``serve`` starts without loading the contract-testing set-up."""
@@ -93,6 +107,27 @@ scenario_option = click.option(
     "[env SERVICESTUB_ADMIN_TOKEN]; mandatory when listening beyond loopback.",
 )
 @click.option(
+    "--admin-origin",
+    "admin_origins",
+    multiple=True,
+    envvar="SERVICESTUB_ADMIN_ORIGINS",
+    metavar="ORIGIN",
+    callback=lambda _ctx, _param, values: _origins(values),
+    help="An origin besides the server's own whose pages may use /_mock, e.g. the "
+    "http://localhost:5173 of a dev proxy that forwards it; repeatable "
+    "[env SERVICESTUB_ADMIN_ORIGINS, space-separated].",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    envvar="SERVICESTUB_ALLOW_HOSTS",
+    metavar="NAME",
+    help="A Host name besides the loopback ones that /_mock answers while listening on "
+    "loopback ('*.example.test' for its subdomains); repeatable "
+    "[env SERVICESTUB_ALLOW_HOSTS, space-separated].",
+)
+@click.option(
     "--validate-responses/--no-validate-responses",
     default=False,
     show_default=True,
@@ -113,6 +148,8 @@ def serve(
     state_file: Path | None,
     secret: str | None,
     admin_token: str | None,
+    admin_origins: tuple[str, ...],
+    allowed_hosts: tuple[str, ...],
     validate_responses: bool,
     orders_per_store: int,
 ) -> None:
@@ -136,6 +173,8 @@ def serve(
         scenario=scenario,
         state_file=state_file,
         admin_token=admin_token,
+        admin_origins=admin_origins,
+        allowed_hosts=allowed_hosts,
     )
     try:
         app = create_app(settings)

@@ -39,3 +39,7 @@ class Settings:
     scenario: str | None = None
     #: When set, ``/_mock`` requires ``Authorization: Bearer <token>``.
     admin_token: str | None = None
+    #: Origins besides the server's own that may use ``/_mock`` (a dev proxy's).
+    admin_origins: tuple[str, ...] = ()
+    #: Host names besides the loopback ones that ``/_mock`` answers while on loopback.
+    allowed_hosts: tuple[str, ...] = ()
