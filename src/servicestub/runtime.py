@@ -84,10 +84,13 @@ class Runtime:
 
     def import_state(self, data: Any) -> None:
         """Replace all data with ``data``; validated first, so a bad one changes nothing."""
-        import orjson
-
         from servicestub.catalogue.store import Catalogue
-        from servicestub.control.snapshot import SnapshotError, check_envelope, restore_orders
+        from servicestub.control.snapshot import (
+            SnapshotError,
+            check_envelope,
+            migrate,
+            restore_orders,
+        )
         from servicestub.control.snapshot_schema import snapshot_problem
         from servicestub.errors import BadRequest
         from servicestub.store.orders import OrdersStore
@@ -96,10 +99,10 @@ class Runtime:
             check_envelope(data)
         except SnapshotError as error:
             raise BadRequest(f"The snapshot was refused: {error}.") from None
-        problem = snapshot_problem(data)
+        fresh = migrate(data)  # a copy: the stores take ownership of its records
+        problem = snapshot_problem(fresh)
         if problem is not None:
             raise BadRequest(f"The snapshot was refused: {problem}. Nothing was changed.")
-        fresh = orjson.loads(orjson.dumps(data))  # the stores take ownership of the records
         orders = OrdersStore(self.settings, fresh["seed"])
         try:
             restore_orders(orders, fresh["orders"])

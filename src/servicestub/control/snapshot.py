@@ -3,6 +3,9 @@
 Only data is in it (no journal, fault rules or export time), so two exports of
 the same state are byte-identical. Tenants that were only ever read are left
 out: they are regenerated from the seed, which the snapshot carries.
+
+Version 2 keeps the v4 catalogue's identity high-water mark (``lastIdentity``);
+a version 1 file is migrated on import (:func:`migrate`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import orjson
 from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
 
 FORMAT = "servicestub-state"
-VERSION = 1
+VERSION = 2
+#: Versions this servicestub reads (older ones are migrated on import).
+READABLE = (1, 2)
 
 Snapshot = dict[str, Any]
 
@@ -111,13 +116,40 @@ def check_envelope(data: Any) -> None:
     """Refuse documents that are not a snapshot of this version."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SnapshotError(f'not a servicestub state snapshot (no "format": "{FORMAT}")')
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE or isinstance(data.get("version"), bool):
         raise SnapshotError(
             f"snapshot version {data.get('version')!r} is not supported; this servicestub "
-            f"reads version {VERSION}"
+            f"reads versions {', '.join(map(str, READABLE))}"
         )
     if not isinstance(data.get("seed"), int):
         raise SnapshotError('snapshot has no integer "seed"')
+
+
+def migrate(data: Snapshot) -> Snapshot:
+    """``data`` (envelope checked) in the current version; a new document, the
+    argument is left as it is.
+
+    Version 1 had no v4 identity high-water mark: it is taken from the data (the
+    largest identity held, or the seeded start), which is right unless the newest
+    services had been deleted before the file was written — those identities can
+    then be given again. Only a migration derives a counter from the data; a
+    version 2 snapshot keeps its own. Version 1's created uids came from another
+    derivation than today's, so they cannot be issued again whatever ``idsIssued``.
+    """
+    from servicestub.catalogue.store import FIRST_IDENTITY
+
+    fresh: Snapshot = orjson.loads(orjson.dumps(data))
+    if fresh["version"] == 1:
+        services = fresh.get("services")
+        if isinstance(services, dict) and isinstance(services.get("services"), list):
+            identities = [
+                s["identity"]
+                for s in services["services"]
+                if isinstance(s, dict) and type(s.get("identity")) is int
+            ]
+            services["lastIdentity"] = max(identities, default=FIRST_IDENTITY - 1)
+        fresh["version"] = 2
+    return fresh
 
 
 def dumps(snapshot: Snapshot) -> bytes:
