@@ -122,6 +122,7 @@ def _schema() -> dict[str, Any]:
             "format": {"enum": [FORMAT]},
             "version": {"enum": [VERSION]},
             "seed": {"type": "integer"},
+            "referenceTime": {"type": "string"},
             "orders": {
                 "type": "object",
                 "required": ["idsIssued", "tenants"],

@@ -18,7 +18,7 @@ from typing import Any
 
 from servicestub.domain.public_hash import PublicHasher
 from servicestub.errors import NotFound
-from servicestub.seed.common import derive_seed, iso
+from servicestub.seed.common import derive_seed, epoch, iso
 from servicestub.settings import Settings
 from servicestub.store.order_index import NO_CRITERIA, Criteria, OrderIndex
 
@@ -195,9 +195,14 @@ class Tenant:
 class OrdersStore:
     """All tenants of the Service Orders API under one global seed."""
 
-    def __init__(self, settings: Settings, seed: int) -> None:
+    def __init__(
+        self, settings: Settings, seed: int, reference_time: datetime | None = None
+    ) -> None:
         self.settings = settings
         self.seed = seed
+        #: Seeded data is laid out before this instant (the settings' unless given).
+        self.reference_time = reference_time or settings.reference_time
+        self.reference = epoch(self.reference_time)
         self.hasher = PublicHasher.from_secret(settings.secret, seed)
         #: How many ids clients' writes have used; the next id derives from it,
         #: so a restored snapshot goes on with fresh ids instead of repeating them.
@@ -226,7 +231,7 @@ class OrdersStore:
         if found is None:
             from servicestub.seed.orders import seed_tenant
 
-            found = seed_tenant(self.seed, tenant_id)
+            found = seed_tenant(self.seed, tenant_id, reference=self.reference)
             self._tenants[tenant_id] = found
             self._evict_clean()
         else:
@@ -243,7 +248,12 @@ class OrdersStore:
             from servicestub.seed.orders import seed_store
 
             found = seed_store(
-                self.seed, tenant, store_id, self.settings.orders_per_store, self.hasher
+                self.seed,
+                tenant,
+                store_id,
+                self.settings.orders_per_store,
+                self.hasher,
+                reference=self.reference,
             )
             tenant.stores[store_id] = found
         return tenant, found
