@@ -19,7 +19,8 @@ from servicestub.catalogue.search import (
 from servicestub.catalogue.store import IDENTITY_MAX, REFERENCES, Catalogue
 from servicestub.catalogue.vocabulary import QUALIFIERS, SERVICES
 from servicestub.errors import BadRequest, Conflict, NotFound
-from servicestub.seed.common import REFERENCE_TIME, iso
+from servicestub.seed.common import iso
+from servicestub.settings import DEFAULT_REFERENCE_TIME as REFERENCE_TIME
 
 PROPERTY = settings(max_examples=50, derandomize=True, deadline=None)
 

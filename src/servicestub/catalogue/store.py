@@ -25,7 +25,8 @@ from servicestub.catalogue.vocabulary import (
     USUAL_FREQUENCIES,
 )
 from servicestub.errors import BadRequest, NotFound
-from servicestub.seed.common import REFERENCE_TIME, derive_seed, iso, rng_for
+from servicestub.seed.common import derive_seed, iso, rng_for
+from servicestub.settings import DEFAULT_REFERENCE_TIME
 from servicestub.store.ids import next_count
 from servicestub.store.paging import page_slice
 
@@ -92,17 +93,19 @@ def _seeded_service(
     identity: int,
     lookups: dict[str, dict[int, str]],
     inactive_share: float,
+    reference_time: datetime,
     qualifier: str,
     service: str,
     suffix: str,
 ) -> Record:
     """One seeded service: "<qualifier> <service>", in the service's category and
-    at the frequency its qualifier names (any other lookup drawn at random)."""
+    at the frequency its qualifier names (any other lookup drawn at random),
+    created up to two years before ``reference_time``."""
     name = f"{qualifier} {service}{suffix}"
     implied = QUALIFIERS[qualifier]
     frequency = implied or rng.choice(USUAL_FREQUENCIES)
     category = SERVICES[service]
-    created = REFERENCE_TIME - timedelta(minutes=rng.randint(60, 720 * 24 * 60))
+    created = reference_time - timedelta(minutes=rng.randint(60, 720 * 24 * 60))
     return {
         "identity": identity,
         "name": name,
@@ -145,8 +148,10 @@ class Catalogue:
         count: int = SEEDED_SERVICES,
         inactive_share: float = 0.15,
         share_plans: list[tuple[str, int | None]] | None = None,
+        reference_time: datetime = DEFAULT_REFERENCE_TIME,
     ) -> Catalogue:
-        """``count`` services with lookups and share plans, identical for a seed.
+        """``count`` services with lookups and share plans, identical for a seed and
+        ``reference_time`` (the services were created before it).
 
         ``share_plans`` lists (name, size); a size of ``None`` picks 5-25 services."""
         rng = rng_for(seed, "catalogue")
@@ -160,7 +165,9 @@ class Catalogue:
             for i in range(count - len(picked))
         ]
         services = {
-            identity: _seeded_service(rng, identity, lookups, inactive_share, *words)
+            identity: _seeded_service(
+                rng, identity, lookups, inactive_share, reference_time, *words
+            )
             for identity, words in enumerate(picked, start=FIRST_IDENTITY)
         }
         plans: dict[int, Record] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,20 @@ def migrate(data: Snapshot) -> Snapshot:
             services["lastIdentity"] = max(identities, default=FIRST_IDENTITY - 1)
         fresh["version"] = 2
     return fresh
+
+
+def reference_time_of(data: Snapshot) -> datetime:
+    """The reference time a snapshot's seeded data was laid out before. A snapshot
+    written before it was recorded was made at the default one."""
+    from servicestub.settings import DEFAULT_REFERENCE_TIME, parse_reference_time
+
+    text = data.get("referenceTime")
+    if text is None:
+        return DEFAULT_REFERENCE_TIME
+    try:
+        return parse_reference_time(text, allow_now=False)
+    except ValueError as error:
+        raise SnapshotError(f"referenceTime: {error}") from None
 
 
 def dumps(snapshot: Snapshot) -> bytes:

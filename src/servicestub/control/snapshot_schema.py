@@ -140,6 +140,7 @@ def _schema() -> dict[str, Any]:
             "format": {"enum": [FORMAT]},
             "version": {"enum": [VERSION]},
             "seed": _integer(0, 2**64 - 1),
+            "referenceTime": {"type": "string"},
             "orders": {
                 "type": "object",
                 "required": ["idsIssued", "tenants"],

@@ -20,7 +20,7 @@ from typing import Any
 
 from servicestub.domain.public_hash import PublicHasher
 from servicestub.errors import NotFound
-from servicestub.seed.common import iso
+from servicestub.seed.common import epoch, iso
 from servicestub.settings import Settings
 from servicestub.store.ids import COUNTER_MAX, UidCodec, next_count
 from servicestub.store.order_index import NO_CRITERIA, Criteria, OrderIndex
@@ -209,9 +209,14 @@ class Tenant:
 class OrdersStore:
     """All tenants of the Service Orders API under one global seed."""
 
-    def __init__(self, settings: Settings, seed: int) -> None:
+    def __init__(
+        self, settings: Settings, seed: int, reference_time: datetime | None = None
+    ) -> None:
         self.settings = settings
         self.seed = seed
+        #: Seeded data is laid out before this instant (the settings' unless given).
+        self.reference_time = reference_time or settings.reference_time
+        self.reference = epoch(self.reference_time)
         self.hasher = PublicHasher.from_secret(settings.secret, seed)
         self.uids = UidCodec(seed)
         #: How many ids clients' writes have used: a high-water mark, kept in
@@ -240,7 +245,7 @@ class OrdersStore:
         if found is None:
             from servicestub.seed.orders import seed_tenant
 
-            found = seed_tenant(self.seed, tenant_id)
+            found = seed_tenant(self.seed, tenant_id, reference=self.reference)
             self._tenants[tenant_id] = found
             self._evict_clean()
         else:
@@ -265,7 +270,12 @@ class OrdersStore:
             from servicestub.seed.orders import seed_store
 
             found = seed_store(
-                self.seed, tenant, store_id, self.settings.orders_per_store, self.hasher
+                self.seed,
+                tenant,
+                store_id,
+                self.settings.orders_per_store,
+                self.hasher,
+                reference=self.reference,
             )
             tenant.stores[store_id] = found
         return tenant, found
