@@ -28,6 +28,7 @@ from servicestub.middleware import (
     RequestGuardMiddleware,
     RuntimeMiddleware,
 )
+from servicestub.negotiation import MediaTypeMiddleware
 from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
 from servicestub.settings import Settings
@@ -182,6 +183,8 @@ def create_app(settings: Settings | None = None) -> App:
         max_bytes=settings.max_body_bytes,
         overrides={f"{ADMIN.base_path}/state": settings.max_state_bytes},
     )
+    # After routing, so it knows the operation; before validation, which reads Content-Type.
+    app.add_middleware(MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
     # After routing and request validation, so it knows the operation.
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     app.add_error_handler(ApiError, _api_error)

@@ -14,6 +14,7 @@ import jsonschema_rs
 import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.lifecycle import ConnexionRequest
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
@@ -23,6 +24,8 @@ from connexion.validators import (
 )
 from starlette.datastructures import Headers
 from starlette.types import Scope
+
+from servicestub.negotiation import parse_media_type
 
 _compiled: dict[int, tuple[dict[str, Any], Any]] = {}
 _NOT_SCHEMA = frozenset({"example", "components"})
@@ -66,18 +69,50 @@ def first_error(schema: dict[str, Any], body: Any) -> str | None:
     return None
 
 
+MAX_JSON_DEPTH = 64
+"""How deeply arrays and objects may nest in a request body. Far beyond any
+document of these APIs, and far inside what orjson can write back (254 levels)
+and what anything recursing over a record can take: whatever is accepted can be
+stored, copied and served again."""
+
+_TOO_DEEP = (
+    f"The body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels; "
+    "send a flatter document."
+)
+
+
 def parse_json(raw: bytes) -> Any:
-    """Parse JSON; deeply nested or malformed input is a 400, never a crash, and
-    so is a NUL character in any string (no text of these APIs holds one)."""
+    """Parse JSON; malformed input, nesting deeper than :data:`MAX_JSON_DEPTH`
+    and a NUL character in any string (no text of these APIs holds one) are a
+    400, never a crash."""
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        if str(error).startswith("depth limit exceeded"):  # orjson's own bound, 1024
+            raise BadRequestProblem(detail=_TOO_DEEP) from None
         raise BadRequestProblem(detail=f"The body is not valid JSON: {error}") from None
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and depth_of(value) > MAX_JSON_DEPTH:
+        raise BadRequestProblem(detail=_TOO_DEEP)
     if b"\\u0000" in raw and (where := nul_at(value)) is not None:
         raise BadRequestProblem(
             detail=f"'{where}' contains a NUL character (\\u0000); text may not hold one."
         )
     return value
+
+
+def depth_of(value: Any) -> int:
+    """How many arrays and objects ``value`` nests (a scalar: 0), level by
+    level rather than by recursion."""
+    depth, level = 0, [value] if isinstance(value, dict | list) else []
+    while level:
+        depth += 1
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
+    return depth
 
 
 def nul_at(value: Any) -> str | None:
@@ -105,6 +140,23 @@ def nul_at(value: Any) -> str | None:
     return None
 
 
+PARSED_BODY_KEY = "servicestub.parsed_body"
+"""The scope key of the request body as the validator parsed it: the handler
+gets that value, so a body is parsed once, by :func:`parse_json`."""
+
+
+class ParsedBodyRequest(ConnexionRequest):
+    """connexion's request, whose JSON body is the one the validator parsed
+    (connexion's own would parse it again with the stdlib, which fails, as a
+    500, on nesting orjson accepts)."""
+
+    async def json(self) -> Any:
+        if PARSED_BODY_KEY in self.scope:
+            return self.scope[PARSED_BODY_KEY]
+        raw = await self.body()
+        return parse_json(raw) if raw else None
+
+
 class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
     _left_out = False
 
@@ -116,7 +168,8 @@ class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
 
     async def _parse(self, stream: Any, scope: Scope) -> Any:
         raw = b"".join([chunk async for chunk in stream])
-        return parse_json(raw) if raw else None
+        body = scope[PARSED_BODY_KEY] = parse_json(raw) if raw else None
+        return body
 
     def _validate(self, body: Any) -> dict | None:
         if body is None and self._left_out and not self._required:
@@ -166,11 +219,20 @@ class FastParameterValidator(ParameterValidator):
         return None
 
 
+class _MediaTypes(MediaTypeDict):
+    """connexion's media-type table, looked up by the type's essence in lower
+    case (``Application/JSON; charset=UTF-8`` finds the JSON validator)."""
+
+    def __getitem__(self, item: str) -> Any:
+        media = parse_media_type(item)
+        return super().__getitem__(media.essence if media is not None else item)
+
+
 VALIDATORS = {
     **VALIDATOR_MAP,
     "parameter": FastParameterValidator,
-    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": FastJSONRequestBodyValidator}),
-    "response": MediaTypeDict(
+    "body": _MediaTypes({**VALIDATOR_MAP["body"], "*/*json": FastJSONRequestBodyValidator}),
+    "response": _MediaTypes(
         {**VALIDATOR_MAP["response"], "*/*json": FastJSONResponseBodyValidator}
     ),
 }
