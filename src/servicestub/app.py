@@ -33,7 +33,7 @@ from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
 from servicestub.settings import Settings
 from servicestub.specs import ADMIN, APIS, SPEC_DIR, allowed_methods
-from servicestub.validation import VALIDATORS
+from servicestub.validation import VALIDATORS, SpecURIParser
 
 log = logging.getLogger("servicestub")
 # connexion logs every unknown query parameter at ERROR; the mock ignores them, as servers do.
@@ -59,7 +59,7 @@ def _problem_response(
     )
 
 
-def readable(detail: str, limit: int = 300) -> str:
+def readable(detail: str, limit: int = 1000) -> str:
     """A validator's message made fit for a person: its first line, and a long
     offending value (a 1 MB string, say) cut short rather than echoed whole."""
     line = detail.strip().splitlines()[0] if detail.strip() else detail
@@ -144,6 +144,7 @@ def create_app(settings: Settings | None = None) -> App:
         resolver=handler_resolver(),
         validate_responses=settings.validate_responses,
         validator_map=VALIDATORS,
+        uri_parser_class=SpecURIParser,
     )
     with _specs_checked_by_the_tests():
         for api in APIS:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -77,3 +79,10 @@ class UnsupportedMediaType(ApiError):
 def problem_body(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:
     """Build an RFC 7807 body; ``extra`` members (e.g. ``trackingId``) are appended."""
     return {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+
+
+def json_text(value: Any, limit: int = 80) -> str:
+    """``value`` as JSON, as error texts show values (``true``, ``"URGENT"``,
+    never a Python repr); cut short past ``limit`` characters."""
+    text = orjson.dumps(value, default=str).decode()
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -13,9 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
-from servicestub.errors import BadRequest
+from servicestub.errors import BadRequest, json_text
 from servicestub.specs import SERVICES, resolve
 
 Record = dict[str, Any]
@@ -112,17 +110,17 @@ def criterion(field: str, op_name: str, value: Any) -> Callable[[Record], bool]:
     kind = FIELD_KINDS.get(field)
     if kind is None:
         raise BadRequest(
-            f"{_json(field)} is not a field of Service; use one of {', '.join(sorted(FIELDS))}."
+            f"{json_text(field)} is not a field of Service; use one of {', '.join(sorted(FIELDS))}."
         )
     table = _OPERATORS[kind]
     compare = table.get(op_name)
     if compare is None:
         raise BadRequest(
-            f"operator {_json(op_name)} does not apply to {field} (a {kind}); use one of "
+            f"operator {json_text(op_name)} does not apply to {field} (a {kind} field); use one of "
             f"{', '.join(table)}."
         )
     if not _fits(kind, value):
-        raise BadRequest(f"{field} is a {kind}: send {_EXPECTED[kind]}; {_json(value)} is not.")
+        raise BadRequest(f"{field} takes {_EXPECTED[kind]}, not {json_text(value)}.")
     comparable = _COMPARABLE[kind]
     wanted = comparable(value)
 
@@ -133,12 +131,6 @@ def criterion(field: str, op_name: str, value: Any) -> Callable[[Record], bool]:
         return compare(comparable(actual), wanted)
 
     return test
-
-
-def _json(value: Any, limit: int = 80) -> str:
-    """``value`` as JSON, for an error text; cut short past ``limit`` characters."""
-    text = orjson.dumps(value).decode()
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def search(services: list[Record], criteria: list[Record], top: int) -> list[Record]:
