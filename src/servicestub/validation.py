@@ -236,6 +236,8 @@ class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
         # connexion stands a JSON null in for a body that was left out; remember
         # which it was, so an explicit null is still refused.
         self._left_out = not int(Headers(scope=scope).get("content-length", "0") or 0)
+        if self._left_out and self._required and self._schema.get("default") is None:
+            raise BadRequestProblem(detail="This operation needs a body; send a JSON document.")
         return await super().wrap_receive(receive, scope=scope)
 
     async def _parse(self, stream: Any, scope: Scope) -> Any:

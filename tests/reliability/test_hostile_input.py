@@ -179,3 +179,7 @@ def test_integers_beyond_64_bits_in_the_body_are_400(client):
     assert_problem(
         client.post(f"{ORDERS}/{order}/items", content=body, headers=JSON), 400, "quantity"
     )
+
+
+def test_a_required_body_left_out_is_400_saying_what_to_send(client):
+    assert_problem(client.raw.post(ORDERS, headers=JSON), 400, "needs a body; send a JSON document")
