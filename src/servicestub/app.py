@@ -27,12 +27,13 @@ from servicestub.middleware import (
     RequestGuardMiddleware,
     RuntimeMiddleware,
 )
+from servicestub.negotiation import MediaTypeMiddleware
 from servicestub.origins import ControlPlanePolicy
 from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
 from servicestub.settings import Settings
 from servicestub.specs import ADMIN, APIS, DOCS_UI_PATH, SPEC_DIR, allowed_methods
-from servicestub.validation import VALIDATORS
+from servicestub.validation import VALIDATORS, SpecURIParser
 
 log = logging.getLogger("servicestub")
 # connexion logs every unknown query parameter at ERROR; the mock ignores them, as servers do.
@@ -54,7 +55,7 @@ def _problem_response(
     )
 
 
-def readable(detail: str, limit: int = 300) -> str:
+def readable(detail: str, limit: int = 1000) -> str:
     """A validator's message made fit for a person: its first line, and a long
     offending value (a 1 MB string, say) cut short rather than echoed whole."""
     line = detail.strip().splitlines()[0] if detail.strip() else detail
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> App:
         resolver=handler_resolver(),
         validate_responses=settings.validate_responses,
         validator_map=VALIDATORS,
+        uri_parser_class=SpecURIParser,
     )
     with _specs_checked_by_the_tests():
         for api in APIS:
@@ -171,6 +173,8 @@ def create_app(settings: Settings | None = None) -> App:
         max_bytes=settings.max_body_bytes,
         overrides={f"{ADMIN.base_path}/state": settings.max_state_bytes},
     )
+    # After routing, so it knows the operation; before validation, which reads Content-Type.
+    app.add_middleware(MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
     # After routing and request validation, so it knows the operation.
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     app.add_error_handler(ApiError, _api_error)

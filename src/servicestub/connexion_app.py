@@ -6,7 +6,8 @@ and ``inspect.signature`` runs with them), and converts every parameter name
 to snake_case with regular expressions each time. None of that depends on the
 request. Here each operation is decorated once, the first time it is called,
 and name conversion is memoised; everything else - routing, validation,
-argument passing, responses - is connexion's own code.
+argument passing, responses - is connexion's own code, except that the
+handler gets the JSON body the validator parsed (``ParsedBodyRequest``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator, pythonic, sanitized
 from connexion.operations import AbstractOperation
+
+from servicestub.validation import ParsedBodyRequest
 
 _pythonic = functools.cache(pythonic)
 _sanitized = functools.cache(sanitized)
@@ -46,9 +49,7 @@ class _DecoratedOnce(StarletteDecorator):
 
         @functools.wraps(function)
         async def wrapper(*_args: Any, **_kwargs: Any) -> Any:
-            request = self.framework.get_request(
-                uri_parser=self.uri_parser, scope=scope, receive=receive
-            )
+            request = ParsedBodyRequest(scope, receive, uri_parser=self.uri_parser)
             return await decorated(request)
 
         return wrapper

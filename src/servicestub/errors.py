@@ -23,6 +23,8 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import orjson
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -129,3 +131,10 @@ def status_title(status: int) -> str:
     if status in HTTPStatus._value2member_map_:
         return HTTPStatus(status).phrase
     return _UNREGISTERED.get(status) or f"{_CLASSES.get(status // 100, 'HTTP')} {status}"
+
+
+def json_text(value: Any, limit: int = 80) -> str:
+    """``value`` as JSON, as error texts show values (``true``, ``"URGENT"``,
+    never a Python repr); cut short past ``limit`` characters."""
+    text = orjson.dumps(value, default=str).decode()
+    return text if len(text) <= limit else text[:limit] + "…"

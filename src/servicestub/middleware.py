@@ -16,7 +16,6 @@ from servicestub.errors import (
     BadRequest,
     PayloadTooLarge,
     Unauthorized,
-    UnsupportedMediaType,
 )
 from servicestub.origins import ControlPlanePolicy
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
@@ -156,15 +155,12 @@ class BodyLimitMiddleware:
         await self.app({**scope, "headers": raw}, replay, send)
 
 
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-
-
 class RequestGuardMiddleware:
     """Refuses, before routing, what would otherwise slip through: paths with
     control characters (NUL, line breaks), which would fall through to a 404;
     a single-valued query parameter given more than once, which would silently
-    lose one of its values; a NUL character in a query parameter; and a body
-    sent without a ``Content-Type`` (a 415, as for a wrong one)."""
+    lose one of its values; and a NUL character in a query parameter.
+    (Media types are checked per operation, by ``negotiation.MediaTypeMiddleware``.)"""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -190,16 +186,6 @@ class RequestGuardMiddleware:
                     "(%00); leave it out."
                 )
             seen.add(name)
-        if scope["method"] in _BODY_METHODS:
-            headers = Headers(scope=scope)
-            sends_body = headers.get("content-length", "0") not in ("", "0") or (
-                "transfer-encoding" in headers
-            )
-            if sends_body and "content-type" not in headers:
-                return UnsupportedMediaType(
-                    "The request has a body but no Content-Type; "
-                    "send it as JSON with 'Content-Type: application/json'."
-                )
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

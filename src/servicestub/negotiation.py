@@ -1,35 +1,105 @@
-"""``Accept`` header negotiation (RFC 9110, section 12.5.1)."""
+"""Media types: ``Content-Type`` checks and ``Accept`` negotiation for every
+operation (RFC 9110, sections 8.3 and 12.5.1).
+
+Media types compare case-insensitively (type, subtype and parameter names);
+whitespace around the parts and parameters such as ``charset=UTF-8`` do not
+change what a type is. :class:`MediaTypeMiddleware` applies both checks to
+every routed operation with what its spec documents, and hands the request on
+with its ``Content-Type`` in one canonical spelling (``application/json``), so
+that everything after it (connexion's validator lookup and body parsing, which
+compare case-sensitively) sees the type the client meant.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import re
 from collections.abc import Sequence
 
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-def _ranges(accept: str) -> list[tuple[str, float]]:
+from servicestub.errors import NotAcceptable, UnsupportedMediaType
+from servicestub.routing import spec_operation_id
+from servicestub.specs import APIS, operations, resolve
+
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_MEDIA_TYPE = re.compile(rf"[ \t]*({_TOKEN})/({_TOKEN})[ \t]*((?:;.*)?)", re.DOTALL)
+_PARAMETER = re.compile(rf"[ \t]*;[ \t]*(?:({_TOKEN})=({_TOKEN}|{_QUOTED}))?[ \t]*")
+_QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
+
+#: The scope key of the media type :class:`MediaTypeMiddleware` chose for the answer.
+NEGOTIATED_KEY = "servicestub.media_type"
+
+
+@dataclasses.dataclass(frozen=True)
+class MediaType:
+    """A media type (or an ``Accept`` range) with its names in lower case."""
+
+    type: str
+    subtype: str
+    parameters: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def essence(self) -> str:
+        """``type/subtype``, without parameters."""
+        return f"{self.type}/{self.subtype}"
+
+    def parameter(self, name: str) -> str | None:
+        """The value of parameter ``name`` (names compare case-insensitively)."""
+        return next((value for key, value in self.parameters if key == name), None)
+
+
+def parse_media_type(text: str) -> MediaType | None:
+    """``text`` as a media type, or ``None`` when it is not one."""
+    match = _MEDIA_TYPE.fullmatch(text)
+    if match is None:
+        return None
+    parameters = []
+    rest = match[3]
+    while rest:
+        found = _PARAMETER.match(rest)
+        if found is None:
+            return None
+        if found[1]:
+            value = found[2]
+            if value.startswith('"'):
+                value = re.sub(r"\\(.)", r"\1", value[1:-1])
+            parameters.append((found[1].lower(), value))
+        rest = rest[found.end() :]
+    return MediaType(match[1].lower(), match[2].lower(), tuple(parameters))
+
+
+def _split_list(header: str) -> list[str]:
+    """The members of a comma-separated header, commas inside quoted strings kept."""
+    return [part for part in re.findall(rf'(?:{_QUOTED}|[^,"])+', header) if part.strip()]
+
+
+def _ranges(accept: str) -> list[tuple[MediaType, float]]:
+    """The media ranges of an ``Accept`` value with their weights; members that
+    are not media ranges, or whose ``q`` is not a qvalue, are left out."""
     ranges = []
-    for part in accept.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
+    for part in _split_list(accept):
+        media = parse_media_type(part)
+        if media is None:
             continue
-        quality = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((media, quality))
+        weight = media.parameter("q")
+        if weight is None:
+            ranges.append((media, 1.0))
+        elif _QVALUE.fullmatch(weight):
+            ranges.append((media, float(weight)))
     return ranges
 
 
-def _specificity(media_range: str, offer: str) -> int | None:
-    if media_range == offer:
+def _specificity(media_range: MediaType, offer: MediaType) -> int | None:
+    """How closely ``media_range`` matches ``offer`` (2 exactly, 1 ``type/*``,
+    0 ``*/*``), or ``None`` when it does not."""
+    if media_range.essence == offer.essence:
         return 2
-    kind, _, sub = media_range.partition("/")
-    if sub == "*" and (kind == "*" or offer.startswith(kind + "/")):
-        return 0 if kind == "*" else 1
+    if media_range.subtype == "*" and media_range.type in ("*", offer.type):
+        return 0 if media_range.type == "*" else 1
     return None
 
 
@@ -42,17 +112,125 @@ def choose(accept: str | None, offers: Sequence[str]) -> str | None:
     best: tuple[float, int, int] | None = None
     chosen = None
     for position, offer in enumerate(offers):
+        wanted = parse_media_type(offer)
+        assert wanted is not None, offer
         matches = [
             (spec, quality)
             for media, quality in ranges
-            if (spec := _specificity(media, offer)) is not None
+            if (spec := _specificity(media, wanted)) is not None
         ]
         if not matches:
             continue
-        quality = max(matches)[1]  # the most specific range decides
+        specificity, quality = max(matches)  # the most specific range decides
         if quality <= 0:
             continue
-        score = (quality, max(matches)[0], -position)
+        score = (quality, specificity, -position)
         if best is None or score > best:
             best, chosen = score, offer
     return chosen
+
+
+@dataclasses.dataclass(frozen=True)
+class OperationMedia:
+    """What an operation documents: the media types its request body may be
+    sent as (none: it takes no body) and those of its successful answers (none:
+    they carry no body, so there is nothing to negotiate)."""
+
+    consumes: tuple[str, ...]
+    offers: tuple[str, ...]
+
+
+@functools.cache
+def operation_media() -> dict[str, OperationMedia]:
+    """``operationId -> OperationMedia`` for every operation of the specs served."""
+    table = {}
+    for document, _path, _method, operation in operations(APIS):
+        body = resolve(document, operation.get("requestBody", {}))
+        offers: dict[str, None] = {}
+        for status, response in operation["responses"].items():
+            if status.startswith("2"):
+                offers |= dict.fromkeys(resolve(document, response).get("content", {}))
+        table[operation["operationId"]] = OperationMedia(
+            tuple(body.get("content", {})), tuple(offers)
+        )
+    return table
+
+
+def _parsed(media_types: Sequence[str]) -> list[MediaType]:
+    return [media for media in map(parse_media_type, media_types) if media is not None]
+
+
+def _one_of(media_types: Sequence[str]) -> str:
+    return " or ".join(media_types)
+
+
+def content_type_problem(scope: Scope, consumes: Sequence[str]) -> UnsupportedMediaType | None:
+    """Why the request's body may not be taken as sent, or ``None`` when it may."""
+    headers = Headers(scope=scope)
+    values = headers.getlist("content-type")
+    sends_body = headers.get("content-length", "0") not in ("", "0") or (
+        "transfer-encoding" in headers
+    )
+    send = f"send it as {_one_of(consumes)}, e.g. 'Content-Type: {consumes[0]}'"
+    if not values:
+        if sends_body:
+            return UnsupportedMediaType(f"The request has a body but no Content-Type; {send}.")
+        return None
+    if len(values) > 1:
+        return UnsupportedMediaType(f"The request has {len(values)} Content-Type headers; {send}.")
+    media = parse_media_type(values[0])
+    if media is None:
+        return UnsupportedMediaType(f"The Content-Type is not a media type; {send}.")
+    if not any(_specificity(accepted, media) is not None for accepted in _parsed(consumes)):
+        return UnsupportedMediaType(f"This operation does not take {media.essence}; {send}.")
+    charset = media.parameter("charset")
+    if charset is not None and charset.lower() != "utf-8":
+        return UnsupportedMediaType(
+            f"Bodies are read as UTF-8, not {charset}; send 'Content-Type: {consumes[0]}' "
+            "(charset=utf-8 or none)."
+        )
+    return None
+
+
+def _canonical_content_type(scope: Scope) -> Scope:
+    """``scope`` with its ``Content-Type`` spelled ``type/subtype`` in lower case."""
+    headers = []
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-type":
+            media = parse_media_type(value.decode("latin-1"))
+            if media is not None:
+                value = media.essence.encode("latin-1")
+        headers.append((name, value))
+    return {**scope, "headers": headers}
+
+
+class MediaTypeMiddleware:
+    """After routing: a body of a type the operation does not take is a 415, an
+    ``Accept`` that admits none of the operation's answers is a 406 (errors are
+    ``application/problem+json`` whatever the ``Accept``), and the chosen media
+    type is left in the scope under :data:`NEGOTIATED_KEY` for the handler."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        routing = scope.get("extensions", {}).get("connexion_routing", {})
+        resolved = routing.get("operation_id") if scope["type"] == "http" else None
+        media = operation_media().get(spec_operation_id(resolved)) if resolved else None
+        if media is None:
+            await self.app(scope, receive, send)
+            return
+        if media.consumes:
+            if (problem := content_type_problem(scope, media.consumes)) is not None:
+                raise problem
+            scope = _canonical_content_type(scope)
+        if media.offers:
+            accept = ", ".join(Headers(scope=scope).getlist("accept"))
+            chosen = choose(accept, media.offers)
+            if chosen is None:
+                raise NotAcceptable(
+                    "The request's Accept admits none of what this operation answers "
+                    f"({', '.join(media.offers)}); send 'Accept: {media.offers[0]}' (or */*)."
+                )
+            scope[NEGOTIATED_KEY] = chosen
+        await self.app(scope, receive, send)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ def _parsed(path: Path) -> dict[str, Any]:
     """Parse once with libyaml when available (several times faster than PyYAML's Python parser)."""
     return yaml.load(path.read_text(), Loader=_Loader)
 
+
+METHODS = ("get", "put", "post", "delete", "patch")
 
 ORDERS = ApiSpec("orders", "service-orders.yaml", "/v1")
 SERVICES = ApiSpec("services", "services-v4.yaml", "/api/v4")
@@ -163,6 +166,19 @@ def created_resources() -> dict[str, str]:
                 raise ValueError(f"{api.file}: POST {template} declares Location but no GET item")
             table[operation["operationId"]] = parameter
     return table
+
+
+def operations(
+    specs: Iterable[ApiSpec],
+) -> Iterator[tuple[dict[str, Any], str, str, dict[str, Any]]]:
+    """``(document, path, method, operation)`` for every operation of ``specs``
+    (the documents are shared: read them, do not change them)."""
+    for api in specs:
+        document = _parsed(api.path)
+        for path, item in document["paths"].items():
+            for method in METHODS:
+                if method in item:
+                    yield document, path, method, item[method]
 
 
 def resolve(document: dict[str, Any], node: Any) -> Any:

@@ -8,12 +8,16 @@ request and parse with the stdlib; these parse with orjson and validate with a
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import jsonschema_rs
 import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.lifecycle import ConnexionRequest
+from connexion.uri_parsing import QUERY_STRING_DELIMITERS, OpenAPIURIParser
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
@@ -21,8 +25,12 @@ from connexion.validators import (
     JSONResponseBodyValidator,
     ParameterValidator,
 )
+from jsonschema_rs import ValidationErrorKind
 from starlette.datastructures import Headers
 from starlette.types import Scope
+
+from servicestub.errors import json_text
+from servicestub.negotiation import parse_media_type
 
 _compiled: dict[int, tuple[dict[str, Any], Any]] = {}
 _NOT_SCHEMA = frozenset({"example", "components"})
@@ -58,21 +66,106 @@ def compiled(schema: dict[str, Any]) -> Any:
     return found[1]
 
 
-def first_error(schema: dict[str, Any], body: Any) -> str | None:
-    """A readable message for the first way ``body`` breaks ``schema``, or ``None``."""
-    for error in compiled(schema).iter_errors(body):
-        path = ".".join(str(part) for part in error.instance_path)
-        return f"{error.message} - '{path}'" if path else error.message
-    return None
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def json_path(parts: Iterable[str | int], root: str = "") -> str:
+    """Where a value sits, as a person reads it: ``customer.name``,
+    ``items[2].quantity``, ``states[0]`` (``root``: the parameter's name); a key
+    that is not a plain name is shown as JSON (``details["a b"]``)."""
+    text = root
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif _NAME.fullmatch(part):
+            text += f".{part}" if text else part
+        else:
+            text += f"[{json_text(part)}]"
+    return text
+
+
+def _allowed(option: Any) -> str:
+    return option if isinstance(option, str) else json_text(option)
+
+
+def _fields_of(schema: dict[str, Any], schema_path: Sequence[str | int]) -> list[str]:
+    """The properties of the object schema at ``schema_path`` (of an ``additionalProperties``)."""
+    node: Any = to_json_schema(schema)
+    try:
+        for part in schema_path[:-1]:
+            node = node[part]
+        return sorted(node.get("properties", {}))
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return []
+
+
+def describe(error: Any, schema: dict[str, Any]) -> str:
+    """What is wrong, with every allowed value named, values shown as JSON (cut
+    short when long) and a hint when only the case differs."""
+    kind, instance = error.kind, error.instance
+    if isinstance(kind, ValidationErrorKind.Enum):
+        message = f"{json_text(instance)} is not one of {', '.join(map(_allowed, kind.options))}"
+        if isinstance(instance, str):
+            same = [
+                o
+                for o in kind.options
+                if isinstance(o, str) and o.casefold() == instance.casefold()
+            ]
+            if same:
+                message += f"; did you mean {json_text(same[0])}?"
+        return message
+    if isinstance(kind, ValidationErrorKind.AdditionalProperties):
+        unexpected = ", ".join(json_text(name) for name in kind.unexpected)
+        fields = _fields_of(schema, error.schema_path)
+        allowed = f"; the fields are {', '.join(fields)}" if fields else ""
+        verb = "is not a field" if len(kind.unexpected) == 1 else "are not fields"
+        return f"{unexpected} {verb} here{allowed}"
+    whole = orjson.dumps(instance).decode() if isinstance(instance, str) else None
+    if whole is not None and error.message.startswith(whole):
+        return json_text(instance) + error.message[len(whole) :]  # a long value cut short
+    return error.message
+
+
+def first_violation(schema: dict[str, Any], value: Any) -> Any | None:
+    """The first error of ``value`` against ``schema``, or ``None``."""
+    return next(iter(compiled(schema).iter_errors(value)), None)
+
+
+def first_error(schema: dict[str, Any], body: Any, root: str = "") -> str | None:
+    """A readable message for the first way ``body`` breaks ``schema``, or
+    ``None``: ``where: what`` (``root`` names the value, e.g. a parameter)."""
+    error = first_violation(schema, body)
+    if error is None:
+        return None
+    path = json_path(error.instance_path, root)
+    message = describe(error, schema)
+    return f"{path}: {message}" if path else message
+
+
+MAX_JSON_DEPTH = 64
+"""How deeply arrays and objects may nest in a request body. Far beyond any
+document of these APIs, and far inside what orjson can write back (254 levels)
+and what anything recursing over a record can take: whatever is accepted can be
+stored, copied and served again."""
+
+_TOO_DEEP = (
+    f"The body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels; "
+    "send a flatter document."
+)
 
 
 def parse_json(raw: bytes) -> Any:
-    """Parse JSON; deeply nested or malformed input is a 400, never a crash, and
-    so is a NUL character in any string (no text of these APIs holds one)."""
+    """Parse JSON; malformed input, nesting deeper than :data:`MAX_JSON_DEPTH`
+    and a NUL character in any string (no text of these APIs holds one) are a
+    400, never a crash."""
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        if str(error).startswith("depth limit exceeded"):  # orjson's own bound, 1024
+            raise BadRequestProblem(detail=_TOO_DEEP) from None
         raise BadRequestProblem(detail=f"The body is not valid JSON: {error}") from None
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and depth_of(value) > MAX_JSON_DEPTH:
+        raise BadRequestProblem(detail=_TOO_DEEP)
     if b"\\u0000" in raw and (where := nul_at(value)) is not None:
         raise BadRequestProblem(
             detail=f"'{where}' contains a NUL character (\\u0000); text may not hold one."
@@ -80,17 +173,31 @@ def parse_json(raw: bytes) -> Any:
     return value
 
 
+def depth_of(value: Any) -> int:
+    """How many arrays and objects ``value`` nests (a scalar: 0), level by
+    level rather than by recursion."""
+    depth, level = 0, [value] if isinstance(value, dict | list) else []
+    while level:
+        depth += 1
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
+    return depth
+
+
 def nul_at(value: Any) -> str | None:
     """The path of a string (or key) in ``value`` holding a NUL, or ``None``.
 
-    Walks with an explicit stack: orjson accepts nesting deeper than Python's
-    recursion limit."""
-    stack: list[tuple[str, Any]] = [("", value)]
+    Walks with an explicit stack rather than by recursion."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, str):
             if "\x00" in node:
-                return path or "body"
+                return json_path(path) or "body"
             continue
         if isinstance(node, dict):
             children = list(node.items())
@@ -100,9 +207,26 @@ def nul_at(value: Any) -> str | None:
             continue
         for key, child in reversed(children):
             if isinstance(key, str) and "\x00" in key:
-                return f"{path}.{key!r}" if path else repr(key)
-            stack.append((f"{path}.{key}" if path else str(key), child))
+                return json_path((*path, key))
+            stack.append(((*path, key), child))
     return None
+
+
+PARSED_BODY_KEY = "servicestub.parsed_body"
+"""The scope key of the request body as the validator parsed it: the handler
+gets that value, so a body is parsed once, by :func:`parse_json`."""
+
+
+class ParsedBodyRequest(ConnexionRequest):
+    """connexion's request, whose JSON body is the one the validator parsed
+    (connexion's own would parse it again with the stdlib, which fails, as a
+    500, on nesting orjson accepts)."""
+
+    async def json(self) -> Any:
+        if PARSED_BODY_KEY in self.scope:
+            return self.scope[PARSED_BODY_KEY]
+        raw = await self.body()
+        return parse_json(raw) if raw else None
 
 
 class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
@@ -112,11 +236,14 @@ class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
         # connexion stands a JSON null in for a body that was left out; remember
         # which it was, so an explicit null is still refused.
         self._left_out = not int(Headers(scope=scope).get("content-length", "0") or 0)
+        if self._left_out and self._required and self._schema.get("default") is None:
+            raise BadRequestProblem(detail="This operation needs a body; send a JSON document.")
         return await super().wrap_receive(receive, scope=scope)
 
     async def _parse(self, stream: Any, scope: Scope) -> Any:
         raw = b"".join([chunk async for chunk in stream])
-        return parse_json(raw) if raw else None
+        body = scope[PARSED_BODY_KEY] = parse_json(raw) if raw else None
+        return body
 
     def _validate(self, body: Any) -> dict | None:
         if body is None and self._left_out and not self._required:
@@ -147,10 +274,73 @@ class FastJSONResponseBodyValidator(JSONResponseBodyValidator):
             )
 
 
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_BOOLEANS = {"true": True, "false": False}
+#: JSON type -> what to send instead, for a query or path value that is not of it
+_SEND = {
+    "boolean": "send true or false",
+    "integer": "send a whole number in digits, such as 20",
+    "number": "send a number such as 1.5",
+}
+
+
+def typed(text: Any, schema: dict[str, Any]) -> Any:
+    """A parameter's text as the JSON value it spells for ``schema``'s type,
+    spelled exactly as JSON writes it (``true``, not ``True``; ``20``, not
+    ``+20``, `` 20`` or ``2_0``); anything else stays text, for validation to
+    refuse."""
+    if not isinstance(text, str):
+        return text  # already typed (a path converter did it)
+    kind = schema.get("type")
+    if kind == "boolean":
+        return _BOOLEANS.get(text, text)
+    if kind == "integer" and _INTEGER.fullmatch(text):
+        return int(text)
+    if kind == "number" and _NUMBER.fullmatch(text):
+        return float(text)
+    return text
+
+
+class SpecURIParser(OpenAPIURIParser):
+    """Query and path parameters read exactly as the spec's ``style`` and
+    ``explode`` say, and typed strictly (see :func:`typed`).
+
+    connexion's parser splits an exploded array's values on commas as well
+    (``states=NEW,DONE`` would be two states, though ``explode: true`` makes it
+    one value, ``"NEW,DONE"``) and converts with Python's ``int``/``float`` and a
+    case-blind boolean."""
+
+    def resolve_params(self, params: dict[str, Any], _in: str) -> dict[str, Any]:
+        resolved = {}
+        for name, values in params.items():
+            definition = self.param_defns.get(name)
+            if definition is None:
+                resolved[name] = values  # not in the spec: ignored
+                continue
+            schema = definition.get("schema", {})
+            occurrences = [values] if _in == "path" else values
+            if schema.get("type") == "array":
+                items = self._items(occurrences, definition, _in)
+                resolved[name] = [typed(item, schema.get("items", {})) for item in items]
+            else:
+                resolved[name] = typed(occurrences[-1], schema)
+        return resolved
+
+    def _items(self, occurrences: list[str], definition: dict[str, Any], _in: str) -> list[str]:
+        """An array's values: one per occurrence when exploded, else the
+        delimited values of its one occurrence."""
+        style = definition.get("style", self.style_defaults[_in])
+        if definition.get("explode", style == "form"):
+            return list(occurrences)
+        return occurrences[-1].split(QUERY_STRING_DELIMITERS.get(style, ","))
+
+
 class FastParameterValidator(ParameterValidator):
     """connexion's parameter checks with each parameter's schema compiled once
     (connexion deep-copies the schema and builds a validator for every
-    parameter of every request)."""
+    parameter of every request); messages name array items ``states[0]`` and
+    say what to send."""
 
     @staticmethod
     def validate_parameter(
@@ -159,18 +349,45 @@ class FastParameterValidator(ParameterValidator):
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
-            message = first_error(param.get("schema", param), value)
-            return None if message is None else f"{param['name']}: {message}"
+            schema = param.get("schema", param)
+            error = first_violation(schema, value)
+            if error is None:
+                return None
+            message = f"{json_path(error.instance_path, param['name'])}: {describe(error, schema)}"
+            return message + _what_to_send(error, param)
         if param.get("required"):
-            return f"Missing {parameter_type} parameter '{param['name']}'"
+            return f"The {parameter_type} parameter {param['name']} is required."
         return None
+
+
+def _what_to_send(error: Any, param: dict[str, Any]) -> str:
+    """A hint for a parameter value of the wrong type, or for commas in one value
+    of an exploded array (each value is a parameter of its own)."""
+    instance = error.instance
+    if isinstance(error.kind, ValidationErrorKind.Type) and isinstance(instance, str):
+        hints = [_SEND[kind] for kind in error.kind.types if kind in _SEND]
+        return f"; {hints[0]}" if hints else ""
+    exploded = param.get("explode", param.get("style", "form") == "form")
+    if isinstance(instance, str) and "," in instance and exploded and error.instance_path:
+        example = "&".join(f"{param['name']}={part}" for part in instance.split(",")[:2])
+        return f" (send each value as a parameter of its own: {json_text(example)})"
+    return ""
+
+
+class _MediaTypes(MediaTypeDict):
+    """connexion's media-type table, looked up by the type's essence in lower
+    case (``Application/JSON; charset=UTF-8`` finds the JSON validator)."""
+
+    def __getitem__(self, item: str) -> Any:
+        media = parse_media_type(item)
+        return super().__getitem__(media.essence if media is not None else item)
 
 
 VALIDATORS = {
     **VALIDATOR_MAP,
     "parameter": FastParameterValidator,
-    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": FastJSONRequestBodyValidator}),
-    "response": MediaTypeDict(
+    "body": _MediaTypes({**VALIDATOR_MAP["body"], "*/*json": FastJSONRequestBodyValidator}),
+    "response": _MediaTypes(
         {**VALIDATOR_MAP["response"], "*/*json": FastJSONResponseBodyValidator}
     ),
 }

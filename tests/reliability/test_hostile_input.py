@@ -2,17 +2,65 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from servicestub.validation import MAX_JSON_DEPTH, depth_of
 from tests.api.helpers import assert_problem, first_service_type
 
 ORDERS = "/v1/tenants/hostile/stores/main/service-orders"
 JSON = {"content-type": "application/json"}
+PROPERTY = settings(max_examples=40, derandomize=True, deadline=None)
+
+
+def _nested(depth: int, kinds: list[bool]) -> bytes:
+    """JSON of ``depth`` arrays and objects inside each other (``kinds[i]``: an object)."""
+    opening = b"".join(b'{"a":' if kinds[i % len(kinds)] else b"[" for i in range(depth))
+    closing = b"".join(b"}" if kinds[i % len(kinds)] else b"]" for i in reversed(range(depth)))
+    return opening + b"1" + closing
 
 
 def test_json_nested_ten_thousand_levels_is_400(client):
     body = b"[" * 10_000 + b"]" * 10_000
-    assert_problem(client.post(ORDERS, content=body, headers=JSON), 400, "not valid JSON")
+    assert_problem(client.post(ORDERS, content=body, headers=JSON), 400, f"{MAX_JSON_DEPTH} levels")
+
+
+@PROPERTY
+@given(depth=st.integers(0, 1100), kinds=st.lists(st.booleans(), min_size=1, max_size=4))
+def test_any_nesting_in_a_free_form_object_is_served_or_a_clean_400(module_client, depth, kinds):
+    """v4 PATCH ``details`` is free-form: nesting within the limit is served, deeper
+    is a 400 naming the limit; nothing in between fails as a 5xx (a second parse
+    with the stdlib used to, from ~950 levels on)."""
+    body = (
+        b'{"services": {"items": [{"patchType": "update", "patchClientId": 1}]}, "details": {"x": '
+        + _nested(depth, kinds)
+        + b"}}"
+    )
+    response = module_client.patch("/api/v4/Service/1001", content=body, headers=JSON)
+    if 2 + depth <= MAX_JSON_DEPTH:
+        assert response.status_code == 200, response.text
+    else:
+        assert_problem(response, 400, f"deeper than {MAX_JSON_DEPTH} levels")
+
+
+@given(
+    value=st.recursive(
+        st.none() | st.integers(-(2**63), 2**63 - 1),
+        lambda inner: st.lists(inner) | st.dictionaries(st.text(max_size=3), inner),
+        max_leaves=30,
+    )
+)
+def test_depth_of_counts_nested_containers(value):
+    def recursive(node):
+        children = node.values() if isinstance(node, dict) else node
+        if not isinstance(node, dict | list):
+            return 0
+        return 1 + max(map(recursive, children), default=0)
+
+    assert depth_of(value) == recursive(value)
+    assert depth_of(orjson.loads(orjson.dumps(value))) == recursive(value)
 
 
 def test_two_mebibytes_chunked_without_length_is_413(client):
@@ -86,8 +134,9 @@ def test_nul_in_a_json_string_is_400_and_creates_nothing(client, body, where):
     assert client.get(ORDERS).json()["meta"]["totalItems"] == before
 
 
-def test_nul_deeper_than_the_recursion_limit_is_400(client):
-    body = b'{"title": "t", "x": ' + b"[" * 1020 + b'"\\u0000"' + b"]" * 1020 + b"}"
+def test_nul_at_the_deepest_level_allowed_is_400(client):
+    levels = MAX_JSON_DEPTH - 1
+    body = b'{"title": "t", "x": ' + b"[" * levels + b'"\\u0000"' + b"]" * levels + b"}"
     assert_problem(client.post(ORDERS, content=body, headers=JSON), 400, "NUL")
 
 
@@ -130,3 +179,7 @@ def test_integers_beyond_64_bits_in_the_body_are_400(client):
     assert_problem(
         client.post(f"{ORDERS}/{order}/items", content=body, headers=JSON), 400, "quantity"
     )
+
+
+def test_a_required_body_left_out_is_400_saying_what_to_send(client):
+    assert_problem(client.raw.post(ORDERS, headers=JSON), 400, "needs a body; send a JSON document")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicestub.catalogue.search import (
     BOOL_OPS,
+    DATE_FIELDS,
+    FIELD_KINDS,
     FIELDS,
     NUMBER_FIELDS,
     OPERATORS,
@@ -21,6 +24,7 @@ from servicestub.catalogue.vocabulary import QUALIFIERS, SERVICES
 from servicestub.errors import BadRequest, Conflict, NotFound
 from servicestub.seed.common import iso
 from servicestub.settings import DEFAULT_REFERENCE_TIME as REFERENCE_TIME
+from servicestub.specs import SERVICES as SERVICES_SPEC
 
 PROPERTY = settings(max_examples=50, derandomize=True, deadline=None)
 
@@ -189,11 +193,11 @@ def test_search_equals_an_oracle_for_random_criteria(criteria, top):
 @pytest.mark.parametrize(
     ("field", "operator", "value", "message"),
     [
-        ("colour", "equals", "red", "'colour' is not a field of Service"),
+        ("colour", "equals", "red", '"colour" is not a field of Service'),
         ("name", "greaterThan", "a", "does not apply to name"),
         ("identity", "contains", 1, "does not apply to identity"),
-        ("identity", "equals", "many", "identity is a number"),
-        ("created", "lessThan", "yesterday", "not an ISO 8601 date"),
+        ("identity", "equals", "many", "identity takes a JSON number"),
+        ("created", "lessThan", "yesterday", "created takes an ISO 8601 date"),
         ("isActive", "greaterThan", True, "does not apply to isActive"),
     ],
 )
@@ -204,6 +208,48 @@ def test_search_refuses_criteria_that_do_not_fit(field, operator, value, message
 
 def test_every_search_field_is_a_service_field(catalogue):
     assert set(catalogue.render(catalogue.listing()[0])) >= FIELDS
+
+
+def test_the_search_fields_are_the_ones_the_spec_lets_a_criterion_name():
+    schema = SERVICES_SPEC.document()["components"]["schemas"]["SearchCriterion"]
+    assert set(schema["properties"]["name"]["enum"]) == FIELDS
+    assert {"identity", "usageFrequency", "id"} <= NUMBER_FIELDS
+    assert {"created"} == DATE_FIELDS
+
+
+#: kind -> values of other kinds (and malformed ones) that a criterion of that kind refuses
+MISFITS = {
+    "text": [5, 1.5, True, None, ["a"], {"a": 1}],
+    "number": ["1001", "NaN", "1e3", True, False, None, [1], {}],
+    "boolean": ["true", "false", 1, 0, None, "yes"],
+    "date": [
+        20250601,
+        "20250601",
+        "2025-13-01",
+        "2025-06-01T24:00",
+        "2025-06-31",
+        "2025-06-01T23:59:60Z",
+        "0000-01-01",
+        "2025-06-01 10:00",
+        "yesterday",
+        True,
+        None,
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [(field, value) for field, kind in sorted(FIELD_KINDS.items()) for value in MISFITS[kind]],
+)
+def test_a_value_that_does_not_fit_the_field_is_refused_naming_it_as_json(field, value):
+    operator = "equals"
+    with pytest.raises(BadRequest) as refused:
+        search([], [{"name": field, "operator": operator, "value": value}], 20)
+    detail = refused.value.detail
+    assert detail.startswith(f"{field} takes ") and detail.endswith(
+        f"not {orjson.dumps(value).decode()}."
+    )
 
 
 def test_snapshot_shares_nothing_with_the_live_catalogue(catalogue):
@@ -336,7 +382,7 @@ def test_operator_applies_exactly_to_its_field_types(catalogue, field, value, fi
     if operator in fits:
         catalogue.find(criteria, 1000)
     else:
-        with pytest.raises(BadRequest, match=f"operator '{operator}' does not apply to {field}"):
+        with pytest.raises(BadRequest, match=f'operator "{operator}" does not apply to {field}'):
             catalogue.find(criteria, 1000)
 
 
@@ -346,7 +392,7 @@ def test_search_compares_numbers_as_numbers_not_text(catalogue):
         return {s["usageFrequency"] for s in catalogue.find(criteria, 500)}
 
     assert frequencies("lessThan", 10) == {1, 2, 4}  # as text, "2" and "4" sort after "10"
-    assert frequencies("greaterThan", "3") == {4}
+    assert frequencies("greaterThan", 3.5) == {4}
 
 
 def test_search_compares_dates_as_moments_whatever_their_spelling(catalogue):

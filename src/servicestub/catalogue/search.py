@@ -1,14 +1,20 @@
 """Search criteria of the Services API v4: ``{"name", "operator", "value"}``,
-ANDed; strings compare case-insensitively, numbers and dates as such."""
+ANDed; strings compare case-insensitively, numbers and dates as such.
+
+What kind of value each field holds is read from the spec's ``Service``
+schema; a criterion's value must be of that kind as JSON gives it (no coercion:
+``"1001"`` is not a number, ``1001`` is not text, a boolean is not a number)."""
 
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from servicestub.errors import BadRequest
+from servicestub.errors import BadRequest, json_text
+from servicestub.specs import SERVICES, resolve
 
 Record = dict[str, Any]
 
@@ -30,89 +36,99 @@ ORDERED_OPS = {
 BOOL_OPS = {"equals": operator.eq, "notEquals": operator.ne}
 OPERATORS = sorted(set(STRING_OPS) | set(ORDERED_OPS))
 
-NUMBER_FIELDS = {
-    "identity",
-    "ownerId",
-    "serviceTypeId",
-    "usageFrequency",
-    "usageFrequencyTypeId",
-    "generalLedgerId",
-    "taxCodeId",
-    "serviceTaxCategoryId",
-    "defaultServiceStatusTypeId",
-    "serviceCategoryId",
-    "id",
+KINDS = {"integer": "number", "number": "number", "boolean": "boolean", "string": "text"}
+DATE_FORMATS = frozenset({"date", "date-time"})
+
+
+def _field_kinds() -> dict[str, str]:
+    """Each property of the spec's ``Service`` schema with the kind of value it
+    holds: ``number``, ``boolean``, ``date`` or ``text``."""
+    document = SERVICES.document()
+    properties = document["components"]["schemas"]["Service"]["properties"]
+    kinds = {}
+    for name, schema in properties.items():
+        schema = resolve(document, schema)
+        kind = KINDS[schema["type"]]
+        kinds[name] = "date" if schema.get("format") in DATE_FORMATS else kind
+    return kinds
+
+
+FIELD_KINDS = _field_kinds()
+NUMBER_FIELDS = {name for name, kind in FIELD_KINDS.items() if kind == "number"}
+BOOL_FIELDS = {name for name, kind in FIELD_KINDS.items() if kind == "boolean"}
+DATE_FIELDS = {name for name, kind in FIELD_KINDS.items() if kind == "date"}
+STRING_FIELDS = {name for name, kind in FIELD_KINDS.items() if kind == "text"}
+FIELDS = set(FIELD_KINDS)
+
+#: An ISO 8601 date, or a date-time (to the minute or finer, with or without a zone).
+_MOMENT = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?"
+)
+_EXPECTED = {
+    "number": "a JSON number, such as 1001",
+    "boolean": "true or false",
+    "date": 'an ISO 8601 date or date-time string, such as "2025-06-01"',
+    "text": "a JSON string",
 }
-BOOL_FIELDS = {"isActive", "isTaxExempt", "isInclusiveTaxes"}
-DATE_FIELDS = {"created"}
-STRING_FIELDS = {
-    "name",
-    "description",
-    "ownerName",
-    "serviceTypeName",
-    "usageFrequencyTypeName",
-    "generalLedgerName",
-    "taxCodeName",
-    "serviceTaxCategoryName",
-    "defaultServiceStatusTypeName",
-    "serviceCategoryName",
-}
-FIELDS = NUMBER_FIELDS | BOOL_FIELDS | DATE_FIELDS | STRING_FIELDS
 
 
-def _as_number(field: str, value: Any) -> float:
-    if isinstance(value, bool):
-        raise BadRequest(f"{field} is a number; {value!r} is not.")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise BadRequest(f"{field} is a number; {value!r} is not.") from None
-
-
-def _as_bool(field: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise BadRequest(f"{field} is true or false; {value!r} is not.")
-
-
-def _as_moment(field: str, value: Any) -> datetime:
+def _as_moment(text: str) -> datetime:
     """An ISO 8601 date or date-time; without a zone it is taken as UTC."""
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise BadRequest(f"{field} is a date; {value!r} is not an ISO 8601 date.") from None
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether ``value``, as JSON gave it, is of ``kind`` (no coercion between kinds)."""
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "date":
+        if not (isinstance(value, str) and _MOMENT.fullmatch(value)):
+            return False
+        try:
+            _as_moment(value)
+        except ValueError:  # 2025-13-01, 24:00, 23:59:60
+            return False
+        return True
+    return isinstance(value, str)
+
+
+#: kind -> how a stored value (and a request value that fits) is compared
+_COMPARABLE: dict[str, Callable[[Any], Any]] = {
+    "number": lambda v: v,
+    "boolean": lambda v: v,
+    "date": _as_moment,
+    "text": lambda v: v.casefold(),
+}
+_OPERATORS = {"number": ORDERED_OPS, "date": ORDERED_OPS, "boolean": BOOL_OPS, "text": STRING_OPS}
 
 
 def criterion(field: str, op_name: str, value: Any) -> Callable[[Record], bool]:
     """One criterion as a test of a rendered service; 400 when it cannot apply."""
-    if field not in FIELDS:
+    kind = FIELD_KINDS.get(field)
+    if kind is None:
         raise BadRequest(
-            f"'{field}' is not a field of Service; use one of {', '.join(sorted(FIELDS))}."
+            f"{json_text(field)} is not a field of Service; use one of {', '.join(sorted(FIELDS))}."
         )
-    if field in STRING_FIELDS:
-        table, kind, convert = STRING_OPS, "text", lambda v: str(v).casefold()
-    elif field in NUMBER_FIELDS:
-        table, kind, convert = ORDERED_OPS, "number", lambda v: _as_number(field, v)
-    elif field in DATE_FIELDS:
-        table, kind, convert = ORDERED_OPS, "date", lambda v: _as_moment(field, v)
-    else:
-        table, kind, convert = BOOL_OPS, "boolean", lambda v: _as_bool(field, v)
+    table = _OPERATORS[kind]
     compare = table.get(op_name)
     if compare is None:
         raise BadRequest(
-            f"operator '{op_name}' does not apply to {field} (a {kind}); use one of "
+            f"operator {json_text(op_name)} does not apply to {field} (a {kind} field); use one of "
             f"{', '.join(table)}."
         )
-    wanted = convert(value)
+    if not _fits(kind, value):
+        raise BadRequest(f"{field} takes {_EXPECTED[kind]}, not {json_text(value)}.")
+    comparable = _COMPARABLE[kind]
+    wanted = comparable(value)
 
     def test(service: Record) -> bool:
         actual = service.get(field)
         if actual is None:
             return op_name == "notEquals"
-        return compare(convert(actual), wanted)
+        return compare(comparable(actual), wanted)
 
     return test
 

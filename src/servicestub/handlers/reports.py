@@ -5,24 +5,16 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from connexion import request
+from connexion.context import scope
 
 from servicestub.domain.report import render_report
-from servicestub.errors import NotAcceptable
 from servicestub.handlers._scope import order_scope
-from servicestub.negotiation import choose
-
-OFFERS = ("application/pdf", "application/octet-stream", "application/json")
+from servicestub.negotiation import NEGOTIATED_KEY
 
 
 async def get_report(tenant_id: str, store_id: str, service_order_uid: str) -> Any:
     _orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid)
-    media_type = choose(request.headers.get("accept"), OFFERS)
-    if media_type is None:
-        raise NotAcceptable(
-            "The report is available as application/pdf, application/octet-stream or "
-            "application/json; send one of them in Accept."
-        )
+    media_type = scope[NEGOTIATED_KEY]  # one of the spec's, chosen by MediaTypeMiddleware
     pdf = render_report(tenant, bundle)
     file_name = f"{bundle.order['serviceNumber']}.pdf"
     if media_type == "application/json":
