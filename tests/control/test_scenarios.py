@@ -63,3 +63,24 @@ def test_catalogue_has_many_services_renamed_lookups_and_listed_items():
         "Gold Home Care Plan",
         "Family Comfort Plan",
     ]
+
+
+def test_a_scenario_currency_prices_the_generated_rates_and_hours_in_it(tmp_path):
+    scenario = tmp_path / "dollars.yaml"
+    scenario.write_text(
+        "description: A US shop.\n"
+        "tenants:\n"
+        "  us:\n"
+        "    currency: USD\n"
+        "    stores:\n"
+        "      main:\n"
+        "        serviceOrders:\n"
+        "          - {count: 20}\n"
+    )
+    _seed, orders, _catalogue = build(scenario, Settings(), 42)
+    tenant = orders.tenant("us")
+    assert {rate["currency"] for rate in tenant.hourly_rates.values()} == {"USD"}
+    bundles = list(tenant.stores["main"].orders.values())
+    assert {b.order["totals"]["currency"] for b in bundles} == {"USD"}
+    for bundle in bundles:
+        assert {s["currency"] for s in bundle.sales_orders.values()} <= {"USD"}

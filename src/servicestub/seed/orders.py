@@ -15,7 +15,6 @@ import sys
 from typing import Any, NamedTuple
 
 from servicestub.domain import money
-from servicestub.domain.collections import rate_amount
 from servicestub.domain.notifications import channel_for
 from servicestub.domain.orders import order_totals
 from servicestub.domain.public_hash import PublicHasher
@@ -148,8 +147,12 @@ class _StoreFacts:
             for step in range(rng.randint(1, 3))
         ]
 
+    def price(self, rate_uid: str | None) -> float:
+        """The unit price of hours booked at ``rate_uid`` when the store was seeded."""
+        return money.hours_price(self.rates.get(rate_uid) if rate_uid else None, self.currency)
+
     def amount(self, rate_uid: str | None, hours: float) -> float:
-        return rate_amount(self.rates, rate_uid, hours)
+        return money.line_amount(hours, self.price(rate_uid))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -194,6 +197,7 @@ class _Details:
                 "hours": draw.hours,
                 "description": draw.description,
                 "billable": draw.billable,
+                "unitPrice": self.facts.price(draw.rate_uid),
                 "amount": self.facts.amount(draw.rate_uid, draw.hours),
                 "createdAt": booked,
             }
