@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from servicestub.scenarios import FIXTURES_DIR, build
+import pytest
+
+from servicestub.scenarios import FIXTURES_DIR, ScenarioError, build
 from servicestub.settings import Settings
+from tests.orders.money_checks import assert_money_rules
 
 
 def _build(name: str):
@@ -83,4 +86,22 @@ def test_a_scenario_currency_prices_the_generated_rates_and_hours_in_it(tmp_path
     bundles = list(tenant.stores["main"].orders.values())
     assert {b.order["totals"]["currency"] for b in bundles} == {"USD"}
     for bundle in bundles:
-        assert {s["currency"] for s in bundle.sales_orders.values()} <= {"USD"}
+        assert_money_rules(bundle, "USD")
+
+
+@pytest.mark.parametrize(
+    ("entry", "where"),
+    [
+        ("hourlyRates: [{name: Gold, price: 1.0e+27}]", "price"),
+        (
+            "stores: {main: {serviceOrders: [{items: [{name: x, unitPrice: 1.0e+27}]}]}}",
+            "unitPrice",
+        ),
+        ("stores: {main: {serviceOrders: [{items: [{name: x, quantity: 1000001}]}]}}", "quantity"),
+    ],
+)
+def test_scenario_money_is_bounded_as_the_api_bounds_it(tmp_path, entry, where):
+    scenario = tmp_path / "rich.yaml"
+    scenario.write_text(f"description: Too rich.\ntenants:\n  acme:\n    {entry}\n")
+    with pytest.raises(ScenarioError, match=where):
+        build(scenario, Settings(), 42)

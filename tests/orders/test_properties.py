@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import copy
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from servicestub import scenarios
 from servicestub.domain import collections as coll
 from servicestub.domain import orders as rules
 from servicestub.domain.sales import create_sales_order
 from servicestub.domain.search import FILTER_FIELDS, ORDER_SORTS, criteria, filter_sets
 from servicestub.domain.tenant_setup import HOURLY_RATES, STATUSES
 from servicestub.errors import BadRequest
+from servicestub.settings import Settings
 from tests.orders.factories import any_type, fresh_store
+from tests.orders.money_checks import assert_money_rules
 
 PROPERTY = settings(max_examples=60, derandomize=True, deadline=None)
 
@@ -305,19 +307,6 @@ money_op = st.one_of(
 )
 
 
-def _exact_cents(quantity: float, price: float) -> int:
-    """quantity x price in whole cents, rounded half-up (decimal arithmetic, not money.py)."""
-    product = Decimal(str(quantity)) * Decimal(str(price)) * 100
-    return int(product.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _cents_of(amount: float) -> int:
-    """The whole cents of ``amount``; fails when it is not a whole number of cents."""
-    scaled = Decimal(str(amount)) * 100
-    assert scaled == scaled.to_integral_value(), f"{amount} is not whole cents"
-    return int(scaled)
-
-
 @settings(max_examples=150, derandomize=True, deadline=None)
 @given(st.lists(money_op, min_size=3, max_size=30))
 def test_money_follows_one_set_of_rules_over_any_sequence_of_operations(ops):
@@ -415,23 +404,23 @@ def test_money_follows_one_set_of_rules_over_any_sequence_of_operations(ops):
                 },
             )
 
-        totals = order["totals"]
-        assert totals["currency"] == tenant.currency
-        items = sum(_exact_cents(i["quantity"], i["unitPrice"]) for i in order["items"])
-        hours = 0
+        assert_money_rules(bundle, tenant.currency)
         for uid, entry in bundle.hours.items():
-            price, currency = booked[uid]
-            assert entry["unitPrice"] == price and currency == totals["currency"]
-            assert _cents_of(entry["amount"]) == _exact_cents(entry["hours"], price)
-            hours += _cents_of(entry["amount"]) if entry["billable"] else 0
-        assert _cents_of(totals["items"]) == items
-        assert _cents_of(totals["hours"]) == hours
-        assert _cents_of(totals["total"]) == items + hours
-        for sales in bundle.sales_orders.values():
-            lines = [_cents_of(line["amount"]) for line in sales["lines"]]
-            for line in sales["lines"]:
-                assert _cents_of(line["amount"]) == _exact_cents(
-                    line["quantity"], line["unitPrice"]
-                )
-            assert sum(lines) == _cents_of(sales["total"])
-            assert sales["currency"] == totals["currency"]
+            price, currency = booked[uid]  # as the model says it was booked
+            assert entry["unitPrice"] == price and currency == tenant.currency
+
+
+def test_seeded_and_scenario_orders_obey_the_money_rules():
+    _orders, tenant, store = fresh_store(seed=11, orders_per_store=150)
+    bundles = [store.bundle(uid) for uid in store.orders]
+    assert any(b.sales_orders for b in bundles) and any(b.hours for b in bundles)
+    for bundle in bundles:
+        assert_money_rules(bundle, tenant.currency)
+    for name in ("busy-store", "overdue-and-urgent"):
+        _seed, built, _catalogue = scenarios.build(
+            scenarios.FIXTURES_DIR / f"{name}.yaml", Settings(), 42
+        )
+        for scenario_tenant in built.tenants():
+            for scenario_store in scenario_tenant.stores.values():
+                for uid in scenario_store.orders:
+                    assert_money_rules(scenario_store.bundle(uid), scenario_tenant.currency)
