@@ -141,3 +141,42 @@ def test_orders_spec_has_the_32_operations_of_the_contract():
     assert len(ops) == 32
     store_scoped = [p for p, _m, _o in ops if p.startswith("/tenants/{tenantId}/stores/{storeId}")]
     assert len(store_scoped) == 24
+
+
+def _services() -> dict[str, Any]:
+    return load(next(spec for spec in APIS if spec.name == "services"))
+
+
+def test_services_v4_declares_x_tracking_id_on_every_operation_and_response():
+    document = _services()
+    for path, method, operation in operations(document):
+        declared = [
+            resolve(document, p)
+            for p in operation.get("parameters", []) + document["paths"][path].get("parameters", [])
+        ]
+        assert any(p["name"] == "X-Tracking-Id" and p["in"] == "header" for p in declared), (
+            f"{method} {path}"
+        )
+        for status, response in operation["responses"].items():
+            headers = resolve(document, response).get("headers", {})
+            assert resolve(document, headers.get("X-Tracking-Id", {})).get("required"), (
+                f"{method} {path} {status}"
+            )
+
+
+def test_patch_details_is_free_form_and_items_are_discriminated_by_patch_type():
+    schemas = _services()["components"]["schemas"]
+    details = schemas["PatchRequest"]["properties"]["details"]
+    assert details["type"] == "object" and details["additionalProperties"] is True
+    item = schemas["PatchItem"]
+    mapping = item["discriminator"]["mapping"]
+    assert item["discriminator"]["propertyName"] == "patchType"
+    assert sorted(mapping) == ["create", "delete", "update"]
+    assert sorted(branch["$ref"] for branch in item["oneOf"]) == sorted(mapping.values())
+    for kind, ref in mapping.items():
+        branch = schemas[ref.rsplit("/", 1)[-1]]
+        assert branch["properties"]["patchType"]["enum"] == [kind]
+        assert {"patchType", "patchClientId"} <= set(branch["required"])
+    create = set(schemas["PatchCreateItem"]["required"])
+    assert set(schemas["ServiceCreate"]["required"]) <= create
+    assert "identity" not in schemas["PatchCreateItem"]["properties"]

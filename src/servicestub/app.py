@@ -27,6 +27,7 @@ from servicestub.middleware import (
     BodyLimitMiddleware,
     RequestGuardMiddleware,
     RuntimeMiddleware,
+    TrackingHeaderMiddleware,
 )
 from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> App:
     )
     # After routing and request validation, so it knows the operation.
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
+    app.add_middleware(TrackingHeaderMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     app.add_error_handler(ApiError, _api_error)
     app.add_error_handler(ProblemException, _connexion_problem)
     app.add_error_handler(HTTPException, _http_error)

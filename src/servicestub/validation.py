@@ -61,9 +61,57 @@ def compiled(schema: dict[str, Any]) -> Any:
 def first_error(schema: dict[str, Any], body: Any) -> str | None:
     """A readable message for the first way ``body`` breaks ``schema``, or ``None``."""
     for error in compiled(schema).iter_errors(body):
-        path = ".".join(str(part) for part in error.instance_path)
-        return f"{error.message} - '{path}'" if path else error.message
+        return _describe(schema, error)
     return None
+
+
+def _describe(schema: dict[str, Any], error: Any) -> str:
+    discriminated = _discriminated(schema, error)
+    if discriminated is not None:
+        return discriminated
+    path = ".".join(str(part) for part in error.instance_path)
+    return f"{error.message} - '{path}'" if path else error.message
+
+
+def _discriminated(schema: dict[str, Any], error: Any) -> str | None:
+    """A ``oneOf`` with an OpenAPI ``discriminator`` described by the branch the
+    instance's discriminator value selects (not "valid under none of the
+    schemas"), naming the instance by the fields every branch requires (a
+    DataFlow PATCH item by its ``patchType`` and ``patchClientId``)."""
+    node: Any = schema
+    for part in error.schema_path[:-1]:
+        node = node[part] if isinstance(node, dict | list) else None
+        if node is None:
+            return None
+    instance = error.instance
+    if not (isinstance(node, dict) and "discriminator" in node and isinstance(instance, dict)):
+        return None
+    field = node["discriminator"]["propertyName"]
+    branches = node["oneOf"]
+    common = set.intersection(*(set(branch.get("required", ())) for branch in branches))
+    named = " and ".join(
+        f"{name} {orjson.dumps(instance[name]).decode()}"
+        for name in [field, *sorted(common - {field})]
+        if name in instance
+    )
+    prefix = f"The item with {named} is invalid: " if named else ""
+    depth = len(error.schema_path)
+    for index, branch in enumerate(branches):
+        if instance.get(field) in branch["properties"][field].get("enum", ()):
+            inner = [
+                sub
+                for tried in error.kind.context
+                for sub in tried
+                if len(sub.schema_path) > depth and sub.schema_path[depth] == index
+            ]
+            return prefix + _describe(schema, inner[0]) if inner else None
+    allowed = ", ".join(
+        orjson.dumps(value).decode()
+        for branch in branches
+        for value in branch["properties"][field].get("enum", ())
+    )
+    path = ".".join(str(part) for part in error.instance_path)
+    return f"{prefix}{field} must be one of {allowed} - '{path}'"
 
 
 def parse_json(raw: bytes) -> Any:
