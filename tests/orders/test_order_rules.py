@@ -9,6 +9,7 @@ from servicestub.domain.sales import create_sales_order
 from servicestub.domain.tenant_setup import HOURLY_RATES
 from servicestub.errors import BadRequest, NotFound
 from tests.orders.factories import any_rate, any_type, fresh_store
+from tests.orders.money_checks import assert_money_rules
 
 
 def _order(orders, tenant, store, **fields):
@@ -321,3 +322,18 @@ def test_hours_price_is_zero_without_a_rate_and_refuses_a_foreign_rate():
     assert money.hours_price({"price": 12.5, "currency": "EUR"}, "EUR") == 12.5
     with pytest.raises(money.CurrencyMismatch):
         money.hours_price({"name": "x", "price": 12.5, "currency": "USD"}, "EUR")
+
+
+@pytest.mark.parametrize("moved", [1, "all"])
+def test_a_store_seeded_after_rates_moved_currency_books_only_rates_in_the_tenants(moved):
+    orders, tenant, _store = fresh_store(orders_per_store=40)
+    for uid in sorted(tenant.hourly_rates)[: None if moved == "all" else moved]:
+        _set_rate(orders, tenant, tenant.hourly_rates[uid], currency="AAA")
+    _tenant, store = orders.store("acme", "south", write=True)
+    bundles = [store.bundle(uid) for uid in store.orders]
+    assert any(bundle.hours for bundle in bundles)
+    for bundle in bundles:
+        assert_money_rules(bundle, "EUR")
+        for entry in bundle.hours.values():
+            rate = tenant.hourly_rates.get(entry["hourlyRateUid"] or "")
+            assert rate is None or rate["currency"] == "EUR"

@@ -139,7 +139,7 @@ class _StoreFacts:
                 step,
                 rng.getrandbits(128),
                 user or rng.choice(self.staff),
-                rng.choice(self.rate_uids) if rng.random() < 0.9 else None,
+                rng.choice(self.rate_uids) if self.rate_uids and rng.random() < 0.9 else None,
                 rng.choice(HOUR_STEPS),
                 rng.choice(shop.HOURS_WORK),
                 rng.random() < 0.9,
@@ -284,7 +284,15 @@ class _StoreSeeder:
             store_id=store.store_id,
             currency=tenant.currency,
             staff=tuple(tenant.staff),
-            rate_uids=tuple(sorted(tenant.hourly_rates)),
+            # hours are only booked at rates in the tenant's currency (a client may
+            # have moved one to another): see servicestub.domain.money
+            rate_uids=tuple(
+                sorted(
+                    uid
+                    for uid, rate in tenant.hourly_rates.items()
+                    if rate["currency"] == tenant.currency
+                )
+            ),
             rates={uid: dict(rate) for uid, rate in tenant.hourly_rates.items()},
             addresses=self.people.addresses,
         )
