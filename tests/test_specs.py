@@ -141,3 +141,119 @@ def test_orders_spec_has_the_32_operations_of_the_contract():
     assert len(ops) == 32
     store_scoped = [p for p, _m, _o in ops if p.startswith("/tenants/{tenantId}/stores/{storeId}")]
     assert len(store_scoped) == 24
+
+
+def _services() -> dict[str, Any]:
+    return load(next(spec for spec in APIS if spec.name == "services"))
+
+
+def test_services_v4_declares_x_tracking_id_on_every_operation_and_response():
+    document = _services()
+    for path, method, operation in operations(document):
+        declared = [
+            resolve(document, p)
+            for p in operation.get("parameters", []) + document["paths"][path].get("parameters", [])
+        ]
+        assert any(p["name"] == "X-Tracking-Id" and p["in"] == "header" for p in declared), (
+            f"{method} {path}"
+        )
+        for status, response in operation["responses"].items():
+            headers = resolve(document, response).get("headers", {})
+            assert resolve(document, headers.get("X-Tracking-Id", {})).get("required"), (
+                f"{method} {path} {status}"
+            )
+
+
+def test_patch_details_is_free_form_and_items_are_discriminated_by_patch_type():
+    schemas = _services()["components"]["schemas"]
+    details = schemas["PatchRequest"]["properties"]["details"]
+    assert details["type"] == "object" and details["additionalProperties"] is True
+    item = schemas["PatchItem"]
+    mapping = item["discriminator"]["mapping"]
+    assert item["discriminator"]["propertyName"] == "patchType"
+    assert sorted(mapping) == ["create", "delete", "update"]
+    assert sorted(branch["$ref"] for branch in item["oneOf"]) == sorted(mapping.values())
+    for kind, ref in mapping.items():
+        branch = schemas[ref.rsplit("/", 1)[-1]]
+        assert branch["properties"]["patchType"]["enum"] == [kind]
+        assert {"patchType", "patchClientId"} <= set(branch["required"])
+    create = set(schemas["PatchCreateItem"]["required"])
+    assert set(schemas["ServiceCreate"]["required"]) <= create
+    assert "identity" not in schemas["PatchCreateItem"]["properties"]
+
+
+def _objects(value: Any) -> Iterator[dict[str, Any]]:
+    """Every object in an example, nested ones included."""
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from _objects(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _objects(child)
+
+
+def _money_problems(document: dict[str, Any], client: Any) -> list[str]:
+    """How the orders spec's examples break the money rules, quoting a fresh
+    default mock (demo/main, seed 42) for the records they name."""
+    from servicestub.domain import money
+
+    base = "/v1/tenants/demo"
+    rates = {
+        r["hourlyRateUid"]: r for r in client.get(f"{base}/hourly-rates?perPage=100").json()["data"]
+    }
+    problems: list[str] = []
+    for where, _schema, example, _direction in examples(document):
+        for record in _objects(example):
+            if {"hours", "amount", "hourlyRateUid"} <= set(record):  # an hours entry
+                rate = rates.get(record["hourlyRateUid"] or "")
+                price = rate["price"] if rate else 0.0
+                if record["hourlyRateUid"] and rate is None:
+                    problems.append(f"{where}: names rate {record['hourlyRateUid']}, not in demo")
+                elif record["amount"] != money.line_amount(record["hours"], price):
+                    problems.append(
+                        f"{where}: amount {record['amount']} != {record['hours']} x {price}"
+                    )
+                if record.get("unitPrice", price) != price:
+                    problems.append(
+                        f"{where}: unitPrice {record['unitPrice']} != rate price {price}"
+                    )
+            if {"lines", "total"} <= set(record):  # a sales order
+                for line in record["lines"]:
+                    if line["amount"] != money.line_amount(line["quantity"], line["unitPrice"]):
+                        problems.append(
+                            f"{where}: line {line['description']!r} does not multiply out"
+                        )
+                if money.total(line["amount"] for line in record["lines"]) != record["total"]:
+                    problems.append(f"{where}: lines do not add up to total {record['total']}")
+            if {"items", "totals"} <= set(record):  # a service order
+                totals = record["totals"]
+                items = money.total(
+                    money.line_amount(i["quantity"], i["unitPrice"]) for i in record["items"]
+                )
+                if totals["items"] != items or totals["total"] != money.total(
+                    (items, totals["hours"])
+                ):
+                    problems.append(f"{where}: totals {totals} != items {items} + hours")
+                uid = record.get("serviceOrderUid")
+                hours = client.get(f"{base}/stores/main/service-orders/{uid}/hours?perPage=100")
+                if uid and hours.status_code == 200:
+                    billable = money.total(
+                        h["amount"] for h in hours.json()["data"] if h["billable"]
+                    )
+                    if totals["hours"] != billable:
+                        problems.append(
+                            f"{where}: totals.hours {totals['hours']} != {billable} in demo"
+                        )
+    return problems
+
+
+def test_examples_quoting_derived_money_obey_the_money_rules():
+    from starlette.testclient import TestClient
+
+    from servicestub.app import create_app
+    from servicestub.settings import Settings
+
+    with TestClient(create_app(Settings())) as client:
+        problems = _money_problems(load(APIS[0]), client)
+    assert not problems, "\n".join(problems)

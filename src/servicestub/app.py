@@ -26,6 +26,7 @@ from servicestub.middleware import (
     BodyLimitMiddleware,
     RequestGuardMiddleware,
     RuntimeMiddleware,
+    TrackingHeaderMiddleware,
 )
 from servicestub.negotiation import MediaTypeMiddleware
 from servicestub.origins import ControlPlanePolicy
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> App:
     app.add_middleware(MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
     # After routing and request validation, so it knows the operation.
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
+    app.add_middleware(TrackingHeaderMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     app.add_error_handler(ApiError, _api_error)
     app.add_error_handler(ProblemException, _connexion_problem)
     app.add_error_handler(HTTPException, _http_error)

@@ -74,14 +74,35 @@ class RuntimeMiddleware:
         if not wants_tracking(scope["path"]):
             await self.app(scope, receive, send)
             return
-        tracking_id = scope[TRACKING_KEY] = _tracking_id(scope)
+        scope[TRACKING_KEY] = _tracking_id(scope)
+        await self.app(scope, receive, _sending_tracking_id(scope, send))
 
-        async def send_with_tracking(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["X-Tracking-Id"] = tracking_id
-            await send(message)
 
-        await self.app(scope, receive, send_with_tracking)
+def _sending_tracking_id(scope: Scope, send: Send) -> Send:
+    """``send`` with the request's tracking id set as ``X-Tracking-Id`` on the answer."""
+    tracking_id = scope[TRACKING_KEY]
+
+    async def send_with_tracking(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            MutableHeaders(scope=message)["X-Tracking-Id"] = tracking_id
+        await send(message)
+
+    return send_with_tracking
+
+
+class TrackingHeaderMiddleware:
+    """Sets ``X-Tracking-Id`` inside connexion's stack as well, so that response
+    validation sees the header the spec declares on every Services v4 response
+    (:class:`RuntimeMiddleware`, further out, sets it on answers made outside:
+    errors, faults, refused bodies)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if TRACKING_KEY in scope:
+            send = _sending_tracking_id(scope, send)
+        await self.app(scope, receive, send)
 
 
 class BodyLimitMiddleware:

@@ -65,10 +65,10 @@ class RunContract(Protocol):
         self,
         url: str | None = None,
         *,
-        api: str = "all",
+        api: str | Sequence[str] = "all",
         max_examples: int = 10,
         seed: int = 0,
-        phases: Sequence[str] = ...,
+        phases: str | Sequence[str] = ...,
         workers: int = 1,
         headers: dict[str, str] | None = None,
         junit_xml: Path | None = None,
@@ -116,16 +116,16 @@ def servicestub_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
 @pytest.fixture
 def servicestub_contract(request: pytest.FixtureRequest) -> RunContract:
     """Run the contract suite from a test: ``servicestub_contract(api="orders").ok``."""
-    from servicestub.contract.model import PHASES, Options
+    from servicestub.contract.model import PHASES, Options, chosen
     from servicestub.specs import APIS
 
     def run_contract(
         url: str | None = None,
         *,
-        api: str = "all",
+        api: str | Sequence[str] = "all",
         max_examples: int = 10,
         seed: int = 0,
-        phases: Sequence[str] = PHASES,
+        phases: str | Sequence[str] = PHASES,
         workers: int = 1,
         headers: dict[str, str] | None = None,
         junit_xml: Path | None = None,
@@ -134,14 +134,14 @@ def servicestub_contract(request: pytest.FixtureRequest) -> RunContract:
         from servicestub.contract import console, junit, markdown
         from servicestub.contract.runner import run
 
-        specs = [spec for spec in APIS if api in ("all", spec.name)]
-        if not specs:
-            raise ValueError(f"no spec named {api!r}; use all or {', '.join(s.name for s in APIS)}")
+        # ``api`` and ``phases`` take a name, a comma-separated text or a list alike.
+        names = chosen(api, ["all", *(spec.name for spec in APIS)], "api")
+        specs = [spec for spec in APIS if "all" in names or spec.name in names]
         origin = url or request.getfixturevalue("servicestub_server").base_url
         options = Options(
             max_examples=max_examples,
             seed=seed,
-            phases=list(phases),
+            phases=chosen(phases, PHASES, "phase"),
             workers=workers,
             headers=dict(headers or {}),
         )

@@ -118,6 +118,8 @@ class _Builder:
     def tenant(self, tenant_id: str, spec: Record) -> Tenant:
         tenant = seed_tenant(self.seed, tenant_id, reference=self.orders.reference)
         tenant.currency = spec.get("currency", tenant.currency)
+        for rate in tenant.hourly_rates.values():  # generated rates are in the tenant's currency
+            rate["currency"] = tenant.currency
         if "serviceTypes" in spec:
             tenant.service_types = {}
             for index, item in enumerate(spec["serviceTypes"]):
@@ -242,8 +244,6 @@ class _Builder:
                     "createdAt": order["createdAt"],
                 }
         if "hours" in entry:
-            from servicestub.domain.collections import hours_amount
-
             bundle.hours = {}
             for i, hours in enumerate(entry["hours"]):
                 uid = self.uid(where, "hours", str(i))
@@ -266,10 +266,13 @@ class _Builder:
                     "hours": hours["hours"],
                     "description": hours.get("description"),
                     "billable": hours.get("billable", True),
+                    "unitPrice": 0.0,
                     "amount": 0.0,
                     "createdAt": order["createdAt"],
                 }
-                record["amount"] = hours_amount(tenant, record)
+                money.price_hours(
+                    record, None, tenant.hourly_rates.get(rate or ""), tenant.currency
+                )
                 bundle.hours[uid] = record
         refresh_totals(tenant, bundle)
         bundle.changed()

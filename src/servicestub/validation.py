@@ -135,8 +135,14 @@ def first_error(schema: dict[str, Any], body: Any, root: str = "") -> str | None
     """A readable message for the first way ``body`` breaks ``schema``, or
     ``None``: ``where: what`` (``root`` names the value, e.g. a parameter)."""
     error = first_violation(schema, body)
-    if error is None:
-        return None
+    return None if error is None else _explain(schema, error, root)
+
+
+def _explain(schema: dict[str, Any], error: Any, root: str = "") -> str:
+    """``where: what`` for ``error`` (a discriminated ``oneOf`` by the branch chosen)."""
+    discriminated = _discriminated(schema, error, root)
+    if discriminated is not None:
+        return discriminated
     path = json_path(error.instance_path, root)
     message = describe(error, schema)
     return f"{path}: {message}" if path else message
@@ -152,6 +158,59 @@ _TOO_DEEP = (
     f"The body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels; "
     "send a flatter document."
 )
+
+
+def _describe(schema: dict[str, Any], error: Any) -> str:
+    discriminated = _discriminated(schema, error)
+    if discriminated is not None:
+        return discriminated
+    path = ".".join(str(part) for part in error.instance_path)
+    return f"{error.message} - '{path}'" if path else error.message
+
+
+def _discriminated(schema: dict[str, Any], error: Any, root: str = "") -> str | None:
+    """A ``oneOf`` with an OpenAPI ``discriminator`` described by the branch the
+    instance's discriminator value selects (not "valid under none of the
+    schemas"), naming the instance by the fields every branch requires (a
+    DataFlow PATCH item by its ``patchType`` and ``patchClientId``)."""
+    node: Any = schema
+    for part in error.schema_path[:-1]:
+        node = node[part] if isinstance(node, dict | list) else None
+        if node is None:
+            return None
+    instance = error.instance
+    if not (isinstance(node, dict) and "discriminator" in node and isinstance(instance, dict)):
+        return None
+    field = node["discriminator"]["propertyName"]
+    branches = node["oneOf"]
+    common = set.intersection(*(set(branch.get("required", ())) for branch in branches))
+    named = " and ".join(
+        f"{name} {orjson.dumps(instance[name]).decode()}"
+        for name in [field, *sorted(common - {field})]
+        if name in instance
+    )
+    prefix = f"The item with {named} is invalid: " if named else ""
+    depth = len(error.schema_path)
+    for index, branch in enumerate(branches):
+        if instance.get(field) in branch["properties"][field].get("enum", ()):
+            inner = [
+                sub
+                for tried in error.kind.context
+                for sub in tried
+                if len(sub.schema_path) > depth and sub.schema_path[depth] == index
+            ]
+            return prefix + _explain(schema, inner[0], root) if inner else None
+    allowed = ", ".join(
+        orjson.dumps(value).decode()
+        for branch in branches
+        for value in branch["properties"][field].get("enum", ())
+    )
+    path = json_path(error.instance_path, root)
+    return (
+        f"{prefix}{path}: {field} must be one of {allowed}"
+        if path
+        else (f"{prefix}{field} must be one of {allowed}")
+    )
 
 
 def parse_json(raw: bytes) -> Any:

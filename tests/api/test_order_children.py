@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from servicestub.domain import money
 from tests.api.helpers import assert_problem, create_order, store_path
 
 
@@ -93,6 +94,54 @@ def test_hours_amount_comes_from_the_rate_and_counts_in_totals(client, tenant, o
     assert client.get(order_url).json()["totals"]["hours"] == entry["amount"]
     client.put(f"{order_url}/hours/{entry['hoursUid']}", json={"billable": False})
     assert client.get(order_url).json()["totals"]["hours"] == 0
+
+
+def _book(client, order_url, rate_uid, hours=0.25, **fields):
+    body = {"userId": "tech-1", "date": "2026-01-05", "hours": hours, "hourlyRateUid": rate_uid}
+    return client.post(f"{order_url}/hours", json=body | fields)
+
+
+def test_hours_keep_their_booked_price_and_sales_lines_multiply_out(client, tenant, order_url):
+    rates_url = f"/v1/tenants/{tenant}/hourly-rates"
+    rate = client.get(rates_url).json()["data"][0]
+    entry = _book(client, order_url, rate["hourlyRateUid"]).json()
+    assert entry["unitPrice"] == rate["price"]
+    raised = client.put(
+        f"{rates_url}/{rate['hourlyRateUid']}", json={"price": rate["price"] + 10.01}
+    )
+    assert raised.status_code == 200
+    edited = client.put(f"{order_url}/hours/{entry['hoursUid']}", json={"description": "re-worded"})
+    assert (edited.json()["unitPrice"], edited.json()["amount"]) == (
+        entry["unitPrice"],
+        entry["amount"],
+    )
+    address = {"name": "A", "street": "S 1", "postalCode": "1", "city": "B", "countryCode": "DE"}
+    sales = client.post(
+        f"{order_url}/sales-orders", json={"customerId": "C1", "orderAddress": address}
+    ).json()
+    [line] = sales["lines"]
+    assert line["unitPrice"] == entry["unitPrice"] and line["amount"] == entry["amount"]
+    assert line["amount"] == money.line_amount(line["quantity"], line["unitPrice"])
+    assert sales["total"] == client.get(order_url).json()["totals"]["total"] == line["amount"]
+
+
+def test_hours_at_a_rate_in_another_currency_are_refused(client, tenant, order_url):
+    rates_url = f"/v1/tenants/{tenant}/hourly-rates"
+    dollars = client.post(rates_url, json={"name": "US labour", "price": 80, "currency": "USD"})
+    uid = dollars.json()["hourlyRateUid"]
+    body = assert_problem(_book(client, order_url, uid), 400, f"hourlyRateUid '{uid}'")
+    assert "USD" in body["detail"] and "EUR" in body["detail"]
+    euros = client.get(rates_url).json()["data"][0]
+    entry = _book(client, order_url, euros["hourlyRateUid"]).json()
+    moved = client.put(f"{order_url}/hours/{entry['hoursUid']}", json={"hourlyRateUid": uid})
+    assert_problem(moved, 400, "priced in USD")
+    assert client.get(f"{order_url}/hours/{entry['hoursUid']}").json() == entry
+    assert client.get(order_url).json()["totals"] == {
+        "items": 0.0,
+        "hours": entry["amount"],
+        "total": entry["amount"],
+        "currency": "EUR",
+    }
 
 
 def test_hours_errors(client, order_url):

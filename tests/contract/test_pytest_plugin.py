@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 pytest_plugins = ["pytester"]
 
 USER_TESTS = """
@@ -59,3 +63,45 @@ def test_plugin_serves_resets_and_contract_tests_the_mock(pytester):
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
+
+
+class _Captured(Exception):
+    """Stops a contract run once its inputs are seen."""
+
+
+@pytest.mark.parametrize(
+    ("api", "phases", "specs", "expected"),
+    [
+        ("services", "examples", ["services"], ["examples"]),
+        ("services", ["examples"], ["services"], ["examples"]),
+        ("orders,services", "stateful, examples", ["orders", "services"], ["examples", "stateful"]),
+        (["admin"], ("coverage", "fuzzing"), ["admin"], ["coverage", "fuzzing"]),
+        ("all", "fuzzing", ["orders", "services", "admin"], ["fuzzing"]),
+    ],
+)
+def test_contract_options_take_a_name_a_comma_list_or_a_list_alike(
+    servicestub_contract, monkeypatch, api, phases, specs, expected
+):
+    def capture(origin, chosen_specs, options):
+        raise _Captured([s.name for s in chosen_specs], list(options.phases))
+
+    monkeypatch.setattr("servicestub.contract.runner.run", capture)
+    with pytest.raises(_Captured) as seen:
+        servicestub_contract("http://127.0.0.1:9", api=api, phases=phases)
+    assert seen.value.args == (specs, expected)
+
+
+@pytest.mark.parametrize(
+    ("api", "phases", "says"),
+    [
+        ("services", "exampels", "unknown phase(s) exampels; use examples, coverage"),
+        ("services", "", "(none given)"),
+        ("services", [1], "phase must be a name or a list of names"),
+        ("v5", "examples", "unknown api(s) v5; use all, orders, services, admin"),
+    ],
+)
+def test_unknown_contract_options_are_refused_naming_the_allowed(
+    servicestub_contract, api, phases, says
+):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        servicestub_contract("http://127.0.0.1:9", api=api, phases=phases)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from servicestub.scenarios import FIXTURES_DIR, build
+import pytest
+
+from servicestub.scenarios import FIXTURES_DIR, ScenarioError, build
 from servicestub.settings import Settings
+from tests.orders.money_checks import assert_money_rules
 
 
 def _build(name: str):
@@ -63,3 +66,42 @@ def test_catalogue_has_many_services_renamed_lookups_and_listed_items():
         "Gold Home Care Plan",
         "Family Comfort Plan",
     ]
+
+
+def test_a_scenario_currency_prices_the_generated_rates_and_hours_in_it(tmp_path):
+    scenario = tmp_path / "dollars.yaml"
+    scenario.write_text(
+        "description: A US shop.\n"
+        "tenants:\n"
+        "  us:\n"
+        "    currency: USD\n"
+        "    stores:\n"
+        "      main:\n"
+        "        serviceOrders:\n"
+        "          - {count: 20}\n"
+    )
+    _seed, orders, _catalogue = build(scenario, Settings(), 42)
+    tenant = orders.tenant("us")
+    assert {rate["currency"] for rate in tenant.hourly_rates.values()} == {"USD"}
+    bundles = list(tenant.stores["main"].orders.values())
+    assert {b.order["totals"]["currency"] for b in bundles} == {"USD"}
+    for bundle in bundles:
+        assert_money_rules(bundle, "USD")
+
+
+@pytest.mark.parametrize(
+    ("entry", "where"),
+    [
+        ("hourlyRates: [{name: Gold, price: 1.0e+27}]", "price"),
+        (
+            "stores: {main: {serviceOrders: [{items: [{name: x, unitPrice: 1.0e+27}]}]}}",
+            "unitPrice",
+        ),
+        ("stores: {main: {serviceOrders: [{items: [{name: x, quantity: 1000001}]}]}}", "quantity"),
+    ],
+)
+def test_scenario_money_is_bounded_as_the_api_bounds_it(tmp_path, entry, where):
+    scenario = tmp_path / "rich.yaml"
+    scenario.write_text(f"description: Too rich.\ntenants:\n  acme:\n    {entry}\n")
+    with pytest.raises(ScenarioError, match=where):
+        build(scenario, Settings(), 42)

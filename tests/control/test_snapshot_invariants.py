@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
 from servicestub.catalogue.store import IDENTITY_MAX
+from servicestub.domain.money import line_amount
 from servicestub.runtime import Runtime
 from servicestub.store.ids import COUNTER_MAX
 from tests.api.helpers import assert_problem, create_order
@@ -235,6 +236,11 @@ BREAKAGES: dict[str, tuple[Breakage, str, str]] = {
         "hours[0].hourlyRateUid",
         "hourlyRates",
     ),
+    "an hours amount that is not hours x unitPrice": (
+        _set(f"{ORDER}.hours[0].unitPrice", 1234.5),
+        "hours[0].amount",
+        "hours x unitPrice",
+    ),
     "totals that do not add up": (
         _set(f"{ORDER}.order.totals.total", 1.0),
         "order.totals",
@@ -348,8 +354,19 @@ def test_a_version_1_snapshot_of_main_still_loads(client, fixture):
     assert now["services"]["lastIdentity"] == max(
         s["identity"] for s in old["services"]["services"]
     )
+    # Migration gives each hours entry the unit price it was booked at; nothing else changes.
+    entries = [
+        entry
+        for tenant in now["orders"]["tenants"]
+        for store in tenant["stores"]
+        for bundle in store["orders"]
+        for entry in bundle["hours"]
+    ]
+    assert entries or fixture == "state-v1-empty-scenario.json"
+    for entry in entries:
+        assert line_amount(entry["hours"], entry.pop("unitPrice")) == entry["amount"]
     assert now["orders"]["tenants"] == old["orders"]["tenants"]
-    assert _put(client, now).status_code == 200
+    assert _put(client, client.get("/_mock/state").json()).status_code == 200
     for tenant in old["orders"]["tenants"]:
         for store in tenant["stores"]:
             uids = {bundle["order"]["serviceOrderUid"] for bundle in store["orders"]}

@@ -3,10 +3,13 @@
 import pytest
 
 from servicestub.domain import collections as coll
+from servicestub.domain import money
 from servicestub.domain import orders as rules
 from servicestub.domain.sales import create_sales_order
+from servicestub.domain.tenant_setup import HOURLY_RATES
 from servicestub.errors import BadRequest, NotFound
 from tests.orders.factories import any_rate, any_type, fresh_store
+from tests.orders.money_checks import assert_money_rules
 
 
 def _order(orders, tenant, store, **fields):
@@ -186,3 +189,151 @@ def test_delete_order_takes_everything_under_it():
         store.bundle(order["serviceOrderUid"])
     with pytest.raises(NotFound, match="does not exist in store 'north'"):
         rules.delete_order(store, order["serviceOrderUid"])
+
+
+# -- money: an hours entry keeps the price it was booked at ------------------
+
+_ADDRESS = {
+    "name": "Anna",
+    "street": "Hauptstr. 1",
+    "postalCode": "10115",
+    "city": "Berlin",
+    "countryCode": "DE",
+}
+
+
+def _booked(orders, tenant, store, *, hours=1.5, **fields):
+    """An order with one billable hours entry at a rate; (bundle, entry, rate)."""
+    bundle = store.bundle(_order(orders, tenant, store)["serviceOrderUid"])
+    rate = tenant.hourly_rates[any_rate(tenant)]
+    body = {
+        "userId": "t",
+        "date": "2026-01-02",
+        "hours": hours,
+        "hourlyRateUid": rate["hourlyRateUid"],
+    }
+    entry = coll.create_record(coll.HOURS, orders, tenant, bundle, body | fields)
+    return bundle, entry, rate
+
+
+def _set_rate(orders, tenant, rate, **changes):
+    coll.update_record(HOURLY_RATES, orders, tenant, tenant, rate["hourlyRateUid"], changes)
+
+
+def test_hours_keep_their_booked_price_when_only_description_or_billable_change():
+    orders, tenant, store = fresh_store()
+    bundle, entry, rate = _booked(orders, tenant, store)
+    booked = rate["price"]
+    assert entry["unitPrice"] == booked and entry["amount"] == money.line_amount(1.5, booked)
+    _set_rate(orders, tenant, rate, price=booked + 10)
+    for change in ({"description": "re-worded"}, {"billable": False}, {"billable": True}):
+        coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], change)
+        assert entry["unitPrice"] == booked
+        assert entry["amount"] == money.line_amount(1.5, booked)
+    # sending the same hours and rate again is no change either
+    same = {"hours": 1.5, "hourlyRateUid": rate["hourlyRateUid"]}
+    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], same)
+    assert entry["unitPrice"] == booked
+    assert bundle.order["totals"]["hours"] == entry["amount"]
+
+
+def test_hours_are_priced_again_when_their_hours_or_rate_change():
+    orders, tenant, store = fresh_store()
+    bundle, entry, rate = _booked(orders, tenant, store)
+    _set_rate(orders, tenant, rate, price=100.0)
+    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hours": 2})
+    assert entry["unitPrice"] == 100.0 and entry["amount"] == 200.0
+    other = sorted(tenant.hourly_rates)[1]
+    coll.update_record(
+        coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": other}
+    )
+    assert entry["unitPrice"] == tenant.hourly_rates[other]["price"]
+    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": ""})
+    assert entry["unitPrice"] == 0.0 and entry["amount"] == 0.0
+    assert bundle.order["totals"]["hours"] == 0.0
+
+
+def test_hours_at_a_rate_in_another_currency_are_refused_and_nothing_changes():
+    orders, tenant, store = fresh_store()
+    bundle, entry, _rate = _booked(orders, tenant, store)
+    dollars = coll.create_record(
+        HOURLY_RATES, orders, tenant, tenant, {"name": "US labour", "price": 80, "currency": "USD"}
+    )
+    uid = dollars["hourlyRateUid"]
+    before = (dict(entry), dict(bundle.order["totals"]), len(bundle.hours))
+    body = {"userId": "t", "date": "2026-01-02", "hours": 1, "hourlyRateUid": uid}
+    expected = rf"hourlyRateUid '{uid}' \(US labour\) is priced in USD, .* is in EUR"
+    with pytest.raises(BadRequest, match=expected):
+        coll.create_record(coll.HOURS, orders, tenant, bundle, body)
+    with pytest.raises(BadRequest, match=expected):
+        coll.update_record(
+            coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": uid}
+        )
+    assert (entry, bundle.order["totals"], len(bundle.hours)) == before
+
+
+def test_a_rates_currency_change_leaves_booked_hours_alone_and_refuses_repricing():
+    orders, tenant, store = fresh_store()
+    bundle, entry, rate = _booked(orders, tenant, store)
+    booked = dict(entry)
+    _set_rate(orders, tenant, rate, currency="GBP", price=1.0)
+    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"description": "x"})
+    assert (entry["unitPrice"], entry["amount"]) == (booked["unitPrice"], booked["amount"])
+    assert bundle.order["totals"]["currency"] == "EUR"
+    with pytest.raises(BadRequest, match="is priced in GBP"):
+        coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hours": 3})
+    assert entry["hours"] == 1.5 and entry["amount"] == booked["amount"]
+
+
+def test_sales_order_hours_lines_are_priced_as_booked_so_every_line_multiplies_out():
+    orders, tenant, store = fresh_store()
+    bundle, entry, rate = _booked(orders, tenant, store, hours=0.25)
+    rules.add_item(orders, tenant, bundle, {"name": "Battery", "quantity": 3, "unitPrice": 19.99})
+    booked = rate["price"]
+    _set_rate(orders, tenant, rate, price=booked * 3 + 0.01)
+    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"description": "y"})
+    sales = create_sales_order(
+        orders, tenant, store, bundle, {"customerId": "C1", "orderAddress": _ADDRESS}
+    )
+    hours_line = next(line for line in sales["lines"] if line["type"] == "HOURS")
+    assert hours_line["unitPrice"] == booked and hours_line["amount"] == entry["amount"]
+    for line in sales["lines"]:
+        assert line["amount"] == money.line_amount(line["quantity"], line["unitPrice"])
+    assert money.total(line["amount"] for line in sales["lines"]) == sales["total"]
+    assert sales["currency"] == bundle.order["totals"]["currency"]
+
+
+@pytest.mark.parametrize(
+    ("quantity", "price", "amount"),
+    [
+        (0.25, 65.9, 16.48),
+        (1.5, 49.0, 73.5),
+        (0.333, 10.0, 3.33),
+        (3, 19.99, 59.97),
+        (0.5, 0.01, 0.01),
+    ],
+)
+def test_a_line_amount_is_quantity_times_price_rounded_half_up_to_cents(quantity, price, amount):
+    assert money.line_amount(quantity, price) == amount
+
+
+def test_hours_price_is_zero_without_a_rate_and_refuses_a_foreign_rate():
+    assert money.hours_price(None, "EUR") == 0.0
+    assert money.hours_price({"price": 12.5, "currency": "EUR"}, "EUR") == 12.5
+    with pytest.raises(money.CurrencyMismatch):
+        money.hours_price({"name": "x", "price": 12.5, "currency": "USD"}, "EUR")
+
+
+@pytest.mark.parametrize("moved", [1, "all"])
+def test_a_store_seeded_after_rates_moved_currency_books_only_rates_in_the_tenants(moved):
+    orders, tenant, _store = fresh_store(orders_per_store=40)
+    for uid in sorted(tenant.hourly_rates)[: None if moved == "all" else moved]:
+        _set_rate(orders, tenant, tenant.hourly_rates[uid], currency="AAA")
+    _tenant, store = orders.store("acme", "south")
+    bundles = [store.bundle(uid) for uid in store.orders]
+    assert any(bundle.hours for bundle in bundles)
+    for bundle in bundles:
+        assert_money_rules(bundle, "EUR")
+        for entry in bundle.hours.values():
+            rate = tenant.hourly_rates.get(entry["hourlyRateUid"] or "")
+            assert rate is None or rate["currency"] == "EUR"

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from servicestub import scenarios
 from servicestub.domain import collections as coll
 from servicestub.domain import orders as rules
+from servicestub.domain.sales import create_sales_order
 from servicestub.domain.search import FILTER_FIELDS, ORDER_SORTS, criteria, filter_sets
-from servicestub.domain.tenant_setup import STATUSES
+from servicestub.domain.tenant_setup import HOURLY_RATES, STATUSES
+from servicestub.errors import BadRequest
+from servicestub.settings import Settings
 from tests.orders.factories import any_type, fresh_store
+from tests.orders.money_checks import assert_money_rules
 
 PROPERTY = settings(max_examples=60, derandomize=True, deadline=None)
 
@@ -263,3 +271,156 @@ def _oracle(body, r):
     if body.get("createdFrom") and day < body["createdFrom"]:
         return False
     return not (body.get("createdTo") and day > body["createdTo"])
+
+
+# -- money: any sequence of item, hours, rate and sales order operations ------
+
+_CURRENCIES = ("EUR", "USD")
+_index = st.integers(0, 10)
+_hours_value = st.sampled_from([0.25, 0.3, 0.333, 0.5, 1.0, 1.75, 2.5, 7.77, 24.0])
+_rate_price = st.decimals(min_value=0, max_value=1000, places=2).map(float)
+_hours_edit = st.fixed_dictionaries(
+    {},
+    optional={
+        "hours": _hours_value,
+        "rate": _index,
+        "description": st.sampled_from(["", "re-worded", None]),
+        "billable": st.booleans(),
+    },
+)
+money_op = st.one_of(
+    st.tuples(st.just("item"), item_body),
+    st.tuples(
+        st.just("edit-item"),
+        _index,
+        st.fixed_dictionaries(
+            {}, optional={"quantity": st.integers(1, 5), "unitPrice": money_value}
+        ),
+    ),
+    st.tuples(st.just("drop-item"), _index),
+    st.tuples(st.just("hours"), _hours_value, _index, st.booleans()),
+    st.tuples(st.just("edit-hours"), _index, _hours_edit),
+    st.tuples(st.just("drop-hours"), _index),
+    st.tuples(st.just("rate-price"), _index, _rate_price),
+    st.tuples(st.just("rate-currency"), _index, st.sampled_from(_CURRENCIES)),
+    st.tuples(st.just("sales"), st.just(None)),
+)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(st.lists(money_op, min_size=3, max_size=30))
+def test_money_follows_one_set_of_rules_over_any_sequence_of_operations(ops):
+    orders, tenant, store = fresh_store()
+    coll.create_record(
+        HOURLY_RATES, orders, tenant, tenant, {"name": "US", "price": 80, "currency": "USD"}
+    )
+    order = rules.create_order(
+        orders, tenant, store, {"title": "t", "serviceTypeUid": any_type(tenant)}
+    )
+    bundle = store.bundle(order["serviceOrderUid"])
+    rate_uids = sorted(tenant.hourly_rates)
+    #: the model: hours uid -> (price it must be booked at, currency of that price)
+    booked: dict[str, tuple[float, str]] = {}
+
+    def pick(index: int, records: list[Any]) -> Any:
+        return records[index % len(records)]
+
+    def expect_booking(uid: str | None, body: dict[str, Any]) -> tuple[float, str] | None:
+        """What booking ``body`` must give: the (price, currency) the entry ends up
+        at, or None when it must be refused."""
+        before = bundle.hours.get(uid) if uid else None
+        merged = (before or {}) | body
+        rate_uid = merged.get("hourlyRateUid") or None
+        if before is not None and all(merged[f] == before[f] for f in ("hours", "hourlyRateUid")):
+            return booked[uid]
+        rate = tenant.hourly_rates.get(rate_uid) if rate_uid else None
+        if rate is None:
+            return (0.0, tenant.currency)
+        return None if rate["currency"] != tenant.currency else (rate["price"], rate["currency"])
+
+    def attempt(uid: str | None, body: dict[str, Any]) -> None:
+        expected = expect_booking(uid, body)
+        state = copy.deepcopy((bundle.order, bundle.hours))
+        try:
+            if uid is None:
+                uid = coll.create_record(coll.HOURS, orders, tenant, bundle, body)["hoursUid"]
+            else:
+                coll.update_record(coll.HOURS, orders, tenant, bundle, uid, body)
+        except BadRequest as refused:
+            assert expected is None, refused
+            assert "is priced in USD" in str(refused) and "is in EUR" in str(refused)
+            assert (bundle.order, bundle.hours) == state  # a failed write changes nothing
+            return
+        assert expected is not None, "a rate in another currency was booked"
+        booked[uid] = expected
+
+    for rate_uid in rate_uids:  # one entry per rate to start with (the USD one is refused)
+        attempt(
+            None, {"userId": "tech", "date": "2026-01-05", "hours": 0.3, "hourlyRateUid": rate_uid}
+        )
+    for op in ops:
+        kind = op[0]
+        if kind == "item":
+            rules.add_item(orders, tenant, bundle, op[1])
+        elif kind in ("edit-item", "drop-item") and order["items"]:
+            item_uid = pick(op[1], order["items"])["itemUid"]
+            if kind == "edit-item":
+                rules.update_item(orders, tenant, bundle, item_uid, op[2])
+            else:
+                rules.delete_item(orders, tenant, bundle, item_uid)
+        elif kind == "hours":
+            rate = pick(op[2], [None, *rate_uids])
+            body = {"userId": "tech", "date": "2026-01-05", "hours": op[1], "billable": op[3]}
+            attempt(None, body | {"hourlyRateUid": rate})
+        elif kind in ("edit-hours", "drop-hours") and bundle.hours:
+            uid = pick(op[1], sorted(bundle.hours))
+            if kind == "drop-hours":
+                coll.delete_record(coll.HOURS, orders, tenant, bundle, uid)
+                del booked[uid]
+            else:
+                body = {k: v for k, v in op[2].items() if k != "rate"}
+                if "rate" in op[2]:
+                    body["hourlyRateUid"] = pick(op[2]["rate"], ["", *rate_uids])
+                attempt(uid, body)
+        elif kind in ("rate-price", "rate-currency"):
+            field = "price" if kind == "rate-price" else "currency"
+            rate_uid = pick(op[1], rate_uids)
+            coll.update_record(HOURLY_RATES, orders, tenant, tenant, rate_uid, {field: op[2]})
+        elif kind == "sales":
+            create_sales_order(
+                orders,
+                tenant,
+                store,
+                bundle,
+                {
+                    "customerId": "C1",
+                    "orderAddress": {
+                        "name": "A",
+                        "street": "S 1",
+                        "postalCode": "1",
+                        "city": "B",
+                        "countryCode": "DE",
+                    },
+                },
+            )
+
+        assert_money_rules(bundle, tenant.currency)
+        for uid, entry in bundle.hours.items():
+            price, currency = booked[uid]  # as the model says it was booked
+            assert entry["unitPrice"] == price and currency == tenant.currency
+
+
+def test_seeded_and_scenario_orders_obey_the_money_rules():
+    _orders, tenant, store = fresh_store(seed=11, orders_per_store=150)
+    bundles = [store.bundle(uid) for uid in store.orders]
+    assert any(b.sales_orders for b in bundles) and any(b.hours for b in bundles)
+    for bundle in bundles:
+        assert_money_rules(bundle, tenant.currency)
+    for name in ("busy-store", "overdue-and-urgent"):
+        _seed, built, _catalogue = scenarios.build(
+            scenarios.FIXTURES_DIR / f"{name}.yaml", Settings(), 42
+        )
+        for scenario_tenant in built.tenants():
+            for scenario_store in scenario_tenant.stores.values():
+                for uid in scenario_store.orders:
+                    assert_money_rules(scenario_store.bundle(uid), scenario_tenant.currency)

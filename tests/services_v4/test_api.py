@@ -247,3 +247,32 @@ def test_patch_item_naming_an_unknown_lookup_is_400_naming_field_and_item(client
     problem = assert_problem(client.patch(V4 + "/1001", json=body), 400, "serviceTypeId 9")
     assert problem["patchClientId"] == 4 and "patchClientId 4" in problem["detail"]
     assert client.get(V4).json()["totalCount"] == 200
+
+
+@pytest.mark.parametrize(
+    ("item", "says"),
+    [
+        ({"patchType": "create", "patchClientId": 21}, '"name" is a required property'),
+        ({"patchType": "create", "patchClientId": 22, "name": "x"}, '"serviceTypeId"'),
+        ({"patchType": "update", "patchClientId": 23, "serviceTypeId": "2"}, '"integer"'),
+        ({"patchType": "delete", "patchClientId": 24, "name": "x"}, '"name" is not a field'),
+        ({"patchType": "merge", "patchClientId": 25}, '"create", "update", "delete"'),
+        ({"patchClientId": 26}, "patchType must be one of"),
+    ],
+)
+def test_an_invalid_patch_item_is_refused_naming_its_patch_client_id(client, item, says):
+    before = client.get(f"{V4}/1001").json()["instance"]
+    batch = [{"patchType": "update", "patchClientId": 1, "name": "changed"}, item]
+    response = client.patch(f"{V4}/1001", json={"services": {"items": batch}})
+    detail = assert_problem(response, 400, says)["detail"]
+    assert f"patchClientId {item['patchClientId']}" in detail and "items[1]" in detail
+    assert client.get(f"{V4}/1001").json()["instance"] == before
+
+
+def test_patch_details_take_any_object(client):
+    details = {"source": "import", "batch": {"id": 7, "tags": ["a", {"b": None}]}}
+    batch = {
+        "details": details,
+        "services": {"items": [{"patchType": "update", "patchClientId": 1}]},
+    }
+    assert client.patch(f"{V4}/1001", json=batch).status_code == 200

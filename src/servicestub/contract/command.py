@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from servicestub.contract.model import PHASES, Options, Outcome
+from servicestub.contract.model import PHASES, Options, Outcome, chosen
 from servicestub.specs import ApiSpec
 
 API_NAMES = ("orders", "services", "admin")
@@ -41,14 +41,10 @@ def parse_origin(url: str) -> str:
 
 
 def parse_phases(text: str) -> list[str]:
-    wanted = [p.strip() for p in text.split(",") if p.strip()]
-    unknown = sorted(set(wanted) - set(PHASES))
-    if unknown or not wanted:
-        raise click.BadParameter(
-            f"unknown phase(s) {', '.join(unknown) or '(none given)'}; use {', '.join(PHASES)}",
-            param_hint="--phases",
-        )
-    return [p for p in PHASES if p in wanted]
+    try:
+        return chosen(text, PHASES, "phase")
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--phases") from None
 
 
 @click.command()

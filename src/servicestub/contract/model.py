@@ -9,6 +9,25 @@ from collections.abc import Sequence
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
 
+def chosen(value: str | Sequence[str], allowed: Sequence[str], what: str) -> list[str]:
+    """The names picked by ``value``, in the order of ``allowed``: one name or a
+    comma-separated list as text (``"examples,coverage"``), or a sequence of
+    names. A text is never taken for a sequence of letters; anything unknown,
+    or nothing at all, is a :class:`ValueError` listing what is allowed."""
+    if isinstance(value, str):
+        wanted = [part.strip() for part in value.split(",") if part.strip()]
+    elif isinstance(value, Sequence) and all(isinstance(part, str) for part in value):
+        wanted = [part.strip() for part in value]
+    else:
+        raise ValueError(f"{what} must be a name or a list of names; use {', '.join(allowed)}")
+    unknown = sorted(set(wanted) - set(allowed))
+    if unknown or not wanted:
+        raise ValueError(
+            f"unknown {what}(s) {', '.join(unknown) or '(none given)'}; use {', '.join(allowed)}"
+        )
+    return [name for name in allowed if name in wanted]
+
+
 @dataclasses.dataclass(frozen=True)
 class Options:
     """How hard and how to test. The same ``seed`` against the same server

@@ -136,6 +136,7 @@ def migrate(data: Snapshot) -> Snapshot:
     then be given again. Only a migration derives a counter from the data; a
     version 2 snapshot keeps its own. Version 1's created uids came from another
     derivation than today's, so they cannot be issued again whatever ``idsIssued``.
+    Version 1's hours entries had no ``unitPrice``: see :func:`_booked_prices`.
     """
     from servicestub.catalogue.store import FIRST_IDENTITY
 
@@ -149,8 +150,41 @@ def migrate(data: Snapshot) -> Snapshot:
                 if isinstance(s, dict) and type(s.get("identity")) is int
             ]
             services["lastIdentity"] = max(identities, default=FIRST_IDENTITY - 1)
+        _booked_prices(fresh.get("orders"))
         fresh["version"] = 2
     return fresh
+
+
+def _booked_prices(orders: Any) -> None:
+    """Give version 1 hours entries the ``unitPrice`` they were booked at: their
+    rate's price when it still gives their ``amount`` (the usual case: the price
+    did not change since), else ``amount / hours`` in cents (0 without hours).
+    Anything not shaped as a version 1 store is left for the checks to refuse."""
+    from servicestub.domain.money import cents, line_amount
+
+    tenants = orders.get("tenants") if isinstance(orders, dict) else None
+    for tenant in tenants if isinstance(tenants, list) else []:
+        if not isinstance(tenant, dict):
+            continue
+        rates = {
+            rate.get("hourlyRateUid"): rate
+            for rate in tenant.get("hourlyRates") or []
+            if isinstance(rate, dict)
+        }
+        for store in tenant.get("stores") or []:
+            for bundle in (store.get("orders") or []) if isinstance(store, dict) else []:
+                hours = bundle.get("hours") if isinstance(bundle, dict) else None
+                for entry in hours if isinstance(hours, list) else []:
+                    if not isinstance(entry, dict) or "unitPrice" in entry:
+                        continue
+                    amount, spent = entry.get("amount"), entry.get("hours")
+                    if not all(type(v) in (int, float) for v in (amount, spent)):
+                        continue
+                    price = (rates.get(entry.get("hourlyRateUid")) or {}).get("price")
+                    if type(price) in (int, float) and line_amount(spent, price) == amount:
+                        entry["unitPrice"] = price
+                    else:
+                        entry["unitPrice"] = cents(amount / spent) if spent else 0.0
 
 
 def reference_time_of(data: Snapshot) -> datetime:

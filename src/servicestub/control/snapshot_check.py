@@ -35,7 +35,9 @@ from typing import Any
 import orjson
 
 from servicestub.catalogue.store import REFERENCES
+from servicestub.domain.money import line_amount
 from servicestub.domain.orders import order_totals
+from servicestub.errors import json_text
 from servicestub.store.ids import UidCodec
 
 Record = dict[str, Any]
@@ -273,6 +275,14 @@ def _check_store(
                     f"'{rate}' is not among the tenant's hourlyRates (null for none)",
                 )
             _day(entry["date"], (*at, "hours", index, "date"))
+            booked = line_amount(entry["hours"], entry["unitPrice"])
+            if entry["amount"] != booked:
+                raise Refused(
+                    (*at, "hours", index, "amount"),
+                    f"{json_text(entry['amount'])} is not hours x unitPrice "
+                    f"({json_text(entry['hours'])} x {json_text(entry['unitPrice'])} = "
+                    f"{json_text(booked)})",
+                )
         for index, sales in enumerate(bundle["salesOrders"]):
             _numbered(
                 sales, "orderNumber", (*at, "salesOrders", index, "orderNumber"), sales_numbers

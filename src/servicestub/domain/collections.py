@@ -10,7 +10,7 @@ records, defaults, derived fields, and what a change triggers.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from servicestub.domain import money
@@ -21,13 +21,14 @@ from servicestub.store.orders import OrderBundle, OrdersStore, Tenant
 from servicestub.store.paging import SortKey, field_key, list_page
 
 Record = dict[str, Any]
-#: Derive and check a record in place before it is stored; raise to refuse.
-Prepare = Callable[[Tenant, Record], None]
+#: Derive and check ``record`` in place before it is stored (``owner`` holds it,
+#: ``before`` is the record as it was, ``None`` on create); raise to refuse.
+Prepare = Callable[[Tenant, Any, Record, "Record | None"], None]
 #: React to a stored change (totals, notifications, positions); ``created`` tells which.
 AfterChange = Callable[[OrdersStore, Tenant, Any, Record, bool], None]
 
 
-def _nothing_to_prepare(tenant: Tenant, record: Record) -> None:
+def _nothing_to_prepare(tenant: Tenant, owner: Any, record: Record, before: Record | None) -> None:
     """Most records have no derived fields."""
 
 
@@ -79,7 +80,9 @@ def list_records(
     )
 
 
-def _apply(kind: Kind, tenant: Tenant, record: Record, body: Record) -> Record:
+def _apply(
+    kind: Kind, tenant: Tenant, owner: Any, record: Record, body: Record, *, new: bool
+) -> Record:
     """``record`` with the fields of ``body`` applied, prepared; the original is untouched."""
     updated = dict(record)
     for field in kind.fields:
@@ -89,7 +92,7 @@ def _apply(kind: Kind, tenant: Tenant, record: Record, body: Record) -> Record:
         if value is None and field not in kind.nullable:
             raise BadRequest(f"{field} cannot be null.")
         updated[field] = blank_to_none(value) if field in kind.nullable else value
-    kind.prepare(tenant, updated)
+    kind.prepare(tenant, owner, updated, None if new else record)
     return updated
 
 
@@ -98,7 +101,7 @@ def create_record(
 ) -> Record:
     """Create a record from a validated body; defaults fill what is absent."""
     base = {field: None for field in kind.fields} | kind.defaults
-    fields = _apply(kind, tenant, base, body)  # refused before an id is used
+    fields = _apply(kind, tenant, owner, base, body, new=True)  # refused before an id is used
     record = {kind.key: orders.new_uid(), **fields}
     if kind.timestamped:
         record["createdAt"] = orders.now()
@@ -117,7 +120,7 @@ def update_record(
 ) -> Record:
     """Replace the fields present in ``body``, keep the others."""
     current = get_record(kind, owner, uid)
-    updated = _apply(kind, tenant, current, body)
+    updated = _apply(kind, tenant, owner, current, body, new=False)
     current.update(updated)
     kind.after_change(orders, tenant, owner, current, False)
     return current
@@ -160,26 +163,27 @@ EVENTS = Kind(
 # -- hours ----------------------------------------------------------------
 
 
-def hours_amount(tenant: Tenant, record: Record) -> float:
-    """hours x the rate's price; 0 without a rate."""
-    return rate_amount(tenant.hourly_rates, record["hourlyRateUid"], record["hours"])
-
-
-def rate_amount(rates: Mapping[str, Record], rate_uid: str | None, hours: float) -> float:
-    """``hours`` at the price of rate ``rate_uid`` among ``rates``; 0 without a rate."""
-    rate = rates.get(rate_uid) if rate_uid else None
-    return money.line_amount(hours, rate["price"]) if rate else 0.0
-
-
-def _prepare_hours(tenant: Tenant, record: Record) -> None:
+def _prepare_hours(
+    tenant: Tenant, bundle: OrderBundle, record: Record, before: Record | None
+) -> None:
+    """Check the rate reference and the date, then price the entry by the money rules."""
     rate_uid = record["hourlyRateUid"]
-    if rate_uid is not None and rate_uid not in tenant.hourly_rates:
+    rate = tenant.hourly_rates.get(rate_uid) if rate_uid is not None else None
+    if rate_uid is not None and rate is None:
         raise BadRequest(
             f"hourlyRateUid '{rate_uid}' is not an hourly rate of tenant '{tenant.tenant_id}'; "
             f"list them with GET /v1/tenants/{tenant.tenant_id}/hourly-rates."
         )
     check_date("date", record["date"])
-    record["amount"] = hours_amount(tenant, record)
+    try:
+        money.price_hours(record, before, rate, tenant.currency)
+    except money.CurrencyMismatch as mismatch:
+        raise BadRequest(
+            f"hourlyRateUid '{rate_uid}' ({mismatch.rate['name']}) is priced in "
+            f"{mismatch.rate['currency']}, but service order "
+            f"'{bundle.order['serviceOrderUid']}' is in {mismatch.currency}: amounts are "
+            f"never converted; book these hours at a rate in {mismatch.currency}."
+        ) from None
 
 
 def _after_hours(

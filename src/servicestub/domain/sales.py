@@ -13,8 +13,10 @@ Record = dict[str, Any]
 
 
 def sales_lines(rates: Mapping[str, Record], bundle: OrderBundle) -> list[Record]:
-    """One line per item, then one per billable hours entry (priced from ``rates``,
-    hourly rate uid -> rate)."""
+    """One line per item, then one per billable hours entry at the price it was
+    booked at; ``rates`` (hourly rate uid -> rate) only name a line without a
+    description. Every line's amount is its quantity x unitPrice by
+    :func:`money.line_amount`, so the lines add up to the order's totals."""
     lines = [
         {
             "type": "ITEM",
@@ -34,7 +36,7 @@ def sales_lines(rates: Mapping[str, Record], bundle: OrderBundle) -> list[Record
                 "type": "HOURS",
                 "description": entry["description"] or (rate["name"] if rate else "Labour"),
                 "quantity": entry["hours"],
-                "unitPrice": rate["price"] if rate else 0.0,
+                "unitPrice": entry["unitPrice"],
                 "amount": entry["amount"],
             }
         )

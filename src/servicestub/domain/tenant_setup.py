@@ -27,7 +27,9 @@ def _place_status(
     place(tenant.statuses, record)
 
 
-def _prepare_rate(tenant: Tenant, record: Record) -> None:
+def _prepare_rate(tenant: Tenant, owner: Tenant, record: Record, before: Record | None) -> None:
+    """Prices are whole cents; no currency means the tenant's. Hours already booked
+    at the rate keep their price and currency (see :mod:`servicestub.domain.money`)."""
     record["price"] = money.cents(record["price"])
     if record["currency"] is None:
         record["currency"] = tenant.currency

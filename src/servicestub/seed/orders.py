@@ -17,7 +17,6 @@ import sys
 from typing import Any, NamedTuple
 
 from servicestub.domain import money
-from servicestub.domain.collections import rate_amount
 from servicestub.domain.notifications import channel_for
 from servicestub.domain.orders import order_totals
 from servicestub.domain.public_hash import PublicHasher
@@ -186,7 +185,7 @@ class _StoreFacts:
                 step,
                 rng.getrandbits(128),
                 user or rng.choice(self.staff),
-                rng.choice(self.rate_uids) if rng.random() < 0.9 else None,
+                rng.choice(self.rate_uids) if self.rate_uids and rng.random() < 0.9 else None,
                 rng.choice(HOUR_STEPS),
                 rng.choice(shop.HOURS_WORK),
                 rng.random() < 0.9,
@@ -194,8 +193,12 @@ class _StoreFacts:
             for step in range(rng.randint(1, 3))
         ]
 
+    def price(self, rate_uid: str | None) -> float:
+        """The unit price of hours booked at ``rate_uid`` when the store was seeded."""
+        return money.hours_price(self.rates.get(rate_uid) if rate_uid else None, self.currency)
+
     def amount(self, rate_uid: str | None, hours: float) -> float:
-        return rate_amount(self.rates, rate_uid, hours)
+        return money.line_amount(hours, self.price(rate_uid))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -240,6 +243,7 @@ class _Details:
                 "hours": draw.hours,
                 "description": draw.description,
                 "billable": draw.billable,
+                "unitPrice": self.facts.price(draw.rate_uid),
                 "amount": self.facts.amount(draw.rate_uid, draw.hours),
                 "createdAt": booked,
             }
@@ -340,7 +344,15 @@ class _StoreSeeder:
             store_id=store.store_id,
             currency=tenant.currency,
             staff=tuple(tenant.staff),
-            rate_uids=tuple(sorted(tenant.hourly_rates)),
+            # hours are only booked at rates in the tenant's currency (a client may
+            # have moved one to another): see servicestub.domain.money
+            rate_uids=tuple(
+                sorted(
+                    uid
+                    for uid, rate in tenant.hourly_rates.items()
+                    if rate["currency"] == tenant.currency
+                )
+            ),
             rates={uid: dict(rate) for uid, rate in tenant.hourly_rates.items()},
             addresses=self.people.addresses,
         )
