@@ -86,6 +86,37 @@ class _Refusal:
         await send_problem(send, scope, self.error)
 
 
+class _AnsweredWhenCut:
+    """The app, answering a request that shutdown cuts short (after
+    ``shutdown_timeout``, or a second Ctrl-C) with a 503 problem rather than
+    uvicorn's traceback and text/plain 500; a request cut that way has changed
+    nothing (the cut lands where the request waits, before its handler)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except asyncio.CancelledError:
+            if not started:
+                error = ServiceUnavailable(
+                    "The server shut down before this request was answered; send it again "
+                    "once the server is back."
+                )
+                await send_problem(send, scope, error)
+
+
 class _Flow(FlowControl):
     """uvicorn's flow control, telling the protocol when reading pauses or resumes
     (a client is not idle while the server is not reading from it)."""
@@ -344,6 +375,10 @@ class _Config(uvicorn.Config):
             timeout_graceful_shutdown=limits.shutdown_timeout,
             **options,
         )
+
+    def load(self) -> None:
+        super().load()
+        self.loaded_app = _AnsweredWhenCut(self.loaded_app)
 
     def configure_logging(self) -> None:
         super().configure_logging()
