@@ -58,6 +58,9 @@ from servicestub.middleware import send_problem
 #: Bytes handed to the HTTP parser at a time, so that the bytes of a request
 #: head are counted (and refused past the limit) at this granularity.
 _SLICE = 16 * 1024
+#: Seconds a refused connection is kept half-open, reading and dropping what the
+#: client still sends, so that the client reads the refusal rather than a reset.
+_LINGER = 2.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,6 +118,31 @@ class _AnsweredWhenCut:
                     "once the server is back."
                 )
                 await send_problem(send, scope, error)
+
+
+class _LingeringClose:
+    """The transport a refusal is written to: its ``close()`` first sends the end
+    of the stream and keeps reading (the protocol drops what arrives) for
+    :data:`_LINGER` seconds, as closing at once with unread bytes would reset the
+    connection and lose the answer."""
+
+    def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    def write(self, data: bytes) -> None:
+        self._transport.write(data)
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def close(self) -> None:
+        if self._transport.is_closing() or not self._transport.can_write_eof():
+            self._transport.close()
+            return
+        self._transport.write_eof()
+        self._protocol.flow.resume_reading()
+        self._protocol.loop.call_later(_LINGER, self._transport.close)
 
 
 class _Flow(FlowControl):
@@ -178,7 +206,7 @@ class _Protocol(HttpToolsProtocol):
         self._stall = None
         if self.transport.is_closing():
             return
-        if self._head_started and self._awaiting_head:
+        if self._head_started and self._awaiting_head and not self._refused:
             self._refuse(
                 RequestTimeout(
                     f"The request head stopped arriving for {self.limits.idle_timeout:g} s; "
@@ -236,7 +264,7 @@ class _Protocol(HttpToolsProtocol):
         }
         cycle = RequestResponseCycle(
             scope=scope,
-            transport=self.transport,
+            transport=_LingeringClose(self.transport, self),  # type: ignore[arg-type]
             flow=self.flow,
             logger=self.logger,
             access_logger=self.access_logger,
