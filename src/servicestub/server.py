@@ -92,8 +92,10 @@ class _Refusal:
 class _AnsweredWhenCut:
     """The app, answering a request that shutdown cuts short (after
     ``shutdown_timeout``, or a second Ctrl-C) with a 503 problem rather than
-    uvicorn's traceback and text/plain 500; a request cut that way has changed
-    nothing (the cut lands where the request waits, before its handler)."""
+    uvicorn's traceback and text/plain 500. The cut lands at an ``await``: in this
+    app a wait (a fault or ``Prefer`` delay, a body still arriving) before the
+    handler, whose writes run without one, so a request cut short changed nothing.
+    One cut after its answer began is closed with uvicorn's one-line log."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
