@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import orjson
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
+from connexion.middleware.lifespan import Lifespan
 from connexion.options import SwaggerUIOptions
 from connexion.spec import Specification
 from starlette.exceptions import HTTPException
@@ -128,6 +129,26 @@ def _specs_checked_by_the_tests() -> Iterator[None]:
         Specification._validate_spec = check  # type: ignore[method-assign]
 
 
+def _saving_on_shutdown(runtime: Runtime) -> Lifespan:
+    """The app's lifespan: with ``--state``, the state is written when the server
+    shuts down, whatever stops it (SIGTERM, Ctrl-C, an embedding server). A save
+    that fails is logged with its reason; the file keeps its previous content."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        yield
+        if runtime.settings.state_file is None:
+            return
+        try:
+            path, size = runtime.save_state()
+        except ApiError as error:
+            log.error("%s", error.detail)
+        else:
+            log.info("state saved to %s (%d bytes)", path, size)
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> App:
     """A fresh app with its own state; ``app.runtime`` is that state."""
     settings = settings or Settings()
@@ -135,6 +156,7 @@ def create_app(settings: Settings | None = None) -> App:
     runtime.responses = ResponseCatalog(APIS)
     app = App(
         "servicestub",
+        lifespan=_saving_on_shutdown(runtime),
         specification_dir=SPEC_DIR,
         jsonifier=OrjsonJsonifier(),
         pythonic_params=True,

@@ -128,8 +128,8 @@ scenario_option = click.option(
     "state_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Snapshot file: loaded at start when it exists, written on clean shutdown "
-    "and on POST /_mock/state/save.",
+    help="Snapshot file: loaded at start when it exists, written on shutdown "
+    "(SIGTERM, Ctrl-C) and on POST /_mock/state/save; its folder must be writable.",
 )
 @click.option(
     "--secret",
@@ -193,9 +193,8 @@ def serve(
     validate_responses: bool,
     orders_per_store: int,
 ) -> None:
-    """Serve the mock until Ctrl-C or SIGTERM."""
-    import uvicorn
-
+    """Serve the mock until Ctrl-C or SIGTERM (either saves --state)."""
+    from servicestub import server
     from servicestub.app import create_app
     from servicestub.control.snapshot import SnapshotError
     from servicestub.errors import ApiError
@@ -231,19 +230,7 @@ def serve(
     click.echo(f"  Services API v4     {base}/api/v4  docs {base}/api/v4/ui/")
     click.echo(f"  Control plane       {base}/_mock   docs {base}/_mock/ui/")
     click.echo(f"  try: curl -s '{base}/v1/tenants/demo/stores/main/service-orders?perPage=5'")
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=True,
-        timeout_keep_alive=5,
-        limit_concurrency=1000,
-        h11_max_incomplete_event_size=64 * 1024,
-    )
-    if state_file is not None:
-        path, size = runtime.save_state()
-        click.echo(f"state saved to {path} ({size} bytes)")
+    server.run(app, host, port)
 
 
 @main.group()

@@ -9,9 +9,12 @@ as ``application/problem+json`` (RFC 7807)::
      +-- Forbidden                403  control plane from another origin or Host name
      +-- NotFound                 404  unknown id, or one of another tenant/store
      +-- NotAcceptable            406  unsupported ``Accept``
+     +-- RequestTimeout           408  a request head that did not arrive in time
      +-- Conflict                 409  the request clashes with the server's state
      +-- PayloadTooLarge          413  body over the limit
      +-- UnsupportedMediaType     415  wrong ``Content-Type``
+     +-- RequestHeaderFieldsTooLarge  431  request line and headers over the limit
+     +-- ServiceUnavailable       503  more connections at once than the server takes
 
 Raise one of these from the domain or a handler; the app's single error
 handler renders it. :func:`status_title` names any status 100..599 for a
@@ -69,6 +72,11 @@ class NotAcceptable(ApiError):
     title = "Not Acceptable"
 
 
+class RequestTimeout(ApiError):
+    status = 408
+    title = "Request Timeout"
+
+
 class Conflict(ApiError):
     status = 409
     title = "Conflict"
@@ -82,6 +90,16 @@ class PayloadTooLarge(ApiError):
 class UnsupportedMediaType(ApiError):
     status = 415
     title = "Unsupported Media Type"
+
+
+class RequestHeaderFieldsTooLarge(ApiError):
+    status = 431
+    title = "Request Header Fields Too Large"
+
+
+class ServiceUnavailable(ApiError):
+    status = 503
+    title = "Service Unavailable"
 
 
 def problem_body(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:

@@ -38,10 +38,12 @@ class Runtime:
         if self.settings.scenario:
             self.load_scenario(self.settings.scenario)
         state_file = self.settings.state_file
-        if state_file is not None and state_file.exists():
-            from servicestub.control.snapshot import read_file
+        if state_file is not None:
+            from servicestub.control.snapshot import check_writable, read_file
 
-            self.import_state(read_file(state_file))
+            check_writable(state_file)  # refuse now, not when the writes are to be saved
+            if state_file.exists():
+                self.import_state(read_file(state_file))
 
     def reset(self, seed: int) -> None:
         """Drop all data, fault rules and the journal; start again from ``seed``."""
@@ -124,7 +126,10 @@ class Runtime:
         self.reference_time = reference_time
 
     def save_state(self) -> tuple[str, int]:
-        """Write the state to the ``--state`` file atomically; (path, bytes)."""
+        """Write the state to the ``--state`` file atomically; (path, bytes).
+
+        A write that fails (disk full, folder removed) raises :class:`Conflict`
+        saying why; the file keeps its previous content (``write_atomic``)."""
         from servicestub.control.snapshot import dumps, write_atomic
         from servicestub.errors import Conflict
 
@@ -132,7 +137,14 @@ class Runtime:
         if path is None:
             raise Conflict("The server runs without --state FILE; there is no file to save to.")
         payload = dumps(self.export_state())
-        write_atomic(path, payload)
+        try:
+            write_atomic(path, payload)
+        except OSError as error:
+            raise Conflict(
+                f"The state could not be written to {path}: {error.strerror or error}. "
+                "The file keeps its previous content (if any); fix the folder or free "
+                "space, then save again."
+            ) from None
         return str(path), len(payload)
 
     def load_scenario(self, name: str) -> None:

@@ -206,9 +206,12 @@ def dumps(snapshot: Snapshot) -> bytes:
 
 
 def read_file(path: Path) -> Snapshot:
-    """Read a snapshot file; a corrupt or foreign one raises :class:`SnapshotError`."""
+    """Read a snapshot file; an unreadable, corrupt or foreign one raises
+    :class:`SnapshotError`."""
     try:
         data = orjson.loads(path.read_bytes())
+    except OSError as error:
+        raise SnapshotError(f"{path}: cannot be read ({error.strerror or error})") from None
     except orjson.JSONDecodeError as error:
         raise SnapshotError(f"{path}: not valid JSON ({error})") from None
     try:
@@ -216,6 +219,28 @@ def read_file(path: Path) -> Snapshot:
     except SnapshotError as error:
         raise SnapshotError(f"{path}: {error}") from None
     return data
+
+
+def check_writable(path: Path) -> None:
+    """Refuse a state file the server could not write back later, by doing what
+    :func:`write_atomic` will do: create a temporary file beside it."""
+    path = Path(path)
+    folder = path.parent
+    if path.is_dir():
+        raise SnapshotError(f"{path} is a folder; --state needs the path of a file")
+    if not folder.is_dir():
+        raise SnapshotError(
+            f"{path}: the folder {folder} does not exist; create it or choose another --state"
+        )
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(temp)
+    except OSError as error:
+        raise SnapshotError(
+            f"{path}: cannot write in the folder {folder} ({error.strerror or error}); "
+            "choose another --state"
+        ) from None
 
 
 def write_atomic(path: Path, payload: bytes) -> None:

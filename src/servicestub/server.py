@@ -1,0 +1,486 @@
+"""How servicestub is served: uvicorn, with the mock's own connection limits.
+
+Every way of serving the mock (``servicestub serve``, the pytest plugin,
+``servicestub contract --self``, the tests) builds its server here, so all get
+the same bounds (:class:`ConnectionLimits`):
+
+* **Request head** (request line and header lines): at most
+  ``max_header_bytes``; past it a 431, whether the head arrives whole or is
+  still unfinished (the bytes of a head are counted as they arrive, so an
+  endless header cannot grow the process).
+* **A client the server waits on** - for a request, for the rest of a body, or
+  to read an answer - must make progress every ``idle_timeout`` seconds, from
+  the connection's first byte on (uvicorn alone only times out a connection
+  after a first response). A connection that sent part of a request head is
+  answered 408 before it is closed; an idle one is just closed.
+* **A request head** must be complete ``header_timeout`` seconds after its
+  first byte (408), so a head sent a byte at a time cannot hold a connection.
+* **Connections**: past ``max_connections`` at once, a 503.
+* **Shutdown**: requests in flight get ``shutdown_timeout`` seconds, then the
+  app's shutdown runs (it saves ``--state``), also after a second Ctrl-C.
+
+Answers uvicorn would give itself as ``text/plain`` (a request that is not
+HTTP, an overload) go out as problem+json through :func:`send_problem`, after
+any answers still owed on the connection, which then closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import dataclasses
+import logging
+import socket
+import sys
+import threading
+import time
+from asyncio import TimerHandle
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httptools
+import uvicorn
+from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG, STARTUP_FAILURE
+from uvicorn.protocols.http.flow_control import FlowControl
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+from uvicorn.server import ServerState
+
+from servicestub.errors import (
+    ApiError,
+    BadRequest,
+    RequestHeaderFieldsTooLarge,
+    RequestTimeout,
+    ServiceUnavailable,
+)
+from servicestub.middleware import send_problem
+
+#: Bytes handed to the HTTP parser at a time, so that the bytes of a request
+#: head are counted (and refused past the limit) at this granularity.
+_SLICE = 16 * 1024
+#: Seconds a refused connection is kept half-open, reading and dropping what the
+#: client still sends, so that the client reads the refusal rather than a reset.
+_LINGER = 2.0
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectionLimits:
+    """The bounds every servicestub server applies to its connections."""
+
+    #: Request line plus header lines, in bytes (431 past it).
+    max_header_bytes: int = 64 * 1024
+    #: Seconds a waited-on client may make no progress before it is dropped.
+    idle_timeout: float = 5.0
+    #: Seconds from a request head's first byte until it must be complete (408).
+    header_timeout: float = 10.0
+    #: Connections served at once (503 past it).
+    max_connections: int = 1000
+    #: Seconds requests in flight get at shutdown before they are cut.
+    shutdown_timeout: int = 5
+
+
+class _Refusal:
+    """An ASGI app that answers every request with one problem."""
+
+    def __init__(self, error: ApiError) -> None:
+        self.error = error
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send_problem(send, scope, self.error)
+
+
+class _AnsweredWhenCut:
+    """The app, answering a request that shutdown cuts short (after
+    ``shutdown_timeout``, or a second Ctrl-C) with a 503 problem rather than
+    uvicorn's traceback and text/plain 500. The cut lands at an ``await``: in this
+    app a wait (a fault or ``Prefer`` delay, a body still arriving) before the
+    handler, whose writes run without one, so a request cut short changed nothing.
+    One cut after its answer began is closed with uvicorn's one-line log."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except asyncio.CancelledError:
+            if not started:
+                error = ServiceUnavailable(
+                    "The server shut down before this request was answered; send it again "
+                    "once the server is back."
+                )
+                await send_problem(send, scope, error)
+
+
+class _LingeringClose:
+    """The transport a refusal is written to: its ``close()`` first sends the end
+    of the stream and keeps reading (the protocol drops what arrives) for
+    :data:`_LINGER` seconds, as closing at once with unread bytes would reset the
+    connection and lose the answer."""
+
+    def __init__(self, transport: asyncio.Transport, protocol: _Protocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    def write(self, data: bytes) -> None:
+        self._transport.write(data)
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def close(self) -> None:
+        if self._transport.is_closing() or not self._transport.can_write_eof():
+            self._transport.close()
+            return
+        self._transport.write_eof()
+        self._protocol.flow.resume_reading()
+        self._protocol.loop.call_later(_LINGER, self._transport.close)
+
+
+class _Flow(FlowControl):
+    """uvicorn's flow control, telling the protocol when reading pauses or resumes
+    (a client is not idle while the server is not reading from it)."""
+
+    def __init__(self, transport: asyncio.Transport, changed: Callable[[], None]) -> None:
+        super().__init__(transport)
+        self._changed = changed
+
+    def pause_reading(self) -> None:
+        super().pause_reading()
+        self._changed()
+
+    def resume_reading(self) -> None:
+        super().resume_reading()
+        self._changed()
+
+
+class _Protocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with :class:`ConnectionLimits` applied."""
+
+    def __init__(
+        self,
+        config: _Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self.limits = config.limits
+        self.limit_concurrency = None  # checked below, to answer it as problem+json
+        self._awaiting_head = True  # no complete head since the last message
+        self._head_started = False  # a byte of the next head was parsed
+        self._head_bytes = 0
+        self._refused = False  # a refusal is owed: nothing more is read
+        self._stall: TimerHandle | None = None
+        self._head_deadline: TimerHandle | None = None
+
+    # -- progress timers -----------------------------------------------------
+
+    def _waiting_on_client(self) -> bool:
+        if self.transport.is_closing():
+            return False
+        if self.flow.write_paused:
+            return True  # an answer the client does not read
+        if self.flow.read_paused:
+            return False  # the server does not read: not the client's delay
+        cycle = self.cycle
+        return cycle is None or cycle.response_complete or cycle.more_body
+
+    def _rearm(self) -> None:
+        """(Re)start the progress timer when the server waits on the client."""
+        if self._stall is not None:
+            self._stall.cancel()
+            self._stall = None
+        if self._waiting_on_client():
+            self._stall = self.loop.call_later(self.limits.idle_timeout, self._stalled)
+
+    def _stalled(self) -> None:
+        self._stall = None
+        if self.transport.is_closing():
+            return
+        if self._head_started and self._awaiting_head and not self._refused:
+            self._refuse(
+                RequestTimeout(
+                    f"The request head stopped arriving for {self.limits.idle_timeout:g} s; "
+                    "send the request line and headers without pausing."
+                )
+            )
+        else:
+            self.transport.close()
+
+    def _head_too_slow(self) -> None:
+        self._head_deadline = None
+        if not self.transport.is_closing():
+            self._refuse(
+                RequestTimeout(
+                    "The request head (request line and headers) was not complete "
+                    f"{self.limits.header_timeout:g} s after its first byte; send it whole."
+                )
+            )
+
+    def _cancel_timers(self) -> None:
+        for timer in (self._stall, self._head_deadline):
+            if timer is not None:
+                timer.cancel()
+        self._stall = self._head_deadline = None
+
+    # -- refusals ------------------------------------------------------------
+
+    def _head_too_large(self) -> RequestHeaderFieldsTooLarge:
+        return RequestHeaderFieldsTooLarge(
+            "The request line and headers are larger than the limit of "
+            f"{self.limits.max_header_bytes} bytes; send fewer or shorter headers."
+        )
+
+    def _refuse(self, error: ApiError, method: str = "-", path: str = "-") -> None:
+        """Answer ``error`` once the answers owed before it are sent, then close;
+        nothing more is read from this connection."""
+        if self._refused:
+            return
+        self._refused = True
+        self.flow.pause_reading()
+        scope: Any = {
+            "type": "http",
+            "asgi": {"version": self.asgi_version, "spec_version": "2.3"},
+            "http_version": "1.1",
+            "server": self.server,
+            "client": self.client,
+            "scheme": self.scheme,
+            "root_path": "",
+            "method": method,
+            "path": path,
+            "raw_path": path.encode("latin-1", "replace"),
+            "query_string": b"",
+            "headers": [],
+            "state": {},
+        }
+        cycle = RequestResponseCycle(
+            scope=scope,
+            transport=_LingeringClose(self.transport, self),  # type: ignore[arg-type]
+            flow=self.flow,
+            logger=self.logger,
+            access_logger=self.access_logger,
+            access_log=self.access_log,
+            default_headers=self.server_state.default_headers,
+            message_event=asyncio.Event(),
+            expect_100_continue=False,
+            keep_alive=False,
+            on_response=self.on_response_complete,
+        )
+        cycle.more_body = False
+        owed, self.cycle = self.cycle, cycle
+        if owed is None or owed.response_complete:
+            self._start_asgi_task(cycle, _Refusal(error))
+        else:
+            self.pipeline.appendleft((cycle, _Refusal(error)))
+
+    # -- uvicorn's protocol --------------------------------------------------
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self.flow = _Flow(transport, self._rearm)
+        self._rearm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_timers()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        self._unset_keepalive_if_required()
+        if self._refused:
+            return
+        view = memoryview(data)
+        for start in range(0, len(view), _SLICE):
+            piece = view[start : start + _SLICE]
+            if self._awaiting_head:
+                self._head_bytes += len(piece)
+            try:
+                self.parser.feed_data(piece)
+            except httptools.HttpParserUpgrade:
+                self._unsupported_upgrade_warning()  # the mock serves no WebSockets
+                break
+            except httptools.HttpParserError as error:
+                self.logger.warning("Invalid HTTP request received: %s", error)
+                self._refuse(
+                    BadRequest(
+                        f"The request is not valid HTTP/1.1 ({_reason(error)}); "
+                        "check the request line and headers."
+                    )
+                )
+                return
+            if self._refused:
+                return
+            if self._awaiting_head and self._head_bytes > self.limits.max_header_bytes:
+                self._refuse(self._head_too_large())
+                return
+        self._rearm()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._head_started = True
+        if self._head_deadline is None:
+            self._head_deadline = self.loop.call_later(
+                self.limits.header_timeout, self._head_too_slow
+            )
+
+    def on_headers_complete(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+        self._awaiting_head = self._head_started = False
+        if self._refused:
+            return
+        method = self.parser.get_method().decode("ascii")
+        size = len(method) + len(self.url) + len(b"  HTTP/1.1\r\n\r\n")
+        size += sum(len(name) + len(value) + 4 for name, value in self.headers)
+        path = self.url[:200].decode("latin-1")
+        if size > self.limits.max_header_bytes:
+            self._refuse(self._head_too_large(), method, path)
+            return
+        limit = self.limits.max_connections
+        if len(self.connections) > limit or len(self.tasks) >= limit:
+            self.logger.warning("Exceeded the limit of %d connections.", limit)
+            self._refuse(
+                ServiceUnavailable(
+                    f"The server is at its limit of {limit} connections at once; retry in a moment."
+                ),
+                method,
+                path,
+            )
+            return
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._awaiting_head = True
+        self._head_bytes = 0
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._rearm()
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        self._rearm()
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._rearm()
+
+
+def _reason(error: httptools.HttpParserError) -> str:
+    """The parser's reason, or what a callback of ours could not read."""
+    cause = error.__context__
+    if isinstance(error, httptools.HttpParserCallbackError) and cause is not None:
+        return f"{type(cause).__name__}: {cause}"
+    return str(error) or type(error).__name__
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the mock's own logger printed the same way."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["servicestub"] = {"handlers": ["default"], "propagate": False}
+    return config
+
+
+class _Config(uvicorn.Config):
+    def __init__(self, app: Any, limits: ConnectionLimits, **options: Any) -> None:
+        self.limits = limits
+        super().__init__(
+            app,
+            http=_Protocol,
+            ws="none",
+            log_config=_log_config(),
+            timeout_keep_alive=max(1, round(limits.idle_timeout)),
+            timeout_graceful_shutdown=limits.shutdown_timeout,
+            **options,
+        )
+
+    def load(self) -> None:
+        super().load()
+        self.loaded_app = _AnsweredWhenCut(self.loaded_app)
+
+    def configure_logging(self) -> None:
+        super().configure_logging()
+        level = self.log_level
+        if level is not None:
+            level = LOG_LEVELS[level] if isinstance(level, str) else level
+            logging.getLogger("servicestub").setLevel(level)
+
+
+class _Server(uvicorn.Server):
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        if self.force_exit:
+            # A second Ctrl-C skips uvicorn's wait for requests in flight and the
+            # app's shutdown with it; the app's shutdown saves --state: run it.
+            await self.lifespan.shutdown()
+
+
+def server(
+    app: Any,
+    host: str,
+    port: int,
+    *,
+    limits: ConnectionLimits | None = None,
+    log_level: str = "info",
+    access_log: bool = True,
+) -> uvicorn.Server:
+    """A uvicorn server of ``app`` with :class:`ConnectionLimits` applied."""
+    config = _Config(
+        app,
+        limits or ConnectionLimits(),
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=access_log,
+    )
+    return _Server(config)
+
+
+def run(app: Any, host: str, port: int, *, limits: ConnectionLimits | None = None) -> None:
+    """Serve ``app`` in this thread until SIGTERM or Ctrl-C (the app's shutdown runs
+    either way); exits with uvicorn's start-up failure status when it cannot listen."""
+    serving_server = server(app, host, port, limits=limits)
+    with contextlib.suppress(KeyboardInterrupt):
+        serving_server.run()
+    if not serving_server.started:
+        sys.exit(STARTUP_FAILURE)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(
+    app: Any, log_level: str = "warning", limits: ConnectionLimits | None = None
+) -> Iterator[str]:
+    """Serve ``app`` on a free 127.0.0.1 port in a thread until the block ends;
+    yields its origin."""
+    port = free_port()
+    running = server(app, "127.0.0.1", port, limits=limits, log_level=log_level)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=30)
