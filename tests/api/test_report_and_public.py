@@ -78,10 +78,10 @@ def test_a_latin1_report_uses_the_core_font(client, order):
 
 
 def test_text_beyond_latin1_prints_with_a_unicode_font_when_the_machine_has_one(client, order):
-    from servicestub.domain.report import unicode_font
+    from servicestub.domain.report_fonts import shelf
 
-    if unicode_font() is None:
-        pytest.skip("no Unicode TrueType font on this machine (see domain/report.py)")
+    if not any(font.latin for font in shelf.fonts()):
+        pytest.skip("no Unicode TrueType font on this machine (see domain/report_fonts.py)")
     client.put(order["url"], json={"title": "Ekran pęknięty", "customer": {"name": "Łukasz Żółć"}})
     pdf = _report(client, order)
     assert "Łukasz Żółć" in _pdf_text(pdf) and "Ekran pęknięty" in _pdf_text(pdf)
@@ -89,9 +89,9 @@ def test_text_beyond_latin1_prints_with_a_unicode_font_when_the_machine_has_one(
 
 
 def test_without_a_unicode_font_such_text_shows_question_marks(client, order, monkeypatch):
-    from servicestub.domain import report
+    from servicestub.domain.report_fonts import shelf
 
-    monkeypatch.setattr(report, "unicode_font", lambda: None)
+    monkeypatch.setattr(shelf, "fonts", lambda: ())
     client.put(order["url"], json={"customer": {"name": "Łukasz"}})
     assert "?ukasz" in _pdf_text(_report(client, order))
 
