@@ -1,8 +1,10 @@
-"""TrueType fonts made for tests (every glyph a box), so the report's font
-handling is tested on any machine, with or without system fonts."""
+"""Reading report PDFs, and TrueType fonts made for tests (every glyph a box)
+so the report's font handling is tested on any machine, with or without
+system fonts."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -39,3 +41,15 @@ def make_font(path: Path, chars: Iterable[str], family: str = "Boxes") -> Path:
     builder.setupPost()
     builder.save(str(path))
     return path
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page (pypdf); fails unless ``pdf`` is a readable PDF."""
+    from pypdf import PdfReader
+
+    assert pdf.startswith(b"%PDF-")
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf), strict=True).pages]
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(pdf_pages(pdf))
