@@ -167,3 +167,25 @@ def test_public_hash_tampered_or_moved_is_404(client, tenant, order):
     assert_problem(client.get(f"{store_path('demo')}/public/service-orders/{public}"), 404)
     uid = order["serviceOrderUid"]
     assert_problem(client.get(f"{store_path(tenant)}/public/service-orders/{uid}"), 404)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "due", "shown"),
+    [
+        ("2026-01-01T23:59:60Z", "0000-01-01", "2026-01-01T23:59:60Z"),  # a leap second
+        ("0000-12-31T10:00:00Z", "2026-02-30", "0000-12-31T10:00:00Z"),  # year 0, 30 February
+        ("2026-03-01T08:00:00+02:00", "2026-03-01", "1 March 2026, 06:00 UTC"),
+    ],
+)
+def test_dates_the_report_cannot_read_are_shown_as_stored(stamp, due, shown):
+    import dataclasses
+
+    from servicestub.domain.report import render_report, sheet_of
+    from servicestub.settings import Settings
+    from servicestub.store.orders import OrdersStore
+
+    tenant, store = OrdersStore(Settings(), 42).store("demo", "main")
+    sheet = sheet_of(tenant, "main", next(iter(store.orders.values())))
+    order = sheet.order | {"createdAt": stamp, "updatedAt": stamp, "dueDate": due}
+    text = pdf_text(render_report(dataclasses.replace(sheet, order=order)))
+    assert f"Received {shown}" in text and f"Last updated {shown}" in text

@@ -182,7 +182,7 @@ def _hours_rows(sheet: Sheet) -> list[tuple[Any, ...]]:
         work = entry.get("description") or ""
         rate = sheet.rates.get(entry.get("hourlyRateUid") or "")
         if rate:
-            work = f"{work}\n{rate}" if work else rate
+            work = f"{work}\nRate: {rate}" if work else f"Rate: {rate}"
         amount = _money(entry["amount"]) if entry.get("billable", True) else "not billed"
         hours = f"{entry['hours']:g}"
         rows.append((_date(entry.get("date")), entry.get("userId") or "", work, hours, amount))

@@ -30,6 +30,7 @@ import dataclasses
 import logging
 import os
 import subprocess
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -202,22 +203,26 @@ class FontShelf:
 
     def __init__(self) -> None:
         self._fonts: tuple[FontFile, ...] | None = None
+        self._lock = threading.Lock()  # reports are written in worker threads
 
     def fonts(self) -> tuple[FontFile, ...]:
-        if self._fonts is None:
-            self._fonts = tuple(_usable(_candidates()))
-        return self._fonts
+        with self._lock:
+            if self._fonts is None:
+                self._fonts = tuple(_usable(_candidates()))
+            return self._fonts
 
     def drop(self, reason: str) -> None:
         """Use no machine font any more (they failed while writing a report)."""
-        if self._fonts:
-            names = ", ".join(str(font.regular) for font in self._fonts)
-            log.warning("PDF reports: the fonts %s failed (%s); using Helvetica.", names, reason)
-        self._fonts = ()
+        with self._lock:
+            if self._fonts:
+                names = ", ".join(str(font.regular) for font in self._fonts)
+                log.warning("PDF reports: fonts %s failed (%s); using Helvetica.", names, reason)
+            self._fonts = ()
 
     def forget(self) -> None:
         """Look again at the next report (tests, or after installing a font)."""
-        self._fonts = None
+        with self._lock:
+            self._fonts = None
 
 
 shelf = FontShelf()
