@@ -116,6 +116,17 @@ def test_fonts_combine_and_a_placeholder_stands_for_what_none_draws(
     assert "Łukasz 王小明 □ ok" in text and "😀" not in text
 
 
+def test_text_after_a_cell_that_starts_in_a_fallback_font_keeps_its_font(
+    client, order_url, fonts, only_fonts
+):
+    """fpdf2 took the font of such a cell, right after a change of font, for the
+    page's own and wrote the Latin text after it in the CJK font."""
+    only_fonts(fonts["good"], fonts["cjk"])
+    client.post(f"{order_url}/items", json={"name": "王 screen", "serialNumber": "SN-1"})
+    text = _report_text(client, order_url)
+    assert "王 screen" in text and "Serial no. SN-1" in text and "No hours booked." in text
+
+
 def test_the_placeholder_is_a_question_mark_when_no_font_has_the_box(
     client, order_url, fonts, only_fonts
 ):
@@ -193,6 +204,16 @@ def _drawn(char: str, text: str, drawable: set[str], placeholder: str) -> bool:
     return placeholder in text
 
 
+hours_entry = st.fixed_dictionaries(
+    {
+        "userId": st.just("tech-1"),
+        "date": st.just("2026-01-05"),
+        "hours": st.sampled_from([0.5, 1.0, 2.25]),
+        "description": text_of,
+    }
+)
+
+
 @settings(
     max_examples=25,
     derandomize=True,
@@ -202,10 +223,11 @@ def _drawn(char: str, text: str, drawable: set[str], placeholder: str) -> bool:
 @given(
     fields=order_fields,
     items=st.lists(item, max_size=4),
+    hours=st.lists(hours_entry, max_size=2),
     fonts_used=st.sampled_from(["none", "test fonts", "machine"]),
 )
 def test_any_order_the_api_accepts_renders_and_no_character_disappears(
-    client, tenant, fonts, only_fonts, fields, items, fonts_used
+    client, tenant, fonts, only_fonts, fields, items, hours, fonts_used
 ):
     """With no font but Helvetica, the test fonts (Latin and CJK boxes) or the
     machine's: the PDF reads, holds the order's number, and each character of
@@ -224,10 +246,13 @@ def test_any_order_the_api_accepts_renders_and_no_character_disappears(
     url = f"{store_path(tenant)}/service-orders/{created.json()['serviceOrderUid']}"
     for body in items:
         assert client.post(f"{url}/items", json=body).status_code == 201
+    for body in hours:
+        assert client.post(f"{url}/hours", json=body).status_code == 201
     text = pdf_text(client.get(f"{url}/report", headers={"accept": "application/pdf"}).content)
     assert created.json()["serviceNumber"] in text
     written = [fields["title"], fields["description"], fields["customer"]["name"]]
     written += [value for body in items for value in (body["name"], body["comment"])]
+    written += [body["description"] for body in hours]
     shown = [c for value in written for c in value if unicodedata.category(c) not in ("Cc", "Cs")]
     if all(_cp1252(c) for c in shown) or not any(font.latin for font in found):
         drawable, placeholder = {c for c in shown if _cp1252(c)}, "?"  # Helvetica
@@ -257,3 +282,33 @@ def _service_type(client, tenant: str) -> str:
         types = client.get(f"/v1/tenants/{tenant}/service-types").json()["data"]
         _types[tenant] = types[0]["serviceTypeUid"]
     return _types[tenant]
+
+
+def test_a_long_order_renders_with_every_page_numbered_and_nothing_lost(only_fonts, fonts):
+    """500 items with long texts, a 5,000-character description (one unbroken
+    word, then many lines): every page numbered, no text lost."""
+    import dataclasses
+
+    from servicestub.domain.report import render_report, sheet_of
+    from servicestub.settings import Settings
+    from servicestub.store.orders import OrdersStore
+    from tests.api.pdfs import pdf_pages
+
+    only_fonts(fonts["good"], fonts["cjk"])
+    tenant, store = OrdersStore(Settings(), 42).store("demo", "main")
+    sheet = sheet_of(tenant, "main", next(iter(store.orders.values())))
+    item = {"articleNumber": "A-1", "quantity": 100000, "unitPrice": 10000000.0}
+    items = [
+        item | {"name": f"Part{n} " + "王" * 60, "serialNumber": "S" * 100, "comment": None}
+        for n in range(500)
+    ]
+    description = "x" * 3000 + "\n" * 500 + "end of description"
+    order = sheet.order | {"items": items, "description": description}
+    pages = pdf_pages(render_report(dataclasses.replace(sheet, order=order)))
+    assert len(pages) > 20
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    body = [line for page in pages for line in page.splitlines() if " Page " not in line]
+    text = "".join("".join(body).split())
+    assert "x" * 3000 in text and "endofdescription" in text
+    assert all(f"Part{n}" in text for n in range(500)) and text.count("王") == 500 * 60
+    assert "1,000,000,000,000.00" in text  # a figure is never wrapped

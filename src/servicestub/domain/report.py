@@ -217,8 +217,13 @@ class _Column:
     width: float
     align: str = "L"
 
+    @property
+    def figure(self) -> bool:
+        """Right-aligned columns hold figures: one line each, never wrapped."""
+        return self.align == "R"
 
-_ITEMS = (_Column("Article", 28), _Column("Item", 80), _Column("Qty", 14, "R"))
+
+_ITEMS = (_Column("Article", 26), _Column("Item", 68), _Column("Qty", 16, "R"))
 _HOURS = (_Column("Date", 30), _Column("Technician", 30), _Column("Work", 68))
 _FACTS = (_Column("", 35), _Column("", 145))
 
@@ -231,6 +236,21 @@ def _document_class() -> type[FPDF]:
     class Document(FPDF):
         family = "Helvetica"
         label = ""
+
+        def set_font(self, family: str | None = None, style: Any = "", size: float = 0) -> None:
+            super().set_font(family, style, size)
+            self._settle_font()
+
+        def set_font_size(self, size: float) -> None:
+            super().set_font_size(size)
+            self._settle_font()
+
+        def _settle_font(self) -> None:
+            """Put a font just chosen on the page at once. fpdf2 (2.8) otherwise
+            takes the font of a line that starts with a fallback font's character
+            for the page's own, and writes the text after it in the wrong font."""
+            if self.page and not self.current_font_is_set_on_page:
+                self.text(self.x, self.y, "")
 
         def footer(self) -> None:
             self.set_y(-14)
@@ -280,7 +300,7 @@ def _render(sheet: Sheet, typeface: Typeface) -> bytes:
     _heading(pdf, "Items")
     _grid(
         pdf,
-        (*_ITEMS, _Column("Unit price", 29, "R"), _Column(f"Amount {currency}", 29, "R")),
+        (*_ITEMS, _Column("Unit price", 30, "R"), _Column(f"Amount {currency}", 40, "R")),
         [tuple(map(text, row)) for row in _item_rows(sheet)],
         empty="No items.",
     )
@@ -332,7 +352,10 @@ def _grid(
         return
     heading_row()
     for values in rows:
-        cells = [_lines(pdf, value, col.width) for value, col in zip(values, columns, strict=True)]
+        cells = [
+            [value] if col.figure else _lines(pdf, value, col.width)
+            for value, col in zip(values, columns, strict=True)
+        ]
         pdf.set_y(pdf.get_y() + _PAD)
         for line in range(max(map(len, cells))):
             if pdf.will_page_break(_LINE + _PAD):
@@ -341,13 +364,26 @@ def _grid(
                 pdf.set_y(pdf.get_y() + _PAD)
             for lines, column in zip(cells, columns, strict=True):
                 shown = lines[line] if line < len(lines) else ""
-                pdf.cell(column.width, _LINE, shown, align=column.align)
+                if column.figure:
+                    _figure(pdf, shown, column.width)
+                else:
+                    pdf.cell(column.width, _LINE, shown, align=column.align)
             pdf.ln(_LINE)
         pdf.set_y(pdf.get_y() + _PAD)
         if headings:
             pdf.set_draw_color(200)
             pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + _WIDTH, pdf.get_y())
     pdf.ln(3)
+
+
+def _figure(pdf: FPDF, text: str, width: float) -> None:
+    """A right-aligned figure on one line: never wrapped (``10000`` over ``0``
+    would read as another number), in a smaller size when it does not fit."""
+    size = pdf.font_size_pt
+    while pdf.font_size_pt > 5 and pdf.get_string_width(text) > width - 2 * pdf.c_margin:
+        pdf.set_font_size(pdf.font_size_pt - 0.5)
+    pdf.cell(width, _LINE, text, align="R")
+    pdf.set_font_size(size)
 
 
 def _lines(pdf: FPDF, text: str, width: float) -> list[str]:
@@ -364,6 +400,6 @@ def _totals(pdf: FPDF, totals: Record, currency: str) -> None:
         pdf.add_page()
     for label, key in (("Items", "items"), ("Hours", "hours"), ("Total", "total")):
         pdf.set_font(family, "B" if key == "total" else "", 11 if key == "total" else 10)
-        pdf.cell(130, 7, label, align="R")
-        pdf.cell(50, 7, f"{_money(totals[key])} {currency}", align="R")
+        pdf.cell(110, 7, label, align="R")
+        pdf.cell(70, 7, f"{_money(totals[key])} {currency}", align="R")
         pdf.ln(7)
