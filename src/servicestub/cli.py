@@ -135,8 +135,8 @@ scenario_option = click.option(
     "--secret",
     envvar="SERVICESTUB_SECRET",
     default=None,
-    help="Secret that seals public order links [env SERVICESTUB_SECRET]; "
-    "derived from the seed when not set.",
+    help="Secret that seals public order links [env SERVICESTUB_SECRET]; without it they "
+    "are derived from the (public) seed, so anyone can compute them.",
 )
 @click.option(
     "--admin-token",
@@ -230,6 +230,11 @@ def serve(
     click.echo(f"  Services API v4     {base}/api/v4  docs {base}/api/v4/ui/")
     click.echo(f"  Control plane       {base}/_mock   docs {base}/_mock/ui/")
     click.echo(f"  try: curl -s '{base}/v1/tenants/demo/stores/main/service-orders?perPage=5'")
+    if not secret:
+        click.echo(
+            "  public links (publicHash) are derived from the seed: anyone can compute them; "
+            "set --secret or SERVICESTUB_SECRET to seal them"
+        )
     server.run(app, host, port)
 
 

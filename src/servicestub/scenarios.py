@@ -7,17 +7,18 @@ from __future__ import annotations
 import functools
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from servicestub.catalogue.store import Catalogue
 from servicestub.catalogue.vocabulary import SHARE_PLANS
 from servicestub.domain import money
 from servicestub.domain.orders import refresh_totals
+from servicestub.safe_yaml import YamlLimitError, YamlLimits, load_file
 from servicestub.seed.common import DAY, iso_at, rng_for
 from servicestub.seed.orders import seed_store, seed_tenant
 from servicestub.seed.repair_shop import WORKFLOW
@@ -30,6 +31,13 @@ _CHECKOUT = Path(__file__).resolve().parents[2] / "fixtures"
 FIXTURES_DIR = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
 
 Record = dict[str, Any]
+
+#: What a scenario file may be: its size, the values it stands for (aliases
+#: expanded) and their depth — a shipped scenario is a few KB, some hundred values.
+LIMITS = YamlLimits(max_bytes=1 << 20, max_nodes=100_000, max_depth=32)
+#: Records (orders, services, share plans) one scenario file may ask for in all,
+#: every ``count`` added up, aliased ones included.
+MAX_RECORDS = 200_000
 
 
 class ScenarioError(ValueError):
@@ -57,18 +65,51 @@ def _message(error: jsonschema.ValidationError) -> str:
 
 
 def read(path: Path) -> Record:
-    """Parse and validate one scenario file."""
+    """Parse and validate one scenario file (within :data:`LIMITS` and
+    :data:`MAX_RECORDS`)."""
     try:
-        data = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as error:
-        raise ScenarioError(f"{path}: cannot be read as YAML ({error})") from None
+        data = load_file(path, LIMITS)
+    except YamlLimitError as error:
+        raise ScenarioError(f"{path}: {error}") from None
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = min(errors, key=lambda e: -len(e.absolute_path))
         if error.validator == "oneOf" and error.context:
             error = max(error.context, key=lambda e: len(e.absolute_path))
         raise ScenarioError(f"{path}: {_where(error.absolute_path)}: {_message(error)}")
+    _check_records(path, data)
     return data
+
+
+def _counts(data: Record) -> Iterator[tuple[list[str | int], int]]:
+    """(place, records) of everything the scenario asks to be made, in file order."""
+    for tenant_id, tenant in (data.get("tenants") or {}).items():
+        for store_id, store in ((tenant or {}).get("stores") or {}).items():
+            where = ["tenants", tenant_id, "stores", store_id, "serviceOrders"]
+            orders = store.get("serviceOrders", [])
+            if isinstance(orders, dict):
+                yield [*where, "count"], orders["count"]
+            else:
+                for index, entry in enumerate(orders):
+                    yield [*where, index, "count"], entry.get("count", 1)
+    services = data.get("services")
+    if services:
+        yield ["services", "count"], services.get("count", 200)
+        plans = services.get("sharePlans")
+        if isinstance(plans, dict):
+            yield ["services", "sharePlans", "count"], plans["count"]
+        yield ["services", "items"], len(services.get("items") or [])
+
+
+def _check_records(path: Path, data: Record) -> None:
+    total = 0
+    for where, count in _counts(data):
+        total += count
+        if total > MAX_RECORDS:
+            raise ScenarioError(
+                f"{path}: {_where(where)}: the scenario asks for more than {MAX_RECORDS:,} "
+                "records (orders, services, share plans) in all; make the counts smaller"
+            )
 
 
 def catalog(fixtures_dir: Path | None = None) -> list[dict[str, str]]:

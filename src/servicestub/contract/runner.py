@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 from schemathesis.engine import from_schema
 
 from servicestub.contract.config import load_schema
@@ -16,6 +15,7 @@ from servicestub.contract.determinism import pinned_generation
 from servicestub.contract.lifecycle import Probe
 from servicestub.contract.model import Options, Outcome
 from servicestub.contract.recording import EventRecorder
+from servicestub.safe_yaml import SPEC_LIMITS, load_file
 from servicestub.specs import ApiSpec
 
 
@@ -60,8 +60,7 @@ def _document(spec: ApiSpec, path: Path) -> dict[str, Any]:
     """A fresh parse of the spec to test (its own, or the file given instead)."""
     if path == spec.path:
         return spec.document()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document: dict[str, Any] = yaml.load(path.read_text(), Loader=loader)
+    document: dict[str, Any] = load_file(path, SPEC_LIMITS)  # a user's file: within bounds
     return document
 
 

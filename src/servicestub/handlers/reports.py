@@ -6,16 +6,19 @@ import base64
 from typing import Any
 
 from connexion.context import scope
+from starlette.concurrency import run_in_threadpool
 
-from servicestub.domain.report import render_report
+from servicestub.domain.report import render_report, sheet_of
 from servicestub.handlers._scope import order_scope
 from servicestub.negotiation import NEGOTIATED_KEY
 
 
 async def get_report(tenant_id: str, store_id: str, service_order_uid: str) -> Any:
-    _orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid)
+    _orders, tenant, store, bundle = order_scope(tenant_id, store_id, service_order_uid)
     media_type = scope[NEGOTIATED_KEY]  # one of the spec's, chosen by MediaTypeMiddleware
-    pdf = render_report(tenant, bundle)
+    # Written off the event loop (a long order or a large font takes a moment),
+    # from a copy of the order, so other requests go on meanwhile.
+    pdf = await run_in_threadpool(render_report, sheet_of(tenant, store.store_id, bundle))
     file_name = f"{bundle.order['serviceNumber']}.pdf"
     if media_type == "application/json":
         return (
