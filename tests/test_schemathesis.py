@@ -10,6 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from servicestub import Settings, create_app
+from servicestub.contract.config import infer_links_as_fits
 from servicestub.specs import APIS
 
 PER_OPERATION = settings(
@@ -36,6 +37,7 @@ for _spec in APIS:
     # disturb the run over the business APIs.
     _app = create_app(Settings(validate_responses=True))
     _schema = schemathesis.openapi.from_asgi(f"{_spec.base_path}/openapi.json", _app)
+    infer_links_as_fits(_spec.name, _schema)
     globals()[f"test_{_spec.name}_operations_conform"] = _schema.parametrize()(_conformance_test())
     _machine = _schema.as_state_machine().TestCase
     _machine.settings = STATEFUL

@@ -7,6 +7,7 @@ from typing import Any
 
 import schemathesis
 from schemathesis.config import SchemathesisConfig
+from schemathesis.config._phases import InferenceConfig
 
 from servicestub.contract import checks as custom
 from servicestub.contract.model import Options
@@ -49,6 +50,20 @@ VALID_DATA_STATUSES = ("2xx", "3xx", "400", "401", "403", "404", "409", "429")
 #: Text may not hold NUL (U+0000); the specs say so and the mock answers 400.
 GENERATION = {"allow-x00": False}
 
+#: How the stateful phase may infer links beyond a spec's own ``links``, where
+#: schemathesis's default (Location headers and dependency analysis) is wrong.
+#: Services v4: dependency analysis fills the ``X-Tracking-Id`` header (a
+#: correlation id, not a resource) from a listed service's integer ``id``, which
+#: no HTTP client can even send; its own links cover every resource. The
+#: control plane has no links and keeps the default.
+LINK_INFERENCE = {"services": ["location-headers"]}
+
+
+def infer_links_as_fits(api: str, schema: Any) -> None:
+    """Narrow ``schema``'s link inference for ``api`` per :data:`LINK_INFERENCE`."""
+    if api in LINK_INFERENCE:
+        schema.config.phases.stateful.inference = InferenceConfig(algorithms=LINK_INFERENCE[api])
+
 
 def checks_for(api: str) -> list[str]:
     """Every check a run of ``api`` performs: the built-in ones, then its own."""
@@ -89,4 +104,5 @@ def load_schema(api: str, document: dict[str, Any], base_url: str, options: Opti
     schema.config.generation.update(max_examples=options.max_examples, deterministic=True)
     schema.config.phases.update(phases=list(options.phases))
     schema.config.checks.update(included_check_names=checks_for(api))
+    infer_links_as_fits(api, schema)
     return schema
