@@ -9,7 +9,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 
 from servicestub.contract import checks as custom
-from servicestub.contract.model import Options
+from servicestub.contract.model import SCHEMA_PHASES, Options
 
 #: schemathesis's own checks that these specs make meaningful.
 BUILTIN_CHECKS = (
@@ -87,6 +87,6 @@ def load_schema(api: str, document: dict[str, Any], base_url: str, options: Opti
         request_timeout=options.request_timeout,
     )
     schema.config.generation.update(max_examples=options.max_examples, deterministic=True)
-    schema.config.phases.update(phases=list(options.phases))
+    schema.config.phases.update(phases=[p for p in options.phases if p in SCHEMA_PHASES])
     schema.config.checks.update(included_check_names=checks_for(api))
     return schema

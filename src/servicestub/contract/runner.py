@@ -14,7 +14,7 @@ from schemathesis.engine import from_schema
 from servicestub.contract.config import load_schema
 from servicestub.contract.determinism import pinned_generation
 from servicestub.contract.lifecycle import Probe
-from servicestub.contract.model import Options, Outcome
+from servicestub.contract.model import SCHEMA_PHASES, Options, Outcome
 from servicestub.contract.recording import EventRecorder
 from servicestub.specs import ApiSpec
 
@@ -45,6 +45,7 @@ def run(
         outcome.errors.append(problem)
         on_progress(f"  [ERR ] {problem}")
         return outcome
+    tested = set()
     with pinned_generation(options.seed):
         for spec in specs:
             path = spec_override or spec.path
@@ -52,7 +53,13 @@ def run(
                 outcome.skipped[spec.name] = f"its spec {path} does not exist"
                 on_progress(f"{spec.name}: skipped, its spec {path} does not exist")
                 continue
-            _run_spec(origin, spec, path, options, outcome, on_progress)
+            tested.add(spec.name)
+            if any(phase in SCHEMA_PHASES for phase in options.phases):
+                _run_spec(origin, spec, path, options, outcome, on_progress)
+        if "behaviour" in options.phases and tested & {"orders", "services"}:
+            from servicestub.contract.behaviour.phase import run_behaviour
+
+            run_behaviour(origin, tested, options, outcome, on_progress)
     return outcome
 
 
