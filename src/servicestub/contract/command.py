@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+import yaml
 
-from servicestub.contract.model import PHASES, Options, Outcome
+from servicestub.contract.model import PHASES, RULE_FAMILIES, Options, Outcome
 from servicestub.specs import ApiSpec
 
 API_NAMES = ("orders", "services", "admin")
@@ -49,6 +51,39 @@ def parse_phases(text: str) -> list[str]:
             param_hint="--phases",
         )
     return [p for p in PHASES if p in wanted]
+
+
+def parse_rules(rules: str | None, skip: str | None) -> list[str]:
+    """The rule families chosen by ``--rules`` (default all) minus ``--skip-rules``."""
+    chosen = [r.strip() for r in (rules or ",".join(RULE_FAMILIES)).split(",") if r.strip()]
+    skipped = [r.strip() for r in (skip or "").split(",") if r.strip()]
+    unknown = sorted(set(chosen + skipped) - set(RULE_FAMILIES))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown rule family(s) {', '.join(unknown)}; use {', '.join(RULE_FAMILIES)}",
+            param_hint="--rules/--skip-rules",
+        )
+    return [r for r in RULE_FAMILIES if r in chosen and r not in skipped]
+
+
+def load_waivers(path: Path | None) -> dict[str, str]:
+    """A waiver file (YAML or JSON): a list of ``{rule, reason}``; rule is a rule id
+    (``lists.sort``) as the reports name it."""
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        message = f"{path} is not YAML or JSON: {exc}"
+        raise click.BadParameter(message, param_hint="--waivers") from exc
+    entries = data.get("waivers", data) if isinstance(data, dict) else data
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("rule"), str) and e.get("reason") for e in entries
+    ):
+        raise click.BadParameter(
+            f"{path}: expected a list of {{rule: <rule id>, reason: <why>}}", param_hint="--waivers"
+        )
+    return {e["rule"]: str(e["reason"]) for e in entries}
 
 
 @click.command()
@@ -118,6 +153,33 @@ def parse_phases(text: str) -> list[str]:
     help="Seconds to wait for each response.",
 )
 @click.option(
+    "--rules",
+    metavar="FAMILIES",
+    help="Comma-separated behaviour rule families to run (default all: "
+    f"{', '.join(RULE_FAMILIES)}).",
+)
+@click.option("--skip-rules", metavar="FAMILIES", help="Behaviour rule families to leave out.")
+@click.option(
+    "--waivers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML/JSON list of {rule, reason}: known deviations, reported but not failed.",
+)
+@click.option("--run-id", help="Repeat the behaviour run with this id (printed at the start).")
+@click.option("--tenant", help="An existing tenant for the behaviour phase (default: a fresh one).")
+@click.option("--store", help="An existing store for the behaviour phase (default: a fresh one).")
+@click.option(
+    "--created-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the behaviour phase writes what it creates (default: a temp file, printed).",
+)
+@click.option(
+    "--behaviour-examples",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Call sequences per behaviour rule family.",
+)
+@click.option(
     "--junit-xml",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a JUnit XML report (a case per operation and check).",
@@ -138,6 +200,14 @@ def contract(
     workers: int,
     headers: tuple[str, ...],
     request_timeout: float,
+    rules: str | None,
+    skip_rules: str | None,
+    waivers: Path | None,
+    run_id: str | None,
+    tenant: str | None,
+    store: str | None,
+    created_file: Path | None,
+    behaviour_examples: int,
     junit_xml: Path | None,
     report: Path | None,
 ) -> None:
@@ -158,6 +228,11 @@ def contract(
     if not chosen:
         raise click.UsageError(f"No spec to test for --api {api}.")
 
+    for hint, value in (("--run-id", run_id), ("--tenant", tenant), ("--store", store)):
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", value):
+            raise click.BadParameter(
+                f"{value!r}: use 1-40 letters, digits, '_' or '-'", param_hint=hint
+            )
     options = Options(
         max_examples=max_examples,
         seed=random.SystemRandom().randrange(2**32) if seed is None else seed,
@@ -165,6 +240,13 @@ def contract(
         workers=workers,
         headers=parse_headers(headers),
         request_timeout=request_timeout,
+        rules=parse_rules(rules, skip_rules),
+        run_id=run_id,
+        tenant=tenant,
+        store=store,
+        created_file=str(created_file) if created_file else None,
+        waivers=load_waivers(waivers),
+        behaviour_examples=behaviour_examples,
     )
     target = None if self_test else parse_origin(str(origin))
     outcome = _run(target, chosen, options, spec)

@@ -6,9 +6,10 @@ become the failure's curl lines."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import httpx
@@ -134,6 +135,30 @@ class BehaviourMachine(RuleBasedStateMachine):
             return None
 
 
+#: Shrinking replays sequences over HTTP: bound it (attempts and seconds) per family.
+SHRINK_ATTEMPTS = 150
+SHRINK_SECONDS = 20
+
+
+@contextlib.contextmanager
+def bounded_shrinking(
+    attempts: int = SHRINK_ATTEMPTS, seconds: int = SHRINK_SECONDS
+) -> Iterator[None]:
+    """Within the block hypothesis stops shrinking after ``attempts`` or ``seconds``
+    (its private engine limits; if they move, shrinking is just unbounded again)."""
+    try:
+        from hypothesis.internal.conjecture import engine
+    except ImportError:
+        yield
+        return
+    saved = engine.MAX_SHRINKS, engine.MAX_SHRINKING_SECONDS
+    engine.MAX_SHRINKS, engine.MAX_SHRINKING_SECONDS = attempts, seconds
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKS, engine.MAX_SHRINKING_SECONDS = saved
+
+
 def _detail(response: httpx.Response) -> str:
     text = " ".join(response.text.split())[:160]
     return f" ({text})" if text else ""
@@ -184,7 +209,7 @@ def run_family(
     started = time.monotonic()
     mark = " ok "
     try:
-        with with_reporter(lambda _text: None):
+        with with_reporter(lambda _text: None), bounded_shrinking():
             test()
     except Exception as error:
         broken = _broken_in(error)

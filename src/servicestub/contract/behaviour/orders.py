@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import precondition, rule
+from hypothesis.stateful import initialize, precondition, rule
 
 from servicestub.contract.behaviour import model as m
 from servicestub.contract.behaviour.engine import BehaviourMachine
@@ -24,6 +24,20 @@ PICK = st.integers(min_value=0, max_value=10_000)
 CENTS = st.integers(min_value=0, max_value=99_999).map(lambda c: Decimal(c) / 100)
 DATE = st.dates(min_value=__import__("datetime").date(2020, 1, 1)).map(lambda d: d.isoformat())
 CUSTOMER_KINDS = ("email", "phone", "both", "none")
+#: What a create draws: its fields, or which of the discovered references it names.
+NEW_ORDER_ARGS = {
+    "title": TITLE,
+    "state": st.none() | st.sampled_from(m.STATES),
+    "priority": st.none() | st.sampled_from(m.PRIORITIES),
+    "tag": st.integers(0, 1),
+    "own_store": st.booleans(),
+    "customer": st.sampled_from(CUSTOMER_KINDS),
+    "name": WORD,
+    "due": st.none() | DATE,
+    "kind": PICK,
+    "status": st.none() | PICK,
+}
+NEW_ORDER = st.fixed_dictionaries(NEW_ORDER_ARGS)
 SCOPED = "tenant/store"
 
 #: Every rule of every orders family, in the contract's words.
@@ -184,18 +198,13 @@ class OrdersMachine(BehaviourMachine):
 
     # -- writes ---------------------------------------------------------------
 
-    @rule(
-        title=TITLE,
-        state=st.none() | st.sampled_from(m.STATES),
-        priority=st.none() | st.sampled_from(m.PRIORITIES),
-        tag=st.integers(0, 1),
-        own_store=st.booleans(),
-        customer=st.sampled_from(CUSTOMER_KINDS),
-        name=WORD,
-        due=st.none() | DATE,
-        kind=PICK,
-        status=st.none() | PICK,
-    )
+    @initialize(orders=st.lists(NEW_ORDER, min_size=1, max_size=3))
+    def create_some(self, orders: list[dict[str, Any]]) -> None:
+        """Each sequence starts with a few orders, so that its checks have data to judge."""
+        for order in orders:
+            self.create_order(**order)
+
+    @rule(**NEW_ORDER_ARGS)
     def create_order(
         self,
         title: str,
