@@ -371,6 +371,47 @@ def _both(*requests: Request) -> Request:
     return change
 
 
+V4_ONE = re.compile(r"^/api/v4/Service/\d+$")
+
+
+def _v4_search_first_criterion_only(scope: dict, body: bytes, memo: dict) -> tuple[dict, bytes]:
+    if scope["method"] == "POST" and scope["path"] == "/api/v4/Service/Search" and body:
+        sent = json.loads(body)
+        query = sent.get("query") or {}
+        query["search"] = (query.get("search") or [])[:1]
+        body = json.dumps(sent).encode()
+    return scope, body
+
+
+def _v4_empty_delete_report(scope: dict, status: int, data: Any, memo: dict) -> Any:
+    if scope["method"] == "DELETE" and V4_ONE.match(scope["path"]) and status == 200:
+        data["results"] = {"totalCount": 0, "items": []}
+    return data
+
+
+def _v4_names_stuck(scope: dict, status: int, data: Any, memo: dict) -> Any:
+    """Every serviceTypeName is the one of the first lookup, whatever the id."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("serviceTypeName"):
+                node["serviceTypeName"] = "Recurring"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return data
+
+
+def _v4_fresh_tracking_ids(scope: dict, status: int, data: Any, memo: dict) -> Any:
+    if isinstance(data, dict) and "trackingId" in data:
+        data["trackingId"] = "6f0c3a1e-2b4d-4c8e-9f10-a1b2c3d4e5f6"
+    return data
+
+
 @dataclasses.dataclass(frozen=True)
 class BehaviourBreak:
     """A schema-valid server that breaks one behaviour, and the rule that must catch it."""
@@ -417,6 +458,18 @@ BEHAVIOUR_BROKEN = {
         "orders",
         "statuses",
         "statuses.positions",
+    ),
+    "v4-criteria-ignored": BehaviourBreak(
+        lambda: intercepting(_v4_search_first_criterion_only), "services", "v4", "v4.search"
+    ),
+    "v4-empty-delete-report": BehaviourBreak(
+        lambda: intercepting(response=_v4_empty_delete_report), "services", "v4", "v4.delete"
+    ),
+    "v4-names-do-not-follow-ids": BehaviourBreak(
+        lambda: intercepting(response=_v4_names_stuck), "services", "v4", "v4.names"
+    ),
+    "v4-tracking-id-not-echoed": BehaviourBreak(
+        lambda: intercepting(response=_v4_fresh_tracking_ids), "services", "v4", "v4.tracking"
     ),
     "json-report-differs": BehaviourBreak(
         lambda: intercepting(response=_json_report_differs), "orders", "reports", "reports.json"

@@ -72,7 +72,9 @@ def requests_sent(seed: int, phases: tuple[str, ...]) -> list[Seen]:
     seen: list[Seen] = []
     app = recording(create_app(Settings()), seen)
     with serving(app, log_level="error") as origin:
-        outcome = run(origin, [SERVICES], Options(max_examples=3, seed=seed, phases=phases))
+        outcome = run(
+            origin, [SERVICES], Options(max_examples=3, seed=seed, phases=phases, run_id="r1")
+        )
     assert outcome.ok, outcome.failures[:3] or outcome.errors[:3]
     # Each server has its own port; the Host header is the one thing that may differ.
     return [

@@ -48,6 +48,8 @@ class Options:
     waivers: dict[str, str] = dataclasses.field(default_factory=dict)
     #: Hypothesis examples per behavioural rule family (each a sequence of calls).
     behaviour_examples: int = 8
+    #: Seconds hypothesis may spend shrinking a behaviour failure to its shortest sequence.
+    shrink_seconds: int = 20
 
 
 @dataclasses.dataclass(frozen=True)

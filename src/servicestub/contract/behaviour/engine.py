@@ -185,6 +185,7 @@ def run_family(
     steps: int,
     waivers: dict[str, str],
     on_progress: Callable[[str], None],
+    shrink_seconds: int = SHRINK_SECONDS,
 ) -> None:
     """Run one rule family: ``examples`` sequences of up to ``steps`` calls, seeded;
     its rules are recorded as run and its shortest failure (if any) as a Failure."""
@@ -209,7 +210,7 @@ def run_family(
     started = time.monotonic()
     mark = " ok "
     try:
-        with with_reporter(lambda _text: None), bounded_shrinking():
+        with with_reporter(lambda _text: None), bounded_shrinking(seconds=shrink_seconds):
             test()
     except Exception as error:
         broken = _broken_in(error)

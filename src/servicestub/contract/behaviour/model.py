@@ -286,3 +286,78 @@ def meta_violation(meta: Mapping[str, Any], page: int, per_page: int, count: int
             f"page {page} holds {count} items; {total} items at {per_page} a page give {expected}"
         )
     return None
+
+
+# -- Services API v4 ---------------------------------------------------------------
+
+#: Lookup ids a client writes, and the *Name each resolves to (3).
+V4_LOOKUPS = {
+    "serviceTypeId": "serviceType",
+    "usageFrequencyTypeId": "usageFrequencyType",
+    "generalLedgerId": "generalLedger",
+    "taxCodeId": "taxCode",
+    "serviceTaxCategoryId": "serviceTaxCategory",
+    "defaultServiceStatusTypeId": "defaultServiceStatusType",
+    "serviceCategoryId": "serviceCategory",
+}
+V4_TEXT_OPERATORS = ("equals", "notEquals", "contains", "startsWith", "endsWith")
+V4_ORDERED_OPERATORS = (
+    "equals",
+    "notEquals",
+    "greaterThan",
+    "greaterThanOrEqual",
+    "lessThan",
+    "lessThanOrEqual",
+)
+
+
+def v4_kind(field: str) -> str:
+    """A Service field's type for Search: text, number, boolean or date."""
+    if field == "created":
+        return "date"
+    if field.startswith("is"):
+        return "boolean"
+    if field in ("identity", "id", "usageFrequency") or field.endswith("Id"):
+        return "number"
+    return "text"
+
+
+def v4_operators(field: str) -> tuple[str, ...]:
+    kind = v4_kind(field)
+    if kind == "text":
+        return V4_TEXT_OPERATORS
+    if kind == "boolean":
+        return ("equals", "notEquals")
+    return V4_ORDERED_OPERATORS
+
+
+def v4_matches(service: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]]) -> bool:
+    """Criteria AND together; strings compare case-insensitively, numbers and dates as such."""
+    return all(
+        _v4_one(service.get(c["name"]), c["operator"], c["value"], c["name"]) for c in criteria
+    )
+
+
+def _v4_one(have: Any, operator: str, value: Any, field: str) -> bool:
+    kind = v4_kind(field)
+    if have is None:
+        return operator == "notEquals"
+    if kind == "text":
+        a, b = str(have).lower(), str(value).lower()
+        return {
+            "equals": a == b,
+            "notEquals": a != b,
+            "contains": b in a,
+            "startsWith": a.startswith(b),
+            "endsWith": a.endswith(b),
+        }[operator]
+    if kind == "date":
+        have, value = _instant(have), _instant(value)
+    return {
+        "equals": have == value,
+        "notEquals": have != value,
+        "greaterThan": have > value,
+        "greaterThanOrEqual": have >= value,
+        "lessThan": have < value,
+        "lessThanOrEqual": have <= value,
+    }[operator]

@@ -122,6 +122,7 @@ def run_behaviour(
                 steps=STEPS,
                 waivers=options.waivers,
                 on_progress=on_progress,
+                shrink_seconds=options.shrink_seconds,
             )
     finally:
         cleanup(ctx, on_progress)
