@@ -94,7 +94,8 @@ class ServicesMachine(BehaviourMachine):
 
     def v4(self, method: str, path: str, rule: str, **kwargs: Any) -> tuple[httpx.Response, Any]:
         """A request with a fresh X-Tracking-Id, checking it comes back in body and header."""
-        tracking = str(uuid.uuid4())
+        # Derived from the run id, so that the same run sends the same requests.
+        tracking = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.prefix}{self.context.next_number()}"))
         answer = self.send(method, BASE + path, headers={"X-Tracking-Id": tracking}, **kwargs)
         try:
             body = answer.json()
