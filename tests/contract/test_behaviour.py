@@ -61,3 +61,78 @@ def test_every_orders_family_passes_on_an_independent_variant():
         ["lists", "writes", "deletes", "isolation", "search", "derived", "statuses", "reports"],
     )
     assert outcome.ok, (outcome.failures[:2], outcome.errors[:2])
+
+
+def cli(origin: str, *args: object) -> object:
+    from click.testing import CliRunner
+
+    from servicestub.contract.command import contract
+
+    base = ["--url", origin, "--api", "orders", "--phases", "behaviour", "--seed", "2"]
+    return CliRunner().invoke(contract, [*base, "--behaviour-examples", "4", *map(str, args)])
+
+
+def test_a_failure_reports_its_rule_in_console_junit_and_markdown_and_a_waiver_keeps_it(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    junit, report = tmp_path / "c.xml", tmp_path / "c.md"
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("- rule: statuses.positions\n  reason: our workflow keeps gaps\n")
+    created = tmp_path / "created.jsonl"
+    with serving(BEHAVIOUR_BROKEN["status-positions-gap"].app(), log_level="error") as origin:
+        failed = cli(
+            origin,
+            "--rules",
+            "statuses",
+            "--junit-xml",
+            junit,
+            "--report",
+            report,
+            "--run-id",
+            "w1",
+            "--created-file",
+            created,
+        )
+        waived = cli(origin, "--rules", "statuses", "--waivers", waivers, "--run-id", "w2")
+    assert failed.exit_code == 1, failed.output[-2000:]
+    assert "[orders] behaviour statuses — statuses.positions" in failed.output
+    assert "reproduce, in order:" in failed.output and "curl -X POST" in failed.output
+    assert "run id w1" in failed.output
+    cases = {
+        (c.get("classname"), c.get("name")): c for c in ET.parse(junit).getroot().iter("testcase")
+    }
+    assert cases[("orders.behaviour statuses", "statuses.positions")].find("failure") is not None
+    assert "`behaviour statuses` — statuses.positions" in report.read_text()
+    assert created.read_text().count('"method": "DELETE"') == 0  # statuses have no DELETE
+    assert waived.exit_code == 0, waived.output[-2000:]
+    assert "waived: our workflow keeps gaps" in waived.output and "1 waived" in waived.output
+
+
+def test_unknown_rule_families_and_bad_waivers_are_usage_errors(tmp_path):
+    bad = tmp_path / "w.json"
+    bad.write_text('{"rule": "lists.sort"}')
+    for args, message in (
+        (["--rules", "lists,typo"], "unknown rule family(s) typo"),
+        (["--skip-rules", "nope"], "unknown rule family(s) nope"),
+        (["--waivers", bad], "expected a list of {rule: <rule id>, reason: <why>}"),
+        (["--run-id", "a/b"], "use 1-40 letters"),
+    ):
+        result = cli("http://127.0.0.1:1", *args)
+        assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_the_created_file_lists_what_to_remove_and_the_run_removes_it(tmp_path):
+    import httpx
+
+    from servicestub.contract.behaviour.created import read
+
+    created = tmp_path / "created.jsonl"
+    with serving(create_app(Settings()), log_level="error") as origin:
+        result = cli(origin, "--rules", "writes", "--created-file", created, "--run-id", "c1")
+        records = read(created)
+        left = [httpx.get(r.url).status_code for r in records]
+    assert result.exit_code == 0, result.output[-2000:]
+    assert records and all(r.method == "DELETE" and r.url.startswith(origin) for r in records)
+    assert "/tenants/ct2-c1/stores/st-c1/service-orders/" in records[0].url
+    assert set(left) == {404}
+    assert "created record(s)" in result.output.split("behaviour: removed ", 1)[1].splitlines()[0]
