@@ -136,3 +136,77 @@ def test_the_created_file_lists_what_to_remove_and_the_run_removes_it(tmp_path):
     assert "/tenants/ct2-c1/stores/st-c1/service-orders/" in records[0].url
     assert set(left) == {404}
     assert "created record(s)" in result.output.split("behaviour: removed ", 1)[1].splitlines()[0]
+
+
+def _prism() -> str | None:
+    """Prism's binary: $PRISM, tests/benchmarks/.prism (``make bench`` installs it), or PATH."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    local = Path(__file__).parent.parent / "benchmarks" / ".prism" / "node_modules" / ".bin"
+    for candidate in (os.environ.get("PRISM"), str(local / "prism"), shutil.which("prism")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def _under_base(upstream: str, base: str) -> object:
+    """An ASGI app serving ``upstream``'s root under ``base`` (Prism ignores ``servers``)."""
+    import httpx
+
+    async def app(scope: dict, receive: object, send: object) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        path = scope["path"].removeprefix(base) or "/"
+        url = f"{upstream}{path}" + (
+            f"?{scope['query_string'].decode()}" if scope["query_string"] else ""
+        )
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"] if k != b"host"]
+        async with httpx.AsyncClient() as client:
+            answer = await client.request(scope["method"], url, headers=headers, content=body)
+        drop = {"content-length", "transfer-encoding", "content-encoding", "connection"}
+        out = [(k.encode(), v.encode()) for k, v in answer.headers.items() if k not in drop]
+        out.append((b"content-length", str(len(answer.content)).encode()))
+        await send({"type": "http.response.start", "status": answer.status_code, "headers": out})
+        await send({"type": "http.response.body", "body": answer.content})
+
+    return app
+
+
+@pytest.mark.skipif(_prism() is None, reason="Stoplight Prism is not installed (make bench)")
+def test_stoplight_prism_serving_the_spec_statically_fails_writes():
+    """A real stateless peer: every answer fits the schema, nothing created reads back."""
+    import subprocess
+    import time
+
+    import httpx
+
+    from servicestub.contract.server import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [_prism(), "mock", str(ORDERS.path), "-p", str(port), "-h", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        upstream = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(upstream + "/tenants/a/service-types", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        outcome = behaviour(_under_base(upstream, "/v1"), ["writes"], examples=3)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert {f.check for f in outcome.failures} & {"writes.create", "writes.read", "writes.update"}
