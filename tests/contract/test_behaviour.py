@@ -210,3 +210,29 @@ def test_stoplight_prism_serving_the_spec_statically_fails_writes():
         process.terminate()
         process.wait(timeout=10)
     assert {f.check for f in outcome.failures} & {"writes.create", "writes.read", "writes.update"}
+
+
+SCENARIOS = sorted(p.stem for p in (ORDERS.path.parent.parent / "fixtures").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_family_passes_on_the_mock_at_another_seed_under_each_scenario(scenario):
+    import httpx
+
+    with serving(create_app(Settings(seed=7)), log_level="error") as origin:
+        loaded = httpx.post(f"{origin}/_mock/scenarios/{scenario}")
+        assert loaded.status_code == 200, loaded.text
+        # The first scenario also in an existing scope (--tenant/--store) of its own data.
+        scope = {"tenant": "acme", "store": "main"} if scenario == SCENARIOS[0] else {}
+        options = Options(
+            seed=7,
+            phases=("behaviour",),
+            run_id=f"s{scenario[:8]}",
+            behaviour_examples=2,
+            shrink_seconds=3,
+            **scope,
+        )
+        outcome = run(origin, [ORDERS, SERVICES], options)
+    assert outcome.ok, (outcome.failures[:2], outcome.errors[:2])
+    if scope:
+        assert "behaviour statuses" in outcome.skipped
