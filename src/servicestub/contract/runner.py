@@ -16,6 +16,8 @@ from servicestub.contract.determinism import pinned_generation
 from servicestub.contract.lifecycle import Probe
 from servicestub.contract.model import Options, Outcome
 from servicestub.contract.recording import EventRecorder
+from servicestub.contract.safety import Guard, SpecRules
+from servicestub.contract.scope import RunScope
 from servicestub.specs import ApiSpec
 
 
@@ -35,9 +37,12 @@ def run(
     on_progress: Callable[[str], None] = lambda line: None,
     *,
     spec_override: Path | None = None,
+    live: bool = False,
 ) -> Outcome:
     """Test every operation of ``specs`` against ``origin`` (scheme://host:port);
-    each spec's base path is appended to it."""
+    each spec's base path is appended to it. ``live``: the target is not the run's
+    own, so the run works in its scope and touches only what it created
+    (:mod:`servicestub.contract.safety`), and removes that at the end."""
     origin = origin.rstrip("/")
     outcome = Outcome(seed=options.seed)
     problem = unreachable(origin)
@@ -45,15 +50,58 @@ def run(
         outcome.errors.append(problem)
         on_progress(f"  [ERR ] {problem}")
         return outcome
-    with pinned_generation(options.seed):
-        for spec in specs:
-            path = spec_override or spec.path
-            if not path.is_file():
-                outcome.skipped[spec.name] = f"its spec {path} does not exist"
-                on_progress(f"{spec.name}: skipped, its spec {path} does not exist")
-                continue
-            _run_spec(origin, spec, path, options, outcome, on_progress)
+    guard = _guard(origin, options, on_progress) if live else None
+    try:
+        with pinned_generation(options.seed):
+            chosen = []
+            for spec in specs:
+                path = spec_override or spec.path
+                if not path.is_file():
+                    outcome.skipped[spec.name] = f"its spec {path} does not exist"
+                    on_progress(f"{spec.name}: skipped, its spec {path} does not exist")
+                    continue
+                chosen.append((spec, path))
+            if guard is not None:
+                if guard.note_tenant_drop({s.name for s, _ in chosen}):
+                    on_progress(
+                        f"the target is a servicestub: tenant {guard.scope.tenant} is dropped "
+                        "at the end"
+                    )
+                guard.discover(
+                    {s.name for s, _ in chosen}, {s.name: origin + s.base_path for s in specs}
+                )
+            for spec, path in chosen:
+                _run_spec(origin, spec, path, options, outcome, on_progress, guard)
+    finally:
+        if guard is not None:
+            _finish(guard, on_progress)
     return outcome
+
+
+def _guard(origin: str, options: Options, on_progress: Callable[[str], None]) -> Guard:
+    scope = RunScope.of(options)
+    guard = Guard(scope, origin, dict(options.headers), options.request_timeout, on_progress)
+    on_progress(
+        f"run id {scope.run_id} (--run-id {scope.run_id} --seed {options.seed} repeats it); "
+        f"scope: tenant {scope.tenant}{'' if scope.fresh_tenant else ' (given)'}, "
+        f"store {scope.store}; created records -> {scope.created_file}"
+    )
+    return guard
+
+
+def _finish(guard: Guard, on_progress: Callable[[str], None]) -> None:
+    removal = guard.finish()
+    line = f"clean-up: removed {len(removal.removed)} created record(s)"
+    if removal.already_gone:
+        line += f", {len(removal.already_gone)} already gone"
+    on_progress(line)
+    for left in removal.left:
+        on_progress(f"  [warn] not removed: {left}")
+    if removal.left:
+        on_progress(
+            f"  [warn] servicestub contract --cleanup {guard.scope.created_file} "
+            f"--url {guard.origin} retries"
+        )
 
 
 def _document(spec: ApiSpec, path: Path) -> dict[str, Any]:
@@ -72,27 +120,56 @@ def _run_spec(
     options: Options,
     outcome: Outcome,
     on_progress: Callable[[str], None],
+    guard: Guard | None = None,
 ) -> None:
     base = origin + spec.base_path
     on_progress(f"{spec.name}: {base} ({path.name}, seed {options.seed})")
+
+    def document() -> dict[str, Any]:
+        found = _document(spec, path)
+        if guard is not None:
+            guard.adopt(spec.name, found, base)
+        return found
+
     try:
-        schema = load_schema(spec.name, _document(spec, path), base, options)
+        tested = document()
+        rules = guard.rules[spec.name] if guard is not None else None
+        excluded = _excluded(rules, options, on_progress)
+        schema = load_schema(spec.name, tested, base, options, excluded)
     except Exception as exc:  # an unreadable spec stops this API, not the run
         problem = f"cannot load {path}: {' '.join(str(exc).split())}"
         outcome.errors.append(f"{spec.name}: {problem}")
         on_progress(f"  [ERR ] {problem}")
         return
+    templates = rules.templates if rules is not None else {}
     if "stateful" in options.phases:
         # First, while the records the spec's examples name are still there.
         Probe(
             spec.name,
-            _document(spec, path),
+            document(),
             base,
             dict(options.headers),
             outcome,
             on_progress,
             timeout=options.request_timeout,
+            guard=guard,
+            templates=templates,
         ).run()
-    recorder = EventRecorder(spec.name, outcome, on_progress)
+    recorder = EventRecorder(spec.name, outcome, on_progress, templates)
     for event in from_schema(schema).execute():
         recorder.handle(event)
+
+
+def _excluded(
+    rules: SpecRules | None, options: Options, on_progress: Callable[[str], None]
+) -> list[str]:
+    """Operations a live run leaves out: writes to tenant-wide records of a tenant
+    it did not make (unless ``--allow-shared-writes``)."""
+    if rules is None or options.tenant is None or options.allow_shared_writes or not rules.shared:
+        return []
+    on_progress(
+        f"  [skip] {', '.join(rules.shared)}: they change records every store of tenant "
+        f"{options.tenant} shares; they run in a tenant of the run's own, or with "
+        "--allow-shared-writes"
+    )
+    return list(rules.shared)
