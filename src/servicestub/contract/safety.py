@@ -326,7 +326,8 @@ class Guard:
                 for holder in _dicts(body):
                     for field, known in self.found.items():
                         value = holder.get(field)
-                        if known and value is not None and value not in known:
+                        # "" names no record (optional references); it stays as it is.
+                        if known and value not in (None, "") and value not in known:
                             holder[field] = pick(known, value)
 
     def observe(
