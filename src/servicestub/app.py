@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
-from http import HTTPStatus
 from typing import Any
 
 import orjson
@@ -15,32 +14,29 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.spec import Specification
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 
 from servicestub.connexion_app import App
 from servicestub.control.documented import ResponseCatalog
 from servicestub.control.middleware import FaultMiddleware, JournalMiddleware, PreferMiddleware
-from servicestub.errors import PROBLEM_JSON, ApiError, problem_body
+from servicestub.cors import ApiCorsMiddleware
+from servicestub.errors import PROBLEM_JSON, ApiError, problem_body, status_title
 from servicestub.jsonio import OrjsonJsonifier
 from servicestub.middleware import (
-    AdminAuthMiddleware,
+    AdminGuardMiddleware,
     BodyLimitMiddleware,
     RequestGuardMiddleware,
     RuntimeMiddleware,
 )
+from servicestub.origins import ControlPlanePolicy
 from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
 from servicestub.settings import Settings
-from servicestub.specs import ADMIN, APIS, SPEC_DIR, allowed_methods
+from servicestub.specs import ADMIN, APIS, DOCS_UI_PATH, SPEC_DIR, allowed_methods
 from servicestub.validation import VALIDATORS
 
 log = logging.getLogger("servicestub")
 # connexion logs every unknown query parameter at ERROR; the mock ignores them, as servers do.
 logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
-
-CORS_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-CORS_HEADERS = ["Content-Type", "Authorization", "Prefer", "X-Tracking-Id", "Accept"]
-CORS_EXPOSED = ["X-Tracking-Id", "Content-Disposition", "Location"]
 
 
 def _problem_response(
@@ -98,7 +94,7 @@ def _http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
             f"{request.method} is not an operation of {request.url.path}; "
             f"it takes {headers['Allow']}."
         )
-    title = HTTPStatus(exc.status_code).phrase
+    title = status_title(exc.status_code)
     return _problem_response(request, problem_body(exc.status_code, title, str(detail)), headers)
 
 
@@ -150,28 +146,21 @@ def create_app(settings: Settings | None = None) -> App:
                 api.document(),
                 base_path=api.base_path,
                 name=api.name,
-                swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+                swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_UI_PATH),
             )
     # Each middleware goes just outside connexion's exception handling, so the
     # order here is outermost first: CORS, runtime/tracking id, admin token,
     # journal, fault rules, request guard, body limit.
-    app.add_middleware(
-        CORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        allow_origins=["*"],
-        allow_methods=CORS_METHODS,
-        allow_headers=CORS_HEADERS,
-        expose_headers=CORS_EXPOSED,
-        max_age=600,
-    )
+    app.add_middleware(ApiCorsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         RuntimeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime
     )
     app.add_middleware(
-        AdminAuthMiddleware,
+        AdminGuardMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         token=settings.admin_token,
         prefix=ADMIN.base_path,
+        policy=ControlPlanePolicy(settings.admin_origins, settings.allowed_hosts),
     )
     app.add_middleware(JournalMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(FaultMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import ipaddress
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -12,7 +13,15 @@ import click
 
 import servicestub._quiet  # noqa: F401 - before anything imports connexion
 from servicestub import __version__
-from servicestub.settings import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, Settings
+from servicestub.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_REFERENCE_TIME,
+    DEFAULT_SEED,
+    Settings,
+    format_reference_time,
+    parse_reference_time,
+)
 
 
 def _loopback(host: str) -> bool:
@@ -22,6 +31,20 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _origins(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--admin-origin`` values, each checked to be ``scheme://host[:port]``."""
+    from servicestub.origins import parse_origin
+
+    for value in values:
+        if parse_origin(value) is None:
+            raise click.BadParameter(
+                f"{value!r} is not an origin; give scheme://host[:port], "
+                "e.g. http://localhost:5173 (no path).",
+                param_hint="--admin-origin",
+            )
+    return values
 
 
 class _Commands(click.Group):
@@ -54,6 +77,35 @@ seed_option = click.option(
     type=click.IntRange(0, 2**32 - 1),
     help="Seed of the generated data: the same seed gives the same data.",
 )
+
+
+class _ReferenceTime(click.ParamType):
+    """``--now``: an RFC 3339 instant, or ``now`` (the wall clock at start, to the minute)."""
+
+    name = "reference-time"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_reference_time(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+now_option = click.option(
+    "--now",
+    "reference_time",
+    default=format_reference_time(DEFAULT_REFERENCE_TIME),
+    show_default=True,
+    type=_ReferenceTime(),
+    metavar="INSTANT|now",
+    help="Reference time the seeded data is laid out before (orders created in the days "
+    "before it, open ones due around it): an RFC 3339 instant, or 'now' for the wall clock "
+    "at start, truncated to the minute. Same seed and reference time, same data.",
+)
 scenario_option = click.option(
     "--scenario",
     default=None,
@@ -69,6 +121,7 @@ scenario_option = click.option(
     "--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on."
 )
 @seed_option
+@now_option
 @scenario_option
 @click.option(
     "--state",
@@ -93,6 +146,27 @@ scenario_option = click.option(
     "[env SERVICESTUB_ADMIN_TOKEN]; mandatory when listening beyond loopback.",
 )
 @click.option(
+    "--admin-origin",
+    "admin_origins",
+    multiple=True,
+    envvar="SERVICESTUB_ADMIN_ORIGINS",
+    metavar="ORIGIN",
+    callback=lambda _ctx, _param, values: _origins(values),
+    help="An origin besides the server's own whose pages may use /_mock, e.g. the "
+    "http://localhost:5173 of a dev proxy that forwards it; repeatable "
+    "[env SERVICESTUB_ADMIN_ORIGINS, space-separated].",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    envvar="SERVICESTUB_ALLOW_HOSTS",
+    metavar="NAME",
+    help="A Host name besides the loopback ones that /_mock answers while listening on "
+    "loopback ('*.example.test' for its subdomains); repeatable "
+    "[env SERVICESTUB_ALLOW_HOSTS, space-separated].",
+)
+@click.option(
     "--validate-responses/--no-validate-responses",
     default=False,
     show_default=True,
@@ -109,10 +183,13 @@ def serve(
     host: str,
     port: int,
     seed: int,
+    reference_time: datetime,
     scenario: str | None,
     state_file: Path | None,
     secret: str | None,
     admin_token: str | None,
+    admin_origins: tuple[str, ...],
+    allowed_hosts: tuple[str, ...],
     validate_responses: bool,
     orders_per_store: int,
 ) -> None:
@@ -130,12 +207,15 @@ def serve(
         )
     settings = Settings(
         seed=seed,
+        reference_time=reference_time,
         secret=secret,
         validate_responses=validate_responses,
         orders_per_store=orders_per_store,
         scenario=scenario,
         state_file=state_file,
         admin_token=admin_token,
+        admin_origins=admin_origins,
+        allowed_hosts=allowed_hosts,
     )
     try:
         app = create_app(settings)
@@ -145,6 +225,7 @@ def serve(
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     origin = f"scenario {runtime.scenario}" if runtime.scenario else f"seed {runtime.seed}"
+    origin += f", now {format_reference_time(runtime.reference_time)}"
     click.echo(f"servicestub {__version__} on {base} ({origin})")
     click.echo(f"  Service Orders API  {base}/v1      docs {base}/v1/ui/")
     click.echo(f"  Services API v4     {base}/api/v4  docs {base}/api/v4/ui/")
@@ -200,18 +281,19 @@ def scenarios_validate(paths: tuple[Path, ...]) -> None:
 
 @main.command()
 @seed_option
+@now_option
 @scenario_option
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write."
 )
-def snapshot(seed: int, scenario: str | None, out: Path) -> None:
+def snapshot(seed: int, reference_time: datetime, scenario: str | None, out: Path) -> None:
     """Write the state a start would produce, without serving."""
     from servicestub.control.snapshot import dumps, write_atomic
     from servicestub.errors import ApiError
     from servicestub.runtime import Runtime
 
     try:
-        runtime = Runtime(Settings(seed=seed, scenario=scenario))
+        runtime = Runtime(Settings(seed=seed, reference_time=reference_time, scenario=scenario))
     except ApiError as error:
         raise click.ClickException(error.detail) from None
     payload = dumps(runtime.export_state())

@@ -6,6 +6,7 @@ as ``application/problem+json`` (RFC 7807)::
     ApiError                      (500, base: never raised for bad input)
      +-- BadRequest               400  invalid input the spec cannot express
      +-- Unauthorized             401  control plane without the admin token
+     +-- Forbidden                403  control plane from another origin or Host name
      +-- NotFound                 404  unknown id, or one of another tenant/store
      +-- NotAcceptable            406  unsupported ``Accept``
      +-- Conflict                 409  the request clashes with the server's state
@@ -13,11 +14,13 @@ as ``application/problem+json`` (RFC 7807)::
      +-- UnsupportedMediaType     415  wrong ``Content-Type``
 
 Raise one of these from the domain or a handler; the app's single error
-handler renders it.
+handler renders it. :func:`status_title` names any status 100..599 for a
+problem's ``title``.
 """
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 PROBLEM_JSON = "application/problem+json"
@@ -49,6 +52,11 @@ class Unauthorized(ApiError):
     title = "Unauthorized"
 
 
+class Forbidden(ApiError):
+    status = 403
+    title = "Forbidden"
+
+
 class NotFound(ApiError):
     status = 404
     title = "Not Found"
@@ -77,3 +85,47 @@ class UnsupportedMediaType(ApiError):
 def problem_body(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:
     """Build an RFC 7807 body; ``extra`` members (e.g. ``trackingId``) are appended."""
     return {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+
+
+#: Statuses in wide use that the IANA registry (and so :class:`HTTPStatus`) does not name.
+_UNREGISTERED = {
+    419: "Page Expired",
+    420: "Enhance Your Calm",
+    440: "Login Time-out",
+    444: "No Response",
+    449: "Retry With",
+    494: "Request Header Too Large",
+    495: "SSL Certificate Error",
+    496: "SSL Certificate Required",
+    497: "HTTP Request Sent to HTTPS Port",
+    498: "Invalid Token",
+    499: "Client Closed Request",
+    509: "Bandwidth Limit Exceeded",
+    520: "Web Server Returned an Unknown Error",
+    521: "Web Server Is Down",
+    522: "Connection Timed Out",
+    523: "Origin Is Unreachable",
+    524: "A Timeout Occurred",
+    525: "SSL Handshake Failed",
+    526: "Invalid SSL Certificate",
+    529: "Site Is Overloaded",
+    598: "Network Read Timeout Error",
+    599: "Network Connect Timeout Error",
+}
+#: RFC 9110's names of the five classes, for a status nobody named.
+_CLASSES = {
+    1: "Informational",
+    2: "Successful",
+    3: "Redirection",
+    4: "Client Error",
+    5: "Server Error",
+}
+
+
+def status_title(status: int) -> str:
+    """The title of a problem with ``status`` (any 100..599): the registered
+    reason phrase, a name in wide use (499 "Client Closed Request"), or the
+    status's class and number ("Client Error 432")."""
+    if status in HTTPStatus._value2member_map_:
+        return HTTPStatus(status).phrase
+    return _UNREGISTERED.get(status) or f"{_CLASSES.get(status // 100, 'HTTP')} {status}"

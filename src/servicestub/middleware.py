@@ -18,8 +18,9 @@ from servicestub.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from servicestub.origins import ControlPlanePolicy
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
-from servicestub.specs import SERVICES, array_query_parameters
+from servicestub.specs import SERVICES, array_query_parameters, under
 
 TRACKING_HEADER = "x-tracking-id"
 
@@ -208,30 +209,36 @@ class RequestGuardMiddleware:
         await self.app(scope, receive, send)
 
 
-class AdminAuthMiddleware:
-    """When an admin token is configured, ``/_mock`` needs ``Authorization:
-    Bearer <token>``; the comparison takes the same time however close a guess is."""
+class AdminGuardMiddleware:
+    """The one guard of the control plane (``prefix``, i.e. ``/_mock``): refuses
+    with 403 what :class:`~servicestub.origins.ControlPlanePolicy` refuses (web
+    pages of other origins, foreign Host names on loopback), then, when an admin
+    token is configured, requires ``Authorization: Bearer <token>``; the
+    comparison takes the same time however close a guess is."""
 
-    def __init__(self, app: ASGIApp, token: str | None, prefix: str) -> None:
+    def __init__(
+        self, app: ASGIApp, token: str | None, prefix: str, policy: ControlPlanePolicy
+    ) -> None:
         self.app = app
         self.expected = f"Bearer {token}".encode() if token else None
         self.prefix = prefix
+        self.policy = policy
+
+    def _problem(self, scope: Scope) -> ApiError | None:
+        refusal = self.policy.refusal(scope)
+        if refusal is not None or self.expected is None:
+            return refusal
+        sent = Headers(scope=scope).get("authorization", "").encode("latin-1", "replace")
+        if hmac.compare_digest(sent, self.expected):
+            return None
+        return Unauthorized(
+            "The control plane needs 'Authorization: Bearer <admin token>' "
+            "(--admin-token or SERVICESTUB_ADMIN_TOKEN)."
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        guarded = path == self.prefix or path.startswith(self.prefix + "/")
-        if self.expected is None or scope["type"] != "http" or not guarded:
-            await self.app(scope, receive, send)
-            return
-        sent = Headers(scope=scope).get("authorization", "").encode("latin-1", "replace")
-        if not hmac.compare_digest(sent, self.expected):
-            await send_problem(
-                send,
-                scope,
-                Unauthorized(
-                    "The control plane needs 'Authorization: Bearer <admin token>' "
-                    "(--admin-token or SERVICESTUB_ADMIN_TOKEN)."
-                ),
-            )
+        guarded = scope["type"] == "http" and under(scope.get("path", ""), self.prefix)
+        if guarded and (error := self._problem(scope)) is not None:
+            await send_problem(send, scope, error)
             return
         await self.app(scope, receive, send)

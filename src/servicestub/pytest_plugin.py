@@ -5,7 +5,8 @@ Fixtures:
 * ``servicestub_server`` (session): the mock served by uvicorn on a free
   127.0.0.1 port; ``.base_url``, ``.seed``, ``.runtime`` and ``.reset(seed=None)``
   to drop all state between tests. Its seed is the ``servicestub_seed`` ini
-  option (default 42).
+  option (default 42), its reference time the ``servicestub_now`` one (an RFC
+  3339 instant or ``now``; default servicestub's fixed 2026-01-15T09:00:00Z).
 * ``servicestub_contract``: a function running the contract suite against a URL
   (the session server by default); returns a result with ``.ok``, ``.summary``
   (the text ``servicestub contract`` prints) and ``.outcome``.
@@ -81,6 +82,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "Seed of the servicestub_server fixture's data (default: servicestub's, 42)",
         default="",
     )
+    parser.addini(
+        "servicestub_now",
+        "Reference time the servicestub_server fixture's data is laid out before: an RFC 3339 "
+        "instant or 'now' (default: servicestub's fixed one, 2026-01-15T09:00:00Z)",
+        default="",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -91,10 +98,17 @@ def servicestub_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
         warnings.simplefilter("ignore", DeprecationWarning)
         from servicestub.app import create_app
         from servicestub.contract.server import serving
-        from servicestub.settings import DEFAULT_SEED, Settings
+        from servicestub.settings import DEFAULT_SEED, Settings, parse_reference_time
 
     seed = int(pytestconfig.getini("servicestub_seed") or DEFAULT_SEED)
-    app = create_app(Settings(seed=seed))
+    settings = Settings(seed=seed)
+    now = pytestconfig.getini("servicestub_now")
+    if now:
+        try:
+            settings = dataclasses.replace(settings, reference_time=parse_reference_time(now))
+        except ValueError as error:
+            raise pytest.UsageError(f"servicestub_now: {error}") from None
+    app = create_app(settings)
     with serving(app) as base_url:
         yield RunningMock(base_url=base_url, seed=seed, runtime=app.runtime)  # type: ignore[attr-defined]
 

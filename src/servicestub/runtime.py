@@ -48,7 +48,9 @@ class Runtime:
         from servicestub.store.orders import OrdersStore
 
         self.seed = seed
-        self.orders: OrdersStore = OrdersStore(self.settings, seed)
+        #: Seeded data is laid out before it: the settings' (``--now``), or a snapshot's.
+        self.reference_time = self.settings.reference_time
+        self.orders: OrdersStore = OrdersStore(self.settings, seed, self.reference_time)
         self._catalogue: Catalogue | None = None
         self.faults = Faults(self.settings.max_fault_rules, seed)
         self.journal.clear()
@@ -61,7 +63,7 @@ class Runtime:
         if self._catalogue is None:
             from servicestub.catalogue.store import Catalogue
 
-            self._catalogue = Catalogue.seeded(self.seed)
+            self._catalogue = Catalogue.seeded(self.seed, reference_time=self.reference_time)
         return self._catalogue
 
     @catalogue.setter
@@ -71,23 +73,31 @@ class Runtime:
     # -- state snapshots -----------------------------------------------------
 
     def export_state(self) -> dict[str, Any]:
-        """The whole data state as a versioned snapshot (no journal, faults or time)."""
+        """The whole data state as a versioned snapshot (no journal, faults or export
+        time). It records the reference time: tenants left out of it are seeded again
+        from the seed and that time."""
         from servicestub.control.snapshot import FORMAT, VERSION, orders_snapshot
+        from servicestub.settings import format_reference_time
 
         return {
             "format": FORMAT,
             "version": VERSION,
             "seed": self.seed,
+            "referenceTime": format_reference_time(self.reference_time),
             "orders": orders_snapshot(self.orders),
             "services": self.catalogue.to_snapshot(),
         }
 
     def import_state(self, data: Any) -> None:
         """Replace all data with ``data``; validated first, so a bad one changes nothing."""
-        import orjson
-
         from servicestub.catalogue.store import Catalogue
-        from servicestub.control.snapshot import SnapshotError, check_envelope, restore_orders
+        from servicestub.control.snapshot import (
+            SnapshotError,
+            check_envelope,
+            migrate,
+            reference_time_of,
+            restore_orders,
+        )
         from servicestub.control.snapshot_schema import snapshot_problem
         from servicestub.errors import BadRequest
         from servicestub.store.orders import OrdersStore
@@ -96,17 +106,22 @@ class Runtime:
             check_envelope(data)
         except SnapshotError as error:
             raise BadRequest(f"The snapshot was refused: {error}.") from None
-        problem = snapshot_problem(data)
+        fresh = migrate(data)  # a copy: the stores take ownership of its records
+        problem = snapshot_problem(fresh)
         if problem is not None:
             raise BadRequest(f"The snapshot was refused: {problem}. Nothing was changed.")
-        fresh = orjson.loads(orjson.dumps(data))  # the stores take ownership of the records
-        orders = OrdersStore(self.settings, fresh["seed"])
+        try:
+            reference_time = reference_time_of(fresh)
+        except SnapshotError as error:
+            raise BadRequest(f"The snapshot was refused: {error}. Nothing was changed.") from None
+        orders = OrdersStore(self.settings, fresh["seed"], reference_time)
         try:
             restore_orders(orders, fresh["orders"])
             catalogue = Catalogue.from_snapshot(fresh["services"])
         except (KeyError, TypeError, ValueError) as error:
             raise BadRequest(f"The snapshot was refused: inconsistent data ({error!r}).") from None
         self.seed, self.orders, self.catalogue = fresh["seed"], orders, catalogue
+        self.reference_time = reference_time
 
     def save_state(self) -> tuple[str, int]:
         """Write the state to the ``--state`` file atomically; (path, bytes)."""
@@ -130,16 +145,31 @@ class Runtime:
         except FileNotFoundError as error:
             raise NotFound(str(error)) from None
         try:
-            seed, orders, catalogue = scenarios.build(path, self.settings, self.seed)
+            seed, orders, catalogue = scenarios.build(
+                path, self.settings, self.seed, self.reference_time
+            )
         except scenarios.ScenarioError as error:
             raise BadRequest(str(error)) from None
         self.seed, self.orders, self.catalogue = seed, orders, catalogue
         self.scenario = path.stem
 
+    def drop_tenant(self, tenant_id: str) -> None:
+        """Forget a Service Orders tenant, or 404 when none is held under that id."""
+        from servicestub.errors import NotFound
+
+        if not self.orders.drop(tenant_id):
+            raise NotFound(
+                f"The mock holds no tenant '{tenant_id}': it was never used, or was only read "
+                "and already let go (its next use provisions it as new either way)."
+            )
+
     def health(self) -> dict[str, Any]:
+        from servicestub.settings import format_reference_time
+
         return {
             "status": "ok",
             "seed": self.seed,
+            "referenceTime": format_reference_time(self.reference_time),
             "scenario": self.scenario,
             "counts": self.counts(),
         }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from servicestub.catalogue.store import Catalogue
 from servicestub.catalogue.vocabulary import SHARE_PLANS
 from servicestub.domain import money
 from servicestub.domain.orders import refresh_totals
-from servicestub.seed.common import REFERENCE_TIME, rng_for
+from servicestub.seed.common import DAY, iso_at, rng_for
 from servicestub.seed.orders import seed_store, seed_tenant
 from servicestub.seed.repair_shop import WORKFLOW
 from servicestub.settings import Settings
@@ -98,11 +99,14 @@ def find(name_or_path: str, fixtures_dir: Path | None = None) -> Path:
 
 
 class _Builder:
-    def __init__(self, settings: Settings, seed: int, name: str) -> None:
+    def __init__(
+        self, settings: Settings, seed: int, name: str, reference_time: datetime | None
+    ) -> None:
         self.settings = settings
         self.seed = seed
         self.name = name
-        self.orders = OrdersStore(settings, seed)
+        self.orders = OrdersStore(settings, seed, reference_time)
+        self.reference_time = self.orders.reference_time
 
     def uid(self, *parts: str) -> str:
         return str(
@@ -112,7 +116,7 @@ class _Builder:
         )
 
     def tenant(self, tenant_id: str, spec: Record) -> Tenant:
-        tenant = seed_tenant(self.seed, tenant_id)
+        tenant = seed_tenant(self.seed, tenant_id, reference=self.orders.reference)
         tenant.currency = spec.get("currency", tenant.currency)
         if "serviceTypes" in spec:
             tenant.service_types = {}
@@ -124,7 +128,7 @@ class _Builder:
                     "description": item.get("description"),
                     "defaultPriority": item.get("defaultPriority", "NORMAL"),
                     "active": item.get("active", True),
-                    "createdAt": "2025-01-01T08:00:00Z",
+                    "createdAt": iso_at(self.orders.reference - 365 * DAY),
                 }
         if "statuses" in spec:
             tenant.statuses = {}
@@ -159,12 +163,17 @@ class _Builder:
 
     def store(self, tenant: Tenant, store_id: str, spec: Any) -> Store:
         if isinstance(spec, dict):
-            return seed_store(self.seed, tenant, store_id, spec["count"], self.orders.hasher)
+            return self.seeded_store(tenant, store_id, spec["count"])
         entries = [entry for entry in spec for _ in range(entry.get("count", 1))]
-        store = seed_store(self.seed, tenant, store_id, len(entries), self.orders.hasher)
+        store = self.seeded_store(tenant, store_id, len(entries))
         for index, (bundle, entry) in enumerate(zip(store.orders.values(), entries, strict=True)):
             self.apply(tenant, bundle, entry, f"{tenant.tenant_id}/{store_id}/{index}")
         return store
+
+    def seeded_store(self, tenant: Tenant, store_id: str, count: int) -> Store:
+        return seed_store(
+            self.seed, tenant, store_id, count, self.orders.hasher, reference=self.orders.reference
+        )
 
     def _named(
         self, tenant: Tenant, table: dict[str, Record], key: str, name: str, what: str
@@ -267,7 +276,7 @@ class _Builder:
 
     def catalogue(self, spec: Record | None) -> Catalogue:
         if not spec:
-            return Catalogue.seeded(self.seed)
+            return Catalogue.seeded(self.seed, reference_time=self.reference_time)
         plans = spec.get("sharePlans")
         if isinstance(plans, dict):
             plans = [
@@ -285,6 +294,7 @@ class _Builder:
             count=spec.get("count", 200),
             inactive_share=spec.get("inactiveShare", 0.15),
             share_plans=plans,
+            reference_time=self.reference_time,
         )
         for table, names in (spec.get("lookups") or {}).items():
             catalogue.rename_lookup(table, names)
@@ -312,7 +322,7 @@ class _Builder:
             body["serviceCategoryId"] = lookup("serviceCategories", item["serviceCategory"])
         if "usageFrequencyType" in item:
             body["usageFrequencyTypeId"] = lookup("usageFrequencyTypes", item["usageFrequencyType"])
-        service = catalogue.create(body, now=REFERENCE_TIME)
+        service = catalogue.create(body, now=self.reference_time)
         for plan_name in item.get("sharePlans", []):
             plan = next((p for p in catalogue.share_plans.values() if p["name"] == plan_name), None)
             if plan is None:
@@ -320,11 +330,14 @@ class _Builder:
             plan["serviceIds"].append(service["identity"])
 
 
-def build(path: Path, settings: Settings, seed: int) -> tuple[int, OrdersStore, Catalogue]:
-    """The state a scenario describes: (seed, orders, catalogue)."""
+def build(
+    path: Path, settings: Settings, seed: int, reference_time: datetime | None = None
+) -> tuple[int, OrdersStore, Catalogue]:
+    """The state a scenario describes: (seed, orders, catalogue); generated records
+    are laid out before ``reference_time`` (default: the settings')."""
     data = read(path)
     seed = data.get("seed", seed)
-    builder = _Builder(settings, seed, path.stem)
+    builder = _Builder(settings, seed, path.stem, reference_time)
     try:
         for tenant_id, spec in (data.get("tenants") or {}).items():
             builder.tenant(tenant_id, spec or {})

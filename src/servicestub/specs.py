@@ -48,6 +48,38 @@ SERVICES = ApiSpec("services", "services-v4.yaml", "/api/v4")
 ADMIN = ApiSpec("admin", "mock-admin.yaml", "/_mock")
 APIS = (ORDERS, SERVICES, ADMIN)
 
+#: Where connexion serves each API's Swagger UI and spec, under its base path.
+DOCS_UI_PATH = "/ui"
+SPEC_FILE_PATHS = ("/openapi.json", "/openapi.yaml")
+
+
+def under(path: str, base_path: str) -> bool:
+    """``path`` is ``base_path`` itself or below it (``/v1x`` is not under ``/v1``)."""
+    return path == base_path or path.startswith(base_path + "/")
+
+
+def is_control_plane(path: str) -> bool:
+    """A request to the mock's own control plane, ``/_mock`` (its docs included)."""
+    return under(path, ADMIN.base_path)
+
+
+def is_docs(path: str) -> bool:
+    """A request for an API's Swagger UI or spec file: exactly the routes connexion
+    serves them on (``/v1/ui``, ``/v1/ui/...``, ``/v1/openapi.json``), so that an
+    API path that merely contains ``ui`` (tenant ``ui``) is not one."""
+    for api in APIS:
+        if path in (api.base_path + file for file in SPEC_FILE_PATHS):
+            return True
+        if under(path, api.base_path + DOCS_UI_PATH):
+            return True
+    return False
+
+
+def is_api_request(path: str) -> bool:
+    """A request the journal records and fault rules and ``Prefer`` act on:
+    anything but the control plane and the docs."""
+    return not is_control_plane(path) and not is_docs(path)
+
 
 @functools.cache
 def _method_table() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
@@ -72,6 +104,18 @@ def allowed_methods(path: str) -> tuple[str, ...]:
 
 
 @functools.cache
+def served_methods() -> tuple[str, ...]:
+    """Every method some operation of the business APIs takes, in a fixed order."""
+    used = {
+        method.upper()
+        for api in (ORDERS, SERVICES)
+        for item in _parsed(api.path)["paths"].values()
+        for method in item
+    }
+    return tuple(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m in used)
+
+
+@functools.cache
 def array_query_parameters() -> frozenset[str]:
     """Query parameters the specs declare as arrays (the only ones that may repeat)."""
     names = set()
@@ -89,6 +133,36 @@ def array_query_parameters() -> frozenset[str]:
             ):
                 names.add(parameter["name"])
     return frozenset(names)
+
+
+def item_parameter(paths: dict[str, Any], collection: str) -> str | None:
+    """The path parameter of ``collection``'s item path that has a GET
+    (``/orders`` -> ``serviceOrderUid`` of ``/orders/{serviceOrderUid}``), if any."""
+    item = re.compile(re.escape(collection.rstrip("/")) + r"/\{([^}/]+)\}")
+    for template, operations in paths.items():
+        if (found := item.fullmatch(template)) and "get" in operations:
+            return found.group(1)
+    return None
+
+
+@functools.cache
+def created_resources() -> dict[str, str]:
+    """``operationId -> item parameter`` of every create whose
+    201 declares a ``Location`` header; the parameter names the new resource's
+    id both in its GET path and in the created body."""
+    table = {}
+    for api in APIS:
+        document = _parsed(api.path)
+        for template, item in document["paths"].items():
+            operation = item.get("post")
+            created = resolve(document, (operation or {}).get("responses", {}).get("201", {}))
+            if "Location" not in created.get("headers", {}):
+                continue
+            parameter = item_parameter(document["paths"], template)
+            if parameter is None:
+                raise ValueError(f"{api.file}: POST {template} declares Location but no GET item")
+            table[operation["operationId"]] = parameter
+    return table
 
 
 def resolve(document: dict[str, Any], node: Any) -> Any:

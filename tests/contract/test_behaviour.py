@@ -75,6 +75,8 @@ def cli(origin: str, *args: object) -> object:
 def test_a_failure_reports_its_rule_in_console_junit_and_markdown_and_a_waiver_keeps_it(tmp_path):
     import xml.etree.ElementTree as ET
 
+    from servicestub.contract.created import read
+
     junit, report = tmp_path / "c.xml", tmp_path / "c.md"
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text("- rule: statuses.positions\n  reason: our workflow keeps gaps\n")
@@ -103,7 +105,8 @@ def test_a_failure_reports_its_rule_in_console_junit_and_markdown_and_a_waiver_k
     }
     assert cases[("orders.behaviour statuses", "statuses.positions")].find("failure") is not None
     assert "`behaviour statuses` — statuses.positions" in report.read_text()
-    assert created.read_text().count('"method": "DELETE"') == 0  # statuses have no DELETE
+    # Statuses have no DELETE: only the drop of the run's tenant (the target is a servicestub).
+    assert [r.url for r in read(created)] == [f"{origin}/_mock/tenants/ct2-w1"]
     assert waived.exit_code == 0, waived.output[-2000:]
     assert "waived: our workflow keeps gaps" in waived.output and "1 waived" in waived.output
 
@@ -124,18 +127,22 @@ def test_unknown_rule_families_and_bad_waivers_are_usage_errors(tmp_path):
 def test_the_created_file_lists_what_to_remove_and_the_run_removes_it(tmp_path):
     import httpx
 
-    from servicestub.contract.behaviour.created import read
+    from servicestub.contract.created import read
 
     created = tmp_path / "created.jsonl"
     with serving(create_app(Settings()), log_level="error") as origin:
         result = cli(origin, "--rules", "writes", "--created-file", created, "--run-id", "c1")
-        records = read(created)
+        drop, *records = read(created)
+        state = httpx.get(f"{origin}/_mock/state").json()["orders"]["tenants"]
         left = [httpx.get(r.url).status_code for r in records]
     assert result.exit_code == 0, result.output[-2000:]
+    # On a servicestub the run's fresh tenant is listed first (so dropped last).
+    assert (drop.method, drop.url) == ("DELETE", f"{origin}/_mock/tenants/ct2-c1")
     assert records and all(r.method == "DELETE" and r.url.startswith(origin) for r in records)
-    assert "/tenants/ct2-c1/stores/st-c1/service-orders/" in records[0].url
+    assert all("/tenants/ct2-c1/stores/st-c1/service-orders/" in r.url for r in records)
     assert set(left) == {404}
-    assert "created record(s)" in result.output.split("behaviour: removed ", 1)[1].splitlines()[0]
+    assert "ct2-c1" not in {t["tenantId"] for t in state}  # dropped at the end
+    assert result.output.count("clean-up: removed ") == 1
 
 
 def _prism() -> str | None:

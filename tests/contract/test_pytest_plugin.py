@@ -18,9 +18,10 @@ def create_order(url):
     return created.json()["serviceOrderUid"]
 
 
-def test_server_runs_with_the_ini_seed(servicestub_server):
+def test_server_runs_with_the_ini_seed_and_reference_time(servicestub_server):
     health = httpx.get(f"{servicestub_server.base_url}/_mock/health").json()
     assert health["seed"] == servicestub_server.seed == 7
+    assert health["referenceTime"] == "2026-12-01T09:00:00Z"
 
 
 def test_reset_drops_what_a_test_wrote(servicestub_server):
@@ -52,7 +53,9 @@ def test_contract_passes_and_writes_junit(servicestub_contract, tmp_path):
 
 
 def test_plugin_serves_resets_and_contract_tests_the_mock(pytester):
-    pytester.makeini("[pytest]\nservicestub_seed = 7\n")
+    pytester.makeini(
+        "[pytest]\nservicestub_seed = 7\nservicestub_now = 2026-12-01T10:00:00+01:00\n"
+    )
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)

@@ -3,11 +3,19 @@ fault rules, the Prefer header and the admin token."""
 
 from __future__ import annotations
 
+import re
+from http import HTTPStatus
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
 from servicestub.control import middleware as control_middleware
+from servicestub.errors import status_title
+from servicestub.specs import ADMIN, SERVICES, is_api_request
+from servicestub.specs import ORDERS as ORDERS_SPEC
 from tests.api.helpers import assert_problem, create_order
 from tests.oapi import CheckedClient
 
@@ -198,3 +206,91 @@ def test_admin_token_guards_the_control_plane_only():
         ok = raw.get("/_mock/health", headers={"Authorization": "Bearer s3cret-token"})
         assert ok.status_code == 200
         assert raw.get(ORDERS).status_code == 200
+
+
+def test_every_status_has_a_title():
+    for status in range(100, 600):
+        title = status_title(status)
+        assert title and title.strip() == title
+        if status in HTTPStatus._value2member_map_:
+            assert title == HTTPStatus(status).phrase
+    assert status_title(499) == "Client Closed Request"
+    assert status_title(432) == "Client Error 432"
+    assert status_title(590) == "Server Error 590"
+
+
+def test_a_fault_rule_answers_every_status_the_spec_allows(client):
+    """Every status of FaultRuleInput's range 400..599, named by HTTPStatus or not
+    (499, 419, 599), is answered as itself with a problem titled for it."""
+    lowest, highest = _fault_status_range()
+    for status in range(lowest, highest + 1):
+        client.post(
+            "/_mock/faults", json={"method": "GET", "path": "/v1/*/service-types", "status": status}
+        )
+        response = client.raw.get("/v1/tenants/demo/service-types")
+        problem = assert_problem(response, status, f"answered this request with {status}")
+        assert problem["title"] == status_title(status)
+        client.delete("/_mock/faults")
+
+
+@pytest.mark.parametrize("status", [100, 101, 199, 200, 204, 304, 399, 600])
+def test_a_fault_status_without_a_problem_body_is_refused_at_creation(client, status):
+    """1xx, 204 and 304 cannot carry the problem body a fault answers; the spec's
+    range 400..599 leaves them out, so the rule is refused and nothing is added."""
+    response = client.post("/_mock/faults", json={"path": "/v1/*", "status": status})
+    assert_problem(response, 400, "status")
+    assert client.get("/_mock/faults").json()["data"] == []
+
+
+def _fault_status_range() -> tuple[int, int]:
+    document = ADMIN.document()
+    status = document["components"]["schemas"]["FaultRuleInput"]["properties"]["status"]
+    return status["minimum"], status["maximum"]
+
+
+_IDS = st.sampled_from(["ui", "uikit", "ui-2", "openapi", "swagger", "docs"]) | st.from_regex(
+    r"[A-Za-z0-9_-]{1,12}", fullmatch=True
+)
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(ident=_IDS)
+def test_every_api_route_is_an_api_request_whatever_its_ids(ident):
+    """Journal, fault rules and Prefer decide on the route: a path of the APIs is
+    an API request with any ids in it (tenant ``ui`` too); only the docs routes
+    and the control plane are not."""
+    for api in (ORDERS_SPEC, SERVICES):
+        for template in api.document()["paths"]:
+            path = api.base_path + re.sub(r"\{[^}]+\}", ident, template)
+            assert is_api_request(path), path
+    assert is_api_request(f"/v1/tenants/{ident}/ui")
+    assert is_api_request(f"/v1/tenants/{ident}/openapi.json")
+    for api in (ORDERS_SPEC, SERVICES, ADMIN):
+        for docs in ("/ui", "/ui/", f"/ui/{ident}", "/openapi.json", "/openapi.yaml"):
+            assert not is_api_request(api.base_path + docs)
+    assert not is_api_request("/_mock") and not is_api_request(f"/_mock/{ident}")
+
+
+@pytest.mark.parametrize("tenant_id", ["ui", "uikit", "openapi"])
+def test_tenant_named_like_the_docs_is_journaled_and_faulted(client, tenant_id):
+    client.delete("/_mock/requests")
+    path = f"/v1/tenants/{tenant_id}/service-types"
+    rule = client.post("/_mock/faults", json={"path": path, "status": 503, "times": 1}).json()
+    assert_problem(client.raw.get(path), 503)
+    assert client.get(path).status_code == 200
+    journal = client.get("/_mock/requests").json()["data"]
+    assert [(e["path"], e["status"], e["fault"]) for e in journal] == [
+        (path, 200, None),
+        (path, 503, rule["id"]),
+    ]
+
+
+def test_docs_and_control_plane_are_not_journaled_faulted_nor_preferred(client):
+    client.delete("/_mock/requests")
+    client.post("/_mock/faults", json={"path": "*", "status": 503})
+    assert client.raw.get("/v1/openapi.json", headers={"Prefer": "code=404"}).status_code == 200
+    assert client.raw.get("/api/v4/ui/").status_code == 200
+    health = client.raw.get("/_mock/health", headers={"Prefer": "code=401"})
+    assert health.status_code == 200 and "preference-applied" not in health.headers
+    client.delete("/_mock/faults")
+    assert client.get("/_mock/requests").json()["data"] == []

@@ -8,7 +8,9 @@ from servicestub.store.orders import OrdersStore, Store, Tenant
 
 def fresh_store(seed: int = 7, orders_per_store: int = 0) -> tuple[OrdersStore, Tenant, Store]:
     orders = OrdersStore(Settings(seed=seed, orders_per_store=orders_per_store), seed)
-    tenant, store = orders.store("acme", "north", write=True)
+    tenant, store = orders.store("acme", "north")
+    with orders.writing(tenant):  # held as written, like a tenant a client wrote to
+        pass
     return orders, tenant, store
 
 

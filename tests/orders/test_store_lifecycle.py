@@ -1,8 +1,16 @@
 """Provisioning on first use, determinism, and bounded memory for read-only tenants."""
 
+import re
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from servicestub import create_app
 from servicestub.domain import orders as rules
 from servicestub.settings import Settings
+from servicestub.specs import ORDERS
 from servicestub.store.orders import OrdersStore
+from tests.api.helpers import create_order
 
 
 def _snapshot(orders: OrdersStore, tenant_id: str, store_id: str):
@@ -47,10 +55,14 @@ def test_read_only_tenants_are_dropped_past_the_bound_and_come_back_identical():
 
 def test_written_tenants_are_never_dropped():
     orders = OrdersStore(Settings(max_clean_tenants=2), 9)
-    tenant, store = orders.store("keep", "s", write=True)
-    rules.create_order(
-        orders, tenant, store, {"title": "mine", "serviceTypeUid": sorted(tenant.service_types)[0]}
-    )
+    tenant, store = orders.store("keep", "s")
+    with orders.writing(tenant):
+        rules.create_order(
+            orders,
+            tenant,
+            store,
+            {"title": "mine", "serviceTypeUid": sorted(tenant.service_types)[0]},
+        )
     for index in range(10):
         orders.tenant(f"read{index}")
     assert orders.tenant("keep") is tenant
@@ -130,3 +142,84 @@ def test_a_dropped_store_is_freed_without_the_cycle_collector():
         assert store() is None
     finally:
         gc.enable()
+
+
+# -- only a write that succeeds pins its tenant ------------------------------
+
+_ORDER = "/tenants/{tenantId}/stores/{storeId}/service-orders/{serviceOrderUid}"
+_ADDRESS = {"name": "A", "street": "S 1", "postalCode": "1", "city": "B", "countryCode": "DE"}
+#: Every write operation of the Service Orders API, with a request that fails:
+#: (body, status). The path's ids are invented, so ids in it are unknown (404);
+#: where no id can be unknown, the body is refused (400).
+FAILING_WRITES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
+    ("POST", "/tenants/{tenantId}/stores/{storeId}/service-orders"): (
+        {"title": "x", "serviceTypeUid": "no-such-type"},
+        400,
+    ),
+    ("PUT", _ORDER): ({"title": "x"}, 404),
+    ("DELETE", _ORDER): (None, 404),
+    ("POST", f"{_ORDER}/items"): ({"name": "x"}, 404),
+    ("PUT", f"{_ORDER}/items/{{itemUid}}"): ({"name": "x"}, 404),
+    ("DELETE", f"{_ORDER}/items/{{itemUid}}"): (None, 404),
+    ("POST", f"{_ORDER}/events"): ({"message": "x"}, 404),
+    ("PUT", f"{_ORDER}/events/{{eventUid}}"): ({"message": "x"}, 404),
+    ("DELETE", f"{_ORDER}/events/{{eventUid}}"): (None, 404),
+    ("POST", f"{_ORDER}/hours"): ({"userId": "u", "date": "2026-01-01", "hours": 1}, 404),
+    ("PUT", f"{_ORDER}/hours/{{hoursUid}}"): ({"hours": 1}, 404),
+    ("DELETE", f"{_ORDER}/hours/{{hoursUid}}"): (None, 404),
+    ("POST", f"{_ORDER}/sales-orders"): ({"customerId": "c", "orderAddress": _ADDRESS}, 404),
+    ("PUT", "/tenants/{tenantId}/service-types/{serviceTypeUid}"): ({"name": "x"}, 404),
+    ("POST", "/tenants/{tenantId}/service-statuses"): ({"name": "x", "position": 0}, 400),
+    ("PUT", "/tenants/{tenantId}/service-statuses/{statusUid}"): ({"name": "x"}, 404),
+    ("POST", "/tenants/{tenantId}/hourly-rates"): ({"name": "x", "price": -1}, 400),
+    ("PUT", "/tenants/{tenantId}/hourly-rates/{hourlyRateUid}"): ({"name": "x"}, 404),
+}
+
+
+def _write_operations() -> set[tuple[str, str]]:
+    """Every operation of the spec that may change data (search only reads)."""
+    paths = ORDERS.document()["paths"]
+    return {
+        (method.upper(), template)
+        for template, item in paths.items()
+        for method in item
+        if method in ("post", "put", "patch", "delete") and not template.endswith("/search")
+    }
+
+
+def _send(client: TestClient, method: str, template: str, tenant: str) -> int:
+    path = re.sub(r"\{(\w+)\}", lambda m: tenant if m[1] == "tenantId" else "nope", template)
+    body, _status = FAILING_WRITES[(method, template)]
+    return client.request(method, f"/v1{path}", json=body).status_code
+
+
+def test_the_failing_writes_cover_every_write_operation():
+    assert set(FAILING_WRITES) == _write_operations()
+
+
+def test_failing_writes_under_invented_tenants_pin_nothing():
+    app = create_app(Settings(max_clean_tenants=8))
+    with TestClient(app) as client:
+        fresh = client.get("/_mock/state").content
+        for index in range(5):
+            for (method, template), (_body, status) in FAILING_WRITES.items():
+                tenant = f"ghost{index}-{method}-{len(template)}"
+                assert _send(client, method, template, tenant) == status, (method, template)
+        counts = client.get("/_mock/health").json()["counts"]
+        assert counts["writtenTenants"] == 0
+        assert counts["tenants"] <= 8  # only the bounded cache of clean tenants
+        assert client.get("/_mock/state").content == fresh  # nothing in the export
+
+
+def test_a_write_that_succeeds_pins_its_tenant():
+    with TestClient(create_app(Settings(max_clean_tenants=2))) as client:
+        order = create_order(client, "kept")
+        for index in range(6):  # push every clean tenant out of the cache
+            client.get(f"/v1/tenants/reader{index}/service-types")
+        counts = client.get("/_mock/health").json()["counts"]
+        assert counts["writtenTenants"] == 1
+        got = client.get(f"/v1/tenants/kept/stores/main/service-orders/{order['serviceOrderUid']}")
+        assert got.status_code == 200
+        status = client.post("/v1/tenants/rates/hourly-rates", json={"name": "x", "price": 1})
+        assert status.status_code == 201
+        assert client.get("/_mock/health").json()["counts"]["writtenTenants"] == 2

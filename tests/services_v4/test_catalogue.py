@@ -16,10 +16,11 @@ from servicestub.catalogue.search import (
     STRING_OPS,
     search,
 )
-from servicestub.catalogue.store import REFERENCES, Catalogue
+from servicestub.catalogue.store import IDENTITY_MAX, REFERENCES, Catalogue
 from servicestub.catalogue.vocabulary import QUALIFIERS, SERVICES
-from servicestub.errors import BadRequest, NotFound
-from servicestub.seed.common import REFERENCE_TIME, iso
+from servicestub.errors import BadRequest, Conflict, NotFound
+from servicestub.seed.common import iso
+from servicestub.settings import DEFAULT_REFERENCE_TIME as REFERENCE_TIME
 
 PROPERTY = settings(max_examples=50, derandomize=True, deadline=None)
 
@@ -374,3 +375,57 @@ def test_search_sees_renamed_lookups(catalogue):
         [{"name": "serviceCategoryName", "operator": "equals", "value": "garden magic"}], 500
     )
     assert found and all(s["serviceCategoryId"] == 1 for s in found)
+
+
+# -- identities are never given twice ------------------------------------------
+
+_OPERATIONS = st.lists(
+    st.sampled_from(("create", "delete-newest", "delete-any", "patch-create", "snapshot")),
+    max_size=25,
+)
+
+
+@PROPERTY
+@given(_OPERATIONS, st.randoms(use_true_random=False))
+def test_no_identity_is_ever_given_twice(operations, rng):
+    """Whatever is created, deleted, patched and restored from a snapshot in
+    between, a new service never gets an identity a service ever had."""
+    catalogue = Catalogue.seeded(3, count=5)
+    ever = set(catalogue.services)
+    for operation in operations:
+        before = set(catalogue.services)
+        if operation == "create":
+            catalogue.create({"name": "Weekly Pool Cleaning", "serviceTypeId": 1})
+        elif operation == "delete-newest" and catalogue.services:
+            catalogue.delete(max(catalogue.services))
+        elif operation == "delete-any" and catalogue.services:
+            catalogue.delete(rng.choice(sorted(catalogue.services)))
+        elif operation == "patch-create" and catalogue.services:
+            item = {"patchType": "create", "patchClientId": 1, "name": "X", "serviceTypeId": 1}
+            catalogue.patch(min(catalogue.services), [item])
+        elif operation == "snapshot":
+            catalogue = Catalogue.from_snapshot(catalogue.to_snapshot())
+        new = set(catalogue.services) - before
+        assert not new & ever, (operation, new & ever)
+        ever |= new
+
+
+def test_create_delete_create_does_not_reuse_the_identity(catalogue):
+    first = catalogue.create({"name": "Weekly Pool Cleaning", "serviceTypeId": 1})["identity"]
+    catalogue.delete(first)
+    again = Catalogue.from_snapshot(catalogue.to_snapshot())  # kept in snapshots too
+    assert again.to_snapshot()["lastIdentity"] == first
+    assert again.create({"name": "Weekly Pool Cleaning", "serviceTypeId": 1})["identity"] == (
+        first + 1
+    )
+
+
+def test_a_full_catalogue_refuses_a_create_with_409_and_changes_nothing(catalogue):
+    catalogue.last_identity = IDENTITY_MAX
+    before = catalogue.to_snapshot()
+    with pytest.raises(Conflict, match="up to 2147483647"):
+        catalogue.create({"name": "Weekly Pool Cleaning", "serviceTypeId": 1})
+    item = {"patchType": "create", "patchClientId": 1, "name": "X", "serviceTypeId": 1}
+    with pytest.raises(Conflict):
+        catalogue.patch(1001, [{"patchType": "update", "patchClientId": 0, "name": "Y"}, item])
+    assert catalogue.to_snapshot() == before

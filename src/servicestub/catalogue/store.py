@@ -1,7 +1,9 @@
 """The Services v4 catalogue: services, lookup tables and share plans.
 
 Services are stored with ids only; every ``*Name`` is resolved from its lookup
-table when the service is read, so renaming a lookup shows everywhere.
+table when the service is read, so renaming a lookup shows everywhere. A new
+service's identity comes from :attr:`Catalogue.last_identity`, a high-water mark
+kept in snapshots: a deleted service's identity is never given again.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from servicestub.catalogue.vocabulary import (
     USUAL_FREQUENCIES,
 )
 from servicestub.errors import BadRequest, NotFound
-from servicestub.seed.common import REFERENCE_TIME, derive_seed, iso, rng_for
+from servicestub.seed.common import derive_seed, iso, rng_for
+from servicestub.settings import DEFAULT_REFERENCE_TIME
+from servicestub.store.ids import next_count
 from servicestub.store.paging import page_slice
 
 Record = dict[str, Any]
@@ -66,6 +70,10 @@ DEFAULTS: Record = {
 }
 SEEDED_SERVICES = 200
 OWNERS = 8
+#: Seeded services are numbered from 1001: the high-water mark before any.
+FIRST_IDENTITY = 1001
+#: The spec's largest ``identity`` (a 32-bit integer).
+IDENTITY_MAX = 2**31 - 1
 
 
 @functools.lru_cache(maxsize=4)
@@ -85,17 +93,19 @@ def _seeded_service(
     identity: int,
     lookups: dict[str, dict[int, str]],
     inactive_share: float,
+    reference_time: datetime,
     qualifier: str,
     service: str,
     suffix: str,
 ) -> Record:
     """One seeded service: "<qualifier> <service>", in the service's category and
-    at the frequency its qualifier names (any other lookup drawn at random)."""
+    at the frequency its qualifier names (any other lookup drawn at random),
+    created up to two years before ``reference_time``."""
     name = f"{qualifier} {service}{suffix}"
     implied = QUALIFIERS[qualifier]
     frequency = implied or rng.choice(USUAL_FREQUENCIES)
     category = SERVICES[service]
-    created = REFERENCE_TIME - timedelta(minutes=rng.randint(60, 720 * 24 * 60))
+    created = reference_time - timedelta(minutes=rng.randint(60, 720 * 24 * 60))
     return {
         "identity": identity,
         "name": name,
@@ -125,6 +135,8 @@ class Catalogue:
     services: dict[int, Record]
     share_plans: dict[int, Record]
     owner_id: int
+    #: The largest identity ever given to a service, deleted ones included.
+    last_identity: int
 
     # -- construction --------------------------------------------------------
 
@@ -136,8 +148,10 @@ class Catalogue:
         count: int = SEEDED_SERVICES,
         inactive_share: float = 0.15,
         share_plans: list[tuple[str, int | None]] | None = None,
+        reference_time: datetime = DEFAULT_REFERENCE_TIME,
     ) -> Catalogue:
-        """``count`` services with lookups and share plans, identical for a seed.
+        """``count`` services with lookups and share plans, identical for a seed and
+        ``reference_time`` (the services were created before it).
 
         ``share_plans`` lists (name, size); a size of ``None`` picks 5-25 services."""
         rng = rng_for(seed, "catalogue")
@@ -151,8 +165,10 @@ class Catalogue:
             for i in range(count - len(picked))
         ]
         services = {
-            identity: _seeded_service(rng, identity, lookups, inactive_share, *words)
-            for identity, words in enumerate(picked, start=1001)
+            identity: _seeded_service(
+                rng, identity, lookups, inactive_share, reference_time, *words
+            )
+            for identity, words in enumerate(picked, start=FIRST_IDENTITY)
         }
         plans: dict[int, Record] = {}
         wanted = share_plans if share_plans is not None else [(n, None) for n in SHARE_PLANS]
@@ -160,7 +176,13 @@ class Catalogue:
             size = min(rng.randint(5, 25) if size is None else size, len(services))
             members = sorted(rng.sample(sorted(services), size))
             plans[identity] = {"identity": identity, "name": name, "serviceIds": members}
-        return cls(lookups=lookups, services=services, share_plans=plans, owner_id=1)
+        return cls(
+            lookups=lookups,
+            services=services,
+            share_plans=plans,
+            owner_id=1,
+            last_identity=max(services, default=FIRST_IDENTITY - 1),
+        )
 
     def to_snapshot(self) -> Record:
         """Plain JSON-able data, shared with nothing the catalogue goes on changing;
@@ -168,6 +190,7 @@ class Catalogue:
         detached = self._copy()
         return {
             "ownerId": self.owner_id,
+            "lastIdentity": self.last_identity,
             "lookups": {
                 table: [{"identity": k, "name": v} for k, v in values.items()]
                 for table, values in self.lookups.items()
@@ -189,6 +212,7 @@ class Catalogue:
                 for p in data["sharePlans"]
             },
             owner_id=data["ownerId"],
+            last_identity=data["lastIdentity"],
         )
 
     def _copy(self) -> Catalogue:
@@ -203,6 +227,7 @@ class Catalogue:
                 i: {**p, "serviceIds": list(p["serviceIds"])} for i, p in self.share_plans.items()
             },
             owner_id=self.owner_id,
+            last_identity=self.last_identity,
         )
 
     def rename_lookup(self, table: str, names: list[str]) -> None:
@@ -281,7 +306,7 @@ class Catalogue:
             if fields.get(required) is None:
                 raise BadRequest(f"{required} is required to create a service.")
         self._checked(fields)
-        identity = max(self.services, default=1000) + 1
+        identity = next_count(self.last_identity, IDENTITY_MAX, "service identity")
         service = {
             "identity": identity,
             "ownerId": self.owner_id,
@@ -291,6 +316,7 @@ class Catalogue:
             "id": identity,
         }
         self.services[identity] = service
+        self.last_identity = identity
         return service
 
     def update(self, identity: int, body: Record) -> Record:
@@ -338,6 +364,7 @@ class Catalogue:
                     patchClientId=client_id,
                 ) from None
         self.services, self.share_plans = trial.services, trial.share_plans
+        self.last_identity = trial.last_identity
         return [{**r, "instance": self.render(r["instance"])} for r in results]
 
     def _patch_one(self, path_identity: int, item: Record) -> Record:

@@ -3,6 +3,7 @@ the specs allow, and nothing carried over from earlier runs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import schemathesis
@@ -55,9 +56,11 @@ def checks_for(api: str) -> list[str]:
     return [*BUILTIN_CHECKS, *custom.checks_for(api)]
 
 
-def base_config(options: Options) -> SchemathesisConfig:
+def base_config(options: Options, excluded: Sequence[str] = ()) -> SchemathesisConfig:
     """Settings shared by every spec of a run. The cache of earlier runs is off:
-    it would replay their requests first, and the same seed must send the same ones."""
+    it would replay their requests first, and the same seed must send the same ones.
+    Operations ``excluded`` (operationIds) are never sent."""
+    off = [{"include-operation-id": list(excluded), "enabled": False}] if excluded else []
     return SchemathesisConfig.from_dict(
         {
             "seed": options.seed,
@@ -69,17 +72,24 @@ def base_config(options: Options) -> SchemathesisConfig:
                     "checks": {
                         "positive_data_acceptance": {"expected-statuses": list(VALID_DATA_STATUSES)}
                     },
-                }
+                },
+                *off,
             ],
         }
     )
 
 
-def load_schema(api: str, document: dict[str, Any], base_url: str, options: Options) -> Any:
+def load_schema(
+    api: str,
+    document: dict[str, Any],
+    base_url: str,
+    options: Options,
+    excluded: Sequence[str] = (),
+) -> Any:
     """An OpenAPI document (which this takes over) as a schemathesis schema aimed
     at ``base_url``, tagged as ``api`` so that the custom checks recognise it."""
     document[custom.API_TAG] = api
-    schema = schemathesis.openapi.from_dict(document, config=base_config(options))
+    schema = schemathesis.openapi.from_dict(document, config=base_config(options, excluded))
     schema.config.update(
         base_url=base_url,
         headers=dict(options.headers) or None,

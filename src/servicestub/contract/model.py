@@ -37,13 +37,18 @@ class Options:
     request_timeout: float = 30.0
     #: Behavioural rule families to run.
     rules: Sequence[str] = RULE_FAMILIES
-    #: Names the behaviour phase's scope (with the seed); random and printed when None.
+    #: Names the run's scope (with the seed); random and printed when None.
     run_id: str | None = None
     #: An existing tenant / store to work in instead of fresh ones of the run's own.
     tenant: str | None = None
     store: str | None = None
-    #: Where the ids the behaviour phase creates are written (JSON lines); a temp file when None.
+    #: Where the ids the run creates are written (JSON lines); a temp file when None.
     created_file: str | None = None
+    #: Against a live target (``--url``): test the control plane too (it can reset the target).
+    include_admin: bool = False
+    #: Let writes that can only change shared records (tenant-wide types, statuses,
+    #: rates) run in a tenant the run did not make itself (``--tenant``).
+    allow_shared_writes: bool = False
     #: Known deviations a team accepts: rule id -> reason (reported, not failed).
     waivers: dict[str, str] = dataclasses.field(default_factory=dict)
     #: Hypothesis examples per behavioural rule family (each a sequence of calls).

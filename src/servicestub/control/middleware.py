@@ -5,25 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime
-from http import HTTPStatus
 
 import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicestub.control.prefer import parse_prefer
-from servicestub.errors import PROBLEM_JSON, BadRequest, problem_body
-from servicestub.routing import spec_operation_id
+from servicestub.errors import PROBLEM_JSON, BadRequest, problem_body, status_title
+from servicestub.routing import created_location, spec_operation_id
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
-
-ADMIN_PREFIX = "/_mock"
-UNJOURNALED = ("/ui", "/openapi.json", "/swagger.json")
-
-
-def _journaled(path: str) -> bool:
-    if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-        return False
-    return not any(marker in path for marker in UNJOURNALED)
+from servicestub.specs import is_api_request
 
 
 async def send_json(
@@ -48,7 +39,7 @@ class _ApiRequestMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _journaled(scope["path"]):
+        if scope["type"] != "http" or not is_api_request(scope["path"]):
             await self.app(scope, receive, send)
             return
         await self.handle(scope, receive, send, scope[SCOPE_KEY])
@@ -105,7 +96,7 @@ class FaultMiddleware(_ApiRequestMiddleware):
         status = rule["status"]
         body = problem_body(
             status,
-            HTTPStatus(status).phrase,
+            status_title(status),
             f"Fault rule {rule['id']} answered this request with {status} (see GET /_mock/faults).",
         )
         await send_json(send, scope, status, body, PROBLEM_JSON, {})
@@ -113,7 +104,9 @@ class FaultMiddleware(_ApiRequestMiddleware):
 
 class PreferMiddleware:
     """``Prefer: delay=`` waits first; ``Prefer: code=`` answers the operation's
-    documented response for that status instead of calling the handler.
+    documented response for that status instead of calling the handler. Only
+    API requests (:func:`~servicestub.specs.is_api_request`): the control plane
+    and the docs ignore it.
 
     Runs after connexion's routing, so it knows the operation."""
 
@@ -121,7 +114,8 @@ class PreferMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        header = Headers(scope=scope).get("prefer") if scope["type"] == "http" else None
+        wanted = scope["type"] == "http" and is_api_request(scope["path"])
+        header = Headers(scope=scope).get("prefer") if wanted else None
         if header is None:
             await self.app(scope, receive, send)
             return
@@ -153,10 +147,13 @@ class PreferMiddleware:
         headers = {"Preference-Applied": ", ".join(applied), **extra}
         media_type = documented.media_type or "application/json"
         body = documented.example
+        location = created_location(operation_id, scope["path"], body)
+        if preferences.code == 201 and location is not None:
+            headers["Location"] = location
         if body is None and media_type == PROBLEM_JSON:
             body = problem_body(
                 preferences.code,
-                HTTPStatus(preferences.code).phrase,
+                status_title(preferences.code),
                 f"Answered {preferences.code} because the request asked for it (Prefer: code=).",
             )
         await send_json(send, scope, preferences.code, body, media_type, headers)

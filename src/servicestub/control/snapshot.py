@@ -3,12 +3,17 @@
 Only data is in it (no journal, fault rules or export time), so two exports of
 the same state are byte-identical. Tenants that were only ever read are left
 out: they are regenerated from the seed, which the snapshot carries.
+
+Version 2 keeps the v4 catalogue's identity high-water mark (``lastIdentity``);
+a version 1 file is migrated on import (:func:`migrate`).
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +22,9 @@ import orjson
 from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
 
 FORMAT = "servicestub-state"
-VERSION = 1
+VERSION = 2
+#: Versions this servicestub reads (older ones are migrated on import).
+READABLE = (1, 2)
 
 Snapshot = dict[str, Any]
 
@@ -111,13 +118,57 @@ def check_envelope(data: Any) -> None:
     """Refuse documents that are not a snapshot of this version."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SnapshotError(f'not a servicestub state snapshot (no "format": "{FORMAT}")')
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE or isinstance(data.get("version"), bool):
         raise SnapshotError(
             f"snapshot version {data.get('version')!r} is not supported; this servicestub "
-            f"reads version {VERSION}"
+            f"reads versions {', '.join(map(str, READABLE))}"
         )
     if not isinstance(data.get("seed"), int):
         raise SnapshotError('snapshot has no integer "seed"')
+
+
+def migrate(data: Snapshot) -> Snapshot:
+    """``data`` (envelope checked) in the current version; a new document, the
+    argument is left as it is.
+
+    Version 1 had no v4 identity high-water mark: it is taken from the data (the
+    largest identity held, or the seeded start), which is right unless the newest
+    services had been deleted before the file was written — those identities can
+    then be given again. Only a migration derives a counter from the data; a
+    version 2 snapshot keeps its own. Version 1's created uids came from another
+    derivation than today's, so they cannot be issued again whatever ``idsIssued``.
+    """
+    from servicestub.catalogue.store import FIRST_IDENTITY
+
+    try:
+        fresh: Snapshot = orjson.loads(orjson.dumps(data))
+    except TypeError:  # an integer beyond 64 bits: the schema check names it
+        fresh = copy.deepcopy(data)
+    if fresh["version"] == 1:
+        services = fresh.get("services")
+        if isinstance(services, dict) and isinstance(services.get("services"), list):
+            identities = [
+                s["identity"]
+                for s in services["services"]
+                if isinstance(s, dict) and type(s.get("identity")) is int
+            ]
+            services["lastIdentity"] = max(identities, default=FIRST_IDENTITY - 1)
+        fresh["version"] = 2
+    return fresh
+
+
+def reference_time_of(data: Snapshot) -> datetime:
+    """The reference time a snapshot's seeded data was laid out before. A snapshot
+    written before it was recorded was made at the default one."""
+    from servicestub.settings import DEFAULT_REFERENCE_TIME, parse_reference_time
+
+    text = data.get("referenceTime")
+    if text is None:
+        return DEFAULT_REFERENCE_TIME
+    try:
+        return parse_reference_time(text, allow_now=False)
+    except ValueError as error:
+        raise SnapshotError(f"referenceTime: {error}") from None
 
 
 def dumps(snapshot: Snapshot) -> bytes:

@@ -1,5 +1,9 @@
 """The JSON Schema of a state snapshot, built from the API specs' own record
-schemas, so an imported record must look exactly like one the API would answer."""
+schemas, so an imported record must look exactly like one the API would answer.
+
+It checks each field on its own (counters within the range the server issues
+and writes); what must hold across fields and records is checked after it by
+:mod:`servicestub.control.snapshot_check`."""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
+from servicestub.catalogue.store import IDENTITY_MAX
 from servicestub.control.snapshot import FORMAT, VERSION
 from servicestub.specs import ORDERS, SERVICES, ApiSpec
+from servicestub.store.ids import COUNTER_MAX
 from servicestub.validation import to_json_schema
 
 
@@ -43,6 +49,16 @@ def _o(name: str) -> str:
     return f"#/definitions/orders/{name}"
 
 
+def _integer(low: int, high: int) -> dict[str, Any]:
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+#: An id of the server's own records and tables (the uniqueness and the path
+#: pattern of record uids are checked with the invariants).
+_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}
+_IDENTITY = _integer(1, IDENTITY_MAX)
+
+
 def _stored_service(services: dict[str, Any]) -> dict[str, Any]:
     """A v4 ``Service`` as stored: the API's record without the ``*Name`` fields,
     which are resolved from the lookups when read."""
@@ -65,9 +81,10 @@ def _schema() -> dict[str, Any]:
         "type": "object",
         "required": ["storeId", "nextNumber", "nextSalesNumber", "orders"],
         "properties": {
-            "storeId": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
-            "nextNumber": {"type": "integer", "minimum": 1},
-            "nextSalesNumber": {"type": "integer", "minimum": 1},
+            "storeId": _ID,
+            # "next" counters: the value they issue next (at most COUNTER_MAX).
+            "nextNumber": _integer(1, COUNTER_MAX + 1),
+            "nextSalesNumber": _integer(1, COUNTER_MAX + 1),
             "orders": {
                 "type": "array",
                 "items": {
@@ -97,12 +114,13 @@ def _schema() -> dict[str, Any]:
             "stores",
         ],
         "properties": {
-            "tenantId": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+            "tenantId": _ID,
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-            "staff": {"type": "array", "items": {"type": "string"}},
-            "serviceTypes": _array(_o("ServiceType")),
+            # Seeding a new store of the tenant draws from staff, types and rates.
+            "staff": {"type": "array", "items": _ID, "minItems": 1},
+            "serviceTypes": {**_array(_o("ServiceType")), "minItems": 1},
             "statuses": {**_array(_o("ServiceStatus")), "minItems": 1},
-            "hourlyRates": _array(_o("HourlyRate")),
+            "hourlyRates": {**_array(_o("HourlyRate")), "minItems": 1},
             "stores": {"type": "array", "items": store},
         },
     }
@@ -111,7 +129,7 @@ def _schema() -> dict[str, Any]:
         "items": {
             "type": "object",
             "required": ["identity", "name"],
-            "properties": {"identity": {"type": "integer"}, "name": {"type": "string"}},
+            "properties": {"identity": _IDENTITY, "name": {"type": "string"}},
         },
     }
     stored_service = _stored_service(services)
@@ -121,20 +139,22 @@ def _schema() -> dict[str, Any]:
         "properties": {
             "format": {"enum": [FORMAT]},
             "version": {"enum": [VERSION]},
-            "seed": {"type": "integer"},
+            "seed": _integer(0, 2**64 - 1),
+            "referenceTime": {"type": "string"},
             "orders": {
                 "type": "object",
                 "required": ["idsIssued", "tenants"],
                 "properties": {
-                    "idsIssued": {"type": "integer", "minimum": 0},
+                    "idsIssued": _integer(0, COUNTER_MAX),
                     "tenants": {"type": "array", "items": tenant},
                 },
             },
             "services": {
                 "type": "object",
-                "required": ["ownerId", "lookups", "services", "sharePlans"],
+                "required": ["ownerId", "lastIdentity", "lookups", "services", "sharePlans"],
                 "properties": {
-                    "ownerId": {"type": "integer"},
+                    "ownerId": _IDENTITY,
+                    "lastIdentity": _integer(0, IDENTITY_MAX),
                     "lookups": {"type": "object", "additionalProperties": lookup_rows},
                     "services": {"type": "array", "items": stored_service},
                     "sharePlans": {
@@ -143,7 +163,13 @@ def _schema() -> dict[str, Any]:
                             "type": "object",
                             "required": ["identity", "name", "serviceIds"],
                             "properties": {
-                                "serviceIds": {"type": "array", "items": {"type": "integer"}}
+                                "identity": _IDENTITY,
+                                "name": {"type": "string", "minLength": 1},
+                                "serviceIds": {
+                                    "type": "array",
+                                    "items": _IDENTITY,
+                                    "uniqueItems": True,
+                                },
                             },
                         },
                     },
@@ -163,8 +189,10 @@ def _validator() -> Any:
 
 
 def snapshot_problem(data: Any) -> str | None:
-    """Where and how ``data`` is not a valid snapshot; ``None`` when it is."""
+    """Where and how ``data`` is not a valid snapshot; ``None`` when it is: first
+    each field against the schema, then the invariants across records."""
+    from servicestub.control.snapshot_check import invariant_problem, place
+
     for error in _validator().iter_errors(data):
-        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
-        return f"{path.lstrip('.') or '(top level)'}: {error.message}"
-    return None
+        return f"{place(error.instance_path, data)}: {error.message}"
+    return invariant_problem(data)

@@ -98,7 +98,8 @@ def create_record(
 ) -> Record:
     """Create a record from a validated body; defaults fill what is absent."""
     base = {field: None for field in kind.fields} | kind.defaults
-    record = {kind.key: orders.new_uid(), **_apply(kind, tenant, base, body)}
+    fields = _apply(kind, tenant, base, body)  # refused before an id is used
+    record = {kind.key: orders.new_uid(), **fields}
     if kind.timestamped:
         record["createdAt"] = orders.now()
     kind.records(owner)[record[kind.key]] = record

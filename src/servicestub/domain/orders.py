@@ -117,10 +117,11 @@ def create_order(orders: OrdersStore, tenant: Tenant, store: Store, body: Record
     changes = _order_changes(body)
     _check_references(tenant, changes)
     now = orders.now()
+    number = store.number_to_issue("next_number")
     uid = orders.new_uid()
     order: Record = {
         "serviceOrderUid": uid,
-        "serviceNumber": f"SO-{store.next_number}",
+        "serviceNumber": f"SO-{number}",
         "title": changes["title"],
         "description": changes.get("description"),
         "state": changes.get("state", "NEW"),
@@ -139,7 +140,7 @@ def create_order(orders: OrdersStore, tenant: Tenant, store: Store, body: Record
     }
     bundle = OrderBundle(order=order)
     refresh_totals(tenant, bundle)
-    store.next_number += 1
+    store.next_number = number + 1
     store.add(bundle)
     notify(
         orders,

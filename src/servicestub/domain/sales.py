@@ -70,15 +70,16 @@ def build_sales_order(
 def create_sales_order(
     orders: OrdersStore, tenant: Tenant, store: Store, bundle: OrderBundle, body: Record
 ) -> Record:
+    number = store.number_to_issue("next_sales_number")
     record = build_sales_order(
         tenant.hourly_rates,
         tenant.currency,
         bundle,
         body,
-        number=store.next_sales_number,
+        number=number,
         uid=orders.new_uid(),
         created_at=orders.now(),
     )
-    store.next_sales_number += 1
+    store.next_sales_number = number + 1
     bundle.sales_orders[record["salesOrderUid"]] = record
     return record

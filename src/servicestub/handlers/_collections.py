@@ -36,7 +36,7 @@ def _order_owner(path: dict[str, Any], write: bool) -> tuple[OrdersStore, Tenant
 
 
 def _tenant_owner(path: dict[str, Any], write: bool) -> tuple[OrdersStore, Tenant, Any]:
-    orders, tenant = tenant_scope(path["tenant_id"], write=write)
+    orders, tenant = tenant_scope(path["tenant_id"])
     return orders, tenant, tenant
 
 
@@ -57,7 +57,8 @@ def handlers_for(kind: coll.Kind, uid_param: str, owner_of: OwnerOf) -> Collecti
 
     async def create(*, body: dict[str, Any], **path: Any) -> Any:
         orders, tenant, owner = owner_of(path, True)
-        return coll.create_record(kind, orders, tenant, owner, body), 201
+        with orders.writing(tenant):
+            return coll.create_record(kind, orders, tenant, owner, body), 201
 
     async def get(**path: Any) -> Any:
         _orders, _tenant, owner = owner_of(path, False)
@@ -65,11 +66,13 @@ def handlers_for(kind: coll.Kind, uid_param: str, owner_of: OwnerOf) -> Collecti
 
     async def update(*, body: dict[str, Any], **path: Any) -> Any:
         orders, tenant, owner = owner_of(path, True)
-        return coll.update_record(kind, orders, tenant, owner, path[uid_param], body)
+        with orders.writing(tenant):
+            return coll.update_record(kind, orders, tenant, owner, path[uid_param], body)
 
     async def delete(**path: Any) -> Any:
         orders, tenant, owner = owner_of(path, True)
-        coll.delete_record(kind, orders, tenant, owner, path[uid_param])
+        with orders.writing(tenant):
+            coll.delete_record(kind, orders, tenant, owner, path[uid_param])
         return None, 204
 
     return CollectionHandlers(list_, create, get, update, delete)

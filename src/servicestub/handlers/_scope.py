@@ -1,4 +1,8 @@
-"""Resolving the path's tenant, store and order for a handler."""
+"""Resolving the path's tenant, store and order for a handler.
+
+A write handler resolves its scope, then does its write inside
+``with orders.writing(tenant):``, which pins the tenant only if the write succeeds.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,14 @@ from servicestub.runtime import current
 from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
 
 
-def tenant_scope(tenant_id: str, *, write: bool = False) -> tuple[OrdersStore, Tenant]:
+def tenant_scope(tenant_id: str) -> tuple[OrdersStore, Tenant]:
     orders = current().orders
-    return orders, orders.tenant(tenant_id, write=write)
+    return orders, orders.tenant(tenant_id)
 
 
-def store_scope(
-    tenant_id: str, store_id: str, *, write: bool = False
-) -> tuple[OrdersStore, Tenant, Store]:
+def store_scope(tenant_id: str, store_id: str) -> tuple[OrdersStore, Tenant, Store]:
     orders = current().orders
-    tenant, store = orders.store(tenant_id, store_id, write=write)
+    tenant, store = orders.store(tenant_id, store_id)
     return orders, tenant, store
 
 
@@ -26,7 +28,7 @@ def order_scope(
 
     For a write, the order's seeded details are made first (see
     :class:`~servicestub.store.orders.OrderBundle`)."""
-    orders, tenant, store = store_scope(tenant_id, store_id, write=write)
+    orders, tenant, store = store_scope(tenant_id, store_id)
     bundle = store.bundle(service_order_uid)
     if write:
         bundle.settle()

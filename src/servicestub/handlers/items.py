@@ -12,17 +12,20 @@ async def create_item(
     tenant_id: str, store_id: str, service_order_uid: str, body: dict[str, Any]
 ) -> Any:
     orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid, write=True)
-    return rules.add_item(orders, tenant, bundle, body), 201
+    with orders.writing(tenant):
+        return rules.add_item(orders, tenant, bundle, body), 201
 
 
 async def update_item(
     tenant_id: str, store_id: str, service_order_uid: str, item_uid: str, body: dict[str, Any]
 ) -> Any:
     orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid, write=True)
-    return rules.update_item(orders, tenant, bundle, item_uid, body)
+    with orders.writing(tenant):
+        return rules.update_item(orders, tenant, bundle, item_uid, body)
 
 
 async def delete_item(tenant_id: str, store_id: str, service_order_uid: str, item_uid: str) -> Any:
     orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid, write=True)
-    rules.delete_item(orders, tenant, bundle, item_uid)
+    with orders.writing(tenant):
+        rules.delete_item(orders, tenant, bundle, item_uid)
     return None, 204

@@ -86,8 +86,9 @@ async def search_service_orders(
 
 
 async def create_service_order(tenant_id: str, store_id: str, body: dict[str, Any]) -> Any:
-    orders, tenant, store = store_scope(tenant_id, store_id, write=True)
-    return rules.create_order(orders, tenant, store, body), 201
+    orders, tenant, store = store_scope(tenant_id, store_id)
+    with orders.writing(tenant):
+        return rules.create_order(orders, tenant, store, body), 201
 
 
 async def get_service_order(tenant_id: str, store_id: str, service_order_uid: str) -> Any:
@@ -98,10 +99,12 @@ async def update_service_order(
     tenant_id: str, store_id: str, service_order_uid: str, body: dict[str, Any]
 ) -> Any:
     orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid, write=True)
-    return rules.update_order(orders, tenant, bundle, body)
+    with orders.writing(tenant):
+        return rules.update_order(orders, tenant, bundle, body)
 
 
 async def delete_service_order(tenant_id: str, store_id: str, service_order_uid: str) -> Any:
-    _orders, _tenant, store = store_scope(tenant_id, store_id, write=True)
-    rules.delete_order(store, service_order_uid)
+    orders, tenant, store = store_scope(tenant_id, store_id)
+    with orders.writing(tenant):
+        rules.delete_order(store, service_order_uid)
     return None, 204

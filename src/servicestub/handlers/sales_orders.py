@@ -27,4 +27,5 @@ async def create_sales_order(
     tenant_id: str, store_id: str, service_order_uid: str, body: dict[str, Any]
 ) -> Any:
     orders, tenant, store, bundle = order_scope(tenant_id, store_id, service_order_uid, write=True)
-    return make_sales_order(orders, tenant, store, bundle, body), 201
+    with orders.writing(tenant):
+        return make_sales_order(orders, tenant, store, bundle, body), 201

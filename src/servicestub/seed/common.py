@@ -1,4 +1,8 @@
-"""What every seeder shares: the reference clock and seed derivation."""
+"""What every seeder shares: seed derivation and the timestamps of the reference clock.
+
+Seeded timestamps are laid out before a reference time (``Settings.reference_time``,
+``--now``), never read from the wall clock while seeding, so a seed and a reference
+time give byte-identical data on every run and machine."""
 
 from __future__ import annotations
 
@@ -10,13 +14,13 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-#: Seeded timestamps are laid out before this instant, never from the wall clock,
-#: so that a seed gives byte-identical data on every run and machine.
-REFERENCE_TIME = datetime(2026, 1, 15, 9, 0, 0, tzinfo=UTC)
-#: :data:`REFERENCE_TIME` in seconds since the Unix epoch.
-REFERENCE_EPOCH = int(REFERENCE_TIME.timestamp())
 _EPOCH_DAY = date(1970, 1, 1)
 DAY = 86400
+
+
+def epoch(moment: datetime) -> int:
+    """``moment`` in whole seconds since the Unix epoch (how seeders count time)."""
+    return int(moment.timestamp())
 
 
 def derive_seed(seed: int, *parts: str) -> int:

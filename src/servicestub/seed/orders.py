@@ -1,9 +1,11 @@
-"""Seed data of the Service Orders API, derived only from (seed, tenantId[, storeId]).
+"""Seed data of the Service Orders API, derived only from (seed, reference time,
+tenantId[, storeId]).
 
 A tenant gets a handful of service types, 5-8 workflow statuses and a few
 hourly rates; a store gets service orders with items, events, hours,
-notifications and some sales orders, all dated before
-:data:`~servicestub.seed.common.REFERENCE_TIME`.
+notifications and some sales orders, laid out like the board of a live repair
+shop at the reference time (:data:`STATE_MIX`): every timestamp before it, open
+orders due around it, finished ones due before it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from servicestub.domain.vocabulary import STATE_LABELS
 from servicestub.seed import repair_shop as shop
 from servicestub.seed.common import (
     DAY,
-    REFERENCE_EPOCH,
     bulk_allocation,
     day_at,
     iso_at,
@@ -35,11 +36,53 @@ from servicestub.seed.people import people
 from servicestub.store.orders import OrderBundle, Store, Tenant
 
 Record = dict[str, Any]
-PRIORITY_WEIGHTS = {"NONE": 30, "LOW": 15, "NORMAL": 35, "HIGH": 15, "URGENT": 5}
+
+
+class StateMix(NamedTuple):
+    """How one order state shows on a seeded store's board."""
+
+    #: Percent of a store's orders in this state (apportioned exactly per store).
+    share: int
+    #: createdAt lies this many days before the reference time (low, high).
+    age_days: tuple[float, float]
+    #: Share of these orders assigned to someone (the rest are unassigned).
+    assigned: float
+    #: Still open: due around the reference time (see :data:`OPEN_DUE_DAYS`);
+    #: a finished order was due before it.
+    open: bool
+
+
+#: The board of a live repair shop at the reference time: new orders from the
+#: last days, work in progress and orders waiting for parts or the customer from
+#: the last weeks, a quarter ready for pickup, a few closed or cancelled ones.
+STATE_MIX: dict[str, StateMix] = {
+    "NEW": StateMix(25, (0.02, 3.0), 0.5, True),
+    "IN_PROGRESS": StateMix(25, (1.0, 21.0), 0.95, True),
+    "WAITING": StateMix(15, (3.0, 30.0), 0.9, True),
+    "DONE": StateMix(25, (2.0, 30.0), 0.9, False),
+    "CLOSED": StateMix(5, (14.0, 180.0), 0.9, False),
+    "CANCELLED": StateMix(5, (7.0, 180.0), 0.8, False),
+}
+#: When open orders are due, in days after the reference day: a third each
+#: overdue, due within three days, and later (never before the day after creation).
+OPEN_DUE_DAYS = ((-7, -1), (0, 3), (4, 21))
+#: A finished order was due this many days after its creation (and before the reference day).
+FINISHED_DUE_DAYS = (2, 10)
+PRIORITY_WEIGHTS = {"NONE": 10, "LOW": 15, "NORMAL": 50, "HIGH": 18, "URGENT": 7}
 _PRIORITIES = tuple(PRIORITY_WEIGHTS)
 _PRIORITY_CUMULATIVE = tuple(itertools.accumulate(PRIORITY_WEIGHTS.values()))
-_SETTLED = ("DONE", "CLOSED", "CANCELLED")
-_SETTLED_CUMULATIVE = (2, 9, 10)
+
+
+def apportion(count: int) -> list[str]:
+    """``count`` states in the shares of :data:`STATE_MIX` (largest remainder, ties in
+    table order), so every store shows the mix, not just stores on average."""
+    quotas = {state: count * mix.share / 100 for state, mix in STATE_MIX.items()}
+    counts = {state: int(quota) for state, quota in quotas.items()}
+    left = count - sum(counts.values())
+    by_remainder = sorted(STATE_MIX, key=lambda state: counts[state] - quotas[state])
+    for state in by_remainder[:left]:
+        counts[state] += 1
+    return [state for state in STATE_MIX for _ in range(counts[state])]
 
 
 _UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
@@ -58,13 +101,14 @@ def _uuid4(bits: int) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
-def seed_tenant(seed: int, tenant_id: str) -> Tenant:
-    """A tenant's set-up, identical for the same seed and id."""
+def seed_tenant(seed: int, tenant_id: str, *, reference: int) -> Tenant:
+    """A tenant's set-up, identical for the same seed, id and ``reference`` time
+    (epoch seconds)."""
     rng = rng_for(seed, "tenant", tenant_id)
     staff = rng.sample(people(seed).staff, 6)
     tenant = Tenant(tenant_id=tenant_id, currency="EUR", staff=staff)
     for name, description, priority in rng.sample(shop.SERVICE_TYPES, rng.randint(4, 6)):
-        created = REFERENCE_EPOCH - rng.randint(300 * DAY, 400 * DAY)
+        created = reference - rng.randint(300 * DAY, 400 * DAY)
         uid = _uid(rng)
         tenant.service_types[uid] = {
             "serviceTypeUid": uid,
@@ -74,8 +118,10 @@ def seed_tenant(seed: int, tenant_id: str) -> Tenant:
             "active": rng.random() > 0.1,
             "createdAt": iso_at(created),
         }
-    count = rng.randint(5, 8)
-    keep = sorted(rng.sample(range(len(shop.WORKFLOW)), count))
+    # every state has a status that fits it (see repair_shop.STATUS_STATES)
+    required = [i for i, step in enumerate(shop.WORKFLOW) if step[0] in shop.REQUIRED_STATUSES]
+    optional = [i for i in range(len(shop.WORKFLOW)) if i not in required]
+    keep = sorted(required + rng.sample(optional, rng.randint(0, len(optional))))
     for position, index in enumerate(keep, start=1):
         name, color, final = shop.WORKFLOW[index]
         uid = _uid(rng)
@@ -261,13 +307,27 @@ class _Details:
 
 
 def _at(created: int, age_days: float, fraction: float) -> str:
-    """The timestamp ``fraction`` of the way from ``created`` (epoch seconds) to now."""
+    """The timestamp ``fraction`` of the way from ``created`` (epoch seconds) to the
+    reference time, ``age_days`` after it."""
     return iso_at(created + int(age_days * DAY * fraction))
 
 
+class _Plan(NamedTuple):
+    """What is decided about a seeded order before it is made."""
+
+    #: Seconds between its creation and the reference time.
+    age: int
+    state: str
+    #: For an open order: its range of due days after the reference day.
+    due_days: tuple[int, int] | None
+
+
 class _StoreSeeder:
-    def __init__(self, seed: int, tenant: Tenant, store: Store, hasher: PublicHasher) -> None:
+    def __init__(
+        self, seed: int, tenant: Tenant, store: Store, hasher: PublicHasher, reference: int
+    ) -> None:
         self.rng = rng_for(seed, "store", tenant.tenant_id, store.store_id)
+        self.reference = reference
         self.people = people(seed)
         self.tenant = tenant
         self.store = store
@@ -288,20 +348,55 @@ class _StoreSeeder:
     def uid(self) -> str:
         return _uid(self.rng)
 
-    def order(self, created_offset: int) -> OrderBundle:
+    def plan(self, count: int) -> list[_Plan]:
+        """The states (in :data:`STATE_MIX`'s shares), ages and due ranges of ``count``
+        orders, oldest first: they are numbered in the order they were created."""
         rng = self.rng
-        created = REFERENCE_EPOCH - created_offset
-        age_days = created_offset / DAY
+        states = apportion(count)
+        rng.shuffle(states)
+        plans = []
+        opened = 0
+        for state in states:
+            mix = STATE_MIX[state]
+            low, high = mix.age_days
+            due_days = None
+            if mix.open:
+                due_days = OPEN_DUE_DAYS[opened % len(OPEN_DUE_DAYS)]
+                opened += 1
+            plans.append(_Plan(rng.randint(int(low * DAY), int(high * DAY)), state, due_days))
+        plans.sort(key=lambda plan: -plan.age)
+        return plans
+
+    def status_for(self, state: str) -> Record:
+        """A workflow status that fits ``state``: one named for it (:data:`~servicestub.
+        seed.repair_shop.STATUS_STATES`), else by position among the final statuses (for
+        a finished state: the first for DONE, the last otherwise) or the open ones (the
+        first for NEW, any later one otherwise). Clients and scenarios may rename them."""
+        fitting = [s for s in self.statuses if state in shop.STATUS_STATES.get(s["name"], ())]
+        if fitting:
+            return self.rng.choice(fitting)
+        finished = not STATE_MIX[state].open
+        pool = [s for s in self.statuses if bool(s["isFinal"]) == finished] or self.statuses
+        if state in ("NEW", "DONE"):
+            return pool[0]
+        if finished:
+            return pool[-1]
+        return self.rng.choice(pool[1:] or pool)
+
+    def order(self, plan: _Plan) -> OrderBundle:
+        rng = self.rng
+        state = plan.state
+        created = self.reference - plan.age
+        age_days = plan.age / DAY
         brand, model, code, category = rng.choice(shop.DEVICES)
         fault = rng.choice(shop.FAULTS[category])
-        if age_days < 3:
-            state = rng.choice(("NEW", "NEW", "IN_PROGRESS"))
-        elif age_days < 14:
-            state = rng.choice(("IN_PROGRESS", "WAITING", "DONE"))
+        status = self.status_for(state)
+        created_day, reference_day = created // DAY, self.reference // DAY
+        if plan.due_days is None:
+            due = min(created_day + rng.randint(*FINISHED_DUE_DAYS), reference_day - 1)
         else:
-            state = rng.choices(_SETTLED, cum_weights=_SETTLED_CUMULATIVE)[0]
-        progress = {"NEW": 0.0, "IN_PROGRESS": 0.4, "WAITING": 0.5}.get(state, 1.0)
-        status = self.statuses[min(int(progress * len(self.statuses)), len(self.statuses) - 1)]
+            due = max(reference_day + rng.randint(*plan.due_days), created_day + 1)
+        assigned = rng.random() < STATE_MIX[state].assigned
         person = rng.choice(self.people.customers)
         reach = rng.random()
         customer = {
@@ -324,10 +419,10 @@ class _StoreSeeder:
             "statusUid": status["statusUid"],
             "serviceTypeUid": rng.choice(self.type_uids),
             "priority": rng.choices(_PRIORITIES, cum_weights=_PRIORITY_CUMULATIVE)[0],
-            "assignedUserId": rng.choice(self.tenant.staff) if rng.random() < 0.85 else None,
+            "assignedUserId": rng.choice(self.tenant.staff) if assigned else None,
             "createdFromStoreId": self.store.store_id if rng.random() < 0.9 else "online",
             "customer": customer,
-            "dueDate": day_at(created // DAY + rng.randint(3, 14)),
+            "dueDate": day_at(due),
             "items": self.items(category, code),
             "totals": {},
             "publicHash": self.hasher.seal(self.tenant.tenant_id, self.store.store_id, uid),
@@ -380,11 +475,14 @@ class _StoreSeeder:
         ]
 
 
-def seed_store(seed: int, tenant: Tenant, store_id: str, count: int, hasher: PublicHasher) -> Store:
-    """A store with ``count`` seeded orders, numbered in the order they were created."""
+def seed_store(
+    seed: int, tenant: Tenant, store_id: str, count: int, hasher: PublicHasher, *, reference: int
+) -> Store:
+    """A store with ``count`` seeded orders laid out before the ``reference`` time
+    (epoch seconds), numbered in the order they were created."""
     store = Store(tenant_id=tenant.tenant_id, store_id=store_id, index=new_order_index())
-    seeder = _StoreSeeder(seed, tenant, store, hasher)
-    offsets = sorted((seeder.rng.randint(3600, 180 * DAY) for _ in range(count)), reverse=True)
+    seeder = _StoreSeeder(seed, tenant, store, hasher, reference)
+    plans = seeder.plan(count)
     with bulk_allocation():
-        store.add_many([seeder.order(offset) for offset in offsets])
+        store.add_many([seeder.order(plan) for plan in plans])
     return store

@@ -113,6 +113,21 @@ WORKFLOW = (
     ("Picked up", "#607d8b", True),
 )
 
+#: The order states each workflow status fits (a seeded order sits in a status
+#: that fits its state). Every seeded tenant keeps the statuses named in
+#: :data:`REQUIRED_STATUSES`, so each state has one.
+STATUS_STATES = {
+    "Received": ("NEW",),
+    "Diagnosing": ("IN_PROGRESS",),
+    "Quote sent": ("WAITING",),
+    "Waiting for parts": ("WAITING",),
+    "In repair": ("IN_PROGRESS",),
+    "Quality check": ("IN_PROGRESS",),
+    "Ready for pickup": ("DONE",),
+    "Picked up": ("CLOSED", "CANCELLED"),
+}
+REQUIRED_STATUSES = ("Received", "Waiting for parts", "In repair", "Ready for pickup", "Picked up")
+
 #: (name, code, price)
 HOURLY_RATES = (
     ("Standard labour", "STD", 65.0),

@@ -2,27 +2,34 @@
 
 Tenants and stores are provisioned on first use from ``(seed, tenantId[, storeId])``.
 A tenant that was only ever read is *clean*: it may be dropped when too many
-are held and is regenerated identically on its next use. Any write marks the
-tenant *dirty*, and dirty tenants are never dropped.
+are held and is regenerated identically on its next use. A write that succeeds
+marks the tenant *dirty* (:meth:`OrdersStore.writing`), and dirty tenants are
+never dropped; one that fails leaves it clean, so failing requests under
+invented tenants hold no memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from servicestub.domain.public_hash import PublicHasher
 from servicestub.errors import NotFound
-from servicestub.seed.common import derive_seed, iso
+from servicestub.seed.common import epoch, iso
 from servicestub.settings import Settings
+from servicestub.store.ids import COUNTER_MAX, UidCodec, next_count
 from servicestub.store.order_index import NO_CRITERIA, Criteria, OrderIndex
 
 Record = dict[str, Any]
+#: The most ids one write issues (an order or event and its notification).
+IDS_PER_WRITE = 2
+#: The numbering counters of a store, and what they number.
+_COUNTERS = {"next_number": "service number", "next_sales_number": "sales order number"}
 
 
 class _Deferred:
@@ -128,6 +135,13 @@ class Store:
     next_number: int = 10001
     next_sales_number: int = 50001
 
+    def number_to_issue(self, counter: str) -> int:
+        """What counter ``next_number`` or ``next_sales_number`` issues now (409
+        once it has issued :data:`COUNTER_MAX`); the caller sets the counter past
+        it once its write cannot fail any more."""
+        what = _COUNTERS[counter]
+        return next_count(getattr(self, counter) - 1, COUNTER_MAX, f"{what} of this store")
+
     def add(self, bundle: OrderBundle) -> None:
         uid = bundle.order["serviceOrderUid"]
         self.orders[uid] = bundle
@@ -195,23 +209,28 @@ class Tenant:
 class OrdersStore:
     """All tenants of the Service Orders API under one global seed."""
 
-    def __init__(self, settings: Settings, seed: int) -> None:
+    def __init__(
+        self, settings: Settings, seed: int, reference_time: datetime | None = None
+    ) -> None:
         self.settings = settings
         self.seed = seed
+        #: Seeded data is laid out before this instant (the settings' unless given).
+        self.reference_time = reference_time or settings.reference_time
+        self.reference = epoch(self.reference_time)
         self.hasher = PublicHasher.from_secret(settings.secret, seed)
-        #: How many ids clients' writes have used; the next id derives from it,
-        #: so a restored snapshot goes on with fresh ids instead of repeating them.
+        self.uids = UidCodec(seed)
+        #: How many ids clients' writes have used: a high-water mark, kept in
+        #: snapshots, so a restored state goes on with fresh ids.
         self.ids_issued = 0
         self._tenants: OrderedDict[str, Tenant] = OrderedDict()
 
     # -- ids and clock -------------------------------------------------------
 
     def new_uid(self) -> str:
-        """A fresh lowercase UUID4 derived from (seed, count): reproducible runs."""
-        self.ids_issued += 1
-        bits = derive_seed(self.seed, "created-id", str(self.ids_issued)) << 64
-        bits |= derive_seed(self.seed, "created-id-low", str(self.ids_issued))
-        return str(uuid.UUID(int=bits, version=4))
+        """A fresh lowercase UUID4 for count ``ids_issued + 1``: reproducible runs,
+        and never one issued before (see :mod:`servicestub.store.ids`)."""
+        self.ids_issued = next_count(self.ids_issued, COUNTER_MAX, "id")
+        return self.uids.uid(self.ids_issued)
 
     @staticmethod
     def now() -> str:
@@ -220,30 +239,43 @@ class OrdersStore:
 
     # -- tenants and stores --------------------------------------------------
 
-    def tenant(self, tenant_id: str, *, write: bool = False) -> Tenant:
-        """The tenant, provisioned on first use; ``write`` pins it in memory."""
+    def tenant(self, tenant_id: str) -> Tenant:
+        """The tenant, provisioned on first use."""
         found = self._tenants.get(tenant_id)
         if found is None:
             from servicestub.seed.orders import seed_tenant
 
-            found = seed_tenant(self.seed, tenant_id)
+            found = seed_tenant(self.seed, tenant_id, reference=self.reference)
             self._tenants[tenant_id] = found
             self._evict_clean()
         else:
             self._tenants.move_to_end(tenant_id)
-        if write:
-            found.dirty = True
         return found
 
-    def store(self, tenant_id: str, store_id: str, *, write: bool = False) -> tuple[Tenant, Store]:
+    @contextlib.contextmanager
+    def writing(self, tenant: Tenant) -> Iterator[None]:
+        """Around a write to ``tenant``: refused first (409) when the ids a write
+        may need are used up, and the tenant is pinned only when the write
+        succeeds — a write that raises leaves a clean tenant clean."""
+        if self.ids_issued > COUNTER_MAX - IDS_PER_WRITE:
+            next_count(COUNTER_MAX, COUNTER_MAX, "id")
+        yield
+        tenant.dirty = True
+
+    def store(self, tenant_id: str, store_id: str) -> tuple[Tenant, Store]:
         """The tenant and its store, each provisioned on first use."""
-        tenant = self.tenant(tenant_id, write=write)
+        tenant = self.tenant(tenant_id)
         found = tenant.stores.get(store_id)
         if found is None:
             from servicestub.seed.orders import seed_store
 
             found = seed_store(
-                self.seed, tenant, store_id, self.settings.orders_per_store, self.hasher
+                self.seed,
+                tenant,
+                store_id,
+                self.settings.orders_per_store,
+                self.hasher,
+                reference=self.reference,
             )
             tenant.stores[store_id] = found
         return tenant, found
@@ -256,6 +288,11 @@ class OrdersStore:
     def tenants(self) -> list[Tenant]:
         """Tenants held in memory now."""
         return list(self._tenants.values())
+
+    def drop(self, tenant_id: str) -> bool:
+        """Forget ``tenant_id`` (its stores, orders and set-up); its next use provisions
+        it again as if new. False when no such tenant is held."""
+        return self._tenants.pop(tenant_id, None) is not None
 
     def _evict_clean(self) -> None:
         clean = [t for t in self._tenants.values() if not t.dirty]

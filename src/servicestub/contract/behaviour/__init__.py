@@ -4,6 +4,9 @@ on data the run creates itself, what the contract promises about behaviour.
 * ``model``: the oracle, written from the contract alone;
 * ``engine``: hypothesis state machines over HTTP, failures with curl lines;
 * ``orders``, ``statuses``, ``v4``: the rule families;
-* ``created``: the file of created records; ``pdf``: text of a report;
-* ``phase``: discovery, scope, the families in turn, cleanup.
+* ``pdf``: text of a report; ``phase``: discovery, the families in turn.
+
+The run's scope (:mod:`servicestub.contract.scope`) and its ledger of created
+records (:mod:`servicestub.contract.created`) are the runner's, shared with the
+schema phases; the runner removes what both created once, at the end.
 """

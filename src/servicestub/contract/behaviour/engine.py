@@ -18,7 +18,7 @@ from hypothesis import seed as seeded
 from hypothesis.reporting import with_reporter
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test
 
-from servicestub.contract.behaviour.created import CreatedLog
+from servicestub.contract.created import CreatedLog
 from servicestub.contract.lifecycle import curl
 from servicestub.contract.model import Failure, Outcome
 
@@ -39,14 +39,13 @@ class Context:
     headers: dict[str, str]
     timeout: float
     outcome: Outcome
+    #: The run's ledger of created records (shared with the schema phases).
     created: CreatedLog
     run_id: str
     tenant: str
     store: str
     #: Reference data discovered from the target, per family's needs.
     found: dict[str, Any] = dataclasses.field(default_factory=dict)
-    #: URLs that remove what the run created and has not removed yet.
-    to_remove: dict[str, str] = dataclasses.field(default_factory=dict)
     client: httpx.Client = dataclasses.field(init=False)
     counter: int = 0
 
@@ -86,14 +85,16 @@ class Session:
         return context.client.send(request)
 
     def created(self, url: str, method: str = "DELETE") -> None:
-        """Record a record the run created and how to remove it."""
-        full = url if url.startswith("http") else self.context.origin + url
-        self.context.created.add(self.api, method, full)
-        self.context.to_remove[full] = method
+        """List a record the run created, and how to remove it, in the run's ledger
+        (removed at the end of the run, with the schema phases' creates)."""
+        self.context.created.add(self.api, method, self._full(url))
 
-    def removed(self, url: str) -> None:
-        full = url if url.startswith("http") else self.context.origin + url
-        self.context.to_remove.pop(full, None)
+    def removed(self, url: str, method: str = "DELETE") -> None:
+        """The sequence removed a record it created: the end of the run need not."""
+        self.context.created.done(method, self._full(url))
+
+    def _full(self, url: str) -> str:
+        return url if url.startswith("http") else self.context.origin + url
 
 
 class BehaviourMachine(RuleBasedStateMachine):

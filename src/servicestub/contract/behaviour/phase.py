@@ -1,29 +1,19 @@
-"""The behavioural phase: discover the reference data the target has, work in
-the run's own scope, run each chosen rule family, and remove what it created."""
+"""The behavioural phase: discover the reference data the target has, then run
+each chosen rule family in the run's scope, listing what it creates in the run's
+ledger (the runner removes it at the end, with what the schema phases created)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from servicestub.contract.behaviour import created
 from servicestub.contract.behaviour.engine import Context, run_family
+from servicestub.contract.created import CreatedLog
 from servicestub.contract.model import RULE_FAMILIES, Options, Outcome
+from servicestub.contract.scope import RunScope
 
 #: Calls per sequence, per family (lists and reads walk pages, so fewer steps there).
 STEPS = 12
-
-
-def new_run_id() -> str:
-    return secrets.token_hex(4)
-
-
-def scope(options: Options, run_id: str) -> tuple[str, str]:
-    """The run's tenant and store: given ones, or fresh ones named after seed and run id."""
-    tenant = options.tenant or f"ct{options.seed % 100000}-{run_id}"
-    return tenant, options.store or f"st-{run_id}"
 
 
 def _all(ctx: Context, path: str) -> list[dict[str, Any]]:
@@ -77,26 +67,22 @@ def run_behaviour(
     options: Options,
     outcome: Outcome,
     on_progress: Callable[[str], None],
+    scope: RunScope,
+    log: CreatedLog,
 ) -> None:
-    """Run the chosen families of the APIs under test against ``origin``."""
-    run_id = options.run_id or new_run_id()
-    tenant, store = scope(options, run_id)
-    path = Path(options.created_file) if options.created_file else created.default_path(run_id)
+    """Run the chosen families of the APIs under test against ``origin``, in ``scope``."""
     ctx = Context(
         origin,
         dict(options.headers),
         options.request_timeout,
         outcome,
-        created.CreatedLog(path),
-        run_id,
-        tenant,
-        store,
+        log,
+        scope.run_id,
+        scope.tenant,
+        scope.store,
     )
-    ctx.found["sharedTenant"] = bool(options.tenant)
-    on_progress(
-        f"behaviour: run id {run_id} (--run-id {run_id} --seed {options.seed} repeats it), "
-        f"scope {tenant}/{store}, created records -> {path}"
-    )
+    ctx.found["sharedTenant"] = not scope.fresh_tenant
+    on_progress(f"behaviour: scope {scope.tenant}/{scope.store}")
     wanted = [f for f in RULE_FAMILIES if f in options.rules]
     chosen = [(family, machine) for family, machine in machines(wanted) if machine.api in apis]
     try:
@@ -125,23 +111,4 @@ def run_behaviour(
                 shrink_seconds=options.shrink_seconds,
             )
     finally:
-        cleanup(ctx, on_progress)
         ctx.client.close()
-
-
-def cleanup(ctx: Context, on_progress: Callable[[str], None]) -> None:
-    """Remove what the run created and still exists (newest first)."""
-    left = 0
-    for url, method in reversed(list(ctx.to_remove.items())):
-        try:
-            answer = ctx.client.request(method, url)
-        except Exception:
-            left += 1
-            continue
-        if answer.status_code >= 300 and answer.status_code != 404:
-            left += 1
-    removed = len(ctx.to_remove) - left
-    ctx.to_remove.clear()
-    on_progress(
-        f"behaviour: removed {removed} created record(s)" + (f", {left} left" if left else "")
-    )

@@ -1,0 +1,98 @@
+"""Ids the mock issues: counters kept as high-water marks, and uids that say
+which count they were issued for.
+
+A counter is never rebuilt from the data: a deleted record's id would come
+back. It only grows, is kept in snapshots, and a snapshot is refused when it
+holds an id past its counter (see :mod:`servicestub.control.snapshot_check`).
+
+The uid of a client's record is the count it was issued for, put through a
+keyed permutation of the 122 free bits of a UUID4 (a Feistel network keyed by
+the seed): reproducible for a seed, distinct for distinct counts, and
+:meth:`UidCodec.count_of` reads the count back, so an import can tell whether
+a uid was issued past the counter it comes with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from servicestub.errors import Conflict
+
+#: The largest value of a counter: the largest integer every JSON reader
+#: (JavaScript's included) holds exactly.
+COUNTER_MAX = 2**53 - 1
+
+_HALF = 61  # 122 free bits of a UUID4, in two halves
+_HALF_MASK = (1 << _HALF) - 1
+_ROUNDS = 3  # the fewest that make a Feistel network look random
+#: Where a UUID4's version (4 bits) and variant (2 bits) sit among its 128 bits.
+_VERSION_SHIFT, _VARIANT_SHIFT = 76, 62
+
+
+def next_count(last: int, limit: int, what: str) -> int:
+    """The value after ``last``, or 409 when it would pass ``limit``."""
+    if last >= limit:
+        raise Conflict(
+            f"Every {what} up to {limit} has been issued; nothing more can be created. "
+            "Reset the mock (POST /_mock/reset) or import a state with room left."
+        )
+    return last + 1
+
+
+def _spread(bits: int) -> int:
+    """122 free bits -> the 128 bits of a UUID4 (version 4, RFC 4122 variant)."""
+    low = bits & ((1 << _VARIANT_SHIFT) - 1)
+    middle = (bits >> _VARIANT_SHIFT) & 0xFFF
+    high = bits >> (_VARIANT_SHIFT + 12)
+    return (high << 80) | (0x4 << _VERSION_SHIFT) | (middle << 64) | (0b10 << 62) | low
+
+
+def _gather(value: int) -> int | None:
+    """:func:`_spread` undone; ``None`` for an integer that is not a UUID4."""
+    if (value >> _VERSION_SHIFT) & 0xF != 0x4 or (value >> 62) & 0b11 != 0b10:
+        return None
+    low = value & ((1 << _VARIANT_SHIFT) - 1)
+    middle = (value >> 64) & 0xFFF
+    high = value >> 80
+    return (high << (_VARIANT_SHIFT + 12)) | (middle << _VARIANT_SHIFT) | low
+
+
+class UidCodec:
+    """Counts <-> lowercase UUID4 strings, under a key derived from the seed."""
+
+    def __init__(self, seed: int) -> None:
+        key = hashlib.blake2b(f"servicestub-uid\x1f{seed}".encode(), digest_size=32).digest()
+        self._rounds = [
+            hashlib.blake2b(bytes((number,)), key=key, digest_size=8) for number in range(_ROUNDS)
+        ]
+
+    def _round(self, number: int, half: int) -> int:
+        state = self._rounds[number].copy()
+        state.update(half.to_bytes(8, "big"))
+        return int.from_bytes(state.digest(), "big") & _HALF_MASK
+
+    def uid(self, count: int) -> str:
+        """The uid of ``count`` (1 <= count <= :data:`COUNTER_MAX`)."""
+        left, right = 0, count
+        for number in range(_ROUNDS):
+            left, right = right, left ^ self._round(number, right)
+        bits = _spread((left << _HALF) | right)
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+    def count_of(self, uid: str) -> int | None:
+        """The count ``uid`` was issued for, or ``None`` for a uid this codec
+        did not make (seeded records, ids of another seed, anything else)."""
+        text = uid.replace("-", "")
+        if len(text) != 32 or len(uid) != 36:
+            return None
+        try:
+            bits = _gather(int(text, 16))
+        except ValueError:
+            return None
+        if bits is None:
+            return None
+        left, right = bits >> _HALF, bits & _HALF_MASK
+        for number in reversed(range(_ROUNDS)):
+            left, right = right ^ self._round(number, left), left
+        return right if left == 0 and right >= 1 else None
