@@ -105,8 +105,9 @@ def test_a_failure_reports_its_rule_in_console_junit_and_markdown_and_a_waiver_k
     }
     assert cases[("orders.behaviour statuses", "statuses.positions")].find("failure") is not None
     assert "`behaviour statuses` — statuses.positions" in report.read_text()
-    # Statuses have no DELETE: only the drop of the run's tenant (the target is a servicestub).
-    assert [r.url for r in read(created)] == [f"{origin}/_mock/tenants/ct2-w1"]
+    # Statuses have no DELETE: only the drops of the run's tenants (the target is a servicestub).
+    drops = [f"{origin}/_mock/tenants/{t}" for t in ("ct2-w1", "ct2-w1-iso")]
+    assert [r.url for r in read(created)] == drops
     assert waived.exit_code == 0, waived.output[-2000:]
     assert "waived: our workflow keeps gaps" in waived.output and "1 waived" in waived.output
 
@@ -132,16 +133,17 @@ def test_the_created_file_lists_what_to_remove_and_the_run_removes_it(tmp_path):
     created = tmp_path / "created.jsonl"
     with serving(create_app(Settings()), log_level="error") as origin:
         result = cli(origin, "--rules", "writes", "--created-file", created, "--run-id", "c1")
-        drop, *records = read(created)
+        drops, records = read(created)[:2], read(created)[2:]
         state = httpx.get(f"{origin}/_mock/state").json()["orders"]["tenants"]
         left = [httpx.get(r.url).status_code for r in records]
     assert result.exit_code == 0, result.output[-2000:]
-    # On a servicestub the run's fresh tenant is listed first (so dropped last).
-    assert (drop.method, drop.url) == ("DELETE", f"{origin}/_mock/tenants/ct2-c1")
+    # On a servicestub the run's own tenants are listed first (so dropped last).
+    tenants = [f"{origin}/_mock/tenants/{t}" for t in ("ct2-c1", "ct2-c1-iso")]
+    assert [(d.method, d.url) for d in drops] == [("DELETE", t) for t in tenants]
     assert records and all(r.method == "DELETE" and r.url.startswith(origin) for r in records)
     assert all("/tenants/ct2-c1/stores/st-c1/service-orders/" in r.url for r in records)
     assert set(left) == {404}
-    assert "ct2-c1" not in {t["tenantId"] for t in state}  # dropped at the end
+    assert not {"ct2-c1", "ct2-c1-iso"} & {t["tenantId"] for t in state}  # dropped at the end
     assert result.output.count("clean-up: removed ") == 1
 
 

@@ -23,7 +23,7 @@ from servicestub.contract.server import serving
 from servicestub.settings import Settings
 from servicestub.specs import APIS, ORDERS, SERVICES
 
-SCOPE = RunScope("r1", "ct-r1", "st-r1", Path("/dev/null"), fresh_tenant=True)
+SCOPE = RunScope("r1", "ct-r1", "st-r1", Path("/dev/null"), True, "ct-r1-iso")
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
     lambda inner: (
@@ -34,7 +34,7 @@ JSON = st.recursive(
 
 
 def _guard(tmp_path: Path, *apis: Any) -> safety.Guard:
-    scope = RunScope("r1", "ct-r1", "st-r1", tmp_path / "created.jsonl", fresh_tenant=True)
+    scope = RunScope("r1", "ct-r1", "st-r1", tmp_path / "created.jsonl", True, "ct-r1-iso")
     guard = safety.Guard(scope, "http://127.0.0.1:1", {}, 1.0)
     for spec in apis:
         guard.adopt(spec.name, spec.document(), "http://127.0.0.1:1" + spec.base_path)

@@ -79,10 +79,11 @@ def run(
             tested = {s.name for s, _ in chosen}
             schema_phases = any(phase in SCHEMA_PHASES for phase in options.phases)
             if guard is not None:
-                if guard.note_tenant_drop(tested):
+                dropped = guard.note_tenant_drop(tested)
+                if dropped:
                     on_progress(
-                        f"the target is a servicestub: tenant {guard.scope.tenant} is dropped "
-                        "at the end"
+                        f"the target is a servicestub: tenant {' and '.join(dropped)} is "
+                        "dropped at the end"
                     )
                 if schema_phases:
                     guard.discover(tested, {s.name: origin + s.base_path for s in specs})

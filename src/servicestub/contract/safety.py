@@ -382,18 +382,20 @@ class Guard:
         except (httpx.HTTPError, ValueError, AttributeError):
             return False
 
-    def note_tenant_drop(self, apis: set[str]) -> bool:
-        """On a servicestub, list the drop of the run's fresh tenant first in the
-        created-records file and last in the ledger (so it is dropped after everything
-        else, at the end and by ``--cleanup``). True when noted."""
-        if not self.scope.fresh_tenant or "orders" not in apis:
-            return False
+    def note_tenant_drop(self, apis: set[str]) -> list[str]:
+        """On a servicestub, list the drop of the run's own tenants (its fresh one, and
+        the one isolation checks read, which reading makes exist there) first in the
+        created-records file and last in the ledger (so they are dropped after
+        everything else, at the end and by ``--cleanup``). The tenants noted."""
+        if "orders" not in apis:
+            return []
         with self.client() as client:
             if not self.is_servicestub(client):
-                return False
-        url = f"{self.origin}/_mock/tenants/{self.scope.tenant}"
-        self.log.add("admin", "DELETE", url, last=True)
-        return True
+                return []
+        own = [self.scope.tenant] if self.scope.fresh_tenant else []
+        for tenant in [*own, self.scope.other_tenant]:
+            self.log.add("admin", "DELETE", f"{self.origin}/_mock/tenants/{tenant}", last=True)
+        return [*own, self.scope.other_tenant]
 
 
 def _dicts(value: Any) -> Iterator[dict[str, Any]]:

@@ -35,16 +35,21 @@ class RunScope:
     #: True when the tenant is the run's own (not named with ``--tenant``): only then may
     #: the run change tenant-wide records it did not create (types, statuses, rates).
     fresh_tenant: bool
+    #: Another tenant of the run's own, which it only reads: isolation checks ask it for
+    #: the run's records. Fresh even with ``--tenant`` (on a servicestub it is dropped too).
+    other_tenant: str
 
     @classmethod
     def of(cls, options: Options) -> RunScope:
         """The scope ``options`` ask for: given names, or fresh ones from seed and run id."""
         run_id = options.run_id or new_run_id()
         created = Path(options.created_file) if options.created_file else None
+        fresh = f"ct{options.seed % 100000}-{run_id}"
         return cls(
             run_id=run_id,
-            tenant=options.tenant or f"ct{options.seed % 100000}-{run_id}",
+            tenant=options.tenant or fresh,
             store=options.store or f"st-{run_id}",
             created_file=created or default_created_file(run_id),
             fresh_tenant=options.tenant is None,
+            other_tenant=f"{fresh}-iso",
         )

@@ -44,6 +44,8 @@ class Context:
     run_id: str
     tenant: str
     store: str
+    #: A tenant of the run's own that isolation checks read (see ``RunScope``).
+    other_tenant: str
     #: Reference data discovered from the target, per family's needs.
     found: dict[str, Any] = dataclasses.field(default_factory=dict)
     client: httpx.Client = dataclasses.field(init=False)

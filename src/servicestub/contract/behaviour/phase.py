@@ -80,6 +80,7 @@ def run_behaviour(
         scope.run_id,
         scope.tenant,
         scope.store,
+        scope.other_tenant,
     )
     ctx.found["sharedTenant"] = not scope.fresh_tenant
     on_progress(f"behaviour: scope {scope.tenant}/{scope.store}")
