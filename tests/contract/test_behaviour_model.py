@@ -112,3 +112,34 @@ def test_v4_criteria_by_field_type():
         ],
     )
     assert m.v4_operators("isActive") == ("equals", "notEquals")
+
+
+@settings(derandomize=True, max_examples=200)
+@given(st.lists(MAYBE, min_size=2, max_size=8))
+def test_one_fixed_order_cannot_pass_a_sort_both_ways(titles):
+    """What ``check_sort`` relies on: a list that ignores ``sort`` answers one order for
+    ASC and DESC, and that fails one of them once two values differ."""
+    items = [{"title": t} for t in titles]
+    distinct = {t.lower() for t in titles if t is not None}
+    verdicts = [m.sort_violation(items, "title", d, "q") for d in (False, True)]
+    if len(distinct) >= 2:
+        assert any(v is not None for v in verdicts)
+
+
+@settings(derandomize=True, max_examples=200)
+@given(
+    email=TITLES,
+    needle=TITLES,
+    state=st.sampled_from(m.STATES),
+    states=st.lists(st.sampled_from(m.STATES), min_size=1, max_size=2),
+)
+def test_a_found_order_is_blamed_on_the_criterion_it_fails(email, needle, state, states):
+    """A customer search combined with ``states``: an order found although its email
+    does not match breaks the text rule, whatever the filter; else the filter's."""
+    order = {"customer": {"email": email}, "state": state, "createdAt": "2026-01-01T00:00:00Z"}
+    body = {"customer": {"email": needle}, "states": states}
+    rule = m.search_rule(order, body, "search.filters", "search.text")
+    if needle.lower() not in email.lower():
+        assert rule == "search.text"
+    else:
+        assert rule == "search.filters"

@@ -93,6 +93,10 @@ def test_a_live_run_leaves_every_record_it_did_not_create_byte_identical(scope, 
     assert counts["tenants"] == tenants_before
     records = read(created)
     assert any("/v1/" in r.url for r in records) and any("/api/v4/" in r.url for r in records)
+    # One scope for every phase, one clean-up at the end of the run.
+    tenant, store = scope[1::2] or ("ct3-safe", "st-safe")
+    assert f"behaviour: scope {tenant}/{store}" in result.output
+    assert result.output.count("run id safe") == result.output.count("clean-up: removed ") == 1
     # The control plane is used only to drop the run's own tenants.
     own = ["ct3-safe-iso"] if scope else ["ct3-safe", "ct3-safe-iso"]
     assert f"servicestub: tenant {' and '.join(own)} is dropped at the end" in result.output

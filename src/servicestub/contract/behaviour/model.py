@@ -187,6 +187,18 @@ def matches_search(order: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
     return not (body.get("createdTo") and day > body["createdTo"])
 
 
+def search_rule(
+    order: Mapping[str, Any], body: Mapping[str, Any], rule: str, text_rule: str | None
+) -> str:
+    """The rule a search breaks by finding ``order`` wrongly or missing it: ``text_rule``
+    when it was found although its text criteria (``body`` without ``states``) do not
+    match, else ``rule`` (the search as a whole, e.g. the filter combined with them)."""
+    text_only = {k: v for k, v in body.items() if k != "states"}
+    if text_rule and matches_search(order, body) is False and not matches_search(order, text_only):
+        return text_rule
+    return rule
+
+
 def utc_day(value: Any) -> str:
     instant = _instant(value)
     if instant is None:

@@ -673,20 +673,21 @@ class OrdersMachine(BehaviourMachine):
         needle = source[begin : begin + length]
         needle = needle.upper() if upper else needle.lower()
         body: dict[str, Any] = {"assignedUsers": list(self.tags)}
-        rule_id = "search.text"
+        text_rule = "search.text"
         if field == "query":
             body["query"] = needle
-            rule_id = "search.query"
+            text_rule = "search.query"
             if decoy:  # ignored when query is given
                 body["customer"] = {"name": "zzqqxxnomatch"}
         elif field in ("name", "email", "phone"):
             body["customer"] = {field: needle}
         else:
             body["service"] = {field: needle}
+        rule_id = text_rule
         if states:
             body["states"] = sorted(set(states))
             rule_id = "search.filters" if rule_id == "search.text" else rule_id
-        self.compare_search(body, rule_id)
+        self.compare_search(body, rule_id, text_rule)
 
     @precondition(lambda self: self.on("search") and self.orders)
     @rule(pick=PICK, shift_from=st.integers(-1, 1), shift_to=st.integers(-1, 1))
@@ -702,14 +703,19 @@ class OrdersMachine(BehaviourMachine):
         }
         self.compare_search(body, "search.dates")
 
-    def compare_search(self, body: dict[str, Any], rule_id: str) -> None:
+    def compare_search(
+        self, body: dict[str, Any], rule_id: str, text_rule: str | None = None
+    ) -> None:
+        """The search finds exactly the orders the oracle predicts. ``text_rule``: the
+        rule an order found against its text criteria breaks (``rule_id`` names the
+        rest, e.g. the ``states`` filter combined with them)."""
         found = {o.get("serviceOrderUid") for o in self.search(body, rule_id)}
         for uid, order in self.orders.items():
             whole = {**order, **_server_fields(self.server[uid])}
             wanted = m.matches_search(whole, body)
             self.expect(
                 (uid in found) == wanted,
-                rule_id,
+                m.search_rule(whole, body, rule_id, text_rule),
                 lambda uid=uid, wanted=wanted: (
                     f"search {_compact(body)}: order {uid} "
                     f"(title {self.orders[uid]['title']!r}, "
