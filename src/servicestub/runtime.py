@@ -165,6 +165,16 @@ class Runtime:
         self.seed, self.orders, self.catalogue = seed, orders, catalogue
         self.scenario = path.stem
 
+    def drop_tenant(self, tenant_id: str) -> None:
+        """Forget a Service Orders tenant, or 404 when none is held under that id."""
+        from servicestub.errors import NotFound
+
+        if not self.orders.drop(tenant_id):
+            raise NotFound(
+                f"The mock holds no tenant '{tenant_id}': it was never used, or was only read "
+                "and already let go (its next use provisions it as new either way)."
+            )
+
     def health(self) -> dict[str, Any]:
         from servicestub.settings import format_reference_time
 

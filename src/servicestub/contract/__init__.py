@@ -8,6 +8,8 @@ Layers, each importing only those above it:
 * ``config``, ``determinism``: how schemathesis is set up for one spec;
 * ``recording``, ``lifecycle``: engine events and a create/read/delete probe
   turned into an outcome;
+* ``behaviour``: the behavioural phase (rule families as hypothesis state
+  machines over HTTP against an oracle of the contract), run after the others;
 * ``runner``: one run over the chosen specs against one origin;
 * ``console``, ``junit``, ``markdown``: reports of an outcome;
 * ``server``: a real uvicorn server in a thread (``--self``, tests, pytest plugin);

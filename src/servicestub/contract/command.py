@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+import yaml
 
-from servicestub.contract.model import PHASES, Options, Outcome, chosen
+from servicestub.contract.model import PHASES, RULE_FAMILIES, Options, Outcome, chosen
 from servicestub.specs import ApiSpec
 
 API_NAMES = ("orders", "services", "admin")
+#: Why ``--url --api all`` leaves the control plane out.
+ADMIN_LEFT_OUT = (
+    "its reset and state import would replace the target's data; --api admin or "
+    "--include-admin tests it"
+)
 
 
 def parse_headers(values: tuple[str, ...]) -> dict[str, str]:
@@ -45,6 +52,36 @@ def parse_phases(text: str) -> list[str]:
         return chosen(text, PHASES, "phase")
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--phases") from None
+
+
+def parse_rules(rules: str | None, skip: str | None) -> list[str]:
+    """The rule families chosen by ``--rules`` (default all) minus ``--skip-rules``."""
+    try:
+        picked = chosen(rules or ",".join(RULE_FAMILIES), RULE_FAMILIES, "rule family")
+        skipped = chosen(skip, RULE_FAMILIES, "rule family") if skip else []
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--rules/--skip-rules") from None
+    return [family for family in picked if family not in skipped]
+
+
+def load_waivers(path: Path | None) -> dict[str, str]:
+    """A waiver file (YAML or JSON): a list of ``{rule, reason}``; rule is a rule id
+    (``lists.sort``) as the reports name it."""
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        message = f"{path} is not YAML or JSON: {exc}"
+        raise click.BadParameter(message, param_hint="--waivers") from exc
+    entries = data.get("waivers", data) if isinstance(data, dict) else data
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("rule"), str) and e.get("reason") for e in entries
+    ):
+        raise click.BadParameter(
+            f"{path}: expected a list of {{rule: <rule id>, reason: <why>}}", param_hint="--waivers"
+        )
+    return {e["rule"]: str(e["reason"]) for e in entries}
 
 
 @click.command()
@@ -113,6 +150,54 @@ def parse_phases(text: str) -> list[str]:
     type=click.FloatRange(0.1, 3600),
     help="Seconds to wait for each response.",
 )
+@click.option("--run-id", help="Repeat a run: its id (printed at the start), with its --seed.")
+@click.option(
+    "--tenant",
+    help="Work in this existing tenant instead of a fresh one of the run's own (the "
+    "behaviour phase always; the schema phases with --url).",
+)
+@click.option("--store", help="Work in this existing store instead of a fresh one (as --tenant).")
+@click.option(
+    "--created-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the records the run creates are listed as it goes (default: a temp file, printed).",
+)
+@click.option(
+    "--include-admin",
+    is_flag=True,
+    help="With --url and --api all: test the control plane too (it resets the target's data).",
+)
+@click.option(
+    "--allow-shared-writes",
+    is_flag=True,
+    help="With --tenant: also run writes that change tenant-wide records the run did not "
+    "create (service types, statuses, rates).",
+)
+@click.option(
+    "--cleanup",
+    "cleanup_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Test nothing: remove the records a (interrupted) run listed in this file, at --url.",
+)
+@click.option(
+    "--rules",
+    metavar="FAMILIES",
+    help="Comma-separated behaviour rule families to run (default all: "
+    f"{', '.join(RULE_FAMILIES)}).",
+)
+@click.option("--skip-rules", metavar="FAMILIES", help="Behaviour rule families to leave out.")
+@click.option(
+    "--waivers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML/JSON list of {rule, reason}: known deviations, reported but not failed.",
+)
+@click.option(
+    "--behaviour-examples",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Call sequences per behaviour rule family.",
+)
 @click.option(
     "--junit-xml",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -134,6 +219,17 @@ def contract(
     workers: int,
     headers: tuple[str, ...],
     request_timeout: float,
+    run_id: str | None,
+    tenant: str | None,
+    store: str | None,
+    created_file: Path | None,
+    include_admin: bool,
+    allow_shared_writes: bool,
+    cleanup_file: Path | None,
+    rules: str | None,
+    skip_rules: str | None,
+    waivers: Path | None,
+    behaviour_examples: int,
     junit_xml: Path | None,
     report: Path | None,
 ) -> None:
@@ -144,7 +240,18 @@ def contract(
 
     if bool(origin) == self_test:
         raise click.UsageError("Give exactly one of --url BASE or --self.")
+    if cleanup_file is not None:
+        if self_test:
+            raise click.UsageError("--cleanup needs --url BASE (the target the run wrote to).")
+        _cleanup(cleanup_file, parse_origin(str(origin)), parse_headers(headers), request_timeout)
+    for hint, value in (("--run-id", run_id), ("--tenant", tenant), ("--store", store)):
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", value):
+            raise click.BadParameter(
+                f"{value!r}: use 1-40 letters, digits, '_' or '-'", param_hint=hint
+            )
     names = API_NAMES if api == "all" else (api,)
+    if origin and api == "all" and not include_admin:
+        names = tuple(name for name in names if name != "admin")
     if spec is not None and len(names) != 1:
         raise click.UsageError("--spec needs a single --api (orders, services or admin).")
     chosen = [s for s in known.APIS if s.name in names]
@@ -161,11 +268,24 @@ def contract(
         workers=workers,
         headers=parse_headers(headers),
         request_timeout=request_timeout,
+        run_id=run_id,
+        tenant=tenant,
+        store=store,
+        created_file=str(created_file) if created_file else None,
+        include_admin=include_admin or api == "admin",
+        allow_shared_writes=allow_shared_writes,
+        rules=parse_rules(rules, skip_rules),
+        waivers=load_waivers(waivers),
+        behaviour_examples=behaviour_examples,
     )
     target = None if self_test else parse_origin(str(origin))
+    if target is not None and "admin" not in names:
+        click.echo(f"admin: left out against a live target ({ADMIN_LEFT_OUT})")
     outcome = _run(target, chosen, options, spec)
     for name in absent:
         outcome.skipped[name] = f"this servicestub has no {name} spec yet"
+    if target is not None and "admin" not in names:
+        outcome.skipped["admin"] = f"left out against a live target ({ADMIN_LEFT_OUT})"
 
     from servicestub.contract import console, junit, markdown
 
@@ -187,7 +307,7 @@ def _run(origin: str | None, chosen: list[ApiSpec], options: Options, spec: Path
         click.echo(line)
 
     if origin is not None:
-        return run(origin, chosen, options, echo, spec_override=spec)
+        return run(origin, chosen, options, echo, spec_override=spec, live=True)
     from servicestub.app import create_app
     from servicestub.contract.server import serving
     from servicestub.settings import Settings
@@ -196,3 +316,33 @@ def _run(origin: str | None, chosen: list[ApiSpec], options: Options, spec: Path
     with serving(create_app(Settings()), log_level="error") as base:
         echo(f"mock serving at {base}")
         return run(base, chosen, options, echo, spec_override=spec)
+
+
+def _cleanup(path: Path, origin: str, headers: dict[str, str], timeout: float) -> None:
+    """Remove what a run listed in ``path`` at ``origin``, print what happened, exit
+    0 when nothing is left (records already gone count as removed)."""
+    import httpx
+
+    from servicestub.contract.created import read, remove_all
+
+    try:
+        records = read(path)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise click.BadParameter(
+            f"{path} is not a created-records file (JSON lines of api, method, url, "
+            f"createdAt): {exc!r}",
+            param_hint="--cleanup",
+        ) from None
+    with httpx.Client(headers=headers, timeout=timeout) as client:
+        removal = remove_all(records, client.request, origin)
+    for label in removal.removed:
+        click.echo(f"removed       {label}")
+    for label in removal.already_gone:
+        click.echo(f"already gone  {label}")
+    for left in removal.left:
+        click.echo(f"NOT REMOVED   {left}")
+    click.echo(
+        f"clean-up of {path}: {len(removal.removed)} removed, "
+        f"{len(removal.already_gone)} already gone, {len(removal.left)} left"
+    )
+    sys.exit(1 if removal.left else 0)

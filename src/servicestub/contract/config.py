@@ -3,6 +3,7 @@ the specs allow, and nothing carried over from earlier runs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import schemathesis
@@ -10,7 +11,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.config._phases import InferenceConfig
 
 from servicestub.contract import checks as custom
-from servicestub.contract.model import Options
+from servicestub.contract.model import SCHEMA_PHASES, Options
 
 #: schemathesis's own checks that these specs make meaningful.
 BUILTIN_CHECKS = (
@@ -70,9 +71,11 @@ def checks_for(api: str) -> list[str]:
     return [*BUILTIN_CHECKS, *custom.checks_for(api)]
 
 
-def base_config(options: Options) -> SchemathesisConfig:
+def base_config(options: Options, excluded: Sequence[str] = ()) -> SchemathesisConfig:
     """Settings shared by every spec of a run. The cache of earlier runs is off:
-    it would replay their requests first, and the same seed must send the same ones."""
+    it would replay their requests first, and the same seed must send the same ones.
+    Operations ``excluded`` (operationIds) are never sent."""
+    off = [{"include-operation-id": list(excluded), "enabled": False}] if excluded else []
     return SchemathesisConfig.from_dict(
         {
             "seed": options.seed,
@@ -84,17 +87,24 @@ def base_config(options: Options) -> SchemathesisConfig:
                     "checks": {
                         "positive_data_acceptance": {"expected-statuses": list(VALID_DATA_STATUSES)}
                     },
-                }
+                },
+                *off,
             ],
         }
     )
 
 
-def load_schema(api: str, document: dict[str, Any], base_url: str, options: Options) -> Any:
+def load_schema(
+    api: str,
+    document: dict[str, Any],
+    base_url: str,
+    options: Options,
+    excluded: Sequence[str] = (),
+) -> Any:
     """An OpenAPI document (which this takes over) as a schemathesis schema aimed
     at ``base_url``, tagged as ``api`` so that the custom checks recognise it."""
     document[custom.API_TAG] = api
-    schema = schemathesis.openapi.from_dict(document, config=base_config(options))
+    schema = schemathesis.openapi.from_dict(document, config=base_config(options, excluded))
     schema.config.update(
         base_url=base_url,
         headers=dict(options.headers) or None,
@@ -102,7 +112,7 @@ def load_schema(api: str, document: dict[str, Any], base_url: str, options: Opti
         request_timeout=options.request_timeout,
     )
     schema.config.generation.update(max_examples=options.max_examples, deterministic=True)
-    schema.config.phases.update(phases=list(options.phases))
+    schema.config.phases.update(phases=[p for p in options.phases if p in SCHEMA_PHASES])
     schema.config.checks.update(included_check_names=checks_for(api))
     infer_links_as_fits(api, schema)
     return schema

@@ -23,6 +23,7 @@ def summary(outcome: Outcome) -> str:
         lines += [
             f"{number}. [{failure.api}] {failure.operation} — {failure.check}",
             f"   {failure.title}: {failure.reason}",
+            *([f"   waived: {failure.waiver}"] if failure.waiver else []),
             *reproduce(failure),
         ]
     if outcome.errors:
@@ -49,5 +50,10 @@ def verdict(outcome: Outcome) -> str:
         word = "FAILED"
     return (
         f"{word}: {operations} operations, {checks} operation checks, "
-        f"{len(outcome.failures)} failures, {len(outcome.errors)} errors"
+        f"{len(outcome.failing())} failures, {len(outcome.errors)} errors"
+        + (
+            f", {waived} waived"
+            if (waived := len(outcome.failures) - len(outcome.failing()))
+            else ""
+        )
     )

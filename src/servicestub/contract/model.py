@@ -6,7 +6,21 @@ import dataclasses
 from collections.abc import Sequence
 
 #: schemathesis's phases, in the order they run.
-PHASES = ("examples", "coverage", "fuzzing", "stateful")
+SCHEMA_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+#: Every phase: schemathesis's, then servicestub's behavioural one.
+PHASES = (*SCHEMA_PHASES, "behaviour")
+#: The behavioural phase's rule families (``--rules`` / ``--skip-rules``), in the order they run.
+RULE_FAMILIES = (
+    "lists",
+    "writes",
+    "deletes",
+    "isolation",
+    "search",
+    "derived",
+    "statuses",
+    "reports",
+    "v4",
+)
 
 
 def chosen(value: str | Sequence[str], allowed: Sequence[str], what: str) -> list[str]:
@@ -40,6 +54,26 @@ class Options:
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
     #: Seconds to wait for each response before it counts as an error.
     request_timeout: float = 30.0
+    #: Behavioural rule families to run.
+    rules: Sequence[str] = RULE_FAMILIES
+    #: Names the run's scope (with the seed); random and printed when None.
+    run_id: str | None = None
+    #: An existing tenant / store to work in instead of fresh ones of the run's own.
+    tenant: str | None = None
+    store: str | None = None
+    #: Where the ids the run creates are written (JSON lines); a temp file when None.
+    created_file: str | None = None
+    #: Against a live target (``--url``): test the control plane too (it can reset the target).
+    include_admin: bool = False
+    #: Let writes that can only change shared records (tenant-wide types, statuses,
+    #: rates) run in a tenant the run did not make itself (``--tenant``).
+    allow_shared_writes: bool = False
+    #: Known deviations a team accepts: rule id -> reason (reported, not failed).
+    waivers: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: Hypothesis examples per behavioural rule family (each a sequence of calls).
+    behaviour_examples: int = 8
+    #: Seconds hypothesis may spend shrinking a behaviour failure to its shortest sequence.
+    shrink_seconds: int = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +87,8 @@ class Failure:
     reason: str
     #: Shell commands reproducing it, oldest first (one line each).
     curl: tuple[str, ...]
+    #: Why a team accepts this deviation (a waiver); a waived failure does not fail the run.
+    waiver: str = ""
 
 
 @dataclasses.dataclass
@@ -72,7 +108,11 @@ class Outcome:
     @property
     def ok(self) -> bool:
         """True only when checks ran and none failed and nothing errored."""
-        return bool(self.ran) and not self.failures and not self.errors
+        return bool(self.ran) and not self.failing() and not self.errors
+
+    def failing(self) -> list[Failure]:
+        """The failures that fail the run: all but the waived ones."""
+        return [failure for failure in self.failures if not failure.waiver]
 
     def mark_ran(self, api: str, operation: str, check: str) -> None:
         self.ran.setdefault((api, operation), set()).add(check)

@@ -46,8 +46,16 @@ def _commands(info: Any) -> tuple[str, ...]:
 class EventRecorder:
     """Collects one API's events into ``outcome``; prints one line per scenario."""
 
-    def __init__(self, api: str, outcome: Outcome, on_progress: Progress) -> None:
+    def __init__(
+        self,
+        api: str,
+        outcome: Outcome,
+        on_progress: Progress,
+        templates: dict[str, str] | None = None,
+    ) -> None:
         self.api = api
+        #: Scope-pinned path -> the spec's template, so reports name operations as the spec does.
+        self.templates = templates or {}
         self.outcome = outcome
         self.on_progress = on_progress
         self._seen: set[tuple[str, str, str]] = set()
@@ -66,9 +74,14 @@ class EventRecorder:
             self._error("interrupted before the end")
         elif isinstance(event, ev.EngineFinished):
             for failure in event.failures:
-                self._add(failure.operation or "(whole run)", "after_run", failure, ())
+                self._add(self.label(failure.operation or "(whole run)"), "after_run", failure, ())
             if event.stop_reason not in (StopReason.COMPLETED, StopReason.INTERRUPTED):
                 self._error(f"stopped early: {event.stop_reason.skip_explanation}")
+
+    def label(self, label: str) -> str:
+        """``METHOD /path`` with the path as the spec writes it."""
+        method, _, path = label.partition(" ")
+        return f"{method} {self.templates.get(path, path)}"
 
     def _error(self, problem: str) -> None:
         self.outcome.errors.append(f"{self.api}: {problem}")
@@ -84,7 +97,7 @@ class EventRecorder:
         failed = 0
         for case_id, nodes in recorder.checks.items():
             node_case = recorder.cases.get(case_id)
-            operation = node_case.value.operation.label if node_case else recorder.label
+            operation = self.label(node_case.value.operation.label if node_case else recorder.label)
             for node in nodes:
                 self.outcome.mark_ran(self.api, operation, node.name)
                 if node.status == Status.FAILURE and node.failure_info is not None:
@@ -95,14 +108,14 @@ class EventRecorder:
         if phase == "stateful":
             self.on_progress(f"  [{mark}] {phase:<9} {self._stateful_label(recorder)}")
         else:
-            self.on_progress(f"  [{mark}] {phase:<9} {recorder.label}")
+            self.on_progress(f"  [{mark}] {phase:<9} {self.label(recorder.label)}")
 
     def _stateful_label(self, recorder: Any) -> str:
         """'scenario N, K calls: A -> B -> C', the operations in call order."""
         self._stateful += 1
         labels: list[str] = []
         for node in recorder.cases.values():
-            label = node.value.operation.label
+            label = self.label(node.value.operation.label)
             if not labels or labels[-1] != label:
                 labels.append(label)
         shown = " -> ".join(labels[:4]) + (f" -> … (+{len(labels) - 4})" if len(labels) > 4 else "")

@@ -10,6 +10,7 @@ a version 1 file is migrated on import (:func:`migrate`).
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from datetime import datetime
@@ -140,7 +141,10 @@ def migrate(data: Snapshot) -> Snapshot:
     """
     from servicestub.catalogue.store import FIRST_IDENTITY
 
-    fresh: Snapshot = orjson.loads(orjson.dumps(data))
+    try:
+        fresh: Snapshot = orjson.loads(orjson.dumps(data))
+    except TypeError:  # an integer beyond 64 bits: the schema check names it
+        fresh = copy.deepcopy(data)
     if fresh["version"] == 1:
         services = fresh.get("services")
         if isinstance(services, dict) and isinstance(services.get("services"), list):

@@ -44,6 +44,11 @@ async def load_scenario(name: str) -> Any:
     return runtime.health()
 
 
+async def drop_tenant(tenant_id: str) -> Any:
+    current().drop_tenant(tenant_id)
+    return None, 204
+
+
 async def list_requests(
     limit: int = 100, method: str | None = None, path: str | None = None
 ) -> Any:

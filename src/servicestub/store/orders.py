@@ -289,6 +289,11 @@ class OrdersStore:
         """Tenants held in memory now."""
         return list(self._tenants.values())
 
+    def drop(self, tenant_id: str) -> bool:
+        """Forget ``tenant_id`` (its stores, orders and set-up); its next use provisions
+        it again as if new. False when no such tenant is held."""
+        return self._tenants.pop(tenant_id, None) is not None
+
     def _evict_clean(self) -> None:
         clean = [t for t in self._tenants.values() if not t.dirty]
         excess = len(clean) - self.settings.max_clean_tenants
