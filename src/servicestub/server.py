@@ -279,6 +279,21 @@ class _Protocol(HttpToolsProtocol):
         )
         cycle.more_body = False
         owed, self.cycle = self.cycle, cycle
+        if owed is not None and not owed.response_complete and owed.more_body:
+            # The refused bytes were the body of the request in progress (its chunked
+            # framing broke): that body will never arrive, so the refusal answers in
+            # that request's place.
+            waiting = [entry for entry in self.pipeline if entry[0] is owed]
+            if waiting:  # its app has not started: it never will
+                self.pipeline.remove(waiting[0])
+                self.pipeline.appendleft((cycle, _Refusal(error)))
+                return
+            owed.disconnected = True  # its app reads the client as gone, answers nothing
+            owed.message_event.set()
+            if owed.response_started:
+                self.transport.close()
+                return
+            owed = None
         if owed is None or owed.response_complete:
             self._start_asgi_task(cycle, _Refusal(error))
         else:
