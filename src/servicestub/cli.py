@@ -129,7 +129,7 @@ scenario_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Snapshot file: loaded at start when it exists, written on shutdown "
-    "(SIGTERM, Ctrl-C) and on POST /_mock/state/save; its folder must be writable.",
+    "(SIGTERM, Ctrl-C, SIGHUP) and on POST /_mock/state/save; its folder must be writable.",
 )
 @click.option(
     "--secret",
@@ -193,7 +193,7 @@ def serve(
     validate_responses: bool,
     orders_per_store: int,
 ) -> None:
-    """Serve the mock until Ctrl-C or SIGTERM (either saves --state)."""
+    """Serve the mock until Ctrl-C, SIGTERM or SIGHUP (each saves --state)."""
     from servicestub import server
     from servicestub.app import create_app
     from servicestub.control.snapshot import SnapshotError

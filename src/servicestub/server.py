@@ -31,6 +31,7 @@ import contextlib
 import copy
 import dataclasses
 import logging
+import signal
 import socket
 import sys
 import threading
@@ -279,6 +280,21 @@ class _Protocol(HttpToolsProtocol):
         )
         cycle.more_body = False
         owed, self.cycle = self.cycle, cycle
+        if owed is not None and not owed.response_complete and owed.more_body:
+            # The refused bytes were the body of the request in progress (its chunked
+            # framing broke): that body will never arrive, so the refusal answers in
+            # that request's place.
+            waiting = [entry for entry in self.pipeline if entry[0] is owed]
+            if waiting:  # its app has not started: it never will
+                self.pipeline.remove(waiting[0])
+                self.pipeline.appendleft((cycle, _Refusal(error)))
+                return
+            owed.disconnected = True  # its app reads the client as gone, answers nothing
+            owed.message_event.set()
+            if owed.response_started:
+                self.transport.close()
+                return
+            owed = None
         if owed is None or owed.response_complete:
             self._start_asgi_task(cycle, _Refusal(error))
         else:
@@ -419,6 +435,24 @@ class _Config(uvicorn.Config):
 
 
 class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """uvicorn's SIGINT and SIGTERM, plus SIGHUP (the terminal the server runs
+        in was closed) when it would kill the process: each stops the server the
+        same way, so the app's shutdown saves ``--state``; the signal is raised
+        again after it, as uvicorn does with its own."""
+        with super().capture_signals():
+            hangup = getattr(signal, "SIGHUP", None)
+            main = threading.current_thread() is threading.main_thread()
+            if hangup is None or not main or signal.getsignal(hangup) != signal.SIG_DFL:
+                yield  # no such signal, not ours to catch, or ignored (nohup)
+                return
+            signal.signal(hangup, self.handle_exit)
+            try:
+                yield
+            finally:
+                signal.signal(hangup, signal.SIG_DFL)
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         await super().shutdown(sockets)
         if self.force_exit:
@@ -449,7 +483,7 @@ def server(
 
 
 def run(app: Any, host: str, port: int, *, limits: ConnectionLimits | None = None) -> None:
-    """Serve ``app`` in this thread until SIGTERM or Ctrl-C (the app's shutdown runs
+    """Serve ``app`` in this thread until SIGTERM, SIGHUP or Ctrl-C (the app's shutdown runs
     either way); exits with uvicorn's start-up failure status when it cannot listen."""
     serving_server = server(app, host, port, limits=limits)
     with contextlib.suppress(KeyboardInterrupt):

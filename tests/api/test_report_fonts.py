@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -95,6 +96,25 @@ def test_with_only_a_broken_font_the_report_falls_back_to_helvetica(
     only_fonts(fonts[broken])
     client.put(order_url, json={"customer": {"name": "Łukasz"}})
     assert "?ukasz" in _report_text(client, order_url)
+
+
+def test_a_font_path_that_is_a_pipe_is_left_out_without_waiting_on_it(
+    client, order_url, fonts, only_fonts, tmp_path
+):
+    pipe = tmp_path / "Pipe.ttf"
+    os.mkfifo(pipe)  # reading it waits for a writer: the report must not
+    only_fonts(pipe, fonts["good"])
+    client.put(order_url, json={"customer": {"name": "Łukasz Żółć"}})
+    texts: list[str] = []
+    report = threading.Thread(target=lambda: texts.append(_report_text(client, order_url)))
+    report.start()
+    report.join(timeout=20)
+    waited = report.is_alive()
+    if waited:  # let the reader go (it reads the end), so later reports are not stuck too
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        report.join(timeout=20)
+    assert not waited, "the report waited on a pipe named as a font"
+    assert texts and "Łukasz Żółć" in texts[0]
 
 
 def test_a_font_without_basic_latin_only_stands_in_for_what_it_has(

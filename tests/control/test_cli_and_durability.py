@@ -203,8 +203,8 @@ def _slow_request(port: int) -> threading.Thread:
 
 @pytest.mark.parametrize(
     "signals",
-    [(signal.SIGTERM,), (signal.SIGINT,), (signal.SIGINT, signal.SIGINT)],
-    ids=["SIGTERM", "Ctrl-C", "Ctrl-C twice during a request"],
+    [(signal.SIGTERM,), (signal.SIGINT,), (signal.SIGINT, signal.SIGINT), (signal.SIGHUP,)],
+    ids=["SIGTERM", "Ctrl-C", "Ctrl-C twice during a request", "terminal closed (SIGHUP)"],
 )
 def test_every_way_of_stopping_saves_the_state(tmp_path, signals):
     state, port = tmp_path / "state.json", _free_port()

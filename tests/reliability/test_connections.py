@@ -5,6 +5,7 @@ the problems uvicorn would otherwise answer as text/plain."""
 from __future__ import annotations
 
 import itertools
+import re
 import select
 import socket
 import time
@@ -217,3 +218,40 @@ def test_idle_connections_hold_the_limit_only_until_their_timeout():
         finally:
             for sock in idle:
                 sock.close()
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"ffffffffffffffffffff\r\n",  # a chunk size past 64 bits
+        b"zz\r\n",  # a chunk size that is not hex
+        b"2\r\n{}XX",  # chunk data not followed by CRLF
+        b"2\r\n{}\r\n0\r\nX-Trailer\r\n\r\n",  # a trailer line without a colon
+    ],
+    ids=["size overflow", "size not hex", "no CRLF after data", "broken trailer"],
+)
+def test_a_body_whose_chunked_framing_breaks_is_a_400_and_closed(port, framing):
+    # The head was complete, so the app already waits for the body: it must be
+    # told the body will not come, not left waiting with the connection open.
+    head = (
+        b"POST /v1/tenants/chunks/stores/s/service-orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    answer = exchange(port, [head, framing], pause=0.1)
+    assert answer.status == 400, answer
+    assert answer.problem()["detail"].startswith("The request is not valid HTTP/1.1 (")
+    assert answer.seconds <= LIMITS.idle_timeout + 2
+
+
+def test_a_pipelined_body_whose_framing_breaks_is_answered_after_the_answers_owed(port):
+    ok = b"GET /_mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nPrefer: delay=300\r\n\r\n"
+    broken = (
+        b"POST /v1/tenants/chunks/stores/s/service-orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+    )
+    answer = exchange(port, [ok + broken])
+    assert answer.status == 200, answer
+    rest = answer.body.partition(b"HTTP/1.1 ")[2]
+    assert rest.startswith(b"400 ") and b"application/problem+json" in rest, answer
+    assert len(re.findall(rb"HTTP/1\.1 \d{3} ", answer.body)) == 1  # one answer each, no more
+    assert answer.seconds <= LIMITS.idle_timeout + 2

@@ -343,6 +343,8 @@ def _trial(path: Path, index: int) -> frozenset[int]:
     (what a report does with it); raises whatever the font makes fpdf2 raise."""
     from fpdf import FPDF
 
+    if not path.is_file():  # a pipe or a device would be read until it ends: maybe never
+        raise ValueError("it is not a regular file")
     pdf = FPDF()
     pdf.add_font("trial", "", path, collection_font_number=index)
     cmap = frozenset(pdf.fonts["trial"].cmap)  # type: ignore[union-attr]
