@@ -32,8 +32,13 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests scripts
 	$(BIN)/ruff check --fix src tests scripts
 
+# The suite on both cores (pytest-xdist, whole files per worker), then the
+# schemathesis file on its own: xdist's workers do not collect schemathesis's
+# per-operation tests alike and would run 7 of its 62 tests.
+TEST_JOBS ?= 2
 test: $(VENV)/.installed-test lint
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --ignore=tests/test_schemathesis.py $(ARGS)
+	$(BIN)/python -m pytest tests/test_schemathesis.py $(ARGS)
 
 # Rewrite the spec examples that quote seeded records with what a fresh mock answers
 # (a test runs it with --check, so examples that drift from the seed fail `make test`).
