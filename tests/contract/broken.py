@@ -17,6 +17,16 @@ Headers = list[tuple[bytes, bytes]]
 Rewrite = Callable[[dict, int, Headers, bytes], tuple[int, Headers, bytes]]
 
 
+async def read_body(receive: Any) -> bytes:
+    """The whole request body of an ASGI exchange."""
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            return body
+
+
 def rewriting(rewrite: Rewrite) -> Any:
     """The mock, with every response passed through ``rewrite``."""
     app = create_app()
@@ -200,12 +210,7 @@ def intercepting(
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         scope, body = request(dict(scope), body, memo) if request else (scope, body)
         sent = False
 

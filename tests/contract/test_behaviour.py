@@ -12,7 +12,7 @@ from servicestub.contract.runner import run
 from servicestub.contract.server import serving
 from servicestub.settings import Settings
 from servicestub.specs import ORDERS, SERVICES
-from tests.contract.broken import BEHAVIOUR_BROKEN
+from tests.contract.broken import BEHAVIOUR_BROKEN, read_body
 
 SPECS = {"orders": ORDERS, "services": SERVICES}
 
@@ -167,12 +167,7 @@ def _under_base(upstream: str, base: str) -> object:
     async def app(scope: dict, receive: object, send: object) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         path = scope["path"].removeprefix(base) or "/"
         url = f"{upstream}{path}" + (
             f"?{scope['query_string'].decode()}" if scope["query_string"] else ""

@@ -15,15 +15,39 @@ import dataclasses
 import json
 import shlex
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 
 from servicestub.contract.model import Failure, Outcome
 from servicestub.specs import resolve
 
-if TYPE_CHECKING:
-    from servicestub.contract.safety import Guard
+
+class Guard(Protocol):
+    """What the probe asks of a live run's guard (``contract.safety.Guard``):
+    make a request safe before it is sent, and note what a create made."""
+
+    def prepare(
+        self,
+        api: str,
+        method: str,
+        path: str,
+        path_parameters: dict[str, Any],
+        body: Any,
+        *,
+        positive_body: bool,
+    ) -> None: ...
+
+    def observe(
+        self,
+        api: str,
+        method: str,
+        path: str,
+        path_parameters: dict[str, Any],
+        status: int,
+        body: Any,
+    ) -> None: ...
+
 
 METHODS = ("get", "put", "post", "delete", "patch")
 Operations = dict[str, tuple[str, str, dict[str, Any]]]
