@@ -54,7 +54,7 @@ class Mock:
             from starlette.testclient import TestClient
 
         from servicestub.app import create_app
-        from servicestub.settings import Settings
+        from servicestub.core.settings import Settings
 
         self.client = TestClient(create_app(Settings()))
         self.order = self.example_order()

@@ -196,7 +196,7 @@ def _objects(value: Any) -> Iterator[dict[str, Any]]:
 def _money_problems(document: dict[str, Any], client: Any) -> list[str]:
     """How the orders spec's examples break the money rules, quoting a fresh
     default mock (demo/main, seed 42) for the records they name."""
-    from servicestub.domain import money
+    from servicestub.apis.orders import money
 
     base = "/v1/tenants/demo"
     rates = {
@@ -252,7 +252,7 @@ def test_examples_quoting_derived_money_obey_the_money_rules():
     from starlette.testclient import TestClient
 
     from servicestub.app import create_app
-    from servicestub.settings import Settings
+    from servicestub.core.settings import Settings
 
     with TestClient(create_app(Settings())) as client:
         problems = _money_problems(load(APIS[0]), client)

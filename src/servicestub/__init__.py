@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from servicestub.settings import Settings
+from servicestub.core.settings import Settings
 
 if TYPE_CHECKING:
     from servicestub.app import create_app

@@ -18,22 +18,26 @@ from starlette.exceptions import HTTPException
 
 from servicestub.connexion_app import App
 from servicestub.control.documented import ResponseCatalog
-from servicestub.control.middleware import FaultMiddleware, JournalMiddleware, PreferMiddleware
-from servicestub.cors import ApiCorsMiddleware
-from servicestub.errors import PROBLEM_JSON, ApiError, problem_body, status_title
-from servicestub.jsonio import OrjsonJsonifier
-from servicestub.middleware import (
+from servicestub.core.errors import PROBLEM_JSON, ApiError, problem_body, status_title
+from servicestub.core.jsonio import OrjsonJsonifier
+from servicestub.core.settings import Settings
+from servicestub.middleware.control import (
+    FaultMiddleware,
+    JournalMiddleware,
+    PreferMiddleware,
+)
+from servicestub.middleware.cors import ApiCorsMiddleware
+from servicestub.middleware.guards import (
     AdminGuardMiddleware,
     BodyLimitMiddleware,
     RequestGuardMiddleware,
     RuntimeMiddleware,
     TrackingHeaderMiddleware,
 )
-from servicestub.negotiation import MediaTypeMiddleware
-from servicestub.origins import ControlPlanePolicy
+from servicestub.middleware.negotiation import MediaTypeMiddleware
+from servicestub.middleware.origins import ControlPlanePolicy
 from servicestub.routing import handler_resolver
 from servicestub.runtime import TRACKING_KEY, Runtime
-from servicestub.settings import Settings
 from servicestub.specs import ADMIN, APIS, DOCS_UI_PATH, SPEC_DIR, allowed_methods
 from servicestub.validation import VALIDATORS, SpecURIParser
 

@@ -13,7 +13,7 @@ import click
 
 import servicestub._quiet  # noqa: F401 - before anything imports connexion
 from servicestub import __version__
-from servicestub.settings import (
+from servicestub.core.settings import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_REFERENCE_TIME,
@@ -35,7 +35,7 @@ def _loopback(host: str) -> bool:
 
 def _origins(values: tuple[str, ...]) -> tuple[str, ...]:
     """``--admin-origin`` values, each checked to be ``scheme://host[:port]``."""
-    from servicestub.origins import parse_origin
+    from servicestub.middleware.origins import parse_origin
 
     for value in values:
         if parse_origin(value) is None:
@@ -197,7 +197,7 @@ def serve(
     from servicestub import server
     from servicestub.app import create_app
     from servicestub.control.snapshot import SnapshotError
-    from servicestub.errors import ApiError
+    from servicestub.core.errors import ApiError
 
     if not _loopback(host) and not admin_token:
         raise click.UsageError(
@@ -246,7 +246,7 @@ def scenarios() -> None:
 @scenarios.command("list")
 def scenarios_list() -> None:
     """Name and description of every scenario."""
-    from servicestub.scenarios import catalog
+    from servicestub.control.scenarios import catalog
 
     for scenario in catalog():
         click.echo(f"{scenario['name']:<22} {scenario['description']}")
@@ -256,7 +256,7 @@ def scenarios_list() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def scenarios_validate(paths: tuple[Path, ...]) -> None:
     """Check scenario files; each problem names the file, the place and what is wrong."""
-    from servicestub.scenarios import ScenarioError, build
+    from servicestub.control.scenarios import ScenarioError, build
 
     failed = False
     for path in paths:
@@ -281,7 +281,7 @@ def scenarios_validate(paths: tuple[Path, ...]) -> None:
 def snapshot(seed: int, reference_time: datetime, scenario: str | None, out: Path) -> None:
     """Write the state a start would produce, without serving."""
     from servicestub.control.snapshot import dumps, write_atomic
-    from servicestub.errors import ApiError
+    from servicestub.core.errors import ApiError
     from servicestub.runtime import Runtime
 
     try:

@@ -97,8 +97,8 @@ def servicestub_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
         # connexion's own imports warn about jsonschema APIs; not the user's concern.
         warnings.simplefilter("ignore", DeprecationWarning)
         from servicestub.app import create_app
+        from servicestub.core.settings import DEFAULT_SEED, Settings, parse_reference_time
         from servicestub.server import serving
-        from servicestub.settings import DEFAULT_SEED, Settings, parse_reference_time
 
     seed = int(pytestconfig.getini("servicestub_seed") or DEFAULT_SEED)
     settings = Settings(seed=seed)

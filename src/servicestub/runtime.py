@@ -14,12 +14,12 @@ from connexion.context import scope as _scope
 
 from servicestub.control.faults import Faults
 from servicestub.control.journal import Journal
-from servicestub.settings import Settings
+from servicestub.core.settings import Settings
 
 if TYPE_CHECKING:
-    from servicestub.catalogue.store import Catalogue
+    from servicestub.apis.orders.state import OrdersStore
+    from servicestub.apis.services_v4.catalogue import Catalogue
     from servicestub.control.documented import ResponseCatalog
-    from servicestub.store.orders import OrdersStore
 
 SCOPE_KEY = "servicestub.runtime"
 TRACKING_KEY = "servicestub.tracking_id"
@@ -47,7 +47,7 @@ class Runtime:
 
     def reset(self, seed: int) -> None:
         """Drop all data, fault rules and the journal; start again from ``seed``."""
-        from servicestub.store.orders import OrdersStore
+        from servicestub.apis.orders.state import OrdersStore
 
         self.seed = seed
         #: Seeded data is laid out before it: the settings' (``--now``), or a snapshot's.
@@ -63,7 +63,7 @@ class Runtime:
         """The Services API's data, seeded from :attr:`seed` on first use (a server
         whose clients only use the Service Orders API never pays for it)."""
         if self._catalogue is None:
-            from servicestub.catalogue.store import Catalogue
+            from servicestub.apis.services_v4.catalogue import Catalogue
 
             self._catalogue = Catalogue.seeded(self.seed, reference_time=self.reference_time)
         return self._catalogue
@@ -79,7 +79,7 @@ class Runtime:
         time). It records the reference time: tenants left out of it are seeded again
         from the seed and that time."""
         from servicestub.control.snapshot import FORMAT, VERSION, orders_snapshot
-        from servicestub.settings import format_reference_time
+        from servicestub.core.settings import format_reference_time
 
         return {
             "format": FORMAT,
@@ -92,7 +92,8 @@ class Runtime:
 
     def import_state(self, data: Any) -> None:
         """Replace all data with ``data``; validated first, so a bad one changes nothing."""
-        from servicestub.catalogue.store import Catalogue
+        from servicestub.apis.orders.state import OrdersStore
+        from servicestub.apis.services_v4.catalogue import Catalogue
         from servicestub.control.snapshot import (
             SnapshotError,
             check_envelope,
@@ -101,8 +102,7 @@ class Runtime:
             restore_orders,
         )
         from servicestub.control.snapshot_schema import snapshot_problem
-        from servicestub.errors import BadRequest
-        from servicestub.store.orders import OrdersStore
+        from servicestub.core.errors import BadRequest
 
         try:
             check_envelope(data)
@@ -131,7 +131,7 @@ class Runtime:
         A write that fails (disk full, folder removed) raises :class:`Conflict`
         saying why; the file keeps its previous content (``write_atomic``)."""
         from servicestub.control.snapshot import dumps, write_atomic
-        from servicestub.errors import Conflict
+        from servicestub.core.errors import Conflict
 
         path = self.settings.state_file
         if path is None:
@@ -149,8 +149,8 @@ class Runtime:
 
     def load_scenario(self, name: str) -> None:
         """Replace all data with the scenario ``name`` (or a path to one)."""
-        from servicestub import scenarios
-        from servicestub.errors import BadRequest, NotFound
+        from servicestub.control import scenarios
+        from servicestub.core.errors import BadRequest, NotFound
 
         try:
             path = scenarios.find(name, self.settings.fixtures_dir)
@@ -167,7 +167,7 @@ class Runtime:
 
     def drop_tenant(self, tenant_id: str) -> None:
         """Forget a Service Orders tenant, or 404 when none is held under that id."""
-        from servicestub.errors import NotFound
+        from servicestub.core.errors import NotFound
 
         if not self.orders.drop(tenant_id):
             raise NotFound(
@@ -176,7 +176,7 @@ class Runtime:
             )
 
     def health(self) -> dict[str, Any]:
-        from servicestub.settings import format_reference_time
+        from servicestub.core.settings import format_reference_time
 
         return {
             "status": "ok",

@@ -47,14 +47,14 @@ from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
-from servicestub.errors import (
+from servicestub.core.errors import (
     ApiError,
     BadRequest,
     RequestHeaderFieldsTooLarge,
     RequestTimeout,
     ServiceUnavailable,
 )
-from servicestub.middleware import send_problem
+from servicestub.middleware.guards import send_problem
 
 #: Bytes handed to the HTTP parser at a time, so that the bytes of a request
 #: head are counted (and refused past the limit) at this granularity.

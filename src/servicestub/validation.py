@@ -29,8 +29,8 @@ from jsonschema_rs import ValidationErrorKind
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from servicestub.errors import json_text
-from servicestub.negotiation import parse_media_type
+from servicestub.core.errors import json_text
+from servicestub.middleware.negotiation import parse_media_type
 
 _compiled: dict[int, tuple[dict[str, Any], Any]] = {}
 _NOT_SCHEMA = frozenset({"example", "components"})

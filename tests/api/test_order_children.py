@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicestub.domain import money
+from servicestub.apis.orders import money
 from tests.api.helpers import assert_problem, create_order, store_path
 
 

@@ -115,7 +115,7 @@ def test_a_latin1_report_uses_the_core_font(client, order):
 
 
 def test_text_beyond_latin1_prints_with_a_unicode_font_when_the_machine_has_one(client, order):
-    from servicestub.domain.report_fonts import shelf
+    from servicestub.apis.orders.report_fonts import shelf
 
     if not any(font.latin for font in shelf.fonts()):
         pytest.skip("no Unicode TrueType font on this machine (see domain/report_fonts.py)")
@@ -126,7 +126,7 @@ def test_text_beyond_latin1_prints_with_a_unicode_font_when_the_machine_has_one(
 
 
 def test_without_a_unicode_font_such_text_shows_question_marks(client, order, monkeypatch):
-    from servicestub.domain.report_fonts import shelf
+    from servicestub.apis.orders.report_fonts import shelf
 
     monkeypatch.setattr(shelf, "fonts", lambda: ())
     client.put(order["url"], json={"customer": {"name": "Łukasz"}})
@@ -180,9 +180,9 @@ def test_public_hash_tampered_or_moved_is_404(client, tenant, order):
 def test_dates_the_report_cannot_read_are_shown_as_stored(stamp, due, shown):
     import dataclasses
 
-    from servicestub.domain.report import render_report, sheet_of
-    from servicestub.settings import Settings
-    from servicestub.store.orders import OrdersStore
+    from servicestub.apis.orders.report import render_report, sheet_of
+    from servicestub.apis.orders.state import OrdersStore
+    from servicestub.core.settings import Settings
 
     tenant, store = OrdersStore(Settings(), 42).store("demo", "main")
     sheet = sheet_of(tenant, "main", next(iter(store.orders.values())))

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from servicestub.domain import report_fonts
-from servicestub.domain.report_fonts import ENV, shelf
+from servicestub.apis.orders import report_fonts
+from servicestub.apis.orders.report_fonts import ENV, shelf
 from tests.api.helpers import create_order, store_path
 from tests.api.pdfs import BASIC_LATIN, make_font, pdf_text
 
@@ -309,9 +309,9 @@ def test_a_long_order_renders_with_every_page_numbered_and_nothing_lost(only_fon
     word, then many lines): every page numbered, no text lost."""
     import dataclasses
 
-    from servicestub.domain.report import render_report, sheet_of
-    from servicestub.settings import Settings
-    from servicestub.store.orders import OrdersStore
+    from servicestub.apis.orders.report import render_report, sheet_of
+    from servicestub.apis.orders.state import OrdersStore
+    from servicestub.core.settings import Settings
     from tests.api.pdfs import pdf_pages
 
     only_fonts(fonts["good"], fonts["cjk"])

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
-from servicestub.domain import money
+from servicestub.apis.orders import money
 from tests.oapi import CheckedClient
 
 DETAILS = ("hours", "events", "notifications", "sales-orders")

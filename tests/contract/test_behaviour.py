@@ -10,7 +10,7 @@ from servicestub.app import create_app
 from servicestub.contract.model import RULE_FAMILIES, Options
 from servicestub.contract.runner import run
 from servicestub.contract.server import serving
-from servicestub.settings import Settings
+from servicestub.core.settings import Settings
 from servicestub.specs import ORDERS, SERVICES
 from tests.contract.broken import BEHAVIOUR_BROKEN, read_body
 

@@ -15,7 +15,7 @@ from servicestub.cli import main
 from servicestub.contract.model import PHASES, Options
 from servicestub.contract.runner import run
 from servicestub.contract.server import serving
-from servicestub.settings import Settings
+from servicestub.core.settings import Settings
 from servicestub.specs import SERVICES
 from tests.contract.broken import BROKEN
 from tests.contract.helpers import Seen, recording

@@ -20,7 +20,7 @@ from servicestub.contract.created import CreatedLog
 from servicestub.contract.lifecycle import operations
 from servicestub.contract.scope import RunScope
 from servicestub.contract.server import serving
-from servicestub.settings import Settings
+from servicestub.core.settings import Settings
 from servicestub.specs import APIS, ORDERS, SERVICES
 
 SCOPE = RunScope("r1", "ct-r1", "st-r1", Path("/dev/null"), True, "ct-r1-iso")

@@ -15,7 +15,7 @@ from servicestub.app import create_app
 from servicestub.cli import main
 from servicestub.contract.created import read
 from servicestub.contract.server import serving
-from servicestub.settings import Settings
+from servicestub.core.settings import Settings
 
 #: Not the default seed (42) the spec examples were written from: ids differ.
 OTHER_SEED = 7

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
-from servicestub.control import middleware as control_middleware
-from servicestub.errors import status_title
+from servicestub.core.errors import status_title
+from servicestub.middleware import control as control_middleware
 from servicestub.specs import ADMIN, SERVICES, is_api_request
 from servicestub.specs import ORDERS as ORDERS_SPEC
 from tests.api.helpers import assert_problem, create_order

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicestub.safe_yaml import YamlLimitError, YamlLimits, load, load_file
+from servicestub.core.safe_yaml import YamlLimitError, YamlLimits, load, load_file
 
 LIMITS = YamlLimits(max_bytes=4096, max_nodes=1000, max_depth=6)
 

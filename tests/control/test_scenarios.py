@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from servicestub.scenarios import FIXTURES_DIR, ScenarioError, build, read
-from servicestub.settings import Settings
+from servicestub.control.scenarios import FIXTURES_DIR, ScenarioError, build, read
+from servicestub.core.settings import Settings
 from tests.orders.money_checks import assert_money_rules
 
 

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
-from servicestub.catalogue.store import IDENTITY_MAX
-from servicestub.domain.money import line_amount
+from servicestub.apis.orders.money import line_amount
+from servicestub.apis.services_v4.catalogue import IDENTITY_MAX
+from servicestub.engine.ids import COUNTER_MAX
 from servicestub.runtime import Runtime
-from servicestub.store.ids import COUNTER_MAX
 from tests.api.helpers import assert_problem, create_order
 
 DATA = Path(__file__).parent / "data"

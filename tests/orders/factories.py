@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from servicestub.settings import Settings
-from servicestub.store.orders import OrdersStore, Store, Tenant
+from servicestub.apis.orders.state import OrdersStore, Store, Tenant
+from servicestub.core.settings import Settings
 
 
 def fresh_store(seed: int = 7, orders_per_store: int = 0) -> tuple[OrdersStore, Tenant, Store]:

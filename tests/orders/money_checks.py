@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from servicestub.store.orders import OrderBundle
+from servicestub.apis.orders.state import OrderBundle
 
 
 def exact_cents(quantity: float, price: float) -> int:

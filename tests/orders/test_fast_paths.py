@@ -9,9 +9,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicestub.domain import money
-from servicestub.seed.common import iso, iso_at
-from servicestub.seed.orders import _uid
+from servicestub.apis.orders import money
+from servicestub.apis.orders.seeding import _uid
+from servicestub.engine.seeding import iso, iso_at
 
 # 1970 .. 2200, every second
 seconds = st.integers(min_value=0, max_value=7_258_118_400)

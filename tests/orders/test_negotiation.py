@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicestub.negotiation import choose, parse_media_type
+from servicestub.middleware.negotiation import choose, parse_media_type
 
 OFFERS = ("application/pdf", "application/octet-stream", "application/json")
 

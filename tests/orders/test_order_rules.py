@@ -2,12 +2,12 @@
 
 import pytest
 
-from servicestub.domain import collections as coll
-from servicestub.domain import money
-from servicestub.domain import orders as rules
-from servicestub.domain.sales import create_sales_order
-from servicestub.domain.tenant_setup import HOURLY_RATES
-from servicestub.errors import BadRequest, NotFound
+from servicestub.apis.orders import kinds as coll
+from servicestub.apis.orders import money
+from servicestub.apis.orders import service_orders as rules
+from servicestub.apis.orders.sales import create_sales_order
+from servicestub.apis.orders.tenant_setup import HOURLY_RATES
+from servicestub.core.errors import BadRequest, NotFound
 from tests.orders.factories import any_rate, any_type, fresh_store
 from tests.orders.money_checks import assert_money_rules
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicestub.seed import people as pools
+from servicestub.apis.orders import people as pools
 
 
 @pytest.fixture

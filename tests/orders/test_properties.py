@@ -8,14 +8,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicestub import scenarios
-from servicestub.domain import collections as coll
-from servicestub.domain import orders as rules
-from servicestub.domain.sales import create_sales_order
-from servicestub.domain.search import FILTER_FIELDS, ORDER_SORTS, criteria, filter_sets
-from servicestub.domain.tenant_setup import HOURLY_RATES, STATUSES
-from servicestub.errors import BadRequest
-from servicestub.settings import Settings
+from servicestub.apis.orders import kinds as coll
+from servicestub.apis.orders import service_orders as rules
+from servicestub.apis.orders.sales import create_sales_order
+from servicestub.apis.orders.search import FILTER_FIELDS, ORDER_SORTS, criteria, filter_sets
+from servicestub.apis.orders.tenant_setup import HOURLY_RATES, STATUSES
+from servicestub.control import scenarios
+from servicestub.core.errors import BadRequest
+from servicestub.core.settings import Settings
 from tests.orders.factories import any_type, fresh_store
 from tests.orders.money_checks import assert_money_rules
 
@@ -186,7 +186,7 @@ def test_pages_partition_the_selection_for_any_page_size_sort_and_filter(
 
 
 def test_large_selections_walk_the_index_in_order(monkeypatch):
-    from servicestub.store import order_index
+    from servicestub.engine import index as order_index
 
     monkeypatch.setattr(order_index, "SORT_CANDIDATES_BELOW", 0)
     store, records = _seeded()

@@ -1,4 +1,4 @@
-from servicestub.domain.public_hash import PublicHasher
+from servicestub.apis.orders.public_hash import PublicHasher
 
 UID = "0214d466-6e04-4414-bd67-3a65067dce43"
 

@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicestub.runtime import Runtime
-from servicestub.seed import repair_shop as shop
-from servicestub.seed.orders import STATE_MIX, apportion
-from servicestub.settings import (
+from servicestub.apis.orders import repair_shop as shop
+from servicestub.apis.orders.seeding import STATE_MIX, apportion
+from servicestub.apis.orders.state import OrdersStore
+from servicestub.core.settings import (
     DEFAULT_REFERENCE_TIME,
     Settings,
     format_reference_time,
     parse_reference_time,
 )
-from servicestub.store.orders import OrdersStore
+from servicestub.runtime import Runtime
 
 ids = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=12)
 moments = st.datetimes(
@@ -141,7 +141,7 @@ def test_a_snapshot_carries_its_reference_time_to_lazily_seeded_tenants():
 
 
 def test_a_snapshot_with_a_bad_reference_time_is_refused_and_changes_nothing():
-    from servicestub.errors import BadRequest
+    from servicestub.core.errors import BadRequest
 
     runtime = Runtime(Settings())
     before = runtime.export_state()

@@ -6,10 +6,10 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from servicestub import create_app
-from servicestub.domain import orders as rules
-from servicestub.settings import Settings
+from servicestub.apis.orders import service_orders as rules
+from servicestub.apis.orders.state import OrdersStore
+from servicestub.core.settings import Settings
 from servicestub.specs import ORDERS
-from servicestub.store.orders import OrdersStore
 from tests.api.helpers import create_order
 
 
@@ -110,7 +110,7 @@ def test_replacing_a_seeded_history_before_reading_it_keeps_the_replacement():
 def test_default_seed_path_examples_name_real_records():
     """The spec's examples are the default seed's demo/main records, so trying an
     operation from Swagger UI or the contract command's examples finds them."""
-    from servicestub.settings import DEFAULT_SEED
+    from servicestub.core.settings import DEFAULT_SEED
     from servicestub.specs import ORDERS
 
     parameters = ORDERS.document()["components"]["parameters"]

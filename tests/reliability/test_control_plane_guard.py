@@ -17,8 +17,8 @@ from servicestub import Settings, create_app
 from servicestub import app as app_module
 from servicestub.cli import main
 from servicestub.contract.server import serving
-from servicestub.errors import status_title
-from servicestub.origins import ControlPlanePolicy, host_name, is_loopback, parse_origin
+from servicestub.core.errors import status_title
+from servicestub.middleware.origins import ControlPlanePolicy, host_name, is_loopback, parse_origin
 from tests.api.helpers import assert_problem
 
 #: As a server on loopback sees it: the ASGI scope's server is localhost:8080.

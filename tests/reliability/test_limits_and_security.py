@@ -15,8 +15,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
+from servicestub.apis.orders.public_hash import PublicHasher
 from servicestub.control.snapshot import write_atomic
-from servicestub.domain.public_hash import PublicHasher
 from tests.api.helpers import assert_problem
 
 

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicestub.catalogue.search import (
+from servicestub.apis.services_v4.catalogue import IDENTITY_MAX, REFERENCES, Catalogue
+from servicestub.apis.services_v4.search import (
     BOOL_OPS,
     DATE_FIELDS,
     FIELD_KINDS,
@@ -19,11 +20,10 @@ from servicestub.catalogue.search import (
     STRING_OPS,
     search,
 )
-from servicestub.catalogue.store import IDENTITY_MAX, REFERENCES, Catalogue
-from servicestub.catalogue.vocabulary import QUALIFIERS, SERVICES
-from servicestub.errors import BadRequest, Conflict, NotFound
-from servicestub.seed.common import iso
-from servicestub.settings import DEFAULT_REFERENCE_TIME as REFERENCE_TIME
+from servicestub.apis.services_v4.vocabulary import QUALIFIERS, SERVICES
+from servicestub.core.errors import BadRequest, Conflict, NotFound
+from servicestub.core.settings import DEFAULT_REFERENCE_TIME as REFERENCE_TIME
+from servicestub.engine.seeding import iso
 from servicestub.specs import SERVICES as SERVICES_SPEC
 
 PROPERTY = settings(max_examples=50, derandomize=True, deadline=None)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from servicestub.catalogue.store import Catalogue
-from servicestub.settings import DEFAULT_SEED
+from servicestub.apis.services_v4.catalogue import Catalogue
+from servicestub.core.settings import DEFAULT_SEED
 from servicestub.specs import SERVICES
 
 SCHEMAS = SERVICES.document()["components"]["schemas"]

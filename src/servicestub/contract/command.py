@@ -310,7 +310,7 @@ def _run(origin: str | None, chosen: list[ApiSpec], options: Options, spec: Path
         return run(origin, chosen, options, echo, spec_override=spec, live=True)
     from servicestub.app import create_app
     from servicestub.contract.server import serving
-    from servicestub.settings import Settings
+    from servicestub.core.settings import Settings
 
     # The mock keeps its default data seed: the specs' examples name its records.
     with serving(create_app(Settings()), log_level="error") as base:

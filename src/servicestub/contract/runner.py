@@ -20,7 +20,7 @@ from servicestub.contract.model import SCHEMA_PHASES, Options, Outcome
 from servicestub.contract.recording import EventRecorder
 from servicestub.contract.safety import Guard, SpecRules
 from servicestub.contract.scope import RunScope
-from servicestub.safe_yaml import SPEC_LIMITS, load_file
+from servicestub.core.safe_yaml import SPEC_LIMITS, load_file
 from servicestub.specs import ApiSpec
 
 

@@ -7,7 +7,7 @@ import itertools
 import random
 from typing import Any
 
-from servicestub.errors import Conflict
+from servicestub.core.errors import Conflict
 
 Rule = dict[str, Any]
 

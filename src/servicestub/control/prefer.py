@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from servicestub.errors import BadRequest
+from servicestub.core.errors import BadRequest
 
 MAX_DELAY_MS = 10_000
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
+from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
 
 FORMAT = "servicestub-state"
 VERSION = 2
@@ -75,7 +75,7 @@ def _by(records: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
 
 def restore_orders(orders: OrdersStore, data: dict[str, Any]) -> None:
     """Load written tenants into an empty ``orders`` (raises KeyError/TypeError on bad data)."""
-    from servicestub.domain.search import new_order_index
+    from servicestub.apis.orders.search import new_order_index
 
     orders.ids_issued = data["idsIssued"]
     for item in data["tenants"]:
@@ -139,7 +139,7 @@ def migrate(data: Snapshot) -> Snapshot:
     derivation than today's, so they cannot be issued again whatever ``idsIssued``.
     Version 1's hours entries had no ``unitPrice``: see :func:`_booked_prices`.
     """
-    from servicestub.catalogue.store import FIRST_IDENTITY
+    from servicestub.apis.services_v4.catalogue import FIRST_IDENTITY
 
     try:
         fresh: Snapshot = orjson.loads(orjson.dumps(data))
@@ -164,7 +164,7 @@ def _booked_prices(orders: Any) -> None:
     rate's price when it still gives their ``amount`` (the usual case: the price
     did not change since), else ``amount / hours`` in cents (0 without hours).
     Anything not shaped as a version 1 store is left for the checks to refuse."""
-    from servicestub.domain.money import cents, line_amount
+    from servicestub.apis.orders.money import cents, line_amount
 
     tenants = orders.get("tenants") if isinstance(orders, dict) else None
     for tenant in tenants if isinstance(tenants, list) else []:
@@ -194,7 +194,7 @@ def _booked_prices(orders: Any) -> None:
 def reference_time_of(data: Snapshot) -> datetime:
     """The reference time a snapshot's seeded data was laid out before. A snapshot
     written before it was recorded was made at the default one."""
-    from servicestub.settings import DEFAULT_REFERENCE_TIME, parse_reference_time
+    from servicestub.core.settings import DEFAULT_REFERENCE_TIME, parse_reference_time
 
     text = data.get("referenceTime")
     if text is None:

@@ -34,11 +34,11 @@ from typing import Any
 
 import orjson
 
-from servicestub.catalogue.store import REFERENCES
-from servicestub.domain.money import line_amount
-from servicestub.domain.orders import order_totals
-from servicestub.errors import json_text
-from servicestub.store.ids import UidCodec
+from servicestub.apis.orders.money import line_amount
+from servicestub.apis.orders.service_orders import order_totals
+from servicestub.apis.services_v4.catalogue import REFERENCES
+from servicestub.core.errors import json_text
+from servicestub.engine.ids import UidCodec
 
 Record = dict[str, Any]
 Path = tuple[str | int, ...]

@@ -13,10 +13,10 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
-from servicestub.catalogue.store import IDENTITY_MAX
+from servicestub.apis.services_v4.catalogue import IDENTITY_MAX
 from servicestub.control.snapshot import FORMAT, VERSION
+from servicestub.engine.ids import COUNTER_MAX
 from servicestub.specs import ORDERS, SERVICES, ApiSpec
-from servicestub.store.ids import COUNTER_MAX
 from servicestub.validation import to_json_schema
 
 

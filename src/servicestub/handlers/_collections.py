@@ -1,4 +1,4 @@
-"""Handlers built from a :class:`~servicestub.domain.collections.Kind`.
+"""Handlers built from a :class:`~servicestub.apis.orders.kinds.Kind`.
 
 Events and hours (under an order) and the tenant set-up collections behave
 alike, so their operations are made here once and named in their modules.
@@ -10,9 +10,9 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from servicestub.domain import collections as coll
+from servicestub.apis.orders import kinds as coll
+from servicestub.apis.orders.state import OrdersStore, Tenant
 from servicestub.handlers._scope import order_scope, tenant_scope
-from servicestub.store.orders import OrdersStore, Tenant
 
 Handler = Callable[..., Awaitable[Any]]
 #: (path kwargs, write) -> (orders, tenant, owner of the collection)

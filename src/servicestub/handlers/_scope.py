@@ -6,8 +6,8 @@ A write handler resolves its scope, then does its write inside
 
 from __future__ import annotations
 
+from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
 from servicestub.runtime import current
-from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
 
 
 def tenant_scope(tenant_id: str) -> tuple[OrdersStore, Tenant]:
@@ -27,7 +27,7 @@ def order_scope(
     """The order of the path, or 404 (also for an order of another tenant or store).
 
     For a write, the order's seeded details are made first (see
-    :class:`~servicestub.store.orders.OrderBundle`)."""
+    :class:`~servicestub.apis.orders.state.OrderBundle`)."""
     orders, tenant, store = store_scope(tenant_id, store_id)
     bundle = store.bundle(service_order_uid)
     if write:

@@ -33,7 +33,7 @@ async def save_state() -> Any:
 
 
 async def list_scenarios() -> Any:
-    from servicestub.scenarios import catalog
+    from servicestub.control.scenarios import catalog
 
     return {"data": catalog(current().settings.fixtures_dir)}
 

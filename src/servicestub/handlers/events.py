@@ -1,6 +1,6 @@
 """Events of a service order."""
 
-from servicestub.domain.collections import EVENTS
+from servicestub.apis.orders.kinds import EVENTS
 from servicestub.handlers._collections import order_collection
 
 _ops = order_collection(EVENTS, "event_uid")

@@ -1,6 +1,6 @@
 """A tenant's hourly rates."""
 
-from servicestub.domain.tenant_setup import HOURLY_RATES
+from servicestub.apis.orders.tenant_setup import HOURLY_RATES
 from servicestub.handlers._collections import tenant_collection
 
 _ops = tenant_collection(HOURLY_RATES, "hourly_rate_uid")

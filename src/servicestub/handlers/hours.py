@@ -1,6 +1,6 @@
 """Hours booked on a service order."""
 
-from servicestub.domain.collections import HOURS
+from servicestub.apis.orders.kinds import HOURS
 from servicestub.handlers._collections import order_collection
 
 _ops = order_collection(HOURS, "hours_uid")

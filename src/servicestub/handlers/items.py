@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.domain import orders as rules
+from servicestub.apis.orders import service_orders as rules
 from servicestub.handlers._scope import order_scope
 
 

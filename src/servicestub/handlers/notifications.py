@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.domain.collections import NOTIFICATION_SORTS
+from servicestub.apis.orders.kinds import NOTIFICATION_SORTS
+from servicestub.engine.paging import list_page
 from servicestub.handlers._scope import order_scope
-from servicestub.store.paging import list_page
 
 
 async def list_notifications(

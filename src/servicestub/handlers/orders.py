@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.domain import orders as rules
-from servicestub.domain.search import FILTER_FIELDS, criteria, filter_sets
+from servicestub.apis.orders import service_orders as rules
+from servicestub.apis.orders.search import FILTER_FIELDS, criteria, filter_sets
+from servicestub.engine.index import NO_CRITERIA, Criteria
+from servicestub.engine.paging import page_meta
 from servicestub.handlers._scope import order_scope, store_scope
-from servicestub.store.order_index import NO_CRITERIA, Criteria
-from servicestub.store.paging import page_meta
 
 
 def _page(

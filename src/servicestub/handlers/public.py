@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.domain.public_view import public_view
-from servicestub.errors import NotFound
+from servicestub.apis.orders.public_view import public_view
+from servicestub.core.errors import NotFound
 from servicestub.handlers._scope import store_scope
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from connexion.context import scope
 from starlette.concurrency import run_in_threadpool
 
-from servicestub.domain.report import render_report, sheet_of
+from servicestub.apis.orders.report import render_report, sheet_of
 from servicestub.handlers._scope import order_scope
-from servicestub.negotiation import NEGOTIATED_KEY
+from servicestub.middleware.negotiation import NEGOTIATED_KEY
 
 
 async def get_report(tenant_id: str, store_id: str, service_order_uid: str) -> Any:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.domain.sales import create_sales_order as make_sales_order
+from servicestub.apis.orders.sales import create_sales_order as make_sales_order
+from servicestub.engine.paging import field_key, list_page
 from servicestub.handlers._scope import order_scope
-from servicestub.store.paging import field_key, list_page
 
 
 async def list_sales_orders(

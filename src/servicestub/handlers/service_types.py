@@ -1,6 +1,6 @@
 """A tenant's service types."""
 
-from servicestub.domain.tenant_setup import SERVICE_TYPES
+from servicestub.apis.orders.tenant_setup import SERVICE_TYPES
 from servicestub.handlers._collections import tenant_collection
 
 _ops = tenant_collection(SERVICE_TYPES, "service_type_uid")

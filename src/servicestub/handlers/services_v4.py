@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.catalogue.store import Catalogue
+from servicestub.apis.services_v4.catalogue import Catalogue
 from servicestub.runtime import current, tracking_id
 
 

@@ -1,6 +1,6 @@
 """A tenant's workflow statuses."""
 
-from servicestub.domain.tenant_setup import STATUSES
+from servicestub.apis.orders.tenant_setup import STATUSES
 from servicestub.handlers._collections import tenant_collection
 
 _ops = tenant_collection(STATUSES, "status_uid")

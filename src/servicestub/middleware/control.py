@@ -11,7 +11,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicestub.control.prefer import parse_prefer
-from servicestub.errors import PROBLEM_JSON, BadRequest, problem_body, status_title
+from servicestub.core.errors import PROBLEM_JSON, BadRequest, problem_body, status_title
 from servicestub.routing import created_location, spec_operation_id
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
 from servicestub.specs import is_api_request

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from servicestub.errors import NotAcceptable, UnsupportedMediaType
+from servicestub.core.errors import NotAcceptable, UnsupportedMediaType
 from servicestub.routing import spec_operation_id
 from servicestub.specs import APIS, operations, resolve
 

@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from servicestub.domain.public_hash import PublicHasher
-from servicestub.errors import NotFound
-from servicestub.seed.common import epoch, iso
-from servicestub.settings import Settings
-from servicestub.store.ids import COUNTER_MAX, UidCodec, next_count
-from servicestub.store.order_index import NO_CRITERIA, Criteria, OrderIndex
+from servicestub.apis.orders.public_hash import PublicHasher
+from servicestub.core.errors import NotFound
+from servicestub.core.settings import Settings
+from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
+from servicestub.engine.index import NO_CRITERIA, Criteria, OrderIndex
+from servicestub.engine.seeding import epoch, iso
 
 Record = dict[str, Any]
 #: The most ids one write issues (an order or event and its notification).
@@ -103,7 +103,7 @@ class OrderBundle:
     def home(self) -> Store | None:
         """The store holding the order, told of every change to keep its indexes
         right (held weakly: seeded data has no reference cycles, see
-        :func:`~servicestub.seed.common.bulk_allocation`)."""
+        :func:`~servicestub.engine.seeding.bulk_allocation`)."""
         return None if self._home is None else self._home()
 
     @home.setter
@@ -228,7 +228,7 @@ class OrdersStore:
 
     def new_uid(self) -> str:
         """A fresh lowercase UUID4 for count ``ids_issued + 1``: reproducible runs,
-        and never one issued before (see :mod:`servicestub.store.ids`)."""
+        and never one issued before (see :mod:`servicestub.engine.ids`)."""
         self.ids_issued = next_count(self.ids_issued, COUNTER_MAX, "id")
         return self.uids.uid(self.ids_issued)
 
@@ -243,7 +243,7 @@ class OrdersStore:
         """The tenant, provisioned on first use."""
         found = self._tenants.get(tenant_id)
         if found is None:
-            from servicestub.seed.orders import seed_tenant
+            from servicestub.apis.orders.seeding import seed_tenant
 
             found = seed_tenant(self.seed, tenant_id, reference=self.reference)
             self._tenants[tenant_id] = found
@@ -267,7 +267,7 @@ class OrdersStore:
         tenant = self.tenant(tenant_id)
         found = tenant.stores.get(store_id)
         if found is None:
-            from servicestub.seed.orders import seed_store
+            from servicestub.apis.orders.seeding import seed_store
 
             found = seed_store(
                 self.seed,

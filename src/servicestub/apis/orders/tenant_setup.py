@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.domain import money
-from servicestub.domain.collections import Kind
-from servicestub.domain.workflow import place
-from servicestub.store.orders import OrdersStore, Tenant
-from servicestub.store.paging import field_key
+from servicestub.apis.orders import money
+from servicestub.apis.orders.kinds import Kind
+from servicestub.apis.orders.state import OrdersStore, Tenant
+from servicestub.apis.orders.workflow import place
+from servicestub.engine.paging import field_key
 
 Record = dict[str, Any]
 
@@ -29,7 +29,7 @@ def _place_status(
 
 def _prepare_rate(tenant: Tenant, owner: Tenant, record: Record, before: Record | None) -> None:
     """Prices are whole cents; no currency means the tenant's. Hours already booked
-    at the rate keep their price and currency (see :mod:`servicestub.domain.money`)."""
+    at the rate keep their price and currency (see :mod:`servicestub.apis.orders.money`)."""
     record["price"] = money.cents(record["price"])
     if record["currency"] is None:
         record["currency"] = tenant.currency

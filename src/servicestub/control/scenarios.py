@@ -14,20 +14,20 @@ from typing import Any
 
 import jsonschema
 
-from servicestub.catalogue.store import Catalogue
-from servicestub.catalogue.vocabulary import SHARE_PLANS
-from servicestub.domain import money
-from servicestub.domain.orders import refresh_totals
-from servicestub.safe_yaml import YamlLimitError, YamlLimits, load_file
-from servicestub.seed.common import DAY, iso_at, rng_for
-from servicestub.seed.orders import seed_store, seed_tenant
-from servicestub.seed.repair_shop import WORKFLOW
-from servicestub.settings import Settings
-from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
+from servicestub.apis.orders import money
+from servicestub.apis.orders.repair_shop import WORKFLOW
+from servicestub.apis.orders.seeding import seed_store, seed_tenant
+from servicestub.apis.orders.service_orders import refresh_totals
+from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
+from servicestub.apis.services_v4.catalogue import Catalogue
+from servicestub.apis.services_v4.vocabulary import SHARE_PLANS
+from servicestub.core.safe_yaml import YamlLimitError, YamlLimits, load_file
+from servicestub.core.settings import Settings
+from servicestub.engine.seeding import DAY, iso_at, rng_for
 
 SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
-_PACKAGED = Path(__file__).parent / "fixtures"
-_CHECKOUT = Path(__file__).resolve().parents[2] / "fixtures"
+_PACKAGED = Path(__file__).parents[1] / "fixtures"
+_CHECKOUT = Path(__file__).resolve().parents[3] / "fixtures"
 FIXTURES_DIR = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
 
 Record = dict[str, Any]

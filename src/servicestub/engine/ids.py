@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 
-from servicestub.errors import Conflict
+from servicestub.core.errors import Conflict
 
 #: The largest value of a counter: the largest integer every JSON reader
 #: (JavaScript's included) holds exactly.

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from servicestub.errors import Forbidden
+from servicestub.core.errors import Forbidden
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 #: Host names that always mean this machine (RFC 6761 reserves ``localhost`` and below it).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.store.orders import OrderBundle, OrdersStore
+from servicestub.apis.orders.state import OrderBundle, OrdersStore
 
 Record = dict[str, Any]
 

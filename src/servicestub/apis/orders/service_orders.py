@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from servicestub.domain import money
-from servicestub.domain.notifications import notify
-from servicestub.domain.vocabulary import STATE_LABELS
-from servicestub.errors import BadRequest, NotFound
-from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
+from servicestub.apis.orders import money
+from servicestub.apis.orders.notifications import notify
+from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
+from servicestub.apis.orders.vocabulary import STATE_LABELS
+from servicestub.core.errors import BadRequest, NotFound
 
 Record = dict[str, Any]
 

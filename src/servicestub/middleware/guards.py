@@ -10,14 +10,14 @@ import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicestub.errors import (
+from servicestub.core.errors import (
     PROBLEM_JSON,
     ApiError,
     BadRequest,
     PayloadTooLarge,
     Unauthorized,
 )
-from servicestub.origins import ControlPlanePolicy
+from servicestub.middleware.origins import ControlPlanePolicy
 from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
 from servicestub.specs import SERVICES, array_query_parameters, under
 
@@ -218,7 +218,7 @@ class RequestGuardMiddleware:
 
 class AdminGuardMiddleware:
     """The one guard of the control plane (``prefix``, i.e. ``/_mock``): refuses
-    with 403 what :class:`~servicestub.origins.ControlPlanePolicy` refuses (web
+    with 403 what :class:`~servicestub.middleware.origins.ControlPlanePolicy` refuses (web
     pages of other origins, foreign Host names on loopback), then, when an admin
     token is configured, requires ``Authorization: Bearer <token>``; the
     comparison takes the same time however close a guess is."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicestub.domain.orders import status_name
-from servicestub.store.orders import OrderBundle, Tenant
+from servicestub.apis.orders.service_orders import status_name
+from servicestub.apis.orders.state import OrderBundle, Tenant
 
 Record = dict[str, Any]
 

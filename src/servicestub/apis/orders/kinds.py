@@ -13,12 +13,12 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from servicestub.domain import money
-from servicestub.domain.notifications import notify
-from servicestub.domain.orders import blank_to_none, check_date, order_contents_changed
-from servicestub.errors import BadRequest, NotFound
-from servicestub.store.orders import OrderBundle, OrdersStore, Tenant
-from servicestub.store.paging import SortKey, field_key, list_page
+from servicestub.apis.orders import money
+from servicestub.apis.orders.notifications import notify
+from servicestub.apis.orders.service_orders import blank_to_none, check_date, order_contents_changed
+from servicestub.apis.orders.state import OrderBundle, OrdersStore, Tenant
+from servicestub.core.errors import BadRequest, NotFound
+from servicestub.engine.paging import SortKey, field_key, list_page
 
 Record = dict[str, Any]
 #: Derive and check ``record`` in place before it is stored (``owner`` holds it,

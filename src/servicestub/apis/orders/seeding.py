@@ -16,23 +16,23 @@ import random
 import sys
 from typing import Any, NamedTuple
 
-from servicestub.domain import money
-from servicestub.domain.notifications import channel_for
-from servicestub.domain.orders import order_totals
-from servicestub.domain.public_hash import PublicHasher
-from servicestub.domain.sales import build_sales_order
-from servicestub.domain.search import new_order_index
-from servicestub.domain.vocabulary import STATE_LABELS
-from servicestub.seed import repair_shop as shop
-from servicestub.seed.common import (
+from servicestub.apis.orders import money
+from servicestub.apis.orders import repair_shop as shop
+from servicestub.apis.orders.notifications import channel_for
+from servicestub.apis.orders.people import people
+from servicestub.apis.orders.public_hash import PublicHasher
+from servicestub.apis.orders.sales import build_sales_order
+from servicestub.apis.orders.search import new_order_index
+from servicestub.apis.orders.service_orders import order_totals
+from servicestub.apis.orders.state import OrderBundle, Store, Tenant
+from servicestub.apis.orders.vocabulary import STATE_LABELS
+from servicestub.engine.seeding import (
     DAY,
     bulk_allocation,
     day_at,
     iso_at,
     rng_for,
 )
-from servicestub.seed.people import people
-from servicestub.store.orders import OrderBundle, Store, Tenant
 
 Record = dict[str, Any]
 
@@ -345,7 +345,7 @@ class _StoreSeeder:
             currency=tenant.currency,
             staff=tuple(tenant.staff),
             # hours are only booked at rates in the tenant's currency (a client may
-            # have moved one to another): see servicestub.domain.money
+            # have moved one to another): see servicestub.apis.orders.money
             rate_uids=tuple(
                 sorted(
                     uid

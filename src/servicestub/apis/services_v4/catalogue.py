@@ -16,19 +16,19 @@ from typing import Any
 
 from faker import Faker
 
-from servicestub.catalogue.search import search
-from servicestub.catalogue.vocabulary import (
+from servicestub.apis.services_v4.search import search
+from servicestub.apis.services_v4.vocabulary import (
     LOOKUPS,
     QUALIFIERS,
     SERVICES,
     SHARE_PLANS,
     USUAL_FREQUENCIES,
 )
-from servicestub.errors import BadRequest, NotFound
-from servicestub.seed.common import derive_seed, iso, rng_for
-from servicestub.settings import DEFAULT_REFERENCE_TIME
-from servicestub.store.ids import next_count
-from servicestub.store.paging import page_slice
+from servicestub.core.errors import BadRequest, NotFound
+from servicestub.core.settings import DEFAULT_REFERENCE_TIME
+from servicestub.engine.ids import next_count
+from servicestub.engine.paging import page_slice
+from servicestub.engine.seeding import derive_seed, iso, rng_for
 
 Record = dict[str, Any]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from servicestub.domain import money
-from servicestub.domain.orders import blank_to_none
-from servicestub.store.orders import OrderBundle, OrdersStore, Store, Tenant
+from servicestub.apis.orders import money
+from servicestub.apis.orders.service_orders import blank_to_none
+from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
 
 Record = dict[str, Any]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import orjson
 
-from servicestub.seed.common import derive_seed
+from servicestub.engine.seeding import derive_seed
 
 POOL_SIZE = 400
 STAFF_SIZE = 40

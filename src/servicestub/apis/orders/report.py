@@ -4,7 +4,7 @@ customer, the fault description, the items and hours (tables whose headings
 repeat on every page), the totals in the order's currency and page numbers.
 
 Which fonts write it, and what becomes of characters no font draws, is
-:mod:`servicestub.domain.report_fonts`. The same order state always gives the
+:mod:`servicestub.apis.orders.report_fonts`. The same order state always gives the
 same bytes.
 """
 
@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from servicestub.domain import money
-from servicestub.domain.report_fonts import CORE, Typeface, shelf, typeface_for
-from servicestub.store.orders import OrderBundle, Tenant
+from servicestub.apis.orders import money
+from servicestub.apis.orders.report_fonts import CORE, Typeface, shelf, typeface_for
+from servicestub.apis.orders.state import OrderBundle, Tenant
 
 if TYPE_CHECKING:
     from fpdf import FPDF

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from servicestub.errors import BadRequest, json_text
+from servicestub.core.errors import BadRequest, json_text
 from servicestub.specs import SERVICES, resolve
 
 Record = dict[str, Any]

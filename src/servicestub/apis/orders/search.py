@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from servicestub.domain.orders import check_date
-from servicestub.domain.vocabulary import PRIORITIES, STATES
-from servicestub.store.order_index import Criteria, OrderIndex
-from servicestub.store.paging import SortKey, field_key, rank_key
+from servicestub.apis.orders.service_orders import check_date
+from servicestub.apis.orders.vocabulary import PRIORITIES, STATES
+from servicestub.engine.index import Criteria, OrderIndex
+from servicestub.engine.paging import SortKey, field_key, rank_key
 
 Record = dict[str, Any]
 

@@ -1,0 +1,1 @@
+"""The rules and state of each API served, one package per API."""

@@ -1,0 +1,1 @@
+"""The Service Orders API: its state, rules, seeding and reports."""

@@ -1,0 +1,1 @@
+"""Foundations every layer may use: errors, settings, JSON and YAML I/O."""

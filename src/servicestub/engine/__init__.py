@@ -1,0 +1,1 @@
+"""The generic engine: ids, indexes, paging and deterministic seeding, for any API."""

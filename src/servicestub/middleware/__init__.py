@@ -1,0 +1,1 @@
+"""Every ASGI middleware of the mock, outermost concerns first."""

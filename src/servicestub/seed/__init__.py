@@ -1,1 +1,0 @@
-"""Deterministic seed data: the same seed always yields the same records."""
