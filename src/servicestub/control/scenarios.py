@@ -23,6 +23,7 @@ from servicestub.apis.services_v4.catalogue import Catalogue
 from servicestub.apis.services_v4.vocabulary import SHARE_PLANS
 from servicestub.core.safe_yaml import YamlLimitError, YamlLimits, load_file
 from servicestub.core.settings import Settings
+from servicestub.core.shapes import Record
 from servicestub.engine.seeding import DAY, iso_at, rng_for
 
 SCHEMA_PATH = Path(__file__).with_name("scenario.schema.json")
@@ -30,7 +31,6 @@ _PACKAGED = Path(__file__).parents[1] / "fixtures"
 _CHECKOUT = Path(__file__).resolve().parents[3] / "fixtures"
 FIXTURES_DIR = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
 
-Record = dict[str, Any]
 
 #: What a scenario file may be: its size, the values it stands for (aliases
 #: expanded) and their depth — a shipped scenario is a few KB, some hundred values.

@@ -38,9 +38,9 @@ from servicestub.apis.orders.money import line_amount
 from servicestub.apis.orders.service_orders import order_totals
 from servicestub.apis.services_v4.catalogue import REFERENCES
 from servicestub.core.errors import json_text
+from servicestub.core.shapes import Record
 from servicestub.engine.ids import UidCodec
 
-Record = dict[str, Any]
 Path = tuple[str | int, ...]
 
 ID = re.compile(r"[A-Za-z0-9_-]+")

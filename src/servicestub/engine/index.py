@@ -20,7 +20,8 @@ from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-Record = dict[str, Any]
+from servicestub.core.shapes import Record
+
 SortKey = Callable[[Record], Any]
 
 #: Below this many candidates, sorting them beats walking an index.

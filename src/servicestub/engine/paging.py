@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from servicestub.core.shapes import Record
+
 T = TypeVar("T")
-Record = dict[str, Any]
 SortKey = Callable[[Record], Any]
 
 

@@ -18,9 +18,9 @@ from servicestub.apis.orders.notifications import notify
 from servicestub.apis.orders.service_orders import blank_to_none, check_date, order_contents_changed
 from servicestub.apis.orders.state import OrderBundle, OrdersStore, Tenant
 from servicestub.core.errors import BadRequest, NotFound
+from servicestub.core.shapes import Record
 from servicestub.engine.paging import SortKey, field_key, list_page
 
-Record = dict[str, Any]
 #: Derive and check ``record`` in place before it is stored (``owner`` holds it,
 #: ``before`` is the record as it was, ``None`` on create); raise to refuse.
 Prepare = Callable[[Tenant, Any, Record, "Record | None"], None]

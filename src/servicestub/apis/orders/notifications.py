@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from servicestub.apis.orders.state import OrderBundle, OrdersStore
-
-Record = dict[str, Any]
+from servicestub.core.shapes import Record
 
 
 def channel_for(customer: Record | None) -> tuple[str, str] | None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from servicestub.apis.orders.service_orders import status_name
 from servicestub.apis.orders.state import OrderBundle, Tenant
-
-Record = dict[str, Any]
+from servicestub.core.shapes import Record
 
 
 def public_view(tenant: Tenant, bundle: OrderBundle) -> Record:

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 from servicestub.apis.orders import money
 from servicestub.apis.orders.report_fonts import CORE, Typeface, shelf, typeface_for
 from servicestub.apis.orders.state import OrderBundle, Tenant
+from servicestub.core.shapes import Record
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-Record = dict[str, Any]
 
 _MONTHS = (
     "January",

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from servicestub.apis.orders import money
 from servicestub.apis.orders.service_orders import blank_to_none
 from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
-
-Record = dict[str, Any]
+from servicestub.core.shapes import Record
 
 
 def sales_lines(rates: Mapping[str, Record], bundle: OrderBundle) -> list[Record]:

@@ -13,10 +13,9 @@ from typing import Any
 
 from servicestub.apis.orders.service_orders import check_date
 from servicestub.apis.orders.vocabulary import PRIORITIES, STATES
+from servicestub.core.shapes import Record
 from servicestub.engine.index import Criteria, OrderIndex
 from servicestub.engine.paging import SortKey, field_key, rank_key
-
-Record = dict[str, Any]
 
 #: List/search filter name -> the order field it matches.
 FILTER_FIELDS = {

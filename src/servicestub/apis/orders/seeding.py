@@ -14,7 +14,7 @@ import dataclasses
 import itertools
 import random
 import sys
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from servicestub.apis.orders import money
 from servicestub.apis.orders import repair_shop as shop
@@ -26,6 +26,7 @@ from servicestub.apis.orders.search import new_order_index
 from servicestub.apis.orders.service_orders import order_totals
 from servicestub.apis.orders.state import OrderBundle, Store, Tenant
 from servicestub.apis.orders.vocabulary import STATE_LABELS
+from servicestub.core.shapes import Record
 from servicestub.engine.seeding import (
     DAY,
     bulk_allocation,
@@ -33,8 +34,6 @@ from servicestub.engine.seeding import (
     iso_at,
     rng_for,
 )
-
-Record = dict[str, Any]
 
 
 class StateMix(NamedTuple):

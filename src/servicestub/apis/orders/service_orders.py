@@ -15,8 +15,7 @@ from servicestub.apis.orders.notifications import notify
 from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
 from servicestub.apis.orders.vocabulary import STATE_LABELS
 from servicestub.core.errors import BadRequest, NotFound
-
-Record = dict[str, Any]
+from servicestub.core.shapes import Record
 
 ORDER_FIELDS = (
     "title",

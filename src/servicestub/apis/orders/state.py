@@ -21,11 +21,11 @@ from typing import Any
 from servicestub.apis.orders.public_hash import PublicHasher
 from servicestub.core.errors import NotFound
 from servicestub.core.settings import Settings
+from servicestub.core.shapes import Record
 from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
 from servicestub.engine.index import NO_CRITERIA, Criteria, OrderIndex
 from servicestub.engine.seeding import epoch, iso
 
-Record = dict[str, Any]
 #: The most ids one write issues (an order or event and its notification).
 IDS_PER_WRITE = 2
 #: The numbering counters of a store, and what they number.

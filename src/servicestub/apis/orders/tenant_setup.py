@@ -8,9 +8,8 @@ from servicestub.apis.orders import money
 from servicestub.apis.orders.kinds import Kind
 from servicestub.apis.orders.state import OrdersStore, Tenant
 from servicestub.apis.orders.workflow import place
+from servicestub.core.shapes import Record
 from servicestub.engine.paging import field_key
-
-Record = dict[str, Any]
 
 
 def _of_tenant(tenant: Tenant) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-Record = dict[str, Any]
+from servicestub.core.shapes import Record
 
 
 def place(statuses: dict[str, Record], moved: Record) -> None:

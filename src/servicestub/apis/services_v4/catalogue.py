@@ -12,7 +12,6 @@ import dataclasses
 import functools
 import random
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from faker import Faker
 
@@ -26,11 +25,10 @@ from servicestub.apis.services_v4.vocabulary import (
 )
 from servicestub.core.errors import BadRequest, NotFound
 from servicestub.core.settings import DEFAULT_REFERENCE_TIME
+from servicestub.core.shapes import Record
 from servicestub.engine.ids import next_count
 from servicestub.engine.paging import page_slice
 from servicestub.engine.seeding import derive_seed, iso, rng_for
-
-Record = dict[str, Any]
 
 #: id field -> (lookup table, name field, details key)
 REFERENCES: dict[str, tuple[str, str, str]] = {

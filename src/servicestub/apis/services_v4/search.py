@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from servicestub.core.errors import BadRequest, json_text
+from servicestub.core.shapes import Record
 from servicestub.specs import SERVICES, resolve
-
-Record = dict[str, Any]
 
 STRING_OPS = {
     "equals": operator.eq,
