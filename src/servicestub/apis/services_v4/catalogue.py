@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from servicestub.apis.services_v4 import patch, rules, seeding, snapshot, views
+from servicestub.apis.services_v4.spec import NULLABLE
 from servicestub.apis.services_v4.state import (
     FIRST_IDENTITY,
     IDENTITY_MAX,
@@ -20,7 +21,7 @@ from servicestub.apis.services_v4.state import (
 )
 from servicestub.core.shapes import Record
 
-__all__ = ["FIRST_IDENTITY", "IDENTITY_MAX", "REFERENCES", "Catalogue"]
+__all__ = ["FIRST_IDENTITY", "IDENTITY_MAX", "NULLABLE", "REFERENCES", "Catalogue"]
 
 
 class Catalogue(CatalogueState):
