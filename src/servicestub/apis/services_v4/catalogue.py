@@ -12,13 +12,8 @@ from datetime import datetime
 from typing import Any, Self
 
 from servicestub.apis.services_v4 import patch, rules, seeding, snapshot, views
-from servicestub.apis.services_v4.spec import NULLABLE
-from servicestub.apis.services_v4.state import (
-    FIRST_IDENTITY,
-    IDENTITY_MAX,
-    REFERENCES,
-    CatalogueState,
-)
+from servicestub.apis.services_v4.spec import IDENTITY_MAX, NULLABLE
+from servicestub.apis.services_v4.state import FIRST_IDENTITY, REFERENCES, CatalogueState
 from servicestub.core.shapes import Record
 
 __all__ = ["FIRST_IDENTITY", "IDENTITY_MAX", "NULLABLE", "REFERENCES", "Catalogue"]

@@ -11,13 +11,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from servicestub.apis.services_v4 import reports
-from servicestub.apis.services_v4.spec import CREATE_REQUIRED, DEFAULTS, NULLABLE, WRITABLE
-from servicestub.apis.services_v4.state import (
+from servicestub.apis.services_v4.spec import (
+    CREATE_REQUIRED,
+    DEFAULTS,
     IDENTITY_MAX,
-    REFERENCES,
-    CatalogueState,
-    service_record,
+    NULLABLE,
+    WRITABLE,
 )
+from servicestub.apis.services_v4.state import REFERENCES, CatalogueState, service_record
 from servicestub.core.errors import BadRequest
 from servicestub.core.shapes import Record
 from servicestub.engine.ids import next_count

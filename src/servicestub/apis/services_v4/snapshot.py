@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servicestub.apis.services_v4.state import CatalogueState
+from servicestub.apis.services_v4.state import CatalogueState, copied_plan
 from servicestub.core.shapes import Record
 
 
@@ -31,9 +31,7 @@ def from_snapshot(data: Record) -> CatalogueState:
             for table, rows in data["lookups"].items()
         },
         services={s["identity"]: dict(s) for s in data["services"]},
-        share_plans={
-            p["identity"]: {**p, "serviceIds": list(p["serviceIds"])} for p in data["sharePlans"]
-        },
+        share_plans={p["identity"]: copied_plan(p) for p in data["sharePlans"]},
         owner_id=data["ownerId"],
         last_identity=data["lastIdentity"],
     )

@@ -10,13 +10,15 @@ deleted service's identity is never given again (:mod:`.rules`).
 from __future__ import annotations
 
 import dataclasses
-from typing import Self
+from typing import Self, TypeAlias
 
-from servicestub.apis.services_v4.spec import IDENTITY_MAX, SERVICE
+from servicestub.apis.services_v4.spec import SERVICE
 from servicestub.apis.services_v4.vocabulary import LOOKUPS
 from servicestub.core.errors import NotFound
 from servicestub.core.shapes import Record
 
+#: lookup table -> identity -> name
+Lookups: TypeAlias = dict[str, dict[int, str]]
 #: id field -> (lookup table, name field, details key)
 REFERENCES: dict[str, tuple[str, str, str]] = {
     "ownerId": ("owners", "ownerName", "owner"),
@@ -33,19 +35,6 @@ STORED_FIELDS: tuple[str, ...] = tuple(
 #: Seeded services are numbered from 1001: the high-water mark before any.
 FIRST_IDENTITY = 1001
 
-__all__ = [
-    "FIRST_IDENTITY",
-    "IDENTITY_MAX",
-    "REFERENCES",
-    "STORED_FIELDS",
-    "CatalogueState",
-    "Lookups",
-    "service_record",
-]
-
-#: lookup table -> identity -> name
-Lookups = dict[str, dict[int, str]]
-
 
 def service_record(identity: int, owner_id: int, created: str, fields: Record) -> Record:
     """A stored service: ``fields`` (every other stored field) with its identity
@@ -60,6 +49,11 @@ def service_record(identity: int, owner_id: int, created: str, fields: Record) -
         "created": created,
     }
     return {name: given[name] for name in STORED_FIELDS}
+
+
+def copied_plan(plan: Record) -> Record:
+    """A share plan whose member list can change without touching ``plan``'s."""
+    return {**plan, "serviceIds": list(plan["serviceIds"])}
 
 
 @dataclasses.dataclass
@@ -89,9 +83,7 @@ class CatalogueState:
         return CatalogueState(
             lookups=self.lookups,
             services={i: dict(s) for i, s in self.services.items()},
-            share_plans={
-                i: {**p, "serviceIds": list(p["serviceIds"])} for i, p in self.share_plans.items()
-            },
+            share_plans={i: copied_plan(p) for i, p in self.share_plans.items()},
             owner_id=self.owner_id,
             last_identity=self.last_identity,
         )
