@@ -36,7 +36,7 @@ import orjson
 
 from servicestub.apis.orders.money import line_amount
 from servicestub.apis.orders.service_orders import order_totals
-from servicestub.apis.services_v4.catalogue import REFERENCES
+from servicestub.apis.services_v4.catalogue import NULLABLE, REFERENCES
 from servicestub.core.errors import json_text
 from servicestub.core.shapes import Record
 from servicestub.engine.ids import UidCodec
@@ -48,7 +48,7 @@ TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBERED = {"serviceNumber": re.compile(r"SO-(\d+)"), "orderNumber": re.compile(r"AO-(\d+)")}
 #: id field -> whether null is allowed (the spec's ReferenceId / OptionalReferenceId)
-SERVICE_REFERENCES = {field: field not in ("ownerId", "serviceTypeId") for field in REFERENCES}
+SERVICE_REFERENCES = {field: field in NULLABLE for field in REFERENCES}
 #: The collections under an order: snapshot key -> the records' uid field.
 ORDER_CHILDREN = {
     "events": "eventUid",

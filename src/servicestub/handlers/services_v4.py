@@ -1,101 +1,94 @@
-"""Services API v4: the ``Service`` catalogue in its ``trackingId`` envelopes."""
+"""Services API v4: the ``Service`` catalogue in its ``trackingId`` envelopes.
+
+Each handler reads its arguments, calls the rule or view that does the work and
+wraps the answer (:mod:`servicestub.apis.services_v4.envelopes`); paging
+defaults are the spec's, filled in by the request validation.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from servicestub.apis.services_v4.catalogue import Catalogue
+from servicestub.apis.services_v4 import envelopes, rules, views
+from servicestub.apis.services_v4.patch import apply_batch
+from servicestub.apis.services_v4.spec import SEARCH_TOP
+from servicestub.apis.services_v4.state import CatalogueState
+from servicestub.core.shapes import Record
 from servicestub.runtime import current, tracking_id
 
 
-def _catalogue() -> Catalogue:
+def _catalogue() -> CatalogueState:
     return current().catalogue
 
 
-def _listing(items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"trackingId": tracking_id(), "totalCount": len(items), "items": items}
+async def list_services() -> Record:
+    return envelopes.listing(tracking_id(), views.listed(_catalogue()))
 
 
-def _results(kind: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "trackingId": tracking_id(),
-        "type": kind,
-        "results": {"totalCount": len(items), "items": items},
-    }
+async def list_services_slash() -> Record:
+    """The collection answers with and without the trailing slash (two paths in the spec)."""
+    return await list_services()
 
 
-async def list_services() -> Any:
-    catalogue = _catalogue()
-    return _listing([catalogue.render(s) for s in catalogue.listing()])
+async def available_for_share_plans() -> Record:
+    return envelopes.listing(tracking_id(), views.listed(_catalogue(), active_only=True))
 
 
-async def available_for_share_plans() -> Any:
-    catalogue = _catalogue()
-    return _listing([catalogue.render(s) for s in catalogue.listing(active_only=True)])
+def _paged(page_number: int, page_size: int, exclude_total_count: bool, *, detail: bool) -> Record:
+    items, total = views.page(_catalogue(), page_number, page_size, detail=detail)
+    return envelopes.paged(
+        tracking_id(),
+        page_number=page_number,
+        page_size=page_size,
+        exclude_total_count=exclude_total_count,
+        items=items,
+        total=total,
+    )
 
 
-def _paged(page_number: int, page_size: int, exclude_total_count: bool, detail: bool) -> Any:
-    items, total = _catalogue().page(page_number, page_size, detail=detail)
-    results: dict[str, Any] = {"items": items}
-    if not exclude_total_count:
-        results = {"totalCount": total, **results}
-    return {
-        "trackingId": tracking_id(),
-        "pagination": {
-            "pageNumber": page_number,
-            "pageSize": page_size,
-            "excludeTotalCount": exclude_total_count,
-        },
-        "pagedResults": results,
-    }
-
-
-async def paged(
-    page_number: int = 1, page_size: int = 20, exclude_total_count: bool = False
-) -> Any:
+async def paged(page_number: int, page_size: int, exclude_total_count: bool) -> Record:
     return _paged(page_number, page_size, exclude_total_count, detail=False)
 
 
-async def paged_detail(
-    page_number: int = 1, page_size: int = 20, exclude_total_count: bool = False
-) -> Any:
+async def paged_detail(page_number: int, page_size: int, exclude_total_count: bool) -> Record:
     return _paged(page_number, page_size, exclude_total_count, detail=True)
 
 
-async def get_service(id_: int) -> Any:
+async def get_service(id_: int) -> Record:
     catalogue = _catalogue()
-    return {"trackingId": tracking_id(), "instance": catalogue.render(catalogue.get(id_))}
+    return envelopes.instance(tracking_id(), views.render(catalogue, catalogue.get(id_)))
 
 
-async def get_service_detail(id_: int) -> Any:
+async def get_service_detail(id_: int) -> Record:
     catalogue = _catalogue()
-    return {"trackingId": tracking_id(), "instance": catalogue.render_detail(catalogue.get(id_))}
+    return envelopes.instance(tracking_id(), views.render_detail(catalogue, catalogue.get(id_)))
 
 
-async def create_service(body: dict[str, Any]) -> Any:
+async def create_service(body: Record) -> Record:
     catalogue = _catalogue()
-    return _results("create", [catalogue.render(catalogue.create(body))])
+    created = views.render(catalogue, rules.create(catalogue, body))
+    return envelopes.results(tracking_id(), "create", [created])
 
 
-async def update_service(id_: int, body: dict[str, Any]) -> Any:
+async def create_service_slash(body: Record) -> Record:
+    """The collection answers with and without the trailing slash (two paths in the spec)."""
+    return await create_service(body)
+
+
+async def update_service(id_: int, body: Record) -> Record:
     catalogue = _catalogue()
-    return _results("update", [catalogue.render(catalogue.update(id_, body))])
+    updated = views.render(catalogue, rules.update(catalogue, id_, body))
+    return envelopes.results(tracking_id(), "update", [updated])
 
 
-async def patch_service(id_: int, body: dict[str, Any]) -> Any:
-    return _results("patch", _catalogue().patch(id_, body["services"]["items"]))
+async def patch_service(id_: int, body: Record) -> Record:
+    results = apply_batch(_catalogue(), id_, body["services"]["items"])
+    return envelopes.results(tracking_id(), "patch", results)
 
 
-async def delete_service(id_: int) -> Any:
-    return _results("delete", _catalogue().delete(id_))
+async def delete_service(id_: int) -> Record:
+    return envelopes.results(tracking_id(), "delete", rules.delete(_catalogue(), id_))
 
 
-async def search_services(body: dict[str, Any]) -> Any:
-    query = body.get("query") or {}
-    items = _catalogue().find(query.get("search") or [], query.get("top", 20))
-    return {"trackingId": tracking_id(), "itemCount": len(items), "items": items}
-
-
-# The collection answers with and without the trailing slash (two paths in the spec).
-list_services_slash = list_services
-create_service_slash = create_service
+async def search_services(body: Record) -> Record:
+    query = body["query"]
+    items = views.find(_catalogue(), query.get("search", []), query.get("top", SEARCH_TOP))
+    return envelopes.found(tracking_id(), items)

@@ -2,8 +2,9 @@
 ANDed; strings compare case-insensitively, numbers and dates as such.
 
 What kind of value each field holds is read from the spec's ``Service``
-schema; a criterion's value must be of that kind as JSON gives it (no coercion:
-``"1001"`` is not a number, ``1001`` is not text, a boolean is not a number)."""
+schema (:data:`.spec.FIELD_KINDS`); a criterion's value must be of that kind as
+JSON gives it (no coercion: ``"1001"`` is not a number, ``1001`` is not text, a
+boolean is not a number)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from servicestub.apis.services_v4.spec import FIELD_KINDS
 from servicestub.core.errors import BadRequest, json_text
 from servicestub.core.shapes import Record
-from servicestub.specs import SERVICES, resolve
 
-STRING_OPS = {
+#: How an operator compares a stored value (left) with a criterion's (right).
+Comparison = Callable[[Any, Any], bool]
+
+STRING_OPS: dict[str, Comparison] = {
     "equals": operator.eq,
     "notEquals": operator.ne,
     "contains": lambda a, b: b in a,
     "startsWith": lambda a, b: a.startswith(b),
     "endsWith": lambda a, b: a.endswith(b),
 }
-ORDERED_OPS = {
+ORDERED_OPS: dict[str, Comparison] = {
     "equals": operator.eq,
     "notEquals": operator.ne,
     "greaterThan": operator.gt,
@@ -32,27 +36,9 @@ ORDERED_OPS = {
     "lessThan": operator.lt,
     "lessThanOrEqual": operator.le,
 }
-BOOL_OPS = {"equals": operator.eq, "notEquals": operator.ne}
+BOOL_OPS: dict[str, Comparison] = {"equals": operator.eq, "notEquals": operator.ne}
 OPERATORS = sorted(set(STRING_OPS) | set(ORDERED_OPS))
 
-KINDS = {"integer": "number", "number": "number", "boolean": "boolean", "string": "text"}
-DATE_FORMATS = frozenset({"date", "date-time"})
-
-
-def _field_kinds() -> dict[str, str]:
-    """Each property of the spec's ``Service`` schema with the kind of value it
-    holds: ``number``, ``boolean``, ``date`` or ``text``."""
-    document = SERVICES.document()
-    properties = document["components"]["schemas"]["Service"]["properties"]
-    kinds = {}
-    for name, schema in properties.items():
-        schema = resolve(document, schema)
-        kind = KINDS[schema["type"]]
-        kinds[name] = "date" if schema.get("format") in DATE_FORMATS else kind
-    return kinds
-
-
-FIELD_KINDS = _field_kinds()
 NUMBER_FIELDS = {name for name, kind in FIELD_KINDS.items() if kind == "number"}
 BOOL_FIELDS = {name for name, kind in FIELD_KINDS.items() if kind == "boolean"}
 DATE_FIELDS = {name for name, kind in FIELD_KINDS.items() if kind == "date"}
@@ -101,7 +87,12 @@ _COMPARABLE: dict[str, Callable[[Any], Any]] = {
     "date": _as_moment,
     "text": lambda v: v.casefold(),
 }
-_OPERATORS = {"number": ORDERED_OPS, "date": ORDERED_OPS, "boolean": BOOL_OPS, "text": STRING_OPS}
+_OPERATORS: dict[str, dict[str, Comparison]] = {
+    "number": ORDERED_OPS,
+    "date": ORDERED_OPS,
+    "boolean": BOOL_OPS,
+    "text": STRING_OPS,
+}
 
 
 def criterion(field: str, op_name: str, value: Any) -> Callable[[Record], bool]:
@@ -127,7 +118,7 @@ def criterion(field: str, op_name: str, value: Any) -> Callable[[Record], bool]:
         actual = service.get(field)
         if actual is None:
             return op_name == "notEquals"
-        return compare(comparable(actual), wanted)
+        return bool(compare(comparable(actual), wanted))
 
     return test
 
@@ -135,7 +126,7 @@ def criterion(field: str, op_name: str, value: Any) -> Callable[[Record], bool]:
 def search(services: list[Record], criteria: list[Record], top: int) -> list[Record]:
     """The first ``top`` services (by identity) meeting every criterion."""
     tests = [criterion(c["name"], c["operator"], c.get("value")) for c in criteria]
-    found = []
+    found: list[Record] = []
     for service in services:
         if all(test(service) for test in tests):
             found.append(service)
