@@ -16,7 +16,7 @@ import jsonschema
 
 from servicestub.apis.orders import money
 from servicestub.apis.orders.repair_shop import WORKFLOW
-from servicestub.apis.orders.seeding import seed_store, seed_tenant
+from servicestub.apis.orders.seeding import orders_store, seed_store, seed_tenant
 from servicestub.apis.orders.service_orders import refresh_totals
 from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
 from servicestub.apis.services_v4.catalogue import Catalogue
@@ -146,7 +146,7 @@ class _Builder:
         self.settings = settings
         self.seed = seed
         self.name = name
-        self.orders = OrdersStore(settings, seed, reference_time)
+        self.orders = orders_store(settings, seed, reference_time)
         self.reference_time = self.orders.reference_time
 
     def uid(self, *parts: str) -> str:

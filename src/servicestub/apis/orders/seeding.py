@@ -14,6 +14,7 @@ import dataclasses
 import itertools
 import random
 import sys
+from datetime import datetime
 from typing import NamedTuple
 
 from servicestub.apis.orders import money
@@ -23,9 +24,9 @@ from servicestub.apis.orders.people import people
 from servicestub.apis.orders.public_hash import PublicHasher
 from servicestub.apis.orders.sales import build_sales_order
 from servicestub.apis.orders.search import new_order_index
-from servicestub.apis.orders.service_orders import order_totals
-from servicestub.apis.orders.state import OrderBundle, Store, Tenant
+from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
 from servicestub.apis.orders.vocabulary import STATE_LABELS
+from servicestub.core.settings import Settings
 from servicestub.core.shapes import Record
 from servicestub.engine.seeding import (
     DAY,
@@ -446,7 +447,7 @@ class _StoreSeeder:
             draws = self.facts.hour_draws(self.facts.rng(uid), order["assignedUserId"])
             billable = [self.facts.amount(d.rate_uid, d.hours) for d in draws if d.billable]
             order["updatedAt"] = _at(created, age_days, 0.9)
-        order["totals"] = order_totals(self.facts.currency, order["items"], billable)
+        order["totals"] = money.order_totals(self.facts.currency, order["items"], billable)
         sales_number = None
         if state in ("DONE", "CLOSED") and rng.random() < 0.5:
             sales_number = self.store.next_sales_number
@@ -497,3 +498,31 @@ def seed_store(
     with bulk_allocation():
         store.add_many([seeder.order(plan) for plan in plans])
     return store
+
+
+class RepairShop:
+    """The :class:`~servicestub.apis.orders.state.Seeder` of the Service Orders API:
+    tenants and stores seeded as a live repair shop."""
+
+    def tenant(self, orders: OrdersStore, tenant_id: str) -> Tenant:
+        return seed_tenant(orders.seed, tenant_id, reference=orders.reference)
+
+    def store(self, orders: OrdersStore, tenant: Tenant, store_id: str) -> Store:
+        return seed_store(
+            orders.seed,
+            tenant,
+            store_id,
+            orders.settings.orders_per_store,
+            orders.hasher,
+            reference=orders.reference,
+        )
+
+
+REPAIR_SHOP = RepairShop()
+
+
+def orders_store(
+    settings: Settings, seed: int, reference_time: datetime | None = None
+) -> OrdersStore:
+    """An empty Service Orders state whose tenants and stores are seeded on first use."""
+    return OrdersStore(settings, seed, reference_time, seeder=REPAIR_SHOP)

@@ -6,7 +6,6 @@ write changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -91,19 +90,7 @@ def _order_changes(body: Record) -> Record:
 def refresh_totals(tenant: Tenant, bundle: OrderBundle) -> None:
     """Recompute ``totals`` from the items and the billable hours."""
     billable = (h["amount"] for h in bundle.hours.values() if h["billable"])
-    bundle.order["totals"] = order_totals(tenant.currency, bundle.order["items"], billable)
-
-
-def order_totals(currency: str, items: list[Record], billable_hours: Iterable[float]) -> Record:
-    """The ``totals`` of an order with ``items`` and these billable hours amounts."""
-    items_total = money.total(money.line_amount(i["quantity"], i["unitPrice"]) for i in items)
-    hours_total = money.total(billable_hours)
-    return {
-        "items": items_total,
-        "hours": hours_total,
-        "total": money.total((items_total, hours_total)),
-        "currency": currency,
-    }
+    bundle.order["totals"] = money.order_totals(tenant.currency, bundle.order["items"], billable)
 
 
 def status_name(tenant: Tenant, status_uid: str) -> str:
