@@ -14,7 +14,7 @@ from typing import Any
 
 import jsonschema
 
-from servicestub.apis.orders import money
+from servicestub.apis.orders import money, records
 from servicestub.apis.orders.repair_shop import WORKFLOW
 from servicestub.apis.orders.seeding import orders_store, seed_store, seed_tenant
 from servicestub.apis.orders.service_orders import refresh_totals
@@ -165,38 +165,25 @@ class _Builder:
             tenant.service_types = {}
             for index, item in enumerate(spec["serviceTypes"]):
                 uid = self.uid(tenant_id, "type", str(index))
-                tenant.service_types[uid] = {
-                    "serviceTypeUid": uid,
-                    "name": item["name"],
-                    "description": item.get("description"),
-                    "defaultPriority": item.get("defaultPriority", "NORMAL"),
-                    "active": item.get("active", True),
-                    "createdAt": iso_at(self.orders.reference - 365 * DAY),
-                }
+                created = iso_at(self.orders.reference - 365 * DAY)
+                tenant.service_types[uid] = records.SERVICE_TYPE.build(
+                    uid, {**item, "createdAt": created}
+                )
         if "statuses" in spec:
             tenant.statuses = {}
             for position, item in enumerate(spec["statuses"], start=1):
                 uid = self.uid(tenant_id, "status", str(position))
                 color = next((c for n, c, _f in WORKFLOW if n == item["name"]), "#607d8b")
-                tenant.statuses[uid] = {
-                    "statusUid": uid,
-                    "name": item["name"],
-                    "position": position,
-                    "color": item.get("color", color),
-                    "isFinal": item.get("isFinal", False),
-                }
+                tenant.statuses[uid] = records.STATUS.build(
+                    uid, {"color": color, **item, "position": position}
+                )
         if "hourlyRates" in spec:
             tenant.hourly_rates = {}
             for index, item in enumerate(spec["hourlyRates"]):
                 uid = self.uid(tenant_id, "rate", str(index))
-                tenant.hourly_rates[uid] = {
-                    "hourlyRateUid": uid,
-                    "name": item["name"],
-                    "price": money.cents(item["price"]),
-                    "currency": tenant.currency,
-                    "code": item.get("code"),
-                    "active": item.get("active", True),
-                }
+                tenant.hourly_rates[uid] = records.HOURLY_RATE.build(
+                    uid, {**item, "currency": tenant.currency}
+                )
         for store_id, store_spec in (spec.get("stores") or {}).items():
             tenant.stores[store_id] = self.store(
                 tenant, store_id, store_spec.get("serviceOrders", [])
@@ -252,38 +239,19 @@ class _Builder:
                 tenant, tenant.service_types, "serviceTypeUid", entry["serviceType"], "service type"
             )
         if "customer" in entry:
-            customer = entry["customer"]
-            order["customer"] = {
-                "customerId": customer.get("customerId"),
-                "name": customer["name"],
-                "email": customer.get("email"),
-                "phone": customer.get("phone"),
-            }
+            order["customer"] = records.customer(entry["customer"])
         if "items" in entry:
             order["items"] = [
-                {
-                    "itemUid": self.uid(where, "item", str(i)),
-                    "articleNumber": item.get("articleNumber"),
-                    "name": item["name"],
-                    "quantity": item.get("quantity", 1),
-                    "unitPrice": money.cents(item.get("unitPrice", 0)),
-                    "serialNumber": item.get("serialNumber"),
-                    "comment": item.get("comment"),
-                }
+                records.ITEM.build(self.uid(where, "item", str(i)), item)
                 for i, item in enumerate(entry["items"])
             ]
         if "events" in entry:
             bundle.events = {}
             for i, event in enumerate(entry["events"]):
                 uid = self.uid(where, "event", str(i))
-                bundle.events[uid] = {
-                    "eventUid": uid,
-                    "type": event.get("type", "NOTE"),
-                    "message": event["message"],
-                    "userId": event.get("userId"),
-                    "visibleToCustomer": event.get("visibleToCustomer", False),
-                    "createdAt": order["createdAt"],
-                }
+                bundle.events[uid] = records.EVENT.build(
+                    uid, {**event, "createdAt": order["createdAt"]}
+                )
         if "hours" in entry:
             bundle.hours = {}
             for i, hours in enumerate(entry["hours"]):
@@ -299,22 +267,18 @@ class _Builder:
                     if "hourlyRate" in hours
                     else None
                 )
-                record = {
-                    "hoursUid": uid,
-                    "userId": hours.get("userId", order["assignedUserId"] or tenant.staff[0]),
-                    "hourlyRateUid": rate,
-                    "date": hours.get("date", order["createdAt"][:10]),
-                    "hours": hours["hours"],
-                    "description": hours.get("description"),
-                    "billable": hours.get("billable", True),
-                    "unitPrice": 0.0,
-                    "amount": 0.0,
-                    "createdAt": order["createdAt"],
-                }
-                money.price_hours(
-                    record, None, tenant.hourly_rates.get(rate or ""), tenant.currency
+                price = money.hours_price(tenant.hourly_rates.get(rate or ""), tenant.currency)
+                bundle.hours[uid] = records.HOURS.build(
+                    uid,
+                    {
+                        "userId": order["assignedUserId"] or tenant.staff[0],
+                        "date": order["createdAt"][:10],
+                        **hours,
+                        "hourlyRateUid": rate,
+                        "unitPrice": price,
+                        "createdAt": order["createdAt"],
+                    },
                 )
-                bundle.hours[uid] = record
         refresh_totals(tenant, bundle)
         bundle.changed()
 
