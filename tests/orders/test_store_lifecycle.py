@@ -7,8 +7,8 @@ from starlette.testclient import TestClient
 
 from servicestub import create_app
 from servicestub.apis.orders import service_orders as rules
-from servicestub.apis.orders.seeding import orders_store
-from servicestub.apis.orders.state import OrdersStore
+from servicestub.apis.orders.seeding import REPAIR_SHOP, orders_store
+from servicestub.apis.orders.state import OrdersStore, Store, Tenant
 from servicestub.core.settings import Settings
 from servicestub.specs import ORDERS
 from tests.api.helpers import create_order
@@ -224,3 +224,23 @@ def test_a_write_that_succeeds_pins_its_tenant():
         status = client.post("/v1/tenants/rates/hourly-rates", json={"name": "x", "price": 1})
         assert status.status_code == 201
         assert client.get("/_mock/health").json()["counts"]["writtenTenants"] == 2
+
+
+def test_the_store_provisions_tenants_and_stores_through_the_seeder_it_is_given():
+    calls: list[tuple[str, ...]] = []
+
+    class Counting:
+        def tenant(self, orders: OrdersStore, tenant_id: str) -> Tenant:
+            calls.append(("tenant", tenant_id))
+            return REPAIR_SHOP.tenant(orders, tenant_id)
+
+        def store(self, orders: OrdersStore, tenant: Tenant, store_id: str) -> Store:
+            calls.append(("store", tenant.tenant_id, store_id))
+            return REPAIR_SHOP.store(orders, tenant, store_id)
+
+    orders = OrdersStore(Settings(orders_per_store=3), 5, seeder=Counting())
+    orders.store("a", "b")
+    orders.store("a", "b")
+    _tenant, store = orders.store("a", "c")
+    assert calls == [("tenant", "a"), ("store", "a", "b"), ("store", "a", "c")]
+    assert len(store.orders) == 3

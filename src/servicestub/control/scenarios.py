@@ -44,7 +44,7 @@ class ScenarioError(ValueError):
     """A scenario that cannot be loaded; the message names file, place and problem."""
 
 
-@functools.cache
+@functools.cache  # no arguments: one entry, bounded by construction
 def _validator() -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(json.loads(SCHEMA_PATH.read_text()))
 
@@ -57,11 +57,12 @@ def _where(path: Any) -> str:
 
 
 def _message(error: jsonschema.ValidationError) -> str:
+    message: str = error.message
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
-    return error.message
+        return message.replace("Additional properties are not allowed", "unknown field(s)")
+    return message
 
 
 def read(path: Path) -> Record:
@@ -73,12 +74,13 @@ def read(path: Path) -> Record:
         raise ScenarioError(f"{path}: {error}") from None
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
-        error = min(errors, key=lambda e: -len(e.absolute_path))
-        if error.validator == "oneOf" and error.context:
-            error = max(error.context, key=lambda e: len(e.absolute_path))
-        raise ScenarioError(f"{path}: {_where(error.absolute_path)}: {_message(error)}")
+        deepest = min(errors, key=lambda e: -len(e.absolute_path))
+        if deepest.validator == "oneOf" and deepest.context:
+            deepest = max(deepest.context, key=lambda e: len(e.absolute_path))
+        raise ScenarioError(f"{path}: {_where(deepest.absolute_path)}: {_message(deepest)}")
     _check_records(path, data)
-    return data
+    scenario: Record = data
+    return scenario
 
 
 def _counts(data: Record) -> Iterator[tuple[list[str | int], int]]:
@@ -210,7 +212,8 @@ class _Builder:
     ) -> str:
         for record in table.values():
             if record["name"] == name:
-                return record[key]
+                uid: str = record[key]
+                return uid
         known = ", ".join(sorted(r["name"] for r in table.values()))
         raise ScenarioError(
             f"{what} '{name}' is not defined for tenant '{tenant.tenant_id}' (known: {known})"

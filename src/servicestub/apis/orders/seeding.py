@@ -218,7 +218,7 @@ class _Details:
             self.hours(bundle, rng)
         self.history(bundle, rng)
         if self.sales_number is not None:
-            self.sales_order(bundle, rng)
+            self.sales_order(bundle, rng, self.sales_number)
 
     def at(self, fraction: float) -> str:
         return _at(self.created, self.age_days, fraction)
@@ -286,7 +286,7 @@ class _Details:
             event("INTERNAL", rng.choice(shop.INTERNAL_NOTES), self.at(0.35), False)
         notification(change_text(self.number, state=self.state), self.at(0.9))
 
-    def sales_order(self, bundle: OrderBundle, rng: random.Random) -> None:
+    def sales_order(self, bundle: OrderBundle, rng: random.Random, number: int) -> None:
         customer = self.customer or {}
         body = {
             "customerId": customer.get("customerId"),
@@ -298,7 +298,7 @@ class _Details:
             self.facts.currency,
             bundle,
             body,
-            number=self.sales_number,
+            number=number,
             uid=_uid(rng),
             created_at=self.at(0.95),
         )

@@ -166,6 +166,7 @@ def _item(orders: OrdersStore, body: Record) -> Record:
 
 
 def find_item(bundle: OrderBundle, item_uid: str) -> Record:
+    item: Record
     for item in bundle.order["items"]:
         if item["itemUid"] == item_uid:
             return item

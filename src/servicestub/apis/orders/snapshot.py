@@ -156,10 +156,11 @@ def booked_prices(orders: Any) -> None:
                 for entry in _dicts(bundle.get("hours")):
                     if "unitPrice" in entry:
                         continue
-                    amount, spent = entry.get("amount"), entry.get("hours")
+                    amount: Any = entry.get("amount")
+                    spent: Any = entry.get("hours")
                     if not all(type(v) in (int, float) for v in (amount, spent)):
                         continue
-                    price = (rates.get(entry.get("hourlyRateUid")) or {}).get("price")
+                    price: Any = (rates.get(entry.get("hourlyRateUid")) or {}).get("price")
                     if type(price) in (int, float) and money.line_amount(spent, price) == amount:
                         entry["unitPrice"] = price
                     else:
