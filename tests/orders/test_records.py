@@ -3,6 +3,7 @@ whoever makes it: the create rules, seeding and scenarios (no HTTP)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from servicestub.apis.orders import money, records
 from servicestub.apis.orders import service_orders as rules
 from servicestub.apis.orders.notifications import change_text, notify, received_text
-from servicestub.apis.orders.seeding import orders_store
+from servicestub.apis.orders.seeding import orders_store, uuid4_text
 from servicestub.apis.orders.state import OrdersStore, Store, Tenant
 from servicestub.apis.orders.vocabulary import STATE_LABELS, STATES
 from servicestub.core.settings import Settings
@@ -143,3 +144,9 @@ def test_a_created_order_is_shaped_like_a_seeded_one_and_is_told_so():
     note = notify(orders, bundle, "m")
     assert note is not None
     assert list(note) == [records.NOTIFICATION.key, *records.NOTIFICATION.fields]
+
+
+@settings(derandomize=True, max_examples=200)
+@given(st.integers(0, 2**128 - 1))
+def test_seeding_and_scenarios_write_the_uuid4_of_their_bits(bits: int):
+    assert uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))

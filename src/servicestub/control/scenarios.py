@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ import jsonschema
 
 from servicestub.apis.orders import money, records
 from servicestub.apis.orders.repair_shop import WORKFLOW
-from servicestub.apis.orders.seeding import orders_store, seed_store, seed_tenant
+from servicestub.apis.orders.seeding import orders_store, seed_store, seed_tenant, uuid4_text
 from servicestub.apis.orders.service_orders import refresh_totals
 from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
 from servicestub.apis.services_v4.catalogue import Catalogue
@@ -152,11 +151,7 @@ class _Builder:
         self.reference_time = self.orders.reference_time
 
     def uid(self, *parts: str) -> str:
-        return str(
-            uuid.UUID(
-                int=rng_for(self.seed, "scenario", self.name, *parts).getrandbits(128), version=4
-            )
-        )
+        return uuid4_text(rng_for(self.seed, "scenario", self.name, *parts).getrandbits(128))
 
     def tenant(self, tenant_id: str, spec: Record) -> Tenant:
         tenant = seed_tenant(self.seed, tenant_id, reference=self.orders.reference)

@@ -90,11 +90,12 @@ _UUID4_SET = (4 << 76) | (0x8000 << 48)
 def _uid(rng: random.Random) -> str:
     """``str(uuid.UUID(int=rng.getrandbits(128), version=4))``, formatted directly
     (seeding makes hundreds of thousands of them)."""
-    return _uuid4(rng.getrandbits(128))
+    return uuid4_text(rng.getrandbits(128))
 
 
-def _uuid4(bits: int) -> str:
-    """The UUID4 made of 128 random ``bits``, as text."""
+def uuid4_text(bits: int) -> str:
+    """The UUID4 made of 128 random ``bits``, as text: ``str(uuid.UUID(int=bits,
+    version=4))``, formatted directly."""
     text = f"{bits & _UUID4_CLEAR | _UUID4_SET:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
@@ -225,7 +226,7 @@ class _Details:
 
     def hours(self, bundle: OrderBundle, rng: random.Random) -> None:
         for draw in self.facts.hour_draws(rng, self.user):
-            uid = _uuid4(draw.bits)
+            uid = uuid4_text(draw.bits)
             booked = self.at(0.2 * (draw.step + 1))
             bundle.hours[uid] = records.HOURS.build(
                 uid,
