@@ -1,6 +1,7 @@
 """In-memory state of the Service Orders API: tenants, their stores and orders.
 
-Tenants and stores are provisioned on first use from ``(seed, tenantId[, storeId])``.
+Tenants and stores are provisioned on first use from ``(seed, tenantId[, storeId])``
+by the :class:`Seeder` the store is given (this module knows no seeding).
 A tenant that was only ever read is *clean*: it may be dropped when too many
 are held and is regenerated identically on its next use. A write that succeeds
 marks the tenant *dirty* (:meth:`OrdersStore.writing`), and dirty tenants are
