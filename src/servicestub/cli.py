@@ -196,8 +196,8 @@ def serve(
     """Serve the mock until Ctrl-C, SIGTERM or SIGHUP (each saves --state)."""
     from servicestub import server
     from servicestub.app import create_app
-    from servicestub.control.snapshot import SnapshotError
     from servicestub.core.errors import ApiError
+    from servicestub.engine.snapshot import SnapshotError
 
     if not _loopback(host) and not admin_token:
         raise click.UsageError(
@@ -280,8 +280,9 @@ def scenarios_validate(paths: tuple[Path, ...]) -> None:
 )
 def snapshot(seed: int, reference_time: datetime, scenario: str | None, out: Path) -> None:
     """Write the state a start would produce, without serving."""
-    from servicestub.control.snapshot import dumps, write_atomic
     from servicestub.core.errors import ApiError
+    from servicestub.core.files import write_atomic
+    from servicestub.engine.snapshot import dumps
     from servicestub.runtime import Runtime
 
     try:

@@ -8,18 +8,29 @@ request's ASGI scope, so handlers reach it through :func:`current` and each app
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from connexion.context import scope as _scope
 
+from servicestub.apis.orders import snapshot as orders_part
+from servicestub.apis.orders.seeding import orders_store
+from servicestub.apis.orders.state import OrdersStore
+from servicestub.apis.services_v4.catalogue import Catalogue
+from servicestub.control import scenarios
+from servicestub.control.documented import ResponseCatalog
 from servicestub.control.faults import Faults
 from servicestub.control.journal import Journal
-from servicestub.core.settings import Settings
-
-if TYPE_CHECKING:
-    from servicestub.apis.orders.state import OrdersStore
-    from servicestub.apis.services_v4.catalogue import Catalogue
-    from servicestub.control.documented import ResponseCatalog
+from servicestub.control.snapshot import STATE
+from servicestub.control.snapshot_schema import snapshot_problem
+from servicestub.core.errors import BadRequest, Conflict, NotFound
+from servicestub.core.files import write_atomic
+from servicestub.core.settings import Settings, format_reference_time
+from servicestub.engine.snapshot import (
+    SnapshotError,
+    check_writable,
+    dumps,
+    reference_time_of,
+)
 
 SCOPE_KEY = "servicestub.runtime"
 TRACKING_KEY = "servicestub.tracking_id"
@@ -39,20 +50,16 @@ class Runtime:
             self.load_scenario(self.settings.scenario)
         state_file = self.settings.state_file
         if state_file is not None:
-            from servicestub.control.snapshot import check_writable, read_file
-
             check_writable(state_file)  # refuse now, not when the writes are to be saved
             if state_file.exists():
-                self.import_state(read_file(state_file))
+                self.import_state(STATE.read_file(state_file))
 
     def reset(self, seed: int) -> None:
         """Drop all data, fault rules and the journal; start again from ``seed``."""
-        from servicestub.apis.orders.state import OrdersStore
-
         self.seed = seed
         #: Seeded data is laid out before it: the settings' (``--now``), or a snapshot's.
         self.reference_time = self.settings.reference_time
-        self.orders: OrdersStore = OrdersStore(self.settings, seed, self.reference_time)
+        self.orders: OrdersStore = orders_store(self.settings, seed, self.reference_time)
         self._catalogue: Catalogue | None = None
         self.faults = Faults(self.settings.max_fault_rules, seed)
         self.journal.clear()
@@ -63,8 +70,6 @@ class Runtime:
         """The Services API's data, seeded from :attr:`seed` on first use (a server
         whose clients only use the Service Orders API never pays for it)."""
         if self._catalogue is None:
-            from servicestub.apis.services_v4.catalogue import Catalogue
-
             self._catalogue = Catalogue.seeded(self.seed, reference_time=self.reference_time)
         return self._catalogue
 
@@ -78,37 +83,20 @@ class Runtime:
         """The whole data state as a versioned snapshot (no journal, faults or export
         time). It records the reference time: tenants left out of it are seeded again
         from the seed and that time."""
-        from servicestub.control.snapshot import FORMAT, VERSION, orders_snapshot
-        from servicestub.core.settings import format_reference_time
-
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "seed": self.seed,
-            "referenceTime": format_reference_time(self.reference_time),
-            "orders": orders_snapshot(self.orders),
-            "services": self.catalogue.to_snapshot(),
-        }
+        return STATE.envelope(
+            self.seed,
+            format_reference_time(self.reference_time),
+            orders=orders_part.to_snapshot(self.orders),
+            services=self.catalogue.to_snapshot(),
+        )
 
     def import_state(self, data: Any) -> None:
         """Replace all data with ``data``; validated first, so a bad one changes nothing."""
-        from servicestub.apis.orders.state import OrdersStore
-        from servicestub.apis.services_v4.catalogue import Catalogue
-        from servicestub.control.snapshot import (
-            SnapshotError,
-            check_envelope,
-            migrate,
-            reference_time_of,
-            restore_orders,
-        )
-        from servicestub.control.snapshot_schema import snapshot_problem
-        from servicestub.core.errors import BadRequest
-
         try:
-            check_envelope(data)
+            STATE.check_envelope(data)
         except SnapshotError as error:
             raise BadRequest(f"The snapshot was refused: {error}.") from None
-        fresh = migrate(data)  # a copy: the stores take ownership of its records
+        fresh = STATE.migrate(data)  # a copy: the stores take ownership of its records
         problem = snapshot_problem(fresh)
         if problem is not None:
             raise BadRequest(f"The snapshot was refused: {problem}. Nothing was changed.")
@@ -116,9 +104,9 @@ class Runtime:
             reference_time = reference_time_of(fresh)
         except SnapshotError as error:
             raise BadRequest(f"The snapshot was refused: {error}. Nothing was changed.") from None
-        orders = OrdersStore(self.settings, fresh["seed"], reference_time)
+        orders = orders_store(self.settings, fresh["seed"], reference_time)
         try:
-            restore_orders(orders, fresh["orders"])
+            orders_part.restore(orders, fresh["orders"])
             catalogue = Catalogue.from_snapshot(fresh["services"])
         except (KeyError, TypeError, ValueError) as error:
             raise BadRequest(f"The snapshot was refused: inconsistent data ({error!r}).") from None
@@ -130,9 +118,6 @@ class Runtime:
 
         A write that fails (disk full, folder removed) raises :class:`Conflict`
         saying why; the file keeps its previous content (``write_atomic``)."""
-        from servicestub.control.snapshot import dumps, write_atomic
-        from servicestub.core.errors import Conflict
-
         path = self.settings.state_file
         if path is None:
             raise Conflict("The server runs without --state FILE; there is no file to save to.")
@@ -149,9 +134,6 @@ class Runtime:
 
     def load_scenario(self, name: str) -> None:
         """Replace all data with the scenario ``name`` (or a path to one)."""
-        from servicestub.control import scenarios
-        from servicestub.core.errors import BadRequest, NotFound
-
         try:
             path = scenarios.find(name, self.settings.fixtures_dir)
         except FileNotFoundError as error:
@@ -167,8 +149,6 @@ class Runtime:
 
     def drop_tenant(self, tenant_id: str) -> None:
         """Forget a Service Orders tenant, or 404 when none is held under that id."""
-        from servicestub.core.errors import NotFound
-
         if not self.orders.drop(tenant_id):
             raise NotFound(
                 f"The mock holds no tenant '{tenant_id}': it was never used, or was only read "
@@ -176,8 +156,6 @@ class Runtime:
             )
 
     def health(self) -> dict[str, Any]:
-        from servicestub.core.settings import format_reference_time
-
         return {
             "status": "ok",
             "seed": self.seed,
@@ -203,12 +181,13 @@ class Runtime:
 
 def current() -> Runtime:
     """The runtime of the app serving the current request."""
-    return _scope[SCOPE_KEY]
+    runtime: Runtime = _scope[SCOPE_KEY]
+    return runtime
 
 
 def tracking_id() -> str:
     """The Services v4 tracking id of the current request (echoed or generated)."""
-    value = _scope.get(TRACKING_KEY)
+    value: str | None = _scope.get(TRACKING_KEY)
     if value is None:
         value = str(uuid.uuid4())
         _scope[TRACKING_KEY] = value

@@ -181,10 +181,10 @@ def test_dates_the_report_cannot_read_are_shown_as_stored(stamp, due, shown):
     import dataclasses
 
     from servicestub.apis.orders.report import render_report, sheet_of
-    from servicestub.apis.orders.state import OrdersStore
+    from servicestub.apis.orders.seeding import orders_store
     from servicestub.core.settings import Settings
 
-    tenant, store = OrdersStore(Settings(), 42).store("demo", "main")
+    tenant, store = orders_store(Settings(), 42).store("demo", "main")
     sheet = sheet_of(tenant, "main", next(iter(store.orders.values())))
     order = sheet.order | {"createdAt": stamp, "updatedAt": stamp, "dueDate": due}
     text = pdf_text(render_report(dataclasses.replace(sheet, order=order)))

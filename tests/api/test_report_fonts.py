@@ -310,12 +310,12 @@ def test_a_long_order_renders_with_every_page_numbered_and_nothing_lost(only_fon
     import dataclasses
 
     from servicestub.apis.orders.report import render_report, sheet_of
-    from servicestub.apis.orders.state import OrdersStore
+    from servicestub.apis.orders.seeding import orders_store
     from servicestub.core.settings import Settings
     from tests.api.pdfs import pdf_pages
 
     only_fonts(fonts["good"], fonts["cjk"])
-    tenant, store = OrdersStore(Settings(), 42).store("demo", "main")
+    tenant, store = orders_store(Settings(), 42).store("demo", "main")
     sheet = sheet_of(tenant, "main", next(iter(store.orders.values())))
     item = {"articleNumber": "A-1", "quantity": 100000, "unitPrice": 10000000.0}
     items = [

@@ -25,8 +25,8 @@ from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
 from servicestub.cli import main
-from servicestub.control import snapshot
 from servicestub.control.snapshot import SnapshotError
+from servicestub.core import files
 from tests.api.helpers import assert_problem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,7 +249,7 @@ def test_a_folder_without_write_permission_is_refused_at_start(tmp_path, monkeyp
     def denied(*_args: object, **_kwargs: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(snapshot.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(files.tempfile, "mkstemp", denied)
     with pytest.raises(SnapshotError, match=r"cannot write in the folder .*Permission denied"):
         create_app(Settings(state_file=tmp_path / "state.json"))
 
@@ -289,7 +289,7 @@ def test_a_save_that_fails_later_is_a_409_and_keeps_the_previous_file(
             def full(_fd: int) -> None:
                 raise OSError(errno.ENOSPC, "No space left on device")
 
-            monkeypatch.setattr(snapshot.os, "fsync", full)
+            monkeypatch.setattr(files.os, "fsync", full)
             reason = "No space left on device"
         else:
             shutil.rmtree(folder)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from servicestub.apis.orders.seeding import orders_store
 from servicestub.apis.orders.state import OrdersStore, Store, Tenant
 from servicestub.core.settings import Settings
 
 
 def fresh_store(seed: int = 7, orders_per_store: int = 0) -> tuple[OrdersStore, Tenant, Store]:
-    orders = OrdersStore(Settings(seed=seed, orders_per_store=orders_per_store), seed)
+    orders = orders_store(Settings(seed=seed, orders_per_store=orders_per_store), seed)
     tenant, store = orders.store("acme", "north")
     with orders.writing(tenant):  # held as written, like a tenant a client wrote to
         pass

@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicestub.apis.orders import repair_shop as shop
-from servicestub.apis.orders.seeding import STATE_MIX, apportion
-from servicestub.apis.orders.state import OrdersStore
+from servicestub.apis.orders.seeding import STATE_MIX, apportion, orders_store
 from servicestub.core.settings import (
     DEFAULT_REFERENCE_TIME,
     Settings,
@@ -29,7 +28,7 @@ moments = st.datetimes(
 
 
 def _board(tenant_id: str, store_id: str, reference: datetime, count: int = 50):
-    orders = OrdersStore(Settings(orders_per_store=count), 42, reference)
+    orders = orders_store(Settings(orders_per_store=count), 42, reference)
     return orders.store(tenant_id, store_id)
 
 
@@ -106,7 +105,7 @@ def test_data_is_laid_out_relative_to_the_reference_time():
 
 
 def _export(settings: Settings) -> bytes:
-    from servicestub.control.snapshot import dumps
+    from servicestub.engine.snapshot import dumps
 
     runtime = Runtime(settings)
     for tenant_id, store_id in (("demo", "main"), ("other", "side")):

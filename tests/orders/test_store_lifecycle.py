@@ -7,7 +7,8 @@ from starlette.testclient import TestClient
 
 from servicestub import create_app
 from servicestub.apis.orders import service_orders as rules
-from servicestub.apis.orders.state import OrdersStore
+from servicestub.apis.orders.seeding import REPAIR_SHOP, orders_store
+from servicestub.apis.orders.state import OrdersStore, Store, Tenant
 from servicestub.core.settings import Settings
 from servicestub.specs import ORDERS
 from tests.api.helpers import create_order
@@ -27,24 +28,24 @@ def _snapshot(orders: OrdersStore, tenant_id: str, store_id: str):
 
 
 def test_same_seed_gives_identical_tenants_and_stores():
-    one = OrdersStore(Settings(), 5)
-    two = OrdersStore(Settings(), 5)
+    one = orders_store(Settings(), 5)
+    two = orders_store(Settings(), 5)
     assert _snapshot(one, "demo", "main") == _snapshot(two, "demo", "main")
 
 
 def test_other_seed_or_other_store_gives_other_orders():
-    base = _snapshot(OrdersStore(Settings(), 5), "demo", "main")[3]
-    assert _snapshot(OrdersStore(Settings(), 6), "demo", "main")[3] != base
-    assert _snapshot(OrdersStore(Settings(), 5), "demo", "side")[3] != base
+    base = _snapshot(orders_store(Settings(), 5), "demo", "main")[3]
+    assert _snapshot(orders_store(Settings(), 6), "demo", "main")[3] != base
+    assert _snapshot(orders_store(Settings(), 5), "demo", "side")[3] != base
 
 
 def test_store_is_seeded_with_the_configured_number_of_orders():
-    orders = OrdersStore(Settings(orders_per_store=12), 1)
+    orders = orders_store(Settings(orders_per_store=12), 1)
     assert len(orders.store("t", "s")[1].orders) == 12
 
 
 def test_read_only_tenants_are_dropped_past_the_bound_and_come_back_identical():
-    orders = OrdersStore(Settings(max_clean_tenants=3), 9)
+    orders = orders_store(Settings(max_clean_tenants=3), 9)
     first = _snapshot(orders, "t0", "s")
     for index in range(1, 10):
         orders.tenant(f"t{index}")
@@ -54,7 +55,7 @@ def test_read_only_tenants_are_dropped_past_the_bound_and_come_back_identical():
 
 
 def test_written_tenants_are_never_dropped():
-    orders = OrdersStore(Settings(max_clean_tenants=2), 9)
+    orders = orders_store(Settings(max_clean_tenants=2), 9)
     tenant, store = orders.store("keep", "s")
     with orders.writing(tenant):
         rules.create_order(
@@ -70,7 +71,7 @@ def test_written_tenants_are_never_dropped():
 
 
 def test_seeded_orders_are_consistent_with_the_rules():
-    orders = OrdersStore(Settings(), 42)
+    orders = orders_store(Settings(), 42)
     tenant, store = orders.store("demo", "main")
     for bundle in store.orders.values():
         order = bundle.order
@@ -84,8 +85,8 @@ def test_seeded_orders_are_consistent_with_the_rules():
 
 
 def test_seeded_history_is_the_same_however_late_it_is_first_read():
-    early = OrdersStore(Settings(), 5)
-    late = OrdersStore(Settings(), 5)
+    early = orders_store(Settings(), 5)
+    late = orders_store(Settings(), 5)
     _tenant, early_store = early.store("demo", "main")
     tenant, late_store = late.store("demo", "main")
     histories = {uid: (b.events, b.notifications) for uid, b in early_store.orders.items()}
@@ -101,7 +102,7 @@ def test_seeded_history_is_the_same_however_late_it_is_first_read():
 
 
 def test_replacing_a_seeded_history_before_reading_it_keeps_the_replacement():
-    _tenant, store = OrdersStore(Settings(), 5).store("demo", "main")
+    _tenant, store = orders_store(Settings(), 5).store("demo", "main")
     bundle = next(iter(store.orders.values()))
     bundle.events = {"e": {"eventUid": "e"}}
     assert bundle.events == {"e": {"eventUid": "e"}}
@@ -115,7 +116,7 @@ def test_default_seed_path_examples_name_real_records():
 
     parameters = ORDERS.document()["components"]["parameters"]
     example = {p["name"]: p.get("example") for p in parameters.values()}
-    orders = OrdersStore(Settings(), DEFAULT_SEED)
+    orders = orders_store(Settings(), DEFAULT_SEED)
     tenant, store = orders.store("demo", "main")
     bundle = store.bundle(example["serviceOrderUid"])
     assert example["itemUid"] in {i["itemUid"] for i in bundle.order["items"]}
@@ -134,7 +135,7 @@ def test_a_dropped_store_is_freed_without_the_cycle_collector():
     import gc
     import weakref
 
-    orders = OrdersStore(Settings(max_clean_tenants=1), 3)
+    orders = orders_store(Settings(max_clean_tenants=1), 3)
     store = weakref.ref(orders.store("first", "main")[1])
     gc.disable()
     try:
@@ -223,3 +224,23 @@ def test_a_write_that_succeeds_pins_its_tenant():
         status = client.post("/v1/tenants/rates/hourly-rates", json={"name": "x", "price": 1})
         assert status.status_code == 201
         assert client.get("/_mock/health").json()["counts"]["writtenTenants"] == 2
+
+
+def test_the_store_provisions_tenants_and_stores_through_the_seeder_it_is_given():
+    calls: list[tuple[str, ...]] = []
+
+    class Counting:
+        def tenant(self, orders: OrdersStore, tenant_id: str) -> Tenant:
+            calls.append(("tenant", tenant_id))
+            return REPAIR_SHOP.tenant(orders, tenant_id)
+
+        def store(self, orders: OrdersStore, tenant: Tenant, store_id: str) -> Store:
+            calls.append(("store", tenant.tenant_id, store_id))
+            return REPAIR_SHOP.store(orders, tenant, store_id)
+
+    orders = OrdersStore(Settings(orders_per_store=3), 5, seeder=Counting())
+    orders.store("a", "b")
+    orders.store("a", "b")
+    _tenant, store = orders.store("a", "c")
+    assert calls == [("tenant", "a"), ("store", "a", "b"), ("store", "a", "c")]
+    assert len(store.orders) == 3

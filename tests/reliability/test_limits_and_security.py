@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
 from servicestub.apis.orders.public_hash import PublicHasher
-from servicestub.control.snapshot import write_atomic
+from servicestub.core.files import write_atomic
 from tests.api.helpers import assert_problem
 
 
@@ -37,7 +37,7 @@ def test_reading_many_invented_tenants_keeps_only_the_bound():
 _WRITER = """
 import sys
 from pathlib import Path
-from servicestub.control.snapshot import write_atomic
+from servicestub.core.files import write_atomic
 path, a, b = Path(sys.argv[1]), Path(sys.argv[2]).read_bytes(), Path(sys.argv[3]).read_bytes()
 print("ready", flush=True)
 while True:

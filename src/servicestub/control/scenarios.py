@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -14,9 +13,9 @@ from typing import Any
 
 import jsonschema
 
-from servicestub.apis.orders import money
+from servicestub.apis.orders import money, records
 from servicestub.apis.orders.repair_shop import WORKFLOW
-from servicestub.apis.orders.seeding import seed_store, seed_tenant
+from servicestub.apis.orders.seeding import orders_store, seed_store, seed_tenant, uuid4_text
 from servicestub.apis.orders.service_orders import refresh_totals
 from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
 from servicestub.apis.services_v4.catalogue import Catalogue
@@ -44,7 +43,7 @@ class ScenarioError(ValueError):
     """A scenario that cannot be loaded; the message names file, place and problem."""
 
 
-@functools.cache
+@functools.cache  # no arguments: one entry, bounded by construction
 def _validator() -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(json.loads(SCHEMA_PATH.read_text()))
 
@@ -57,11 +56,12 @@ def _where(path: Any) -> str:
 
 
 def _message(error: jsonschema.ValidationError) -> str:
+    message: str = error.message
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
-    return error.message
+        return message.replace("Additional properties are not allowed", "unknown field(s)")
+    return message
 
 
 def read(path: Path) -> Record:
@@ -73,12 +73,13 @@ def read(path: Path) -> Record:
         raise ScenarioError(f"{path}: {error}") from None
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
-        error = min(errors, key=lambda e: -len(e.absolute_path))
-        if error.validator == "oneOf" and error.context:
-            error = max(error.context, key=lambda e: len(e.absolute_path))
-        raise ScenarioError(f"{path}: {_where(error.absolute_path)}: {_message(error)}")
+        deepest = min(errors, key=lambda e: -len(e.absolute_path))
+        if deepest.validator == "oneOf" and deepest.context:
+            deepest = max(deepest.context, key=lambda e: len(e.absolute_path))
+        raise ScenarioError(f"{path}: {_where(deepest.absolute_path)}: {_message(deepest)}")
     _check_records(path, data)
-    return data
+    scenario: Record = data
+    return scenario
 
 
 def _counts(data: Record) -> Iterator[tuple[list[str | int], int]]:
@@ -146,15 +147,11 @@ class _Builder:
         self.settings = settings
         self.seed = seed
         self.name = name
-        self.orders = OrdersStore(settings, seed, reference_time)
+        self.orders = orders_store(settings, seed, reference_time)
         self.reference_time = self.orders.reference_time
 
     def uid(self, *parts: str) -> str:
-        return str(
-            uuid.UUID(
-                int=rng_for(self.seed, "scenario", self.name, *parts).getrandbits(128), version=4
-            )
-        )
+        return uuid4_text(rng_for(self.seed, "scenario", self.name, *parts).getrandbits(128))
 
     def tenant(self, tenant_id: str, spec: Record) -> Tenant:
         tenant = seed_tenant(self.seed, tenant_id, reference=self.orders.reference)
@@ -165,38 +162,25 @@ class _Builder:
             tenant.service_types = {}
             for index, item in enumerate(spec["serviceTypes"]):
                 uid = self.uid(tenant_id, "type", str(index))
-                tenant.service_types[uid] = {
-                    "serviceTypeUid": uid,
-                    "name": item["name"],
-                    "description": item.get("description"),
-                    "defaultPriority": item.get("defaultPriority", "NORMAL"),
-                    "active": item.get("active", True),
-                    "createdAt": iso_at(self.orders.reference - 365 * DAY),
-                }
+                created = iso_at(self.orders.reference - 365 * DAY)
+                tenant.service_types[uid] = records.SERVICE_TYPE.build(
+                    uid, {**item, "createdAt": created}
+                )
         if "statuses" in spec:
             tenant.statuses = {}
             for position, item in enumerate(spec["statuses"], start=1):
                 uid = self.uid(tenant_id, "status", str(position))
                 color = next((c for n, c, _f in WORKFLOW if n == item["name"]), "#607d8b")
-                tenant.statuses[uid] = {
-                    "statusUid": uid,
-                    "name": item["name"],
-                    "position": position,
-                    "color": item.get("color", color),
-                    "isFinal": item.get("isFinal", False),
-                }
+                tenant.statuses[uid] = records.STATUS.build(
+                    uid, {"color": color, **item, "position": position}
+                )
         if "hourlyRates" in spec:
             tenant.hourly_rates = {}
             for index, item in enumerate(spec["hourlyRates"]):
                 uid = self.uid(tenant_id, "rate", str(index))
-                tenant.hourly_rates[uid] = {
-                    "hourlyRateUid": uid,
-                    "name": item["name"],
-                    "price": money.cents(item["price"]),
-                    "currency": tenant.currency,
-                    "code": item.get("code"),
-                    "active": item.get("active", True),
-                }
+                tenant.hourly_rates[uid] = records.HOURLY_RATE.build(
+                    uid, {**item, "currency": tenant.currency}
+                )
         for store_id, store_spec in (spec.get("stores") or {}).items():
             tenant.stores[store_id] = self.store(
                 tenant, store_id, store_spec.get("serviceOrders", [])
@@ -223,7 +207,8 @@ class _Builder:
     ) -> str:
         for record in table.values():
             if record["name"] == name:
-                return record[key]
+                uid: str = record[key]
+                return uid
         known = ", ".join(sorted(r["name"] for r in table.values()))
         raise ScenarioError(
             f"{what} '{name}' is not defined for tenant '{tenant.tenant_id}' (known: {known})"
@@ -252,38 +237,19 @@ class _Builder:
                 tenant, tenant.service_types, "serviceTypeUid", entry["serviceType"], "service type"
             )
         if "customer" in entry:
-            customer = entry["customer"]
-            order["customer"] = {
-                "customerId": customer.get("customerId"),
-                "name": customer["name"],
-                "email": customer.get("email"),
-                "phone": customer.get("phone"),
-            }
+            order["customer"] = records.customer(entry["customer"])
         if "items" in entry:
             order["items"] = [
-                {
-                    "itemUid": self.uid(where, "item", str(i)),
-                    "articleNumber": item.get("articleNumber"),
-                    "name": item["name"],
-                    "quantity": item.get("quantity", 1),
-                    "unitPrice": money.cents(item.get("unitPrice", 0)),
-                    "serialNumber": item.get("serialNumber"),
-                    "comment": item.get("comment"),
-                }
+                records.ITEM.build(self.uid(where, "item", str(i)), item)
                 for i, item in enumerate(entry["items"])
             ]
         if "events" in entry:
             bundle.events = {}
             for i, event in enumerate(entry["events"]):
                 uid = self.uid(where, "event", str(i))
-                bundle.events[uid] = {
-                    "eventUid": uid,
-                    "type": event.get("type", "NOTE"),
-                    "message": event["message"],
-                    "userId": event.get("userId"),
-                    "visibleToCustomer": event.get("visibleToCustomer", False),
-                    "createdAt": order["createdAt"],
-                }
+                bundle.events[uid] = records.EVENT.build(
+                    uid, {**event, "createdAt": order["createdAt"]}
+                )
         if "hours" in entry:
             bundle.hours = {}
             for i, hours in enumerate(entry["hours"]):
@@ -299,22 +265,18 @@ class _Builder:
                     if "hourlyRate" in hours
                     else None
                 )
-                record = {
-                    "hoursUid": uid,
-                    "userId": hours.get("userId", order["assignedUserId"] or tenant.staff[0]),
-                    "hourlyRateUid": rate,
-                    "date": hours.get("date", order["createdAt"][:10]),
-                    "hours": hours["hours"],
-                    "description": hours.get("description"),
-                    "billable": hours.get("billable", True),
-                    "unitPrice": 0.0,
-                    "amount": 0.0,
-                    "createdAt": order["createdAt"],
-                }
-                money.price_hours(
-                    record, None, tenant.hourly_rates.get(rate or ""), tenant.currency
+                price = money.hours_price(tenant.hourly_rates.get(rate or ""), tenant.currency)
+                bundle.hours[uid] = records.HOURS.build(
+                    uid,
+                    {
+                        "userId": order["assignedUserId"] or tenant.staff[0],
+                        "date": order["createdAt"][:10],
+                        **hours,
+                        "hourlyRateUid": rate,
+                        "unitPrice": price,
+                        "createdAt": order["createdAt"],
+                    },
                 )
-                bundle.hours[uid] = record
         refresh_totals(tenant, bundle)
         bundle.changed()
 

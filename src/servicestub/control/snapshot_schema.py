@@ -15,6 +15,7 @@ import yaml
 
 from servicestub.apis.services_v4.catalogue import IDENTITY_MAX
 from servicestub.control.snapshot import FORMAT, VERSION
+from servicestub.control.snapshot_check import invariant_problem, place
 from servicestub.engine.ids import COUNTER_MAX
 from servicestub.specs import ORDERS, SERVICES, ApiSpec
 from servicestub.validation import to_json_schema
@@ -38,7 +39,8 @@ def _components(spec: ApiSpec, prefix: str) -> dict[str, Any]:
         return node
 
     document = yaml.safe_load(spec.path.read_text())
-    return to_json_schema(move(document["components"]["schemas"]))
+    schemas: dict[str, Any] = to_json_schema(move(document["components"]["schemas"]))
+    return schemas
 
 
 def _array(ref: str) -> dict[str, Any]:
@@ -183,7 +185,7 @@ def _schema() -> dict[str, Any]:
     }
 
 
-@functools.cache
+@functools.cache  # no arguments: one entry, bounded by construction
 def _validator() -> Any:
     return jsonschema_rs.Draft4Validator(_schema(), validate_formats=True)
 
@@ -191,8 +193,6 @@ def _validator() -> Any:
 def snapshot_problem(data: Any) -> str | None:
     """Where and how ``data`` is not a valid snapshot; ``None`` when it is: first
     each field against the schema, then the invariants across records."""
-    from servicestub.control.snapshot_check import invariant_problem, place
-
     for error in _validator().iter_errors(data):
         return f"{place(error.instance_path, data)}: {error.message}"
     return invariant_problem(data)

@@ -45,6 +45,20 @@ def total(amounts: Iterable[float]) -> float:
     return sum(round(a * 100) for a in amounts) / 100
 
 
+def order_totals(
+    currency: str, items: Iterable[Mapping[str, Any]], billable_hours: Iterable[float]
+) -> dict[str, Any]:
+    """The ``totals`` of an order with ``items`` and these billable hours amounts."""
+    items_total = total(line_amount(i["quantity"], i["unitPrice"]) for i in items)
+    hours_total = total(billable_hours)
+    return {
+        "items": items_total,
+        "hours": hours_total,
+        "total": total((items_total, hours_total)),
+        "currency": currency,
+    }
+
+
 def line_amount(quantity: float, unit_price: float) -> float:
     """``quantity`` x ``unit_price``, rounded half-up to cents: the amount of
     every line (an item, an hours entry, a sales order line)."""
@@ -68,7 +82,8 @@ def hours_price(rate: Mapping[str, Any] | None, currency: str) -> float:
         return 0.0
     if rate["currency"] != currency:
         raise CurrencyMismatch(rate, currency)
-    return rate["price"]
+    price: float = rate["price"]
+    return price
 
 
 def price_hours(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import orjson
 
+from servicestub.core.files import write_atomic
 from servicestub.engine.seeding import derive_seed
 
 POOL_SIZE = 400
@@ -72,8 +73,6 @@ def _read(place: Path) -> People | None:
 
 
 def _write(place: Path, pools: People) -> None:
-    from servicestub.control.snapshot import write_atomic
-
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(place, orjson.dumps(dataclasses.asdict(pools)))
@@ -106,7 +105,7 @@ def make_people(seed: int) -> People:
         }
         for _ in range(POOL_SIZE)
     )
-    staff = []
+    staff: list[str] = []
     while len(staff) < STAFF_SIZE:
         username = f"{_ascii(fake.first_name())}-{_ascii(fake.last_name())[:1]}"
         if username not in staff:

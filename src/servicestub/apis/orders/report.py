@@ -13,9 +13,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from servicestub.apis.orders import money
 from servicestub.apis.orders.report_fonts import CORE, Typeface, shelf, typeface_for
@@ -228,7 +228,7 @@ _HOURS = (_Column("Date", 30), _Column("Technician", 30), _Column("Work", 68))
 _FACTS = (_Column("", 35), _Column("", 145))
 
 
-@functools.cache
+@functools.cache  # no arguments: one entry (the class), bounded by construction
 def _document_class() -> type[FPDF]:
     """An A4 FPDF whose pages end with ``<label>  Page n of N``."""
     from fpdf import FPDF
@@ -269,8 +269,9 @@ def _render(sheet: Sheet, typeface: Typeface) -> bytes:
     currency = text(order["totals"]["currency"])
     number = text(order["serviceNumber"])
     pdf = _document_class()(format="A4")
-    pdf.family = family = typeface.install(pdf)
-    pdf.label = f"Service order {number} - {text(sheet.tenant_id)} / {text(sheet.store_id)}"
+    pdf.family = family = typeface.install(pdf)  # type: ignore[attr-defined]
+    label = f"Service order {number} - {text(sheet.tenant_id)} / {text(sheet.store_id)}"
+    pdf.label = label  # type: ignore[attr-defined]
     pdf.alias_nb_pages(_PAGES)
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=20)
@@ -326,7 +327,7 @@ def _heading(pdf: FPDF, title: str) -> None:
 def _grid(
     pdf: FPDF,
     columns: tuple[_Column, ...],
-    rows: list[tuple[str, ...]],
+    rows: Sequence[tuple[str, ...]],
     *,
     headings: bool = True,
     empty: str = "",
@@ -390,7 +391,7 @@ def _lines(pdf: FPDF, text: str, width: float) -> list[str]:
     """``text`` broken into the lines a cell ``width`` wide holds."""
     if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
         return [text]
-    lines = pdf.multi_cell(width, _LINE, text, dry_run=True, output="LINES")
+    lines = cast(list[str], pdf.multi_cell(width, _LINE, text, dry_run=True, output="LINES"))
     return list(lines) or [""]
 
 

@@ -14,18 +14,18 @@ import dataclasses
 import itertools
 import random
 import sys
+from datetime import datetime
 from typing import NamedTuple
 
-from servicestub.apis.orders import money
+from servicestub.apis.orders import money, records
 from servicestub.apis.orders import repair_shop as shop
-from servicestub.apis.orders.notifications import channel_for
+from servicestub.apis.orders.notifications import change_text, channel_for, received_text
 from servicestub.apis.orders.people import people
 from servicestub.apis.orders.public_hash import PublicHasher
 from servicestub.apis.orders.sales import build_sales_order
 from servicestub.apis.orders.search import new_order_index
-from servicestub.apis.orders.service_orders import order_totals
-from servicestub.apis.orders.state import OrderBundle, Store, Tenant
-from servicestub.apis.orders.vocabulary import STATE_LABELS
+from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
+from servicestub.core.settings import Settings
 from servicestub.core.shapes import Record
 from servicestub.engine.seeding import (
     DAY,
@@ -90,11 +90,12 @@ _UUID4_SET = (4 << 76) | (0x8000 << 48)
 def _uid(rng: random.Random) -> str:
     """``str(uuid.UUID(int=rng.getrandbits(128), version=4))``, formatted directly
     (seeding makes hundreds of thousands of them)."""
-    return _uuid4(rng.getrandbits(128))
+    return uuid4_text(rng.getrandbits(128))
 
 
-def _uuid4(bits: int) -> str:
-    """The UUID4 made of 128 random ``bits``, as text."""
+def uuid4_text(bits: int) -> str:
+    """The UUID4 made of 128 random ``bits``, as text: ``str(uuid.UUID(int=bits,
+    version=4))``, formatted directly."""
     text = f"{bits & _UUID4_CLEAR | _UUID4_SET:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
@@ -108,14 +109,16 @@ def seed_tenant(seed: int, tenant_id: str, *, reference: int) -> Tenant:
     for name, description, priority in rng.sample(shop.SERVICE_TYPES, rng.randint(4, 6)):
         created = reference - rng.randint(300 * DAY, 400 * DAY)
         uid = _uid(rng)
-        tenant.service_types[uid] = {
-            "serviceTypeUid": uid,
-            "name": name,
-            "description": description,
-            "defaultPriority": priority,
-            "active": rng.random() > 0.1,
-            "createdAt": iso_at(created),
-        }
+        tenant.service_types[uid] = records.SERVICE_TYPE.build(
+            uid,
+            {
+                "name": name,
+                "description": description,
+                "defaultPriority": priority,
+                "active": rng.random() > 0.1,
+                "createdAt": iso_at(created),
+            },
+        )
     # every state has a status that fits it (see repair_shop.STATUS_STATES)
     required = [i for i, step in enumerate(shop.WORKFLOW) if step[0] in shop.REQUIRED_STATUSES]
     optional = [i for i in range(len(shop.WORKFLOW)) if i not in required]
@@ -123,23 +126,14 @@ def seed_tenant(seed: int, tenant_id: str, *, reference: int) -> Tenant:
     for position, index in enumerate(keep, start=1):
         name, color, final = shop.WORKFLOW[index]
         uid = _uid(rng)
-        tenant.statuses[uid] = {
-            "statusUid": uid,
-            "name": name,
-            "position": position,
-            "color": color,
-            "isFinal": final,
-        }
+        tenant.statuses[uid] = records.STATUS.build(
+            uid, {"name": name, "position": position, "color": color, "isFinal": final}
+        )
     for name, code, price in rng.sample(shop.HOURLY_RATES, rng.randint(2, 4)):
         uid = _uid(rng)
-        tenant.hourly_rates[uid] = {
-            "hourlyRateUid": uid,
-            "name": name,
-            "price": price,
-            "currency": tenant.currency,
-            "code": code,
-            "active": True,
-        }
+        tenant.hourly_rates[uid] = records.HOURLY_RATE.build(
+            uid, {"name": name, "price": price, "currency": tenant.currency, "code": code}
+        )
     return tenant
 
 
@@ -225,27 +219,28 @@ class _Details:
             self.hours(bundle, rng)
         self.history(bundle, rng)
         if self.sales_number is not None:
-            self.sales_order(bundle, rng)
+            self.sales_order(bundle, rng, self.sales_number)
 
     def at(self, fraction: float) -> str:
         return _at(self.created, self.age_days, fraction)
 
     def hours(self, bundle: OrderBundle, rng: random.Random) -> None:
         for draw in self.facts.hour_draws(rng, self.user):
-            uid = _uuid4(draw.bits)
+            uid = uuid4_text(draw.bits)
             booked = self.at(0.2 * (draw.step + 1))
-            bundle.hours[uid] = {
-                "hoursUid": uid,
-                "userId": draw.user,
-                "hourlyRateUid": draw.rate_uid,
-                "date": sys.intern(booked[:10]),
-                "hours": draw.hours,
-                "description": draw.description,
-                "billable": draw.billable,
-                "unitPrice": self.facts.price(draw.rate_uid),
-                "amount": self.facts.amount(draw.rate_uid, draw.hours),
-                "createdAt": booked,
-            }
+            bundle.hours[uid] = records.HOURS.build(
+                uid,
+                {
+                    "userId": draw.user,
+                    "hourlyRateUid": draw.rate_uid,
+                    "date": sys.intern(booked[:10]),
+                    "hours": draw.hours,
+                    "description": draw.description,
+                    "billable": draw.billable,
+                    "unitPrice": self.facts.price(draw.rate_uid),
+                    "createdAt": booked,
+                },
+            )
 
     def history(self, bundle: OrderBundle, rng: random.Random) -> None:
         route = channel_for(self.customer)
@@ -254,31 +249,35 @@ class _Details:
             if route is None:
                 return
             uid = _uid(rng)
-            bundle.notifications[uid] = {
-                "notificationUid": uid,
-                "channel": route[0],
-                "recipient": route[1],
-                "message": message,
-                "status": "SENT" if rng.random() < 0.95 else "FAILED",
-                "createdAt": when,
-            }
+            bundle.notifications[uid] = records.NOTIFICATION.build(
+                uid,
+                {
+                    "channel": route[0],
+                    "recipient": route[1],
+                    "message": message,
+                    "status": "SENT" if rng.random() < 0.95 else "FAILED",
+                    "createdAt": when,
+                },
+            )
 
         def event(kind: str, message: str, when: str, visible: bool) -> None:
             uid = _uid(rng)
-            bundle.events[uid] = {
-                "eventUid": uid,
-                "type": kind,
-                "message": message,
-                "userId": self.user,
-                "visibleToCustomer": visible,
-                "createdAt": when,
-            }
+            bundle.events[uid] = records.EVENT.build(
+                uid,
+                {
+                    "type": kind,
+                    "message": message,
+                    "userId": self.user,
+                    "visibleToCustomer": visible,
+                    "createdAt": when,
+                },
+            )
             if visible:
                 notification(message, when)
 
         received = iso_at(self.created)
         event("NOTE", f"Device received. Customer reports: {self.fault}.", received, False)
-        notification(f"We have received your service order {self.number}: {self.title}.", received)
+        notification(received_text(self.number, self.title), received)
         if self.state == "NEW":
             return
         if rng.random() < 0.6:
@@ -286,11 +285,9 @@ class _Details:
             event("CUSTOMER_CONTACT", message, self.at(0.3), True)
         if rng.random() < 0.4:
             event("INTERNAL", rng.choice(shop.INTERNAL_NOTES), self.at(0.35), False)
-        notification(
-            f"Your service order {self.number} is now {STATE_LABELS[self.state]}.", self.at(0.9)
-        )
+        notification(change_text(self.number, state=self.state), self.at(0.9))
 
-    def sales_order(self, bundle: OrderBundle, rng: random.Random) -> None:
+    def sales_order(self, bundle: OrderBundle, rng: random.Random, number: int) -> None:
         customer = self.customer or {}
         body = {
             "customerId": customer.get("customerId"),
@@ -302,7 +299,7 @@ class _Details:
             self.facts.currency,
             bundle,
             body,
-            number=self.sales_number,
+            number=number,
             uid=_uid(rng),
             created_at=self.at(0.95),
         )
@@ -410,19 +407,19 @@ class _StoreSeeder:
         assigned = rng.random() < STATE_MIX[state].assigned
         person = rng.choice(self.people.customers)
         reach = rng.random()
-        customer = {
-            "customerId": f"C{rng.randint(100000, 999999)}",
-            "name": person["name"],
-            "email": person["email"] if reach < 0.8 else None,
-            "phone": person["phone"] if reach < 0.95 else None,
-        }
+        customer = records.customer(
+            {
+                "customerId": f"C{rng.randint(100000, 999999)}",
+                "name": person["name"],
+                "email": person["email"] if reach < 0.8 else None,
+                "phone": person["phone"] if reach < 0.95 else None,
+            }
+        )
         uid = self.uid()
         number = self.store.next_number
         self.store.next_number += 1
-        stamp = iso_at(created)
-        order: Record = {
-            "serviceOrderUid": uid,
-            "serviceNumber": f"SO-{number}",
+        # drawn in this order: the generator's sequence is the seeded data
+        fields = {
             # a few hundred devices and faults: interned, a store holds each text once
             "title": sys.intern(f"{brand} {model} — {fault}"),
             "description": sys.intern(f"Customer reports: {fault}. Device: {brand} {model}."),
@@ -434,19 +431,26 @@ class _StoreSeeder:
             "createdFromStoreId": self.store.store_id if rng.random() < 0.9 else "online",
             "customer": customer,
             "dueDate": day_at(due),
-            "items": self.items(category, code),
-            "totals": {},
-            "publicHash": self.hasher.seal(self.tenant.tenant_id, self.store.store_id, uid),
-            "createdAt": stamp,
-            "updatedAt": stamp,
         }
-        billable: list[float] = []
+        items = self.items(category, code)
+        stamp = iso_at(created)
+        updated, billable = stamp, []
         if state != "NEW":
             # Only the amounts now (for the totals); the entries when first read.
-            draws = self.facts.hour_draws(self.facts.rng(uid), order["assignedUserId"])
+            draws = self.facts.hour_draws(self.facts.rng(uid), fields["assignedUserId"])
             billable = [self.facts.amount(d.rate_uid, d.hours) for d in draws if d.billable]
-            order["updatedAt"] = _at(created, age_days, 0.9)
-        order["totals"] = order_totals(self.facts.currency, order["items"], billable)
+            updated = _at(created, age_days, 0.9)
+        order = records.service_order(
+            uid=uid,
+            number=number,
+            fields=fields,
+            items=items,
+            billable_hours=billable,
+            currency=self.facts.currency,
+            public_hash=self.hasher.seal(self.tenant.tenant_id, self.store.store_id, uid),
+            created_at=stamp,
+            updated_at=updated,
+        )
         sales_number = None
         if state in ("DONE", "CLOSED") and rng.random() < 0.5:
             sales_number = self.store.next_sales_number
@@ -469,17 +473,18 @@ class _StoreSeeder:
     def items(self, category: str, code: str) -> list[Record]:
         rng = self.rng
         return [
-            {
-                "itemUid": self.uid(),
-                "articleNumber": sys.intern(f"{article}-{code}"),
-                "name": name,
-                "quantity": 1 if rng.random() < 0.9 else 2,
-                "unitPrice": money.cents(int(rng.uniform(low, high)) + 0.9),
-                "serialNumber": f"SN{rng.randint(10**9, 10**10 - 1)}"
-                if rng.random() < 0.4
-                else None,
-                "comment": None,
-            }
+            records.ITEM.build(
+                self.uid(),
+                {
+                    "articleNumber": sys.intern(f"{article}-{code}"),
+                    "name": name,
+                    "quantity": 1 if rng.random() < 0.9 else 2,
+                    "unitPrice": int(rng.uniform(low, high)) + 0.9,
+                    "serialNumber": f"SN{rng.randint(10**9, 10**10 - 1)}"
+                    if rng.random() < 0.4
+                    else None,
+                },
+            )
             for name, article, low, high in rng.sample(
                 shop.PARTS[category], rng.randint(0, min(3, len(shop.PARTS[category])))
             )
@@ -497,3 +502,31 @@ def seed_store(
     with bulk_allocation():
         store.add_many([seeder.order(plan) for plan in plans])
     return store
+
+
+class RepairShop:
+    """The :class:`~servicestub.apis.orders.state.Seeder` of the Service Orders API:
+    tenants and stores seeded as a live repair shop."""
+
+    def tenant(self, orders: OrdersStore, tenant_id: str) -> Tenant:
+        return seed_tenant(orders.seed, tenant_id, reference=orders.reference)
+
+    def store(self, orders: OrdersStore, tenant: Tenant, store_id: str) -> Store:
+        return seed_store(
+            orders.seed,
+            tenant,
+            store_id,
+            orders.settings.orders_per_store,
+            orders.hasher,
+            reference=orders.reference,
+        )
+
+
+REPAIR_SHOP = RepairShop()
+
+
+def orders_store(
+    settings: Settings, seed: int, reference_time: datetime | None = None
+) -> OrdersStore:
+    """An empty Service Orders state whose tenants and stores are seeded on first use."""
+    return OrdersStore(settings, seed, reference_time, seeder=REPAIR_SHOP)

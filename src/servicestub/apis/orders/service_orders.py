@@ -6,14 +6,12 @@ write changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from servicestub.apis.orders import money
-from servicestub.apis.orders.notifications import notify
+from servicestub.apis.orders import money, records
+from servicestub.apis.orders.notifications import change_text, notify, received_text
 from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
-from servicestub.apis.orders.vocabulary import STATE_LABELS
 from servicestub.core.errors import BadRequest, NotFound
 from servicestub.core.shapes import Record
 
@@ -30,11 +28,19 @@ ORDER_FIELDS = (
     "dueDate",
 )
 ITEM_FIELDS = ("articleNumber", "name", "quantity", "unitPrice", "serialNumber", "comment")
+#: Optional fields a client may send as ``""`` (stored as null).
+_ITEM_BLANKS = ("articleNumber", "serialNumber", "comment")
+_CUSTOMER_BLANKS = ("customerId", "email", "phone")
 
 
 def blank_to_none(value: Any) -> Any:
     """Optional references may be sent as ``""``; the mock stores them as null."""
     return None if value == "" else value
+
+
+def blanks_to_none(body: Record, fields: tuple[str, ...]) -> Record:
+    """``body`` with :func:`blank_to_none` applied to ``fields``."""
+    return {f: blank_to_none(v) if f in fields else v for f, v in body.items()}
 
 
 def check_date(field: str, value: str | None) -> None:
@@ -50,12 +56,7 @@ def check_date(field: str, value: str | None) -> None:
 def _customer(value: Record | None) -> Record | None:
     if value is None:
         return None
-    return {
-        "customerId": blank_to_none(value.get("customerId")),
-        "name": value["name"],
-        "email": blank_to_none(value.get("email")),
-        "phone": blank_to_none(value.get("phone")),
-    }
+    return records.customer(blanks_to_none(value, _CUSTOMER_BLANKS))
 
 
 def _check_references(tenant: Tenant, changes: Record) -> None:
@@ -91,19 +92,7 @@ def _order_changes(body: Record) -> Record:
 def refresh_totals(tenant: Tenant, bundle: OrderBundle) -> None:
     """Recompute ``totals`` from the items and the billable hours."""
     billable = (h["amount"] for h in bundle.hours.values() if h["billable"])
-    bundle.order["totals"] = order_totals(tenant.currency, bundle.order["items"], billable)
-
-
-def order_totals(currency: str, items: list[Record], billable_hours: Iterable[float]) -> Record:
-    """The ``totals`` of an order with ``items`` and these billable hours amounts."""
-    items_total = money.total(money.line_amount(i["quantity"], i["unitPrice"]) for i in items)
-    hours_total = money.total(billable_hours)
-    return {
-        "items": items_total,
-        "hours": hours_total,
-        "total": money.total((items_total, hours_total)),
-        "currency": currency,
-    }
+    bundle.order["totals"] = money.order_totals(tenant.currency, bundle.order["items"], billable)
 
 
 def status_name(tenant: Tenant, status_uid: str) -> str:
@@ -118,34 +107,26 @@ def create_order(orders: OrdersStore, tenant: Tenant, store: Store, body: Record
     now = orders.now()
     number = store.number_to_issue("next_number")
     uid = orders.new_uid()
-    order: Record = {
-        "serviceOrderUid": uid,
-        "serviceNumber": f"SO-{number}",
-        "title": changes["title"],
-        "description": changes.get("description"),
-        "state": changes.get("state", "NEW"),
+    fields = {
+        **changes,
         "statusUid": changes.get("statusUid") or tenant.first_status_uid(),
-        "serviceTypeUid": changes["serviceTypeUid"],
-        "priority": changes.get("priority", "NONE"),
-        "assignedUserId": changes.get("assignedUserId"),
         "createdFromStoreId": changes.get("createdFromStoreId", store.store_id),
-        "customer": changes.get("customer"),
-        "dueDate": changes.get("dueDate"),
-        "items": [],
-        "totals": {},
-        "publicHash": orders.hasher.seal(tenant.tenant_id, store.store_id, uid),
-        "createdAt": now,
-        "updatedAt": now,
     }
+    order = records.service_order(
+        uid=uid,
+        number=number,
+        fields=fields,
+        items=[],
+        billable_hours=(),
+        currency=tenant.currency,
+        public_hash=orders.hasher.seal(tenant.tenant_id, store.store_id, uid),
+        created_at=now,
+        updated_at=now,
+    )
     bundle = OrderBundle(order=order)
-    refresh_totals(tenant, bundle)
     store.next_number = number + 1
     store.add(bundle)
-    notify(
-        orders,
-        bundle,
-        f"We have received your service order {order['serviceNumber']}: {order['title']}.",
-    )
+    notify(orders, bundle, received_text(order["serviceNumber"], order["title"]))
     return order
 
 
@@ -166,14 +147,12 @@ def update_order(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle, body:
     order["updatedAt"] = orders.now()
     bundle.changed()
     if state_changed or status_changed:
-        parts = []
-        if state_changed:
-            parts.append(f"is now {STATE_LABELS[order['state']]}")
-        if status_changed:
-            parts.append(f"has the status '{status_name(tenant, order['statusUid'])}'")
-        notify(
-            orders, bundle, f"Your service order {order['serviceNumber']} {' and '.join(parts)}."
+        message = change_text(
+            order["serviceNumber"],
+            state=order["state"] if state_changed else None,
+            status=status_name(tenant, order["statusUid"]) if status_changed else None,
         )
+        notify(orders, bundle, message)
     return order
 
 
@@ -183,18 +162,11 @@ def delete_order(store: Store, order_uid: str) -> None:
 
 
 def _item(orders: OrdersStore, body: Record) -> Record:
-    return {
-        "itemUid": orders.new_uid(),
-        "articleNumber": blank_to_none(body.get("articleNumber")),
-        "name": body["name"],
-        "quantity": body.get("quantity", 1),
-        "unitPrice": money.cents(body.get("unitPrice", 0)),
-        "serialNumber": blank_to_none(body.get("serialNumber")),
-        "comment": blank_to_none(body.get("comment")),
-    }
+    return records.ITEM.build(orders.new_uid(), blanks_to_none(body, _ITEM_BLANKS))
 
 
 def find_item(bundle: OrderBundle, item_uid: str) -> Record:
+    item: Record
     for item in bundle.order["items"]:
         if item["itemUid"] == item_uid:
             return item
@@ -225,7 +197,7 @@ def update_item(
     for field in ("name", "quantity", "unitPrice"):
         if field in changes and changes[field] is None:
             raise BadRequest(f"{field} cannot be null.")
-    for field in ("articleNumber", "serialNumber", "comment"):
+    for field in _ITEM_BLANKS:
         if field in changes:
             changes[field] = blank_to_none(changes[field])
     if "unitPrice" in changes:

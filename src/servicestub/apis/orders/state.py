@@ -1,6 +1,7 @@
 """In-memory state of the Service Orders API: tenants, their stores and orders.
 
-Tenants and stores are provisioned on first use from ``(seed, tenantId[, storeId])``.
+Tenants and stores are provisioned on first use from ``(seed, tenantId[, storeId])``
+by the :class:`Seeder` the store is given (this module knows no seeding).
 A tenant that was only ever read is *clean*: it may be dropped when too many
 are held and is regenerated identically on its next use. A write that succeeds
 marks the tenant *dirty* (:meth:`OrdersStore.writing`), and dirty tenants are
@@ -16,7 +17,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from servicestub.apis.orders.public_hash import PublicHasher
 from servicestub.core.errors import NotFound
@@ -203,17 +204,38 @@ class Tenant:
 
     def first_status_uid(self) -> str:
         """The status at workflow position 1."""
-        return min(self.statuses.values(), key=lambda s: s["position"])["statusUid"]
+        first: str = min(self.statuses.values(), key=lambda s: s["position"])["statusUid"]
+        return first
+
+
+class Seeder(Protocol):
+    """What provisions a tenant or a store on its first use, from the store's seed
+    and reference time alone (:mod:`servicestub.apis.orders.seeding` is the one
+    used; it is given to :class:`OrdersStore`, which knows no seeding)."""
+
+    def tenant(self, orders: OrdersStore, tenant_id: str) -> Tenant:
+        """A new tenant's set-up."""
+        ...
+
+    def store(self, orders: OrdersStore, tenant: Tenant, store_id: str) -> Store:
+        """A new store of ``tenant`` with its seeded orders."""
+        ...
 
 
 class OrdersStore:
     """All tenants of the Service Orders API under one global seed."""
 
     def __init__(
-        self, settings: Settings, seed: int, reference_time: datetime | None = None
+        self,
+        settings: Settings,
+        seed: int,
+        reference_time: datetime | None = None,
+        *,
+        seeder: Seeder,
     ) -> None:
         self.settings = settings
         self.seed = seed
+        self.seeder = seeder
         #: Seeded data is laid out before this instant (the settings' unless given).
         self.reference_time = reference_time or settings.reference_time
         self.reference = epoch(self.reference_time)
@@ -243,9 +265,7 @@ class OrdersStore:
         """The tenant, provisioned on first use."""
         found = self._tenants.get(tenant_id)
         if found is None:
-            from servicestub.apis.orders.seeding import seed_tenant
-
-            found = seed_tenant(self.seed, tenant_id, reference=self.reference)
+            found = self.seeder.tenant(self, tenant_id)
             self._tenants[tenant_id] = found
             self._evict_clean()
         else:
@@ -267,16 +287,7 @@ class OrdersStore:
         tenant = self.tenant(tenant_id)
         found = tenant.stores.get(store_id)
         if found is None:
-            from servicestub.apis.orders.seeding import seed_store
-
-            found = seed_store(
-                self.seed,
-                tenant,
-                store_id,
-                self.settings.orders_per_store,
-                self.hasher,
-                reference=self.reference,
-            )
+            found = self.seeder.store(self, tenant, store_id)
             tenant.stores[store_id] = found
         return tenant, found
 
