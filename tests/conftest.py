@@ -13,12 +13,17 @@ from collections.abc import Iterator
 
 import pytest
 from connexion import AsyncApp
+from hypothesis import settings as hypothesis_settings
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
 from tests.oapi import CheckedClient
 
 _tenants = itertools.count(1)
+# No hypothesis deadline: tests never assert wall-clock time (speed is `make bench`'s), and a
+# deadline turns a busy CI machine into failures of rules that hold.
+hypothesis_settings.register_profile("servicestub", deadline=None)
+hypothesis_settings.load_profile("servicestub")
 # The people pools are cached between runs (seed/people.py): not in the user's home.
 os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="servicestub-test-cache-"))
 
