@@ -404,9 +404,7 @@ def _collection(
     listing = None
     if list_op is not None and listed is not None:
         fallback = list_op.get(DEFAULT_SORT_EXTENSION, id_field)
-        listing = _list_query(
-            document, _parameters(document, item, list_op), fields, str(fallback)
-        )
+        listing = _list_query(document, _parameters(document, item, list_op), fields, str(fallback))
     segments = [s for s in path.split("/") if s]
     return CollectionModel(
         name=segments[-1],
