@@ -233,3 +233,33 @@ class Collection(Generic[OwnerT]):
             record = self.stored(owner, uid)
             del owner.records(self.model.name)[uid]
             self.rules.after_change(owner, record, "deleted")
+
+
+class HeldRecords:
+    """An owner that holds the records of any collection itself: what serves a
+    collection no API module knows (a spec's new collection, a spec never seen).
+
+    Ids are the engine's uids of a counter; ``now`` is the clock given."""
+
+    def __init__(self, where: str, uids: Callable[[int], str], now: Callable[[], str]) -> None:
+        self._where = where
+        self._uids = uids
+        self._now = now
+        self.issued = 0
+        self.held: dict[str, Records] = {}
+
+    def records(self, collection: str) -> Records:
+        return self.held.setdefault(collection, {})
+
+    def new_id(self) -> str:
+        self.issued += 1
+        return self._uids(self.issued)
+
+    def now(self) -> str:
+        return self._now()
+
+    def where(self) -> str:
+        return self._where
+
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()

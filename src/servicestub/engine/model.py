@@ -32,7 +32,9 @@ either API of the mock: it is written for a spec it has never seen.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
+import keyword
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -52,7 +54,8 @@ PER_PAGE_NAMES = frozenset({"perPage", "per_page", "pageSize", "page_size", "lim
 FALLBACK_PER_PAGE = 20
 
 _PARAMETER = re.compile(r"\{([^}/]+)\}")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_CAMEL = re.compile(r"([a-z\d])([A-Z])")
 
 
 class ModelError(ValueError):
@@ -60,9 +63,13 @@ class ModelError(ValueError):
 
 
 def python_name(name: str) -> str:
-    """The keyword a handler receives a parameter as (``perPage`` -> ``per_page``),
-    as connexion names it with ``pythonic_params``."""
-    return re.sub(r"[^0-9a-zA-Z_]", "", _CAMEL.sub("_", name).replace("-", "_")).lower()
+    """The keyword a handler receives a parameter as (``perPage`` -> ``per_page``,
+    ``id`` -> ``id_``): connexion's ``pythonic_params`` naming, which a test pins."""
+    snake = _CAMEL.sub(r"\1_\2", _ACRONYM.sub(r"\1_\2", name)).replace("-", "_").lower()
+    if snake in vars(builtins) or keyword.iskeyword(snake):
+        snake += "_"
+    bracketed = re.sub(r"\[(?!])", "_", snake)
+    return re.sub(r"^[^a-zA-Z_]+", "", re.sub(r"[^0-9a-zA-Z_]", "", bracketed))
 
 
 @dataclasses.dataclass(frozen=True)
