@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from servicestub.core.errors import BadRequest, NotFound
 from servicestub.core.shapes import Json, Record, Records
-from servicestub.engine.model import CollectionModel, Envelope, Listing, ModelError
+from servicestub.engine.model import CollectionModel, Envelope, Listing, ListQuery, ModelError
 from servicestub.engine.paging import Page, SortKey, field_key, page_of
 
 Change = Literal["created", "updated", "deleted"]
@@ -133,15 +133,20 @@ class Collection(Generic[OwnerT]):
 
     # -- reads -----------------------------------------------------------------
 
-    def read(self, query: Mapping[str, Any]) -> Listing:
-        """The list request ``query`` makes (spec names or handler keywords)."""
+    @property
+    def list_query(self) -> ListQuery:
+        """How the collection's list reads its query (:class:`ModelError` without a list)."""
         if self.model.listing is None:
             raise ModelError(f"{self.model.path} has no list operation.")
-        return self.model.listing.read(query)
+        return self.model.listing
+
+    def read(self, query: Mapping[str, Any]) -> Listing:
+        """The list request ``query`` makes (spec names or handler keywords)."""
+        return self.list_query.read(query)
 
     def page(self, owner: OwnerT, listing: Listing) -> Page:
         """One sorted, filtered page of the owner's records, as stored."""
-        records = owner.records(self.model.name).values()
+        records: Iterable[Record] = owner.records(self.model.name).values()
         if listing.filters:
             records = [
                 r

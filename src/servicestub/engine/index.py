@@ -19,6 +19,7 @@ indexes its clients use.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
@@ -224,13 +225,14 @@ class RecordIndex:
         #: uid -> the live record (the facets are built from it).
         self.records: dict[str, Record] = {}
         self._makers: dict[str, Callable[[], Facet]] = {
-            f"sort:{name}": (lambda key=key: SortedIndex(key)) for name, key in config.sorts.items()
+            f"sort:{name}": functools.partial(SortedIndex, key)
+            for name, key in config.sorts.items()
         }
         self._makers["values"] = lambda: ValueSets(config.filter_fields)
         self._makers["texts"] = lambda: TextIndex(config.text_of)
         self._built: dict[str, Facet] = {}
 
-    def _facet(self, name: str) -> Any:
+    def _facet(self, name: str) -> Facet:
         facet = self._built.get(name)
         if facet is None:
             facet = self._makers[name]()
@@ -240,7 +242,19 @@ class RecordIndex:
 
     def sorted_by(self, sort: str) -> SortedIndex:
         """The sorted index of ``sort`` (a key of the ``sorts`` given)."""
-        return self._facet(f"sort:{sort}")
+        facet = self._facet(f"sort:{sort}")
+        assert isinstance(facet, SortedIndex)
+        return facet
+
+    def _values(self) -> ValueSets:
+        facet = self._facet("values")
+        assert isinstance(facet, ValueSets)
+        return facet
+
+    def _texts(self) -> TextIndex:
+        facet = self._facet("texts")
+        assert isinstance(facet, TextIndex)
+        return facet
 
     def add(self, uid: str, record: Record) -> None:
         self.records[uid] = record
@@ -268,12 +282,12 @@ class RecordIndex:
         Set operations first (filters, then ranges), then the text tests on what
         is left, so each text test runs over the smallest pool.
         """
-        result = self._facet("values").matching(filters) if filters else None
+        result = self._values().matching(filters) if filters else None
         for sort, low, high in criteria.ranges:
             within = self.sorted_by(sort).between(low, high)
             result = within if result is None else result & within
         for position, needle in criteria.texts:
-            result = self._facet("texts").containing(needle, position, result)
+            result = self._texts().containing(needle, position, result)
         return result
 
     def page(

@@ -358,15 +358,14 @@ def _operations(item: Json, item_path_item: Json, document: Json) -> dict[str, s
             found[action] = item[method]["operationId"]
     for method in METHODS:
         operation = item_path_item.get(method)
-        if not operation or "operationId" not in operation:
+        if not operation or "operationId" not in operation or method == "post":
             continue
-        action = {"get": "get", "delete": "delete", "patch": "update"}.get(method)
         if method == "put":
             body = _json_schema(document, operation.get("requestBody")) or {}
             action = "replace" if body.get("required") else "update"
-        if method == "post":
-            continue
-        found[str(action)] = operation["operationId"]
+        else:
+            action = {"get": "get", "delete": "delete", "patch": "update"}[method]
+        found[action] = operation["operationId"]
     return found
 
 

@@ -68,7 +68,7 @@ def field_key(field: str) -> SortKey:
 
 def rank_key(field: str, ranking: Sequence[str]) -> SortKey:
     """Sort key ordering an enum field by its declared rank, not alphabetically."""
-    ranks = {value: index for index, value in enumerate(ranking)}
+    ranks: dict[Any, int] = {value: index for index, value in enumerate(ranking)}
     return lambda record: ranks.get(record.get(field))
 
 

@@ -46,10 +46,8 @@ SERVICE_ORDERS: Collection[StoreScope] = Collection(
     collection("service-orders"),
     Rules(label="service order", sort_keys=SORTED_NOT_AS_STORED, envelope=data_and_meta),
 )
-_LISTING = SERVICE_ORDERS.model.listing
-assert _LISTING is not None, "the spec lists service orders"
 #: List/search filter name -> the order field it matches (the spec's).
-FILTER_FIELDS: dict[str, str] = _LISTING.filters
+FILTER_FIELDS: dict[str, str] = SERVICE_ORDERS.list_query.filters
 #: Sort name -> key, for every sort the spec offers.
 ORDER_SORTS: dict[str, SortKey] = SERVICE_ORDERS.sort_keys
 
@@ -78,7 +76,7 @@ def new_order_index() -> RecordIndex:
 def filter_sets(filters: Mapping[str, Any]) -> dict[str, frozenset[Any]]:
     """The active filters among ``filters`` (name -> values), keyed by the order
     field they match."""
-    return _LISTING.filter_sets(filters)
+    return SERVICE_ORDERS.list_query.filter_sets(filters)
 
 
 def _page(
