@@ -32,16 +32,26 @@ class ApiSpec:
     def document(self) -> dict[str, Any]:
         """The parsed spec (a fresh copy: connexion annotates what it is given;
         an orjson round trip copies it several times faster than ``deepcopy``)."""
-        return orjson.loads(orjson.dumps(_parsed(self.path)))
+        copied: dict[str, Any] = orjson.loads(orjson.dumps(_parsed(self.path)))
+        return copied
+
+    def parsed(self) -> dict[str, Any]:
+        """The parsed spec shared by every reader: read it, never change it."""
+        return _parsed(self.path)
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+#: How many parsed specs are kept (any number of specs may be served; each is
+#: parsed again once it has fallen out).
+PARSED_SPECS_KEPT = 16
 
-@functools.cache
+
+@functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
 def _parsed(path: Path) -> dict[str, Any]:
     """Parse once with libyaml when available (several times faster than PyYAML's Python parser)."""
-    return yaml.load(path.read_text(), Loader=_Loader)
+    loaded: dict[str, Any] = yaml.load(path.read_text(), Loader=_Loader)
+    return loaded
 
 
 METHODS = ("get", "put", "post", "delete", "patch")

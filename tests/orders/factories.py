@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from servicestub.apis.orders.scopes import OrderScope, TenantScope
 from servicestub.apis.orders.seeding import orders_store
-from servicestub.apis.orders.state import OrdersStore, Store, Tenant
+from servicestub.apis.orders.state import OrderBundle, OrdersStore, Store, Tenant
 from servicestub.core.settings import Settings
 
 
@@ -21,3 +22,15 @@ def any_type(tenant: Tenant) -> str:
 
 def any_rate(tenant: Tenant) -> str:
     return sorted(tenant.hourly_rates)[0]
+
+
+def tenant_scope(orders: OrdersStore, tenant: Tenant) -> TenantScope:
+    """The tenant as the owner of its set-up collections."""
+    return TenantScope(orders, tenant)
+
+
+def order_scope(orders: OrdersStore, tenant: Tenant, bundle: OrderBundle) -> OrderScope:
+    """The order (held by a store) as the owner of the collections under it."""
+    store = bundle.home
+    assert store is not None, "the order is held by a store"
+    return OrderScope(orders, tenant, store, bundle)

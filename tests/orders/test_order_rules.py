@@ -2,13 +2,13 @@
 
 import pytest
 
-from servicestub.apis.orders import kinds as coll
 from servicestub.apis.orders import money
 from servicestub.apis.orders import service_orders as rules
+from servicestub.apis.orders.kinds import EVENTS, HOURS
 from servicestub.apis.orders.sales import create_sales_order
 from servicestub.apis.orders.tenant_setup import HOURLY_RATES
 from servicestub.core.errors import BadRequest, NotFound
-from tests.orders.factories import any_rate, any_type, fresh_store
+from tests.orders.factories import any_rate, any_type, fresh_store, order_scope, tenant_scope
 from tests.orders.money_checks import assert_money_rules
 
 
@@ -58,11 +58,8 @@ def test_totals_follow_items_and_billable_hours():
         orders, tenant, bundle, {"name": "Display", "quantity": 2, "unitPrice": 89.95}
     )
     rate = tenant.hourly_rates[any_rate(tenant)]
-    hours = coll.create_record(
-        coll.HOURS,
-        orders,
-        tenant,
-        bundle,
+    hours = HOURS.create(
+        order_scope(orders, tenant, bundle),
         {
             "userId": "tech",
             "date": "2026-01-02",
@@ -71,11 +68,8 @@ def test_totals_follow_items_and_billable_hours():
         },
     )
     assert hours["amount"] == round(1.5 * rate["price"], 2)
-    coll.create_record(
-        coll.HOURS,
-        orders,
-        tenant,
-        bundle,
+    HOURS.create(
+        order_scope(orders, tenant, bundle),
         {
             "userId": "tech",
             "date": "2026-01-02",
@@ -94,13 +88,13 @@ def test_totals_follow_items_and_billable_hours():
 def test_hours_without_rate_are_worth_nothing_and_unknown_rate_is_refused():
     orders, tenant, store = fresh_store()
     bundle = store.bundle(_order(orders, tenant, store)["serviceOrderUid"])
-    entry = coll.create_record(
-        coll.HOURS, orders, tenant, bundle, {"userId": "t", "date": "2026-01-02", "hours": 3}
+    entry = HOURS.create(
+        order_scope(orders, tenant, bundle), {"userId": "t", "date": "2026-01-02", "hours": 3}
     )
     assert entry["amount"] == 0.0
     with pytest.raises(BadRequest, match="hourlyRateUid 'nope'"):
-        coll.update_record(
-            coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": "nope"}
+        HOURS.update(
+            order_scope(orders, tenant, bundle), entry["hoursUid"], {"hourlyRateUid": "nope"}
         )
     assert entry["hourlyRateUid"] is None
 
@@ -139,9 +133,9 @@ def test_visible_event_notifies_and_internal_event_does_not():
     orders, tenant, store = fresh_store()
     order = _order(orders, tenant, store, customer={"name": "Anna", "email": "a@example.com"})
     bundle = store.bundle(order["serviceOrderUid"])
-    coll.create_record(coll.EVENTS, orders, tenant, bundle, {"message": "internal note"})
-    coll.create_record(
-        coll.EVENTS, orders, tenant, bundle, {"message": "Ready!", "visibleToCustomer": True}
+    EVENTS.create(order_scope(orders, tenant, bundle), {"message": "internal note"})
+    EVENTS.create(
+        order_scope(orders, tenant, bundle), {"message": "Ready!", "visibleToCustomer": True}
     )
     messages = [n["message"] for n in bundle.notifications.values()]
     assert len(messages) == 2 and messages[-1] == "Ready!"
@@ -152,18 +146,12 @@ def test_sales_order_is_built_from_items_and_billable_hours():
     order = _order(orders, tenant, store)
     bundle = store.bundle(order["serviceOrderUid"])
     rules.add_item(orders, tenant, bundle, {"name": "Battery", "unitPrice": 49.9})
-    coll.create_record(
-        coll.HOURS,
-        orders,
-        tenant,
-        bundle,
+    HOURS.create(
+        order_scope(orders, tenant, bundle),
         {"userId": "t", "date": "2026-01-02", "hours": 1, "hourlyRateUid": any_rate(tenant)},
     )
-    coll.create_record(
-        coll.HOURS,
-        orders,
-        tenant,
-        bundle,
+    HOURS.create(
+        order_scope(orders, tenant, bundle),
         {"userId": "t", "date": "2026-01-03", "hours": 1, "billable": False},
     )
     address = {
@@ -212,12 +200,12 @@ def _booked(orders, tenant, store, *, hours=1.5, **fields):
         "hours": hours,
         "hourlyRateUid": rate["hourlyRateUid"],
     }
-    entry = coll.create_record(coll.HOURS, orders, tenant, bundle, body | fields)
+    entry = HOURS.create(order_scope(orders, tenant, bundle), body | fields)
     return bundle, entry, rate
 
 
 def _set_rate(orders, tenant, rate, **changes):
-    coll.update_record(HOURLY_RATES, orders, tenant, tenant, rate["hourlyRateUid"], changes)
+    HOURLY_RATES.update(tenant_scope(orders, tenant), rate["hourlyRateUid"], changes)
 
 
 def test_hours_keep_their_booked_price_when_only_description_or_billable_change():
@@ -227,12 +215,12 @@ def test_hours_keep_their_booked_price_when_only_description_or_billable_change(
     assert entry["unitPrice"] == booked and entry["amount"] == money.line_amount(1.5, booked)
     _set_rate(orders, tenant, rate, price=booked + 10)
     for change in ({"description": "re-worded"}, {"billable": False}, {"billable": True}):
-        coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], change)
+        HOURS.update(order_scope(orders, tenant, bundle), entry["hoursUid"], change)
         assert entry["unitPrice"] == booked
         assert entry["amount"] == money.line_amount(1.5, booked)
     # sending the same hours and rate again is no change either
     same = {"hours": 1.5, "hourlyRateUid": rate["hourlyRateUid"]}
-    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], same)
+    HOURS.update(order_scope(orders, tenant, bundle), entry["hoursUid"], same)
     assert entry["unitPrice"] == booked
     assert bundle.order["totals"]["hours"] == entry["amount"]
 
@@ -241,14 +229,12 @@ def test_hours_are_priced_again_when_their_hours_or_rate_change():
     orders, tenant, store = fresh_store()
     bundle, entry, rate = _booked(orders, tenant, store)
     _set_rate(orders, tenant, rate, price=100.0)
-    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hours": 2})
+    HOURS.update(order_scope(orders, tenant, bundle), entry["hoursUid"], {"hours": 2})
     assert entry["unitPrice"] == 100.0 and entry["amount"] == 200.0
     other = sorted(tenant.hourly_rates)[1]
-    coll.update_record(
-        coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": other}
-    )
+    HOURS.update(order_scope(orders, tenant, bundle), entry["hoursUid"], {"hourlyRateUid": other})
     assert entry["unitPrice"] == tenant.hourly_rates[other]["price"]
-    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": ""})
+    HOURS.update(order_scope(orders, tenant, bundle), entry["hoursUid"], {"hourlyRateUid": ""})
     assert entry["unitPrice"] == 0.0 and entry["amount"] == 0.0
     assert bundle.order["totals"]["hours"] == 0.0
 
@@ -256,19 +242,17 @@ def test_hours_are_priced_again_when_their_hours_or_rate_change():
 def test_hours_at_a_rate_in_another_currency_are_refused_and_nothing_changes():
     orders, tenant, store = fresh_store()
     bundle, entry, _rate = _booked(orders, tenant, store)
-    dollars = coll.create_record(
-        HOURLY_RATES, orders, tenant, tenant, {"name": "US labour", "price": 80, "currency": "USD"}
+    dollars = HOURLY_RATES.create(
+        tenant_scope(orders, tenant), {"name": "US labour", "price": 80, "currency": "USD"}
     )
     uid = dollars["hourlyRateUid"]
     before = (dict(entry), dict(bundle.order["totals"]), len(bundle.hours))
     body = {"userId": "t", "date": "2026-01-02", "hours": 1, "hourlyRateUid": uid}
     expected = rf"hourlyRateUid '{uid}' \(US labour\) is priced in USD, .* is in EUR"
     with pytest.raises(BadRequest, match=expected):
-        coll.create_record(coll.HOURS, orders, tenant, bundle, body)
+        HOURS.create(order_scope(orders, tenant, bundle), body)
     with pytest.raises(BadRequest, match=expected):
-        coll.update_record(
-            coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hourlyRateUid": uid}
-        )
+        HOURS.update(order_scope(orders, tenant, bundle), entry["hoursUid"], {"hourlyRateUid": uid})
     assert (entry, bundle.order["totals"], len(bundle.hours)) == before
 
 
@@ -277,11 +261,11 @@ def test_a_rates_currency_change_leaves_booked_hours_alone_and_refuses_repricing
     bundle, entry, rate = _booked(orders, tenant, store)
     booked = dict(entry)
     _set_rate(orders, tenant, rate, currency="GBP", price=1.0)
-    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"description": "x"})
+    HOURS.update(order_scope(orders, tenant, bundle), entry["hoursUid"], {"description": "x"})
     assert (entry["unitPrice"], entry["amount"]) == (booked["unitPrice"], booked["amount"])
     assert bundle.order["totals"]["currency"] == "EUR"
     with pytest.raises(BadRequest, match="is priced in GBP"):
-        coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"hours": 3})
+        HOURS.update(order_scope(orders, tenant, bundle), entry["hoursUid"], {"hours": 3})
     assert entry["hours"] == 1.5 and entry["amount"] == booked["amount"]
 
 
@@ -291,7 +275,7 @@ def test_sales_order_hours_lines_are_priced_as_booked_so_every_line_multiplies_o
     rules.add_item(orders, tenant, bundle, {"name": "Battery", "quantity": 3, "unitPrice": 19.99})
     booked = rate["price"]
     _set_rate(orders, tenant, rate, price=booked * 3 + 0.01)
-    coll.update_record(coll.HOURS, orders, tenant, bundle, entry["hoursUid"], {"description": "y"})
+    HOURS.update(order_scope(orders, tenant, bundle), entry["hoursUid"], {"description": "y"})
     sales = create_sales_order(
         orders, tenant, store, bundle, {"customerId": "C1", "orderAddress": _ADDRESS}
     )

@@ -8,15 +8,15 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicestub.apis.orders import kinds as coll
 from servicestub.apis.orders import service_orders as rules
+from servicestub.apis.orders.kinds import HOURS
 from servicestub.apis.orders.sales import create_sales_order
 from servicestub.apis.orders.search import FILTER_FIELDS, ORDER_SORTS, criteria, filter_sets
 from servicestub.apis.orders.tenant_setup import HOURLY_RATES, STATUSES
 from servicestub.control import scenarios
 from servicestub.core.errors import BadRequest
 from servicestub.core.settings import Settings
-from tests.orders.factories import any_type, fresh_store
+from tests.orders.factories import any_type, fresh_store, order_scope, tenant_scope
 from tests.orders.money_checks import assert_money_rules
 
 PROPERTY = settings(max_examples=60, derandomize=True, deadline=None)
@@ -35,10 +35,10 @@ def test_positions_stay_exactly_one_to_n_after_any_creates_and_moves(ops):
     orders, tenant, _store = fresh_store()
     for op in ops:
         if op[0] == "create":
-            coll.create_record(STATUSES, orders, tenant, tenant, {"name": "s", "position": op[1]})
+            STATUSES.create(tenant_scope(orders, tenant), {"name": "s", "position": op[1]})
         else:
             uid = sorted(tenant.statuses)[op[1] % len(tenant.statuses)]
-            coll.update_record(STATUSES, orders, tenant, tenant, uid, {"position": op[2]})
+            STATUSES.update(tenant_scope(orders, tenant), uid, {"position": op[2]})
         positions = sorted(s["position"] for s in tenant.statuses.values())
         assert positions == list(range(1, len(tenant.statuses) + 1))
 
@@ -48,7 +48,7 @@ def test_positions_stay_exactly_one_to_n_after_any_creates_and_moves(ops):
 def test_moved_status_lands_at_requested_position_or_last(which, target):
     orders, tenant, _store = fresh_store()
     uid = sorted(tenant.statuses)[which % len(tenant.statuses)]
-    coll.update_record(STATUSES, orders, tenant, tenant, uid, {"position": target})
+    STATUSES.update(tenant_scope(orders, tenant), uid, {"position": target})
     assert tenant.statuses[uid]["position"] == min(target, len(tenant.statuses))
 
 
@@ -91,7 +91,7 @@ def test_totals_equal_the_sum_of_items_and_billable_hours(changes):
         elif kind == "hours":
             body = {k: v for k, v in value.items() if k != "rate"}
             body["hourlyRateUid"] = rates[value["rate"] % len(rates)]
-            coll.create_record(coll.HOURS, orders, tenant, bundle, body)
+            HOURS.create(order_scope(orders, tenant, bundle), body)
         elif kind == "drop-item" and order["items"]:
             rules.delete_item(
                 orders, tenant, bundle, order["items"][value % len(order["items"])]["itemUid"]
@@ -99,10 +99,10 @@ def test_totals_equal_the_sum_of_items_and_billable_hours(changes):
         elif kind in ("drop-hours", "toggle-billable") and bundle.hours:
             uid = sorted(bundle.hours)[value % len(bundle.hours)]
             if kind == "drop-hours":
-                coll.delete_record(coll.HOURS, orders, tenant, bundle, uid)
+                HOURS.delete(order_scope(orders, tenant, bundle), uid)
             else:
                 flipped = not bundle.hours[uid]["billable"]
-                coll.update_record(coll.HOURS, orders, tenant, bundle, uid, {"billable": flipped})
+                HOURS.update(order_scope(orders, tenant, bundle), uid, {"billable": flipped})
     items = sum(round(i["quantity"] * i["unitPrice"] * 100) for i in order["items"])
     hours = 0
     for entry in bundle.hours.values():
@@ -311,8 +311,8 @@ money_op = st.one_of(
 @given(st.lists(money_op, min_size=3, max_size=30))
 def test_money_follows_one_set_of_rules_over_any_sequence_of_operations(ops):
     orders, tenant, store = fresh_store()
-    coll.create_record(
-        HOURLY_RATES, orders, tenant, tenant, {"name": "US", "price": 80, "currency": "USD"}
+    HOURLY_RATES.create(
+        tenant_scope(orders, tenant), {"name": "US", "price": 80, "currency": "USD"}
     )
     order = rules.create_order(
         orders, tenant, store, {"title": "t", "serviceTypeUid": any_type(tenant)}
@@ -343,9 +343,9 @@ def test_money_follows_one_set_of_rules_over_any_sequence_of_operations(ops):
         state = copy.deepcopy((bundle.order, bundle.hours))
         try:
             if uid is None:
-                uid = coll.create_record(coll.HOURS, orders, tenant, bundle, body)["hoursUid"]
+                uid = HOURS.create(order_scope(orders, tenant, bundle), body)["hoursUid"]
             else:
-                coll.update_record(coll.HOURS, orders, tenant, bundle, uid, body)
+                HOURS.update(order_scope(orders, tenant, bundle), uid, body)
         except BadRequest as refused:
             assert expected is None, refused
             assert "is priced in USD" in str(refused) and "is in EUR" in str(refused)
@@ -375,7 +375,7 @@ def test_money_follows_one_set_of_rules_over_any_sequence_of_operations(ops):
         elif kind in ("edit-hours", "drop-hours") and bundle.hours:
             uid = pick(op[1], sorted(bundle.hours))
             if kind == "drop-hours":
-                coll.delete_record(coll.HOURS, orders, tenant, bundle, uid)
+                HOURS.delete(order_scope(orders, tenant, bundle), uid)
                 del booked[uid]
             else:
                 body = {k: v for k, v in op[2].items() if k != "rate"}
@@ -385,7 +385,7 @@ def test_money_follows_one_set_of_rules_over_any_sequence_of_operations(ops):
         elif kind in ("rate-price", "rate-currency"):
             field = "price" if kind == "rate-price" else "currency"
             rate_uid = pick(op[1], rate_uids)
-            coll.update_record(HOURLY_RATES, orders, tenant, tenant, rate_uid, {field: op[2]})
+            HOURLY_RATES.update(tenant_scope(orders, tenant), rate_uid, {field: op[2]})
         elif kind == "sales":
             create_sales_order(
                 orders,

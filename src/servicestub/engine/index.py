@@ -1,23 +1,27 @@
-"""Indexes over one store's service orders, so that a list costs what its page
-costs rather than what the store holds (100,000 orders stay fast).
+"""Indexes over the records of one collection, so that a list costs what its
+page costs rather than what the collection holds (100,000 records stay fast).
 
-* one :class:`SortedIndex` per sortable field keeps ``(key, uid)`` in order;
+What is indexed is configured (:class:`IndexConfig`: which keys sort, which
+fields filter, which texts search); nothing here knows a record's shape:
+
+* one :class:`SortedIndex` per sort key keeps ``(key, uid)`` in order;
 * :class:`ValueSets` map each filter field's values to the uids holding them,
   so list filters are set operations;
-* :class:`TextIndex` keeps each order's searchable texts case-folded and
-  joined in one string, so a text search is one tight substring test per order;
-* date ranges are answered by bisecting the sorted index of their field.
+* :class:`TextIndex` keeps each record's searchable texts case-folded and
+  joined in one string, so a text search is one tight substring test per record;
+* ranges are answered by bisecting the sorted index of their key.
 
 Each of these is built the first time a request needs it and kept up to date
-from then on: a freshly seeded store of 100,000 orders pays only for the
+from then on: a freshly seeded collection of 100,000 records pays only for the
 indexes its clients use.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
 from servicestub.core.shapes import Record
@@ -26,7 +30,7 @@ SortKey = Callable[[Record], Any]
 
 #: Below this many candidates, sorting them beats walking an index.
 SORT_CANDIDATES_BELOW = 4096
-#: Joins an order's texts into one; no text holds it, so no match spans two texts.
+#: Joins a record's texts into one; no text holds it, so no match spans two texts.
 SEPARATOR = "\x00"
 
 
@@ -35,8 +39,8 @@ class Criteria:
     """What a search asks of the indexes besides the value filters.
 
     ``texts``: ``(position, needle)`` pairs, the needle case-folded, the position
-    that of the text it must occur in, or ``None`` for any text of the order.
-    ``ranges``: ``(sort, low, high)`` - the order's key in that sorted index
+    that of the text it must occur in, or ``None`` for any text of the record.
+    ``ranges``: ``(sort, low, high)`` - the record's key in that sorted index
     must be ``>= low`` and ``< high`` (either bound may be ``None``).
     """
 
@@ -48,8 +52,19 @@ class Criteria:
 NO_CRITERIA = Criteria()
 
 
+@dataclasses.dataclass(frozen=True)
+class IndexConfig:
+    """What a :class:`RecordIndex` indexes: ``sorts`` (name -> sort key),
+    ``filter_fields`` (fields whose values filter) and ``text_of`` (a record's
+    searchable texts, case-folded, always as many and in one order)."""
+
+    sorts: Mapping[str, SortKey]
+    filter_fields: tuple[str, ...] = ()
+    text_of: Callable[[Record], tuple[str, ...]] = lambda record: ()
+
+
 class Facet(Protocol):
-    """One index over a store's orders, kept in step with every change."""
+    """One index over a collection's records, kept in step with every change."""
 
     def add_many(self, records: Iterable[tuple[str, Record]]) -> None: ...
     def add(self, uid: str, record: Record) -> None: ...
@@ -63,7 +78,7 @@ def _entry_key(sort_key: SortKey, record: Record, uid: str) -> tuple[Any, ...]:
 
 
 class SortedIndex:
-    """The uids of a store in the order of one sort key, ties broken by uid."""
+    """The uids of a collection in the order of one sort key, ties broken by uid."""
 
     def __init__(self, sort_key: SortKey) -> None:
         self.sort_key = sort_key
@@ -113,7 +128,7 @@ class SortedIndex:
 
 
 class ValueSets:
-    """For each filter field, value -> the uids of the orders holding it."""
+    """For each filter field, value -> the uids of the records holding it."""
 
     def __init__(self, fields: Iterable[str]) -> None:
         self.fields = tuple(fields)
@@ -165,8 +180,8 @@ class ValueSets:
 
 
 class TextIndex:
-    """Each order's searchable texts, case-folded and joined by :data:`SEPARATOR`
-    (one string per order: a third of the memory of keeping them apart).
+    """Each record's searchable texts, case-folded and joined by :data:`SEPARATOR`
+    (one string per record: a third of the memory of keeping them apart).
 
     No text holds the separator (the APIs refuse NUL; any that slipped in is
     dropped here), so a needle never matches across two texts, and a needle
@@ -202,26 +217,22 @@ class TextIndex:
         return {uid for uid, text in items if needle in text.split(SEPARATOR)[position]}
 
 
-class OrderIndex:
-    """All indexes of one store, each built on first use."""
+class RecordIndex:
+    """All indexes of one collection's records, each built on first use."""
 
-    def __init__(
-        self,
-        sorts: dict[str, SortKey],
-        filter_fields: Iterable[str],
-        text_of: Callable[[Record], tuple[str, ...]],
-    ) -> None:
-        #: uid -> the live order record (the facets are built from it).
+    def __init__(self, config: IndexConfig) -> None:
+        self.config = config
+        #: uid -> the live record (the facets are built from it).
         self.records: dict[str, Record] = {}
         self._makers: dict[str, Callable[[], Facet]] = {
-            f"sort:{name}": (lambda key=key: SortedIndex(key)) for name, key in sorts.items()
+            f"sort:{name}": functools.partial(SortedIndex, key)
+            for name, key in config.sorts.items()
         }
-        fields = tuple(filter_fields)
-        self._makers["values"] = lambda: ValueSets(fields)
-        self._makers["texts"] = lambda: TextIndex(text_of)
+        self._makers["values"] = lambda: ValueSets(config.filter_fields)
+        self._makers["texts"] = lambda: TextIndex(config.text_of)
         self._built: dict[str, Facet] = {}
 
-    def _facet(self, name: str) -> Any:
+    def _facet(self, name: str) -> Facet:
         facet = self._built.get(name)
         if facet is None:
             facet = self._makers[name]()
@@ -231,7 +242,19 @@ class OrderIndex:
 
     def sorted_by(self, sort: str) -> SortedIndex:
         """The sorted index of ``sort`` (a key of the ``sorts`` given)."""
-        return self._facet(f"sort:{sort}")
+        facet = self._facet(f"sort:{sort}")
+        assert isinstance(facet, SortedIndex)
+        return facet
+
+    def _values(self) -> ValueSets:
+        facet = self._facet("values")
+        assert isinstance(facet, ValueSets)
+        return facet
+
+    def _texts(self) -> TextIndex:
+        facet = self._facet("texts")
+        assert isinstance(facet, TextIndex)
+        return facet
 
     def add(self, uid: str, record: Record) -> None:
         self.records[uid] = record
@@ -239,7 +262,7 @@ class OrderIndex:
             facet.add(uid, record)
 
     def add_many(self, records: list[tuple[str, Record]]) -> None:
-        """Index many orders at once (seeding, snapshots, scenarios)."""
+        """Index many records at once (seeding, snapshots, scenarios)."""
         self.records.update(records)
         for facet in self._built.values():
             facet.add_many(records)
@@ -259,12 +282,12 @@ class OrderIndex:
         Set operations first (filters, then ranges), then the text tests on what
         is left, so each text test runs over the smallest pool.
         """
-        result = self._facet("values").matching(filters) if filters else None
+        result = self._values().matching(filters) if filters else None
         for sort, low, high in criteria.ranges:
             within = self.sorted_by(sort).between(low, high)
             result = within if result is None else result & within
         for position, needle in criteria.texts:
-            result = self._facet("texts").containing(needle, position, result)
+            result = self._texts().containing(needle, position, result)
         return result
 
     def page(

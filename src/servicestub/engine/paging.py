@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -22,14 +23,19 @@ def page_slice(items: Sequence[T], page: int, per_page: int) -> Sequence[T]:
     return items[start : start + per_page]
 
 
-def page_meta(page: int, per_page: int, total: int) -> dict[str, int]:
-    """The ``meta`` object of a list envelope (section 2.1)."""
-    return {
-        "page": page,
-        "perPage": per_page,
-        "totalItems": total,
-        "totalPages": page_count(total, per_page),
-    }
+@dataclasses.dataclass(frozen=True)
+class Page:
+    """One page of a list: its records and where it sits (an API's envelope
+    module turns it into that API's list response)."""
+
+    items: list[Record]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total, self.per_page)
 
 
 def _nulls_last(value: Any) -> tuple[bool, Any]:
@@ -62,11 +68,11 @@ def field_key(field: str) -> SortKey:
 
 def rank_key(field: str, ranking: Sequence[str]) -> SortKey:
     """Sort key ordering an enum field by its declared rank, not alphabetically."""
-    ranks = {value: index for index, value in enumerate(ranking)}
+    ranks: dict[Any, int] = {value: index for index, value in enumerate(ranking)}
     return lambda record: ranks.get(record.get(field))
 
 
-def list_page(
+def page_of(
     records: Iterable[Record],
     *,
     key_field: str,
@@ -74,10 +80,7 @@ def list_page(
     descending: bool,
     page: int,
     per_page: int,
-) -> dict[str, Any]:
-    """Sort, slice and wrap ``records`` in the ``{"data", "meta"}`` envelope."""
+) -> Page:
+    """Sort ``records`` and take page ``page`` of them."""
     ordered = sort_records(records, key_field=key_field, sort_key=sort_key, descending=descending)
-    return {
-        "data": list(page_slice(ordered, page, per_page)),
-        "meta": page_meta(page, per_page, len(ordered)),
-    }
+    return Page(list(page_slice(ordered, page, per_page)), page, per_page, len(ordered))

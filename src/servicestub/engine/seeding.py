@@ -71,8 +71,17 @@ def bulk_allocation() -> Iterator[None]:
     is then frozen (:func:`gc.freeze`): never scanned again. Reference counting
     still frees it when dropped; seeded data holds no reference cycles (an
     order's link to its store is weak), so nothing frozen is ever lost to them.
+
+    Wrap only the seeding work in it, wherever it runs (at start-up or lazily,
+    in the request that first uses a store). :func:`gc.freeze` freezes every
+    object alive, not only those seeding made (CPython has no narrower freeze),
+    so garbage is collected first: no unreachable cycle of before - a request's
+    exception and its frames, say - is frozen, and so kept, for good. What else
+    is alive then (the live objects of the request that seeds) is frozen too,
+    and freed by reference counting as usual when dropped.
     """
     enabled = gc.isenabled()
+    gc.collect()
     gc.disable()
     try:
         yield

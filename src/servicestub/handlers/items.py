@@ -11,21 +11,21 @@ from servicestub.handlers._scope import order_scope
 async def create_item(
     tenant_id: str, store_id: str, service_order_uid: str, body: dict[str, Any]
 ) -> Any:
-    orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid, write=True)
-    with orders.writing(tenant):
-        return rules.add_item(orders, tenant, bundle, body), 201
+    scope = order_scope(tenant_id, store_id, service_order_uid, write=True)
+    with scope.writing():
+        return rules.add_item(scope.orders, scope.tenant, scope.bundle, body), 201
 
 
 async def update_item(
     tenant_id: str, store_id: str, service_order_uid: str, item_uid: str, body: dict[str, Any]
 ) -> Any:
-    orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid, write=True)
-    with orders.writing(tenant):
-        return rules.update_item(orders, tenant, bundle, item_uid, body)
+    scope = order_scope(tenant_id, store_id, service_order_uid, write=True)
+    with scope.writing():
+        return rules.update_item(scope.orders, scope.tenant, scope.bundle, item_uid, body)
 
 
 async def delete_item(tenant_id: str, store_id: str, service_order_uid: str, item_uid: str) -> Any:
-    orders, tenant, _store, bundle = order_scope(tenant_id, store_id, service_order_uid, write=True)
-    with orders.writing(tenant):
-        rules.delete_item(orders, tenant, bundle, item_uid)
+    scope = order_scope(tenant_id, store_id, service_order_uid, write=True)
+    with scope.writing():
+        rules.delete_item(scope.orders, scope.tenant, scope.bundle, item_uid)
     return None, 204

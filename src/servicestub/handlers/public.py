@@ -10,9 +10,9 @@ from servicestub.handlers._scope import store_scope
 
 
 async def get_public_service_order(tenant_id: str, store_id: str, public_hash: str) -> Any:
-    orders, tenant, store = store_scope(tenant_id, store_id)
-    order_uid = orders.hasher.open(public_hash, tenant_id, store_id)
-    bundle = store.orders.get(order_uid) if order_uid else None
+    scope = store_scope(tenant_id, store_id)
+    order_uid = scope.orders.hasher.open(public_hash, tenant_id, store_id)
+    bundle = scope.store.orders.get(order_uid) if order_uid else None
     if bundle is None:
         raise NotFound("No service order has this public link in this store; check the link.")
-    return public_view(tenant, bundle)
+    return public_view(scope.tenant, bundle)

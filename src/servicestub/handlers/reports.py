@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from connexion.context import scope
+from connexion import context
 from starlette.concurrency import run_in_threadpool
 
 from servicestub.apis.orders.report import render_report, sheet_of
@@ -14,12 +14,14 @@ from servicestub.middleware.negotiation import NEGOTIATED_KEY
 
 
 async def get_report(tenant_id: str, store_id: str, service_order_uid: str) -> Any:
-    _orders, tenant, store, bundle = order_scope(tenant_id, store_id, service_order_uid)
-    media_type = scope[NEGOTIATED_KEY]  # one of the spec's, chosen by MediaTypeMiddleware
+    order = order_scope(tenant_id, store_id, service_order_uid)
+    media_type = context.scope[NEGOTIATED_KEY]  # one of the spec's, chosen by MediaTypeMiddleware
     # Written off the event loop (a long order or a large font takes a moment),
     # from a copy of the order, so other requests go on meanwhile.
-    pdf = await run_in_threadpool(render_report, sheet_of(tenant, store.store_id, bundle))
-    file_name = f"{bundle.order['serviceNumber']}.pdf"
+    pdf = await run_in_threadpool(
+        render_report, sheet_of(order.tenant, order.store.store_id, order.bundle)
+    )
+    file_name = f"{order.bundle.order['serviceNumber']}.pdf"
     if media_type == "application/json":
         return (
             {

@@ -8,23 +8,18 @@ and date ranges as set operations, texts as substring tests on what is left.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+from servicestub.apis.orders.envelopes import data_and_meta
+from servicestub.apis.orders.scopes import StoreScope
 from servicestub.apis.orders.service_orders import check_date
+from servicestub.apis.orders.spec import collection
 from servicestub.apis.orders.vocabulary import PRIORITIES, STATES
-from servicestub.core.shapes import Record
-from servicestub.engine.index import Criteria, OrderIndex
-from servicestub.engine.paging import SortKey, field_key, rank_key
-
-#: List/search filter name -> the order field it matches.
-FILTER_FIELDS = {
-    "states": "state",
-    "serviceTypes": "serviceTypeUid",
-    "assignedUsers": "assignedUserId",
-    "createdFromStores": "createdFromStoreId",
-    "priorities": "priority",
-}
+from servicestub.core.shapes import Json, Record
+from servicestub.engine.collection import Collection, Rules
+from servicestub.engine.index import NO_CRITERIA, Criteria, IndexConfig, RecordIndex
+from servicestub.engine.paging import Page, SortKey, rank_key
 
 #: Searchable texts, in the order of :func:`order_texts`.
 TEXT_FIELDS = ("customer.name", "customer.email", "customer.phone", "serviceNumber", "title")
@@ -36,16 +31,25 @@ def _service_number(record: Record) -> int:
     return int(record["serviceNumber"].removeprefix("SO-"))
 
 
-ORDER_SORTS: dict[str, SortKey] = {
-    "serviceOrderUid": field_key("serviceOrderUid"),
+#: The sorts the spec cannot say: numbers by value, titles case-insensitively,
+#: states and priorities by rank; every other sort of the spec compares the field.
+SORTED_NOT_AS_STORED: dict[str, SortKey] = {
     "serviceNumber": _service_number,
     "title": lambda record: record["title"].casefold(),
     "state": rank_key("state", STATES),
     "priority": rank_key("priority", PRIORITIES),
-    "createdAt": field_key("createdAt"),
-    "updatedAt": field_key("updatedAt"),
-    "dueDate": field_key("dueDate"),
 }
+
+#: The store's service orders: listed from its index, so only the model and
+#: the envelope of the collection are used, never its records dict.
+SERVICE_ORDERS: Collection[StoreScope] = Collection(
+    collection("service-orders"),
+    Rules(label="service order", sort_keys=SORTED_NOT_AS_STORED, envelope=data_and_meta),
+)
+#: List/search filter name -> the order field it matches (the spec's).
+FILTER_FIELDS: dict[str, str] = SERVICE_ORDERS.list_query.filters
+#: Sort name -> key, for every sort the spec offers.
+ORDER_SORTS: dict[str, SortKey] = SERVICE_ORDERS.sort_keys
 
 
 def order_texts(record: Record) -> tuple[str, ...]:
@@ -61,18 +65,47 @@ def order_texts(record: Record) -> tuple[str, ...]:
     return tuple((value or "").casefold() for value in values)
 
 
-def new_order_index() -> OrderIndex:
+ORDER_INDEX = IndexConfig(ORDER_SORTS, tuple(FILTER_FIELDS.values()), order_texts)
+
+
+def new_order_index() -> RecordIndex:
     """An empty index of a store's orders."""
-    return OrderIndex(ORDER_SORTS, FILTER_FIELDS.values(), order_texts)
+    return RecordIndex(ORDER_INDEX)
 
 
-def filter_sets(filters: Mapping[str, Sequence[str] | None]) -> dict[str, frozenset[str]]:
-    """The active array filters, keyed by the order field they match."""
-    return {
-        FILTER_FIELDS[name]: frozenset(values)
-        for name, values in filters.items()
-        if values and name in FILTER_FIELDS
-    }
+def filter_sets(filters: Mapping[str, Any]) -> dict[str, frozenset[Any]]:
+    """The active filters among ``filters`` (name -> values), keyed by the order
+    field they match."""
+    return SERVICE_ORDERS.list_query.filter_sets(filters)
+
+
+def _page(
+    scope: StoreScope,
+    filters: dict[str, frozenset[Any]],
+    search: Criteria,
+    query: Mapping[str, Any],
+) -> Json:
+    listing = SERVICE_ORDERS.read(query)
+    data, total = scope.store.query(
+        filters,
+        search,
+        sort=listing.sort,
+        descending=listing.descending,
+        page=listing.page,
+        per_page=listing.per_page,
+    )
+    return SERVICE_ORDERS.envelope(scope, Page(data, listing.page, listing.per_page, total))
+
+
+def list_orders(scope: StoreScope, query: Mapping[str, Any]) -> Json:
+    """A page of the store's orders passing the query's filters."""
+    return _page(scope, SERVICE_ORDERS.read(query).filters, NO_CRITERIA, query)
+
+
+def search_orders(scope: StoreScope, body: Mapping[str, Any], query: Mapping[str, Any]) -> Json:
+    """A page of the store's orders passing the search body's filters and texts;
+    paging and sort come from the query, as for the list."""
+    return _page(scope, filter_sets(body), criteria(body), query)
 
 
 def criteria(body: Mapping[str, Any]) -> Criteria:

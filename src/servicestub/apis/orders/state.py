@@ -24,7 +24,7 @@ from servicestub.core.errors import NotFound
 from servicestub.core.settings import Settings
 from servicestub.core.shapes import Record
 from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
-from servicestub.engine.index import NO_CRITERIA, Criteria, OrderIndex
+from servicestub.engine.index import NO_CRITERIA, Criteria, RecordIndex
 from servicestub.engine.seeding import epoch, iso
 
 #: The most ids one write issues (an order or event and its notification).
@@ -131,7 +131,7 @@ class Store:
 
     tenant_id: str
     store_id: str
-    index: OrderIndex
+    index: RecordIndex
     orders: dict[str, OrderBundle] = dataclasses.field(default_factory=dict)
     next_number: int = 10001
     next_sales_number: int = 50001

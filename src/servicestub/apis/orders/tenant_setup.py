@@ -1,72 +1,64 @@
-"""A tenant's set-up: service types, workflow statuses and hourly rates."""
+"""A tenant's set-up - service types, workflow statuses and hourly rates - on the
+engine's generic collection, with the rules that are theirs alone."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from servicestub.apis.orders import money
-from servicestub.apis.orders.kinds import Kind
-from servicestub.apis.orders.state import OrdersStore, Tenant
+from servicestub.apis.orders.envelopes import data_and_meta
+from servicestub.apis.orders.scopes import TenantScope
+from servicestub.apis.orders.spec import collection
 from servicestub.apis.orders.workflow import place
 from servicestub.core.shapes import Record
-from servicestub.engine.paging import field_key
+from servicestub.engine.collection import Change, Collection, Rules
+from servicestub.engine.paging import SortKey
 
 
-def _of_tenant(tenant: Tenant) -> str:
-    return f"in tenant '{tenant.tenant_id}'"
-
-
-def _casefolded(field: str) -> Any:
+def casefolded(field: str) -> SortKey:
+    """Sort key comparing a text field case-insensitively (the spec cannot say so)."""
     return lambda record: record[field].casefold()
 
 
-def _place_status(
-    orders: OrdersStore, tenant: Tenant, owner: Tenant, record: Record, created: bool
-) -> None:
-    place(tenant.statuses, record)
+def place_status(scope: TenantScope, record: Record, change: Change) -> None:
+    """Positions stay exactly 1..n: the others shift around the one written."""
+    place(scope.tenant.statuses, record)
 
 
-def _prepare_rate(tenant: Tenant, owner: Tenant, record: Record, before: Record | None) -> None:
+def price_rate(scope: TenantScope, record: Record, before: Record | None) -> None:
     """Prices are whole cents; no currency means the tenant's. Hours already booked
     at the rate keep their price and currency (see :mod:`servicestub.apis.orders.money`)."""
     record["price"] = money.cents(record["price"])
     if record["currency"] is None:
-        record["currency"] = tenant.currency
+        record["currency"] = scope.tenant.currency
 
 
-SERVICE_TYPES = Kind(
-    label="service type",
-    collection="service_types",
-    key="serviceTypeUid",
-    fields=("name", "description", "defaultPriority", "active"),
-    defaults={"defaultPriority": "NORMAL", "active": True},
-    nullable=("description",),
-    sorts={"name": _casefolded("name"), "createdAt": field_key("createdAt")},
-    where=_of_tenant,
+_BY_NAME: dict[str, Any] = {"name": casefolded("name")}
+
+SERVICE_TYPES: Collection[TenantScope] = Collection(
+    collection("service-types"),
+    Rules(sort_keys=_BY_NAME, envelope=data_and_meta, blank_is_null=True),
 )
 
-STATUSES = Kind(
-    label="workflow status",
-    collection="statuses",
-    key="statusUid",
-    fields=("name", "position", "color", "isFinal"),
-    defaults={"isFinal": False},
-    nullable=("color",),
-    sorts={"position": field_key("position"), "name": _casefolded("name")},
-    where=_of_tenant,
-    after_change=_place_status,
-    timestamped=False,
+STATUSES: Collection[TenantScope] = Collection(
+    collection("service-statuses"),
+    Rules(
+        label="workflow status",
+        sort_keys=_BY_NAME,
+        after_change=place_status,
+        envelope=data_and_meta,
+        blank_is_null=True,
+    ),
 )
 
-HOURLY_RATES = Kind(
-    label="hourly rate",
-    collection="hourly_rates",
-    key="hourlyRateUid",
-    fields=("name", "price", "currency", "code", "active"),
-    defaults={"active": True},
-    nullable=("code", "currency"),
-    sorts={"name": _casefolded("name")},
-    where=_of_tenant,
-    prepare=_prepare_rate,
-    timestamped=False,
+HOURLY_RATES: Collection[TenantScope] = Collection(
+    collection("hourly-rates"),
+    Rules(
+        sort_keys=_BY_NAME,
+        prepare=price_rate,
+        envelope=data_and_meta,
+        blank_is_null=True,
+        # Left out means the tenant's currency, which the spec's default cannot say.
+        defaults={"currency": None},
+    ),
 )
