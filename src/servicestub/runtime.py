@@ -14,6 +14,7 @@ from connexion.context import scope as _scope
 
 from servicestub.control.faults import Faults
 from servicestub.control.journal import Journal
+from servicestub.core.problems import TRACKING_KEY
 from servicestub.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from servicestub.control.documented import ResponseCatalog
 
 SCOPE_KEY = "servicestub.runtime"
-TRACKING_KEY = "servicestub.tracking_id"
 
 
 class Runtime:

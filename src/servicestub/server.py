@@ -54,7 +54,7 @@ from servicestub.core.errors import (
     RequestTimeout,
     ServiceUnavailable,
 )
-from servicestub.middleware.guards import send_problem
+from servicestub.core.problems import send_problem
 
 #: Bytes handed to the HTTP parser at a time, so that the bytes of a request
 #: head are counted (and refused past the limit) at this granularity.

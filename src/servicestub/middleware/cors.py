@@ -7,7 +7,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.core.errors import BadRequest
-from servicestub.middleware.guards import send_problem
+from servicestub.core.problems import send_problem
 from servicestub.specs import is_control_plane, served_methods
 
 #: Response headers a frontend may read: Prefer's answers, fault and rate-limit
