@@ -7,7 +7,7 @@ import ipaddress
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import click
 
@@ -47,6 +47,14 @@ def _origins(values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
+def _mock_app() -> Any:
+    """The mock as ``contract --self`` tests it: its default data seed, which the
+    specs' examples name records of."""
+    from servicestub.app import create_app
+
+    return create_app(Settings())
+
+
 class _Commands(click.Group):
     """The commands; ``contract`` is imported only when it is run or listed, so
     that ``serve`` starts without loading the contract-testing set-up."""
@@ -58,7 +66,11 @@ class _Commands(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
-            return getattr(importlib.import_module(self.lazy[name]), name)
+            module = importlib.import_module(self.lazy[name])
+            if name == "contract":  # what `contract --self` serves: the mock
+                ctx.meta[module.SELF_APP_FACTORY] = _mock_app
+            command: click.Command = getattr(module, name)
+            return command
         return super().get_command(ctx, name)
 
 
