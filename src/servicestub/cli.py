@@ -91,7 +91,7 @@ seed_option = click.option(
 )
 
 
-class _ReferenceTime(click.ParamType):
+class _ReferenceTime(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.3 on
     """``--now``: an RFC 3339 instant, or ``now`` (the wall clock at start, to the minute)."""
 
     name = "reference-time"
@@ -232,7 +232,7 @@ def serve(
         app = create_app(settings)
     except (SnapshotError, ApiError) as error:
         raise click.ClickException(str(getattr(error, "detail", error))) from None
-    runtime = app.runtime  # type: ignore[attr-defined]
+    runtime = app.runtime
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     origin = f"scenario {runtime.scenario}" if runtime.scenario else f"seed {runtime.seed}"

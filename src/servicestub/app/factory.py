@@ -53,11 +53,11 @@ def _specs_checked_by_the_tests() -> Iterator[None]:
     runs that same check on each, so a server start need not repeat it.
     """
     check = Specification.__dict__["_validate_spec"]
-    Specification._validate_spec = classmethod(lambda _cls, _spec: None)  # type: ignore[method-assign,assignment]
+    Specification._validate_spec = classmethod(lambda _cls, _spec: None)
     try:
         yield
     finally:
-        Specification._validate_spec = check  # type: ignore[method-assign]
+        Specification._validate_spec = check
 
 
 def _saving_on_shutdown(runtime: Runtime) -> Lifespan:
@@ -135,5 +135,5 @@ def create_app(settings: Settings | None = None) -> App:
     app.add_middleware(TrackingHeaderMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     for handled in HANDLED:
         app.add_error_handler(handled, problem_response)
-    app.runtime = runtime  # type: ignore[attr-defined]
+    app.runtime = runtime
     return app

@@ -26,6 +26,7 @@ from connexion.decorators.parameter import AsyncParameterDecorator, pythonic, sa
 from connexion.operations import AbstractOperation
 
 from servicestub.app.validation import ParsedBodyRequest
+from servicestub.runtime import Runtime
 
 #: Names converted at most this many at once: the parameter names of the specs,
 #: and the unknown query parameters clients send (which must not grow a cache).
@@ -34,13 +35,13 @@ _pythonic = functools.lru_cache(maxsize=NAME_CACHE_SIZE)(pythonic)
 _sanitized = functools.lru_cache(maxsize=NAME_CACHE_SIZE)(sanitized)
 
 
-class _MemoisedNames(AsyncParameterDecorator):
+class _MemoisedNames(AsyncParameterDecorator):  # type: ignore[misc]  # connexion is untyped
     def __init__(self, *, pythonic_params: bool = False, **options: Any) -> None:
         super().__init__(pythonic_params=pythonic_params, **options)
         self.sanitize_fn = _pythonic if pythonic_params else _sanitized
 
 
-class _DecoratedOnce(StarletteDecorator):
+class _DecoratedOnce(StarletteDecorator):  # type: ignore[misc]  # connexion is untyped
     @property
     def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
         return _MemoisedNames
@@ -60,7 +61,7 @@ class _DecoratedOnce(StarletteDecorator):
         return wrapper
 
 
-class _Operation(AsyncOperation):
+class _Operation(AsyncOperation):  # type: ignore[misc]  # connexion is untyped
     @functools.cached_property
     def fn(self) -> Any:
         return _DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(
@@ -68,19 +69,23 @@ class _Operation(AsyncOperation):
         )
 
 
-class _Api(AsyncApi):
+class _Api(AsyncApi):  # type: ignore[misc]  # connexion is untyped
     def make_operation(self, operation: AbstractOperation) -> _Operation:
-        return _Operation.from_operation(
+        made: _Operation = _Operation.from_operation(
             operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
         )
+        return made
 
 
-class App(AsyncApp):
+class App(AsyncApp):  # type: ignore[misc]  # connexion is untyped
     """``AsyncApp`` serving its operations through once-decorated handlers.
 
     ``AsyncApp.__init__`` runs whole; its inner ASGI app then builds each API with
     our :class:`_Api` through its ``api_cls`` hook (APIs are built when the app
     first starts, after this)."""
+
+    #: The live state of this app (set by :func:`servicestub.app.create_app`).
+    runtime: Runtime
 
     def __init__(self, import_name: str, **options: Any) -> None:
         super().__init__(import_name, **options)

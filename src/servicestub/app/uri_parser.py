@@ -29,7 +29,7 @@ def typed(text: Any, schema: dict[str, Any]) -> Any:
     return text
 
 
-class SpecURIParser(OpenAPIURIParser):
+class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is untyped
     """Query and path parameters read exactly as the spec's ``style`` and
     ``explode`` say, and typed strictly (see :func:`typed`).
 

@@ -100,8 +100,8 @@ def describe(error: Any, schema: dict[str, Any]) -> str:
         return f"{unexpected} {verb} here{allowed}"
     whole = orjson.dumps(instance).decode() if isinstance(instance, str) else None
     if whole is not None and error.message.startswith(whole):
-        return json_text(instance) + error.message[len(whole) :]  # a long value cut short
-    return error.message
+        return json_text(instance) + str(error.message)[len(whole) :]  # a long value cut short
+    return str(error.message)
 
 
 def first_violation(schema: dict[str, Any], value: Any) -> Any | None:
@@ -254,7 +254,7 @@ PARSED_BODY_KEY = "servicestub.parsed_body"
 gets that value, so a body is parsed once, by :func:`parse_json`."""
 
 
-class ParsedBodyRequest(ConnexionRequest):
+class ParsedBodyRequest(ConnexionRequest):  # type: ignore[misc]  # connexion is untyped
     """connexion's request, whose JSON body is the one the validator parsed
     (connexion's own would parse it again with the stdlib, which fails, as a
     500, on nesting orjson accepts)."""
@@ -266,7 +266,7 @@ class ParsedBodyRequest(ConnexionRequest):
         return parse_json(raw) if raw else None
 
 
-class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
+class FastJSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # connexion is untyped
     _left_out = False
 
     async def wrap_receive(self, receive: Any, *, scope: Scope) -> Any:
@@ -282,7 +282,7 @@ class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
         body = scope[PARSED_BODY_KEY] = parse_json(raw) if raw else None
         return body
 
-    def _validate(self, body: Any) -> dict | None:
+    def _validate(self, body: Any) -> dict[str, Any] | None:
         if body is None and self._left_out and not self._required:
             return None  # an optional body that was left out
         if not self._nullable and body is None:
@@ -293,7 +293,7 @@ class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
         return None
 
 
-class FastJSONResponseBodyValidator(JSONResponseBodyValidator):
+class FastJSONResponseBodyValidator(JSONResponseBodyValidator):  # type: ignore[misc]  # connexion is untyped
     def _parse(self, stream: Any) -> Any:
         raw = b"".join(stream)
         if not raw:
@@ -319,7 +319,7 @@ _SEND = {
 }
 
 
-class FastParameterValidator(ParameterValidator):
+class FastParameterValidator(ParameterValidator):  # type: ignore[misc]  # connexion is untyped
     """connexion's parameter checks with each parameter's schema compiled once
     (connexion deep-copies the schema and builds a validator for every
     parameter of every request); messages name array items ``states[0]`` and
@@ -357,7 +357,7 @@ def _what_to_send(error: Any, param: dict[str, Any]) -> str:
     return ""
 
 
-class _MediaTypes(MediaTypeDict):
+class _MediaTypes(MediaTypeDict):  # type: ignore[misc]  # connexion is untyped
     """connexion's media-type table, looked up by the type's essence in lower
     case (``Application/JSON; charset=UTF-8`` finds the JSON validator)."""
 

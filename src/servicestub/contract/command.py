@@ -252,7 +252,7 @@ def contract(
             raise click.BadParameter(
                 f"{value!r}: use 1-40 letters, digits, '_' or '-'", param_hint=hint
             )
-    names = API_NAMES if api == "all" else (api,)
+    names: tuple[str, ...] = API_NAMES if api == "all" else (api,)
     if origin and api == "all" and not include_admin:
         names = tuple(name for name in names if name != "admin")
     if spec is not None and len(names) != 1:
@@ -284,7 +284,9 @@ def contract(
     target = None if self_test else parse_origin(str(origin))
     if target is not None and "admin" not in names:
         click.echo(f"admin: left out against a live target ({ADMIN_LEFT_OUT})")
-    outcome = _run(target or app_factory, chosen, options, spec)
+    run_against: str | AppFactory | None = target if app_factory is None else app_factory
+    assert run_against is not None  # --url gave an origin, or --self a factory
+    outcome = _run(run_against, chosen, options, spec)
     for name in absent:
         outcome.skipped[name] = f"this servicestub has no {name} spec yet"
     if target is not None and "admin" not in names:

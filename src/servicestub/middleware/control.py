@@ -135,11 +135,12 @@ class PreferMiddleware:
             await self._pass(scope, receive, send, applied, extra)
             return
         operation_id = routed_operation_id(scope)
-        documented = (
-            runtime.responses.lookup(operation_id, preferences.code) if operation_id else None
-        )
+        catalog = runtime.responses
+        documented, statuses = None, []
+        if operation_id is not None and catalog is not None:
+            documented = catalog.lookup(operation_id, preferences.code)
+            statuses = catalog.statuses(operation_id)
         if documented is None:
-            statuses = runtime.responses.statuses(operation_id) if operation_id else []
             raise BadRequest(
                 f"Prefer: code={preferences.code} is not a documented response of this "
                 f"operation; it documents {', '.join(map(str, statuses)) or 'none'}."

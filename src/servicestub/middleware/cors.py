@@ -61,7 +61,7 @@ class ApiCorsMiddleware(CORSMiddleware):
                 send,
                 scope,
                 BadRequest(
-                    f"The CORS preflight asks to send '{asked[:20]}', which no operation of the "
+                    f"The CORS preflight asks to send '{(asked or '')[:20]}', which no operation of the "
                     f"APIs takes; they take {', '.join(self.allow_methods)}."
                 ),
             )
