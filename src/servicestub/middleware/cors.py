@@ -57,11 +57,12 @@ class ApiCorsMiddleware(CORSMiddleware):
         asked = headers.get("access-control-request-method")
         preflight = scope["method"] == "OPTIONS" and "origin" in headers and asked is not None
         if preflight and asked not in self.allow_methods:
+            shown = (asked or "")[:20]
             await send_problem(
                 send,
                 scope,
                 BadRequest(
-                    f"The CORS preflight asks to send '{(asked or '')[:20]}', which no operation of the "
+                    f"The CORS preflight asks to send '{shown}', which no operation of the "
                     f"APIs takes; they take {', '.join(self.allow_methods)}."
                 ),
             )
