@@ -16,7 +16,7 @@ from connexion.middleware.server_error import ServerErrorMiddleware
 from starlette.exceptions import HTTPException
 
 from servicestub.core.errors import ApiError, StatusProblem
-from servicestub.core.problems import PROBLEM_JSON, render
+from servicestub.core.problems import render
 from servicestub.specs import allowed_methods
 
 log = logging.getLogger("servicestub")
@@ -61,12 +61,15 @@ def as_api_error(request: ConnexionRequest, exc: Exception) -> ApiError:
 def problem_response(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """connexion's error handler of every exception: the one mapping, the one renderer."""
     rendered = render(as_api_error(request, exc), request.scope)
+    headers = dict(rendered.headers)
+    media_type = headers.pop("content-type")
+    del headers["content-length"]  # set again by the response from its body
     return ConnexionResponse(
         status_code=rendered.status,
-        mimetype=PROBLEM_JSON,
-        content_type=PROBLEM_JSON,
+        mimetype=media_type,
+        content_type=media_type,
         body=rendered.body,
-        headers={k: v for k, v in rendered.headers if k not in ("content-type", "content-length")},
+        headers=headers,
     )
 
 

@@ -106,12 +106,13 @@ def create_app(settings: Settings | None = None) -> App:
                 swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_UI_PATH),
             )
     # Each middleware goes just outside connexion's exception handling, so the
-    # order here is outermost first: CORS, runtime/tracking id, admin token,
-    # journal, fault rules, request guard, body limit.
-    app.add_middleware(ApiCorsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    # order here is outermost first: runtime/tracking id (so that every answer,
+    # a CORS refusal too, carries it), CORS, admin token, journal, fault rules,
+    # request guard, body limit.
     app.add_middleware(
         RuntimeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime
     )
+    app.add_middleware(ApiCorsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         AdminGuardMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

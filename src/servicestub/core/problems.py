@@ -8,7 +8,8 @@ and hand it here; this module alone
 
 * writes the body: ``type``, ``title``, ``status``, ``detail``, then the
   error's own members, then ``trackingId`` when the request has one (Services
-  v4 requests: :data:`TRACKING_KEY` in the ASGI scope);
+  v4 requests: :data:`TRACKING_KEY` in the ASGI scope, set by the outermost
+  middleware, so every refusal further in carries it);
 * encodes it (orjson) and sets ``Content-Type`` and ``Content-Length``, plus
   the error's own headers (``Allow`` of a 405).
 
@@ -55,10 +56,10 @@ def render_document(
 ) -> Rendered:
     """A problem document (an error's, or one a spec documents as an example) as
     the answer to the request of ``scope``: with its ``trackingId``, encoded."""
-    body = dict(document)
+    body = {key: value for key, value in document.items() if key != "trackingId"}
     tracking_id = scope.get(TRACKING_KEY)
     if tracking_id is not None:
-        body["trackingId"] = tracking_id
+        body["trackingId"] = tracking_id  # the request's, last, whatever a document said
     payload = orjson.dumps(body)
     fixed = (("content-type", PROBLEM_JSON), ("content-length", str(len(payload))))
     own = tuple(

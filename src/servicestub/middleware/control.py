@@ -153,8 +153,8 @@ class PreferMiddleware:
         if preferences.code == 201 and location is not None:
             headers["Location"] = location
         if media_type == PROBLEM_JSON:
-            # A documented problem example is sent as documented (with the request's
-            # trackingId); an undocumented one is the problem of that status.
+            # A documented problem example is rendered as documented; without one,
+            # the problem of that status is.
             code = preferences.code
             why = f"Answered {code} because the request asked for it (Prefer: code=)."
             error = StatusProblem(code, why, headers=headers)
