@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from connexion.middleware.abstract import ROUTING_CONTEXT
 from starlette.types import Scope
 
 from servicestub.specs import created_resources
@@ -26,7 +27,7 @@ def spec_operation_id(resolved: str) -> str:
 def routed_operation_id(scope: Scope) -> str | None:
     """The operationId of the operation connexion routed this request to, or
     ``None`` before routing (or when no operation matched)."""
-    routing = scope.get("extensions", {}).get("connexion_routing", {})
+    routing = scope.get("extensions", {}).get(ROUTING_CONTEXT, {})
     resolved = routing.get("operation_id") if scope.get("type") == "http" else None
     return spec_operation_id(resolved) if resolved else None
 
