@@ -73,8 +73,10 @@ def problem_response(request: ConnexionRequest, exc: Exception) -> ConnexionResp
     )
 
 
-#: What :func:`problem_response` handles inside connexion's exception middleware
-#: (the most specific class decides, so the order does not matter).
+#: What :func:`problem_response` handles inside connexion's exception middleware.
+#: The most specific class decides: connexion has handlers of its own for
+#: ``ProblemException`` and Starlette for ``HTTPException``, so each is named here
+#: to replace them (``Exception`` alone would not).
 HANDLED: tuple[type[Exception], ...] = (ApiError, ProblemException, HTTPException, Exception)
 
 
