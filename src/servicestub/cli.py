@@ -7,7 +7,7 @@ import ipaddress
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import click
 
@@ -47,6 +47,14 @@ def _origins(values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
+def _mock_app() -> Any:
+    """The mock as ``contract --self`` tests it: its default data seed, which the
+    specs' examples name records of."""
+    from servicestub.app import create_app
+
+    return create_app(Settings())
+
+
 class _Commands(click.Group):
     """The commands; ``contract`` is imported only when it is run or listed, so
     that ``serve`` starts without loading the contract-testing set-up."""
@@ -58,7 +66,11 @@ class _Commands(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
-            return getattr(importlib.import_module(self.lazy[name]), name)
+            module = importlib.import_module(self.lazy[name])
+            if name == "contract":  # what `contract --self` serves: the mock
+                ctx.meta[module.SELF_APP_FACTORY] = _mock_app
+            command: click.Command = getattr(module, name)
+            return command
         return super().get_command(ctx, name)
 
 
@@ -79,7 +91,7 @@ seed_option = click.option(
 )
 
 
-class _ReferenceTime(click.ParamType):
+class _ReferenceTime(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.3 on
     """``--now``: an RFC 3339 instant, or ``now`` (the wall clock at start, to the minute)."""
 
     name = "reference-time"
@@ -220,7 +232,7 @@ def serve(
         app = create_app(settings)
     except (SnapshotError, ApiError) as error:
         raise click.ClickException(str(getattr(error, "detail", error))) from None
-    runtime = app.runtime  # type: ignore[attr-defined]
+    runtime = app.runtime
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     origin = f"scenario {runtime.scenario}" if runtime.scenario else f"seed {runtime.seed}"

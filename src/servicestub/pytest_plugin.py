@@ -110,7 +110,7 @@ def servicestub_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
             raise pytest.UsageError(f"servicestub_now: {error}") from None
     app = create_app(settings)
     with serving(app) as base_url:
-        yield RunningMock(base_url=base_url, seed=seed, runtime=app.runtime)  # type: ignore[attr-defined]
+        yield RunningMock(base_url=base_url, seed=seed, runtime=app.runtime)
 
 
 @pytest.fixture

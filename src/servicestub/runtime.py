@@ -24,6 +24,7 @@ from servicestub.control.snapshot import STATE
 from servicestub.control.snapshot_schema import snapshot_problem
 from servicestub.core.errors import BadRequest, Conflict, NotFound
 from servicestub.core.files import write_atomic
+from servicestub.core.problems import TRACKING_KEY
 from servicestub.core.settings import Settings, format_reference_time
 from servicestub.engine.snapshot import (
     SnapshotError,
@@ -33,7 +34,6 @@ from servicestub.engine.snapshot import (
 )
 
 SCOPE_KEY = "servicestub.runtime"
-TRACKING_KEY = "servicestub.tracking_id"
 
 
 class Runtime:

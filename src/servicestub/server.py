@@ -54,7 +54,7 @@ from servicestub.core.errors import (
     RequestTimeout,
     ServiceUnavailable,
 )
-from servicestub.middleware.guards import send_problem
+from servicestub.core.problems import send_problem
 
 #: Bytes handed to the HTTP parser at a time, so that the bytes of a request
 #: head are counted (and refused past the limit) at this granularity.
@@ -279,7 +279,8 @@ class _Protocol(HttpToolsProtocol):
             on_response=self.on_response_complete,
         )
         cycle.more_body = False
-        owed, self.cycle = self.cycle, cycle
+        owed: RequestResponseCycle | None = self.cycle
+        self.cycle = cycle
         if owed is not None and not owed.response_complete and owed.more_body:
             # The refused bytes were the body of the request in progress (its chunked
             # framing broke): that body will never arrive, so the refusal answers in
@@ -334,8 +335,8 @@ class _Protocol(HttpToolsProtocol):
                     )
                 )
                 return
-            if self._refused:
-                return
+            if self._refused:  # a parser callback refused
+                return  # type: ignore[unreachable]
             if self._awaiting_head and self._head_bytes > self.limits.max_header_bytes:
                 self._refuse(self._head_too_large())
                 return
@@ -495,7 +496,7 @@ def run(app: Any, host: str, port: int, *, limits: ConnectionLimits | None = Non
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner
 
 from servicestub.app import create_app
-from servicestub.contract.command import contract
+from servicestub.cli import main
+from servicestub.contract.command import SELF_APP_FACTORY, contract
 from servicestub.contract.server import free_port, serving
 from servicestub.specs import SERVICES
 from tests.contract.helpers import Seen, recording
@@ -18,7 +20,27 @@ QUICK = ["--api", "services", "--max-examples", "1", "--seed", "3", "--phases", 
 
 
 def invoke(*args: object) -> object:
-    return CliRunner().invoke(contract, [str(a) for a in args])
+    """``servicestub contract ARGS``: the CLI gives the command the mock ``--self`` serves."""
+    return CliRunner().invoke(main, ["contract", *(str(a) for a in args)])
+
+
+def test_the_contract_command_alone_serves_no_mock_with_self():
+    """The contract runner imports nothing of the mock: run without the CLI that
+    names one, ``--self`` says so rather than failing or importing it."""
+    result = CliRunner().invoke(contract, ["--self", *QUICK])
+    assert result.exit_code == 2
+    assert "--self has no implementation to start here" in result.output
+
+
+def test_self_serves_the_app_factory_it_is_given():
+    """``--self`` serves and tests what the factory in the context builds (here the
+    mock, recording each request it gets), not an app of its own."""
+    seen: list[Seen] = []
+    parent = click.Context(click.Group())
+    parent.meta[SELF_APP_FACTORY] = lambda: recording(create_app(), seen)
+    result = CliRunner().invoke(contract, ["--self", *QUICK], parent=parent)
+    assert result.exit_code == 0, result.output[-2000:]
+    assert any(request.path.startswith(SERVICES.base_path) for request in seen)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicestub.validation import MAX_JSON_DEPTH, depth_of
+from servicestub.app.validation import MAX_JSON_DEPTH, depth_of
 from tests.api.helpers import assert_problem, first_service_type
 
 ORDERS = "/v1/tenants/hostile/stores/main/service-orders"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -240,6 +242,7 @@ def contract(
 
     if bool(origin) == self_test:
         raise click.UsageError("Give exactly one of --url BASE or --self.")
+    app_factory = self_app_factory() if self_test else None
     if cleanup_file is not None:
         if self_test:
             raise click.UsageError("--cleanup needs --url BASE (the target the run wrote to).")
@@ -249,7 +252,7 @@ def contract(
             raise click.BadParameter(
                 f"{value!r}: use 1-40 letters, digits, '_' or '-'", param_hint=hint
             )
-    names = API_NAMES if api == "all" else (api,)
+    names: tuple[str, ...] = API_NAMES if api == "all" else (api,)
     if origin and api == "all" and not include_admin:
         names = tuple(name for name in names if name != "admin")
     if spec is not None and len(names) != 1:
@@ -281,7 +284,9 @@ def contract(
     target = None if self_test else parse_origin(str(origin))
     if target is not None and "admin" not in names:
         click.echo(f"admin: left out against a live target ({ADMIN_LEFT_OUT})")
-    outcome = _run(target, chosen, options, spec)
+    run_against: str | AppFactory | None = target if app_factory is None else app_factory
+    assert run_against is not None  # --url gave an origin, or --self a factory
+    outcome = _run(run_against, chosen, options, spec)
     for name in absent:
         outcome.skipped[name] = f"this servicestub has no {name} spec yet"
     if target is not None and "admin" not in names:
@@ -300,20 +305,39 @@ def contract(
     sys.exit(0 if outcome.ok else 1)
 
 
-def _run(origin: str | None, chosen: list[ApiSpec], options: Options, spec: Path | None) -> Outcome:
+#: The ``click`` context ``meta`` key of what ``--self`` serves and tests: a
+#: ``() -> ASGI app`` factory. The ``servicestub`` CLI puts the mock's there (this
+#: package imports nothing of the mock, so it cannot build one itself).
+SELF_APP_FACTORY = "servicestub.contract.self_app_factory"
+AppFactory = Callable[[], Any]
+
+
+def self_app_factory() -> AppFactory:
+    """The app factory ``--self`` serves, as the CLI running this command gave it."""
+    factory = click.get_current_context().meta.get(SELF_APP_FACTORY)
+    if factory is None:
+        raise click.UsageError(
+            "--self has no implementation to start here; run it as `servicestub contract --self`, "
+            "or start the implementation and give --url BASE."
+        )
+    return factory  # type: ignore[no-any-return]
+
+
+def _run(
+    target: str | AppFactory, chosen: list[ApiSpec], options: Options, spec: Path | None
+) -> Outcome:
+    """Run against the origin ``target``, or serve ``target()`` on loopback and run
+    against that."""
     from servicestub.contract.runner import run
 
     def echo(line: str) -> None:
         click.echo(line)
 
-    if origin is not None:
-        return run(origin, chosen, options, echo, spec_override=spec, live=True)
-    from servicestub.app import create_app
+    if isinstance(target, str):
+        return run(target, chosen, options, echo, spec_override=spec, live=True)
     from servicestub.contract.server import serving
-    from servicestub.core.settings import Settings
 
-    # The mock keeps its default data seed: the specs' examples name its records.
-    with serving(create_app(Settings()), log_level="error") as base:
+    with serving(target(), log_level="error") as base:
         echo(f"mock serving at {base}")
         return run(base, chosen, options, echo, spec_override=spec)
 

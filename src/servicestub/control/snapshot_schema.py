@@ -16,9 +16,9 @@ import yaml
 from servicestub.apis.services_v4.catalogue import IDENTITY_MAX
 from servicestub.control.snapshot import FORMAT, VERSION
 from servicestub.control.snapshot_check import invariant_problem, place
+from servicestub.core.json_schema import to_json_schema
 from servicestub.engine.ids import COUNTER_MAX
 from servicestub.specs import ORDERS, SERVICES, ApiSpec
-from servicestub.validation import to_json_schema
 
 
 def _components(spec: ApiSpec, prefix: str) -> dict[str, Any]:

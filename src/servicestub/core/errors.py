@@ -1,7 +1,8 @@
-"""The error tree of servicestub and its problem+json rendering.
+"""The error tree of servicestub.
 
-Every failure a client can cause leaves the server through :func:`problem_body`
-as ``application/problem+json`` (RFC 7807)::
+Every failure a client can cause is one of these, and leaves the server as
+``application/problem+json`` (RFC 7807) through the one renderer,
+:mod:`servicestub.core.problems`::
 
     ApiError                      (500, base: never raised for bad input)
      +-- BadRequest               400  invalid input the spec cannot express
@@ -16,19 +17,19 @@ as ``application/problem+json`` (RFC 7807)::
      +-- RequestHeaderFieldsTooLarge  431  request line and headers over the limit
      +-- ServiceUnavailable       503  more connections at once than the server takes
 
-Raise one of these from the domain or a handler; the app's single error
-handler renders it. :func:`status_title` names any status 100..599 for a
-problem's ``title``.
+Raise one of these from the domain or a handler; what is not one of these
+(connexion's and Starlette's exceptions, a status a fault rule or ``Prefer``
+asks for) becomes a :class:`StatusProblem` on its way out.
+:func:`status_title` names any status 100..599 for a problem's ``title``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 import orjson
-
-PROBLEM_JSON = "application/problem+json"
 
 
 class ApiError(Exception):
@@ -37,9 +38,14 @@ class ApiError(Exception):
     status: int = 500
     title: str = "Internal Server Error"
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(
+        self, detail: str, *, headers: Mapping[str, str] | None = None, **extra: Any
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
+        #: Response headers the answer carries besides its media type (``Allow``).
+        self.headers: dict[str, str] = dict(headers or {})
+        #: Members of the problem after the standard ones.
         self.extra = extra
 
     def to_problem(self) -> dict[str, Any]:
@@ -100,6 +106,25 @@ class RequestHeaderFieldsTooLarge(ApiError):
 class ServiceUnavailable(ApiError):
     status = 503
     title = "Service Unavailable"
+
+
+class StatusProblem(ApiError):
+    """A problem of any status 100..599, titled by :func:`status_title` unless a
+    title is given: what a fault rule or ``Prefer: code=`` asks for, and what
+    connexion or Starlette raise (their 404, 405, validation 400)."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail, headers=headers, **extra)
+        self.status = status
+        self.title = title or status_title(status)
 
 
 def problem_body(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:

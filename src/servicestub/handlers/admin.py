@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from servicestub.control.scenarios import catalog
 from servicestub.runtime import current
 
 
@@ -33,8 +34,6 @@ async def save_state() -> Any:
 
 
 async def list_scenarios() -> Any:
-    from servicestub.control.scenarios import catalog
-
     return {"data": catalog(current().settings.fixtures_dir)}
 
 

@@ -11,18 +11,23 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicestub.control.prefer import parse_prefer
-from servicestub.core.errors import PROBLEM_JSON, BadRequest, problem_body, status_title
-from servicestub.routing import created_location, spec_operation_id
-from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
+from servicestub.core.errors import BadRequest, StatusProblem
+from servicestub.core.problems import (
+    PROBLEM_JSON,
+    render,
+    render_document,
+    send_problem,
+    send_rendered,
+)
+from servicestub.middleware.operations import created_location, routed_operation_id
+from servicestub.runtime import SCOPE_KEY, Runtime
 from servicestub.specs import is_api_request
 
 
 async def send_json(
     send: Send, scope: Scope, status: int, body: object, media_type: str, headers: dict[str, str]
 ) -> None:
-    """Answer straight from a middleware; problem bodies get the tracking id."""
-    if isinstance(body, dict) and media_type == PROBLEM_JSON and TRACKING_KEY in scope:
-        body = {**body, "trackingId": scope[TRACKING_KEY]}
+    """Answer a documented (non-problem) body straight from a middleware."""
     payload = b"" if body is None or status == 204 else orjson.dumps(body)
     raw = [(b"content-length", str(len(payload)).encode())]
     if payload:
@@ -94,12 +99,10 @@ class FaultMiddleware(_ApiRequestMiddleware):
             await self.app(scope, receive, send)
             return
         status = rule["status"]
-        body = problem_body(
-            status,
-            status_title(status),
-            f"Fault rule {rule['id']} answered this request with {status} (see GET /_mock/faults).",
+        detail = (
+            f"Fault rule {rule['id']} answered this request with {status} (see GET /_mock/faults)."
         )
-        await send_json(send, scope, status, body, PROBLEM_JSON, {})
+        await send_problem(send, scope, StatusProblem(status, detail))
 
 
 class PreferMiddleware:
@@ -131,14 +134,13 @@ class PreferMiddleware:
         if preferences.code is None:
             await self._pass(scope, receive, send, applied, extra)
             return
-        routing = scope.get("extensions", {}).get("connexion_routing", {})
-        resolved = routing.get("operation_id")
-        operation_id = spec_operation_id(resolved) if resolved else None
-        documented = (
-            runtime.responses.lookup(operation_id, preferences.code) if operation_id else None
-        )
+        operation_id = routed_operation_id(scope)
+        catalog = runtime.responses
+        documented, statuses = None, []
+        if operation_id is not None and catalog is not None:
+            documented = catalog.lookup(operation_id, preferences.code)
+            statuses = catalog.statuses(operation_id)
         if documented is None:
-            statuses = runtime.responses.statuses(operation_id) if operation_id else []
             raise BadRequest(
                 f"Prefer: code={preferences.code} is not a documented response of this "
                 f"operation; it documents {', '.join(map(str, statuses)) or 'none'}."
@@ -150,12 +152,19 @@ class PreferMiddleware:
         location = created_location(operation_id, scope["path"], body)
         if preferences.code == 201 and location is not None:
             headers["Location"] = location
-        if body is None and media_type == PROBLEM_JSON:
-            body = problem_body(
-                preferences.code,
-                status_title(preferences.code),
-                f"Answered {preferences.code} because the request asked for it (Prefer: code=).",
+        if media_type == PROBLEM_JSON:
+            # A documented problem example is rendered as documented; without one,
+            # the problem of that status is.
+            code = preferences.code
+            why = f"Answered {code} because the request asked for it (Prefer: code=)."
+            error = StatusProblem(code, why, headers=headers)
+            rendered = (
+                render_document(code, body, scope, headers)
+                if isinstance(body, dict)
+                else render(error, scope)
             )
+            await send_rendered(send, rendered)
+            return
         await send_json(send, scope, preferences.code, body, media_type, headers)
 
     async def _pass(

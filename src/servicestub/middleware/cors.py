@@ -7,7 +7,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.core.errors import BadRequest
-from servicestub.middleware.guards import send_problem
+from servicestub.core.problems import send_problem
 from servicestub.specs import is_control_plane, served_methods
 
 #: Response headers a frontend may read: Prefer's answers, fault and rate-limit
@@ -57,11 +57,12 @@ class ApiCorsMiddleware(CORSMiddleware):
         asked = headers.get("access-control-request-method")
         preflight = scope["method"] == "OPTIONS" and "origin" in headers and asked is not None
         if preflight and asked not in self.allow_methods:
+            shown = (asked or "")[:20]
             await send_problem(
                 send,
                 scope,
                 BadRequest(
-                    f"The CORS preflight asks to send '{asked[:20]}', which no operation of the "
+                    f"The CORS preflight asks to send '{shown}', which no operation of the "
                     f"APIs takes; they take {', '.join(self.allow_methods)}."
                 ),
             )

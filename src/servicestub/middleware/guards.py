@@ -6,19 +6,13 @@ import hmac
 import uuid
 from urllib.parse import parse_qsl
 
-import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicestub.core.errors import (
-    PROBLEM_JSON,
-    ApiError,
-    BadRequest,
-    PayloadTooLarge,
-    Unauthorized,
-)
+from servicestub.core.errors import ApiError, BadRequest, PayloadTooLarge, Unauthorized
+from servicestub.core.problems import TRACKING_KEY, send_problem
 from servicestub.middleware.origins import ControlPlanePolicy
-from servicestub.runtime import SCOPE_KEY, TRACKING_KEY, Runtime
+from servicestub.runtime import SCOPE_KEY, Runtime
 from servicestub.specs import SERVICES, array_query_parameters, under
 
 TRACKING_HEADER = "x-tracking-id"
@@ -37,25 +31,6 @@ def _tracking_id(scope: Scope) -> str:
         except ValueError:
             pass
     return str(uuid.uuid4())
-
-
-async def send_problem(send: Send, scope: Scope, error: ApiError) -> None:
-    """Answer ``error`` as problem+json straight from a middleware."""
-    body = error.to_problem()
-    if TRACKING_KEY in scope:
-        body["trackingId"] = scope[TRACKING_KEY]
-    payload = orjson.dumps(body)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": error.status,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(payload)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
 
 
 class RuntimeMiddleware:

@@ -21,7 +21,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.core.errors import NotAcceptable, UnsupportedMediaType
-from servicestub.routing import spec_operation_id
+from servicestub.middleware.operations import routed_operation_id
 from servicestub.specs import APIS, operations, resolve
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
@@ -214,9 +214,8 @@ class MediaTypeMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        routing = scope.get("extensions", {}).get("connexion_routing", {})
-        resolved = routing.get("operation_id") if scope["type"] == "http" else None
-        media = operation_media().get(spec_operation_id(resolved)) if resolved else None
+        operation_id = routed_operation_id(scope)
+        media = operation_media().get(operation_id) if operation_id else None
         if media is None:
             await self.app(scope, receive, send)
             return

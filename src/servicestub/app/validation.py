@@ -17,7 +17,6 @@ import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
-from connexion.uri_parsing import QUERY_STRING_DELIMITERS, OpenAPIURIParser
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
@@ -30,31 +29,10 @@ from starlette.datastructures import Headers
 from starlette.types import Scope
 
 from servicestub.core.errors import json_text
+from servicestub.core.json_schema import to_json_schema
 from servicestub.middleware.negotiation import parse_media_type
 
 _compiled: dict[int, tuple[dict[str, Any], Any]] = {}
-_NOT_SCHEMA = frozenset({"example", "components"})
-
-
-def to_json_schema(node: Any) -> Any:
-    """An OpenAPI 3.0 schema as JSON Schema draft 4 (``nullable`` made explicit)."""
-    if isinstance(node, list):
-        return [to_json_schema(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    converted = {
-        key: to_json_schema(value)
-        for key, value in node.items()
-        if key not in _NOT_SCHEMA  # connexion attaches the (self-referencing) components
-    }
-    if converted.pop("nullable", False):
-        if "type" in converted:
-            converted["type"] = [converted["type"], "null"]
-            if "enum" in converted:
-                converted["enum"] = [*converted["enum"], None]
-        else:
-            converted = {"anyOf": [{"type": "null"}, converted]}
-    return converted
 
 
 def compiled(schema: dict[str, Any]) -> Any:
@@ -122,8 +100,8 @@ def describe(error: Any, schema: dict[str, Any]) -> str:
         return f"{unexpected} {verb} here{allowed}"
     whole = orjson.dumps(instance).decode() if isinstance(instance, str) else None
     if whole is not None and error.message.startswith(whole):
-        return json_text(instance) + error.message[len(whole) :]  # a long value cut short
-    return error.message
+        return json_text(instance) + str(error.message)[len(whole) :]  # a long value cut short
+    return str(error.message)
 
 
 def first_violation(schema: dict[str, Any], value: Any) -> Any | None:
@@ -276,7 +254,7 @@ PARSED_BODY_KEY = "servicestub.parsed_body"
 gets that value, so a body is parsed once, by :func:`parse_json`."""
 
 
-class ParsedBodyRequest(ConnexionRequest):
+class ParsedBodyRequest(ConnexionRequest):  # type: ignore[misc]  # connexion is untyped
     """connexion's request, whose JSON body is the one the validator parsed
     (connexion's own would parse it again with the stdlib, which fails, as a
     500, on nesting orjson accepts)."""
@@ -288,7 +266,7 @@ class ParsedBodyRequest(ConnexionRequest):
         return parse_json(raw) if raw else None
 
 
-class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
+class FastJSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # connexion is untyped
     _left_out = False
 
     async def wrap_receive(self, receive: Any, *, scope: Scope) -> Any:
@@ -304,7 +282,7 @@ class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
         body = scope[PARSED_BODY_KEY] = parse_json(raw) if raw else None
         return body
 
-    def _validate(self, body: Any) -> dict | None:
+    def _validate(self, body: Any) -> dict[str, Any] | None:
         if body is None and self._left_out and not self._required:
             return None  # an optional body that was left out
         if not self._nullable and body is None:
@@ -315,7 +293,7 @@ class FastJSONRequestBodyValidator(JSONRequestBodyValidator):
         return None
 
 
-class FastJSONResponseBodyValidator(JSONResponseBodyValidator):
+class FastJSONResponseBodyValidator(JSONResponseBodyValidator):  # type: ignore[misc]  # connexion is untyped
     def _parse(self, stream: Any) -> Any:
         raw = b"".join(stream)
         if not raw:
@@ -333,9 +311,6 @@ class FastJSONResponseBodyValidator(JSONResponseBodyValidator):
             )
 
 
-_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-_BOOLEANS = {"true": True, "false": False}
 #: JSON type -> what to send instead, for a query or path value that is not of it
 _SEND = {
     "boolean": "send true or false",
@@ -344,58 +319,7 @@ _SEND = {
 }
 
 
-def typed(text: Any, schema: dict[str, Any]) -> Any:
-    """A parameter's text as the JSON value it spells for ``schema``'s type,
-    spelled exactly as JSON writes it (``true``, not ``True``; ``20``, not
-    ``+20``, `` 20`` or ``2_0``); anything else stays text, for validation to
-    refuse."""
-    if not isinstance(text, str):
-        return text  # already typed (a path converter did it)
-    kind = schema.get("type")
-    if kind == "boolean":
-        return _BOOLEANS.get(text, text)
-    if kind == "integer" and _INTEGER.fullmatch(text):
-        return int(text)
-    if kind == "number" and _NUMBER.fullmatch(text):
-        return float(text)
-    return text
-
-
-class SpecURIParser(OpenAPIURIParser):
-    """Query and path parameters read exactly as the spec's ``style`` and
-    ``explode`` say, and typed strictly (see :func:`typed`).
-
-    connexion's parser splits an exploded array's values on commas as well
-    (``states=NEW,DONE`` would be two states, though ``explode: true`` makes it
-    one value, ``"NEW,DONE"``) and converts with Python's ``int``/``float`` and a
-    case-blind boolean."""
-
-    def resolve_params(self, params: dict[str, Any], _in: str) -> dict[str, Any]:
-        resolved = {}
-        for name, values in params.items():
-            definition = self.param_defns.get(name)
-            if definition is None:
-                resolved[name] = values  # not in the spec: ignored
-                continue
-            schema = definition.get("schema", {})
-            occurrences = [values] if _in == "path" else values
-            if schema.get("type") == "array":
-                items = self._items(occurrences, definition, _in)
-                resolved[name] = [typed(item, schema.get("items", {})) for item in items]
-            else:
-                resolved[name] = typed(occurrences[-1], schema)
-        return resolved
-
-    def _items(self, occurrences: list[str], definition: dict[str, Any], _in: str) -> list[str]:
-        """An array's values: one per occurrence when exploded, else the
-        delimited values of its one occurrence."""
-        style = definition.get("style", self.style_defaults[_in])
-        if definition.get("explode", style == "form"):
-            return list(occurrences)
-        return occurrences[-1].split(QUERY_STRING_DELIMITERS.get(style, ","))
-
-
-class FastParameterValidator(ParameterValidator):
+class FastParameterValidator(ParameterValidator):  # type: ignore[misc]  # connexion is untyped
     """connexion's parameter checks with each parameter's schema compiled once
     (connexion deep-copies the schema and builds a validator for every
     parameter of every request); messages name array items ``states[0]`` and
@@ -433,7 +357,7 @@ def _what_to_send(error: Any, param: dict[str, Any]) -> str:
     return ""
 
 
-class _MediaTypes(MediaTypeDict):
+class _MediaTypes(MediaTypeDict):  # type: ignore[misc]  # connexion is untyped
     """connexion's media-type table, looked up by the type's essence in lower
     case (``Application/JSON; charset=UTF-8`` finds the JSON validator)."""
 

@@ -1,5 +1,8 @@
 """connexion's ``AsyncApp``, with its per-request handler set-up done once.
 
+What this leans on of connexion's internals is listed, and pinned to the tested
+minor version, in :mod:`servicestub.app.pins`.
+
 connexion 3 wraps an operation's handler in its parameter and response
 decorators anew on every request (``AsyncOperation.fn`` builds them each time,
 and ``inspect.signature`` runs with them), and converts every parameter name
@@ -16,26 +19,29 @@ import functools
 from typing import Any
 
 from connexion import AsyncApp
-from connexion.apps.abstract import AbstractApp
-from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator, pythonic, sanitized
 from connexion.operations import AbstractOperation
 
-from servicestub.validation import ParsedBodyRequest
+from servicestub.app.validation import ParsedBodyRequest
+from servicestub.runtime import Runtime
 
-_pythonic = functools.cache(pythonic)
-_sanitized = functools.cache(sanitized)
+#: Names converted at most this many at once: the parameter names of the specs,
+#: and the unknown query parameters clients send (which must not grow a cache).
+NAME_CACHE_SIZE = 1024
+_pythonic = functools.lru_cache(maxsize=NAME_CACHE_SIZE)(pythonic)
+_sanitized = functools.lru_cache(maxsize=NAME_CACHE_SIZE)(sanitized)
 
 
-class _MemoisedNames(AsyncParameterDecorator):
+class _MemoisedNames(AsyncParameterDecorator):  # type: ignore[misc]  # connexion is untyped
     def __init__(self, *, pythonic_params: bool = False, **options: Any) -> None:
         super().__init__(pythonic_params=pythonic_params, **options)
         self.sanitize_fn = _pythonic if pythonic_params else _sanitized
 
 
-class _DecoratedOnce(StarletteDecorator):
+class _DecoratedOnce(StarletteDecorator):  # type: ignore[misc]  # connexion is untyped
     @property
     def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
         return _MemoisedNames
@@ -55,7 +61,7 @@ class _DecoratedOnce(StarletteDecorator):
         return wrapper
 
 
-class _Operation(AsyncOperation):
+class _Operation(AsyncOperation):  # type: ignore[misc]  # connexion is untyped
     @functools.cached_property
     def fn(self) -> Any:
         return _DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(
@@ -63,21 +69,24 @@ class _Operation(AsyncOperation):
         )
 
 
-class _Api(AsyncApi):
+class _Api(AsyncApi):  # type: ignore[misc]  # connexion is untyped
     def make_operation(self, operation: AbstractOperation) -> _Operation:
-        return _Operation.from_operation(
+        made: _Operation = _Operation.from_operation(
             operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
         )
+        return made
 
 
-class _ASGIApp(AsyncASGIApp):
-    api_cls = _Api
+class App(AsyncApp):  # type: ignore[misc]  # connexion is untyped
+    """``AsyncApp`` serving its operations through once-decorated handlers.
 
+    ``AsyncApp.__init__`` runs whole; its inner ASGI app then builds each API with
+    our :class:`_Api` through its ``api_cls`` hook (APIs are built when the app
+    first starts, after this)."""
 
-class App(AsyncApp):
-    """``AsyncApp`` serving its operations through once-decorated handlers."""
+    #: The live state of this app (set by :func:`servicestub.app.create_app`).
+    runtime: Runtime
 
     def __init__(self, import_name: str, **options: Any) -> None:
-        # What AsyncApp.__init__ does, with the inner app swapped for ours.
-        self._middleware_app = _ASGIApp()
-        AbstractApp.__init__(self, import_name, **options)
+        super().__init__(import_name, **options)
+        self._middleware_app.api_cls = _Api

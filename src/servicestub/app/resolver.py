@@ -11,26 +11,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote
 
 from connexion import utils
 from connexion.context import scope as request_scope
 from connexion.resolver import RelativeResolver
 
-from servicestub.specs import created_resources
+from servicestub.middleware.operations import HANDLERS, created_location, spec_operation_id
 
 JSON = {"Content-Type": "application/json"}
-HANDLERS = "servicestub.handlers"
-
-
-def created_location(operation_id: str | None, request_path: str, body: Any) -> str | None:
-    """The ``Location`` of what ``operation_id``, posted to ``request_path``, created:
-    that path and the new id (``body[<item parameter>]``); ``None`` for an operation
-    whose 201 declares none (or a body without the id)."""
-    parameter = created_resources().get(operation_id or "")
-    if parameter is None or not isinstance(body, dict) or parameter not in body:
-        return None
-    return f"{request_path.rstrip('/')}/{quote(str(body[parameter]), safe='')}"
 
 
 def as_json(
@@ -62,8 +50,3 @@ def _resolve(name: str) -> Callable[..., Any]:
 def handler_resolver() -> RelativeResolver:
     """Resolver of every API's operationIds; unknown ones fail at start-up."""
     return RelativeResolver(HANDLERS, function_resolver=_resolve)
-
-
-def spec_operation_id(resolved: str) -> str:
-    """The spec's operationId of an operation connexion resolved to ``resolved``."""
-    return resolved.removeprefix(HANDLERS + ".")
