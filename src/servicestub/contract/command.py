@@ -9,10 +9,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+import httpx
 import yaml
 
+from servicestub.contract import console, junit, markdown
+from servicestub.contract.created import read, remove_all
 from servicestub.contract.model import PHASES, RULE_FAMILIES, Options, Outcome, chosen
-from servicestub.specs import ApiSpec
+from servicestub.contract.runner import run
+from servicestub.specs import APIS, ApiSpec
 
 API_NAMES = ("orders", "services", "admin")
 #: Why ``--url --api all`` leaves the control plane out.
@@ -236,8 +240,6 @@ def contract(
     """Contract-test an implementation of the specs: every operation, schemathesis's
     checks plus servicestub's own, the stateful phase over the specs' links.
     Exits 1 when anything failed."""
-    from servicestub import specs as known
-
     if bool(origin) == self_test:
         raise click.UsageError("Give exactly one of --url BASE or --self.")
     if cleanup_file is not None:
@@ -249,12 +251,12 @@ def contract(
             raise click.BadParameter(
                 f"{value!r}: use 1-40 letters, digits, '_' or '-'", param_hint=hint
             )
-    names = API_NAMES if api == "all" else (api,)
+    names: tuple[str, ...] = API_NAMES if api == "all" else (api,)
     if origin and api == "all" and not include_admin:
         names = tuple(name for name in names if name != "admin")
     if spec is not None and len(names) != 1:
         raise click.UsageError("--spec needs a single --api (orders, services or admin).")
-    chosen = [s for s in known.APIS if s.name in names]
+    chosen = [s for s in APIS if s.name in names]
     absent = [name for name in names if name not in {s.name for s in chosen}]
     for name in absent:
         click.echo(f"{name}: skipped, this servicestub has no {name} spec yet")
@@ -287,8 +289,6 @@ def contract(
     if target is not None and "admin" not in names:
         outcome.skipped["admin"] = f"left out against a live target ({ADMIN_LEFT_OUT})"
 
-    from servicestub.contract import console, junit, markdown
-
     click.echo("")
     click.echo(console.summary(outcome))
     if junit_xml:
@@ -301,8 +301,6 @@ def contract(
 
 
 def _run(origin: str | None, chosen: list[ApiSpec], options: Options, spec: Path | None) -> Outcome:
-    from servicestub.contract.runner import run
-
     def echo(line: str) -> None:
         click.echo(line)
 
@@ -321,10 +319,6 @@ def _run(origin: str | None, chosen: list[ApiSpec], options: Options, spec: Path
 def _cleanup(path: Path, origin: str, headers: dict[str, str], timeout: float) -> None:
     """Remove what a run listed in ``path`` at ``origin``, print what happened, exit
     0 when nothing is left (records already gone count as removed)."""
-    import httpx
-
-    from servicestub.contract.created import read, remove_all
-
     try:
         records = read(path)
     except (ValueError, KeyError, TypeError) as exc:

@@ -365,11 +365,12 @@ def _v4_one(have: Any, operator: str, value: Any, field: str) -> bool:
         }[operator]
     if kind == "date":
         have, value = _instant(have), _instant(value)
-    return {
+    outcomes: dict[str, bool] = {
         "equals": have == value,
         "notEquals": have != value,
         "greaterThan": have > value,
         "greaterThanOrEqual": have >= value,
         "lessThan": have < value,
         "lessThanOrEqual": have <= value,
-    }[operator]
+    }
+    return outcomes[operator]

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from servicestub.contract.behaviour.engine import Context, run_family
+from servicestub.contract.behaviour import orders, statuses, v4
+from servicestub.contract.behaviour.engine import BehaviourMachine, Context, run_family
 from servicestub.contract.created import CreatedLog
 from servicestub.contract.model import RULE_FAMILIES, Options, Outcome
 from servicestub.contract.scope import RunScope
@@ -47,10 +48,8 @@ def discover(ctx: Context) -> str | None:
     return None
 
 
-def machines(rules: list[str]) -> list[tuple[str, Any]]:
-    from servicestub.contract.behaviour import orders, statuses, v4
-
-    found = []
+def machines(rules: list[str]) -> list[tuple[str, type[BehaviourMachine]]]:
+    found: list[tuple[str, type[BehaviourMachine]]] = []
     for family in rules:
         if family in orders.RULES:
             found.append((family, orders.family_machine(family)))

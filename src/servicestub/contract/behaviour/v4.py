@@ -10,6 +10,7 @@ Detail view listed (none, for services the run can create)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import httpx
@@ -65,7 +66,7 @@ class ServicesMachine(BehaviourMachine):
     @staticmethod
     def prepare(ctx: Context) -> str | None:
         """Lookup tables from the Detail views of the target's own services."""
-        tables: dict[str, dict[int, str]] = {field: {} for field in m.V4_LOOKUPS}
+        tables: dict[str, dict[int, str | None]] = {field: {} for field in m.V4_LOOKUPS}
         for page in range(1, 4):
             answer = ctx.client.get(
                 f"{ctx.origin}{BASE}/Paged/Detail", params={"pageNumber": page, "pageSize": 200}
@@ -381,7 +382,7 @@ class ServicesMachine(BehaviourMachine):
             self.expect(
                 len(found) == min(top, len(wanted)) and got <= wanted,
                 "v4.search",
-                f"Search top {top} {criteria}: {len(found)} items {sorted(got)}, expected "
+                f"Search top {top} {criteria}: {len(found)} items {_listed(got)}, expected "
                 f"{min(top, len(wanted))} of {sorted(wanted)}",
             )
             return
@@ -389,8 +390,8 @@ class ServicesMachine(BehaviourMachine):
             got == wanted,
             "v4.search",
             lambda: (
-                f"Search {criteria}: found {sorted(got)}, expected {sorted(wanted)} "
-                f"(missing {sorted(wanted - got)}, extra {sorted(got - wanted)})"
+                f"Search {criteria}: found {_listed(got)}, expected {sorted(wanted)} "
+                f"(missing {sorted(wanted - got)}, extra {_listed(got - wanted)})"
             ),
         )
 
@@ -437,3 +438,12 @@ class ServicesMachine(BehaviourMachine):
         )
         mine = set(self.services) - set(everything)
         self.expect(not mine, "v4.paged", f"GET {BASE}{path} does not list {sorted(mine)[:3]}")
+
+
+def _listed(identities: Iterable[object]) -> list[object]:
+    """Identities a target answered, in order for a message: numbers ascending, then
+    whatever else it sent (a missing identity is ``None``) by its repr."""
+    return sorted(
+        identities,
+        key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else 0, repr(i)),
+    )
