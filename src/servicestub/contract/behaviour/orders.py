@@ -770,8 +770,8 @@ class OrdersMachine(BehaviourMachine):
         uid = self.pick(pick)
         path = self.url(uid, "notifications")
         got = self.listing(path, {})
-        seen = sorted((n.get("channel"), n.get("recipient")) for n in got)
-        want = sorted(self.notes[uid])
+        seen = m.sorted_answers((n.get("channel"), n.get("recipient")) for n in got)
+        want = m.sorted_answers(self.notes[uid])
         self.expect(
             seen == want,
             "derived.notifications",

@@ -10,7 +10,6 @@ Detail view listed (none, for services the run can create)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import httpx
@@ -279,7 +278,7 @@ class ServicesMachine(BehaviourMachine):
         plans = (((detail or {}).get("instance") or {}).get("details") or {}).get(
             "sharePlans"
         ) or {}
-        plan_ids = sorted(p.get("identity") for p in plans.get("items") or [])
+        plan_ids = m.sorted_answers(p.get("identity") for p in plans.get("items") or [])
         answer, body = self.v4("DELETE", path, "v4.delete")
         self.expect(
             answer.status_code == 200,
@@ -295,7 +294,7 @@ class ServicesMachine(BehaviourMachine):
             and r.get("action") == "deleted"
             and r.get("dtoTypeKey") == "service"
         ]
-        detached = sorted(
+        detached = m.sorted_answers(
             r.get("lhsId")
             for r in reported
             if r.get("action") == "detached" and r.get("rhsId") == identity
@@ -382,16 +381,16 @@ class ServicesMachine(BehaviourMachine):
             self.expect(
                 len(found) == min(top, len(wanted)) and got <= wanted,
                 "v4.search",
-                f"Search top {top} {criteria}: {len(found)} items {_listed(got)}, expected "
-                f"{min(top, len(wanted))} of {sorted(wanted)}",
+                f"Search top {top} {criteria}: {len(found)} items {m.sorted_answers(got)}, "
+                f"expected {min(top, len(wanted))} of {sorted(wanted)}",
             )
             return
         self.expect(
             got == wanted,
             "v4.search",
             lambda: (
-                f"Search {criteria}: found {_listed(got)}, expected {sorted(wanted)} "
-                f"(missing {sorted(wanted - got)}, extra {_listed(got - wanted)})"
+                f"Search {criteria}: found {m.sorted_answers(got)}, expected {sorted(wanted)} "
+                f"(missing {sorted(wanted - got)}, extra {m.sorted_answers(got - wanted)})"
             ),
         )
 
@@ -438,12 +437,3 @@ class ServicesMachine(BehaviourMachine):
         )
         mine = set(self.services) - set(everything)
         self.expect(not mine, "v4.paged", f"GET {BASE}{path} does not list {sorted(mine)[:3]}")
-
-
-def _listed(identities: Iterable[object]) -> list[object]:
-    """Identities a target answered, in order for a message: numbers ascending, then
-    whatever else it sent (a missing identity is ``None``) by its repr."""
-    return sorted(
-        identities,
-        key=lambda i: (not isinstance(i, int), i if isinstance(i, int) else 0, repr(i)),
-    )
