@@ -182,7 +182,7 @@ def _v4_counts(body: dict[str, Any], case: Any) -> bool:
             raise AssertionError(f"the search asked for top {top} but got {len(items)} items")
     results = body.get("results")
     counted = results.get("items") if isinstance(results, dict) else None
-    if isinstance(counted, list):
+    if isinstance(results, dict) and isinstance(counted, list):
         judged = True
         if results.get("totalCount") != len(counted):
             raise AssertionError(
@@ -203,28 +203,27 @@ def paged_echoes_pagination(response: Any, case: Any) -> bool:
     if not isinstance(pagination, dict) or not isinstance(results, dict):
         return False
     query = case.query or {}
-    asked = {
-        "pageNumber": _int(query.get("pageNumber"), 1),
-        "pageSize": _int(query.get("pageSize"), 20),
-        "excludeTotalCount": _bool(query.get("excludeTotalCount"), False),
-    }
-    if None in asked.values():
+    page = _int(query.get("pageNumber"), 1)
+    size = _int(query.get("pageSize"), 20)
+    exclude = _bool(query.get("excludeTotalCount"), False)
+    if page is None or size is None or exclude is None:
         return False
+    asked = {"pageNumber": page, "pageSize": size, "excludeTotalCount": exclude}
     for key, value in asked.items():
         if pagination.get(key) != value:
             raise AssertionError(
                 f"pagination.{key} is {pagination.get(key)!r}; the request asked for {value!r}"
             )
-    if asked["excludeTotalCount"] and "totalCount" in results:
+    if exclude and "totalCount" in results:
         raise AssertionError("excludeTotalCount=true but pagedResults still carries totalCount")
-    if not asked["excludeTotalCount"] and "totalCount" not in results:
+    if not exclude and "totalCount" not in results:
         raise AssertionError("pagedResults has no totalCount although excludeTotalCount=false")
     items, total = results.get("items"), results.get("totalCount")
     if isinstance(items, list) and isinstance(total, int):
-        expected = expected_page_length(total, asked["pageNumber"], asked["pageSize"])
+        expected = expected_page_length(total, page, size)
         if len(items) != expected:
             raise AssertionError(
-                f"page {asked['pageNumber']} of {total} services at {asked['pageSize']} per "
+                f"page {page} of {total} services at {size} per "
                 f"page should hold {expected} items; it holds {len(items)}"
             )
     return True

@@ -11,10 +11,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import click
+import httpx
 import yaml
 
+from servicestub.contract import console, junit, markdown
+from servicestub.contract.created import read, remove_all
 from servicestub.contract.model import PHASES, RULE_FAMILIES, Options, Outcome, chosen
-from servicestub.specs import ApiSpec
+from servicestub.contract.runner import run
+from servicestub.contract.server import serving
+from servicestub.specs import APIS, ApiSpec
 
 API_NAMES = ("orders", "services", "admin")
 #: Why ``--url --api all`` leaves the control plane out.
@@ -238,8 +243,6 @@ def contract(
     """Contract-test an implementation of the specs: every operation, schemathesis's
     checks plus servicestub's own, the stateful phase over the specs' links.
     Exits 1 when anything failed."""
-    from servicestub import specs as known
-
     if bool(origin) == self_test:
         raise click.UsageError("Give exactly one of --url BASE or --self.")
     app_factory = self_app_factory() if self_test else None
@@ -257,7 +260,7 @@ def contract(
         names = tuple(name for name in names if name != "admin")
     if spec is not None and len(names) != 1:
         raise click.UsageError("--spec needs a single --api (orders, services or admin).")
-    chosen = [s for s in known.APIS if s.name in names]
+    chosen = [s for s in APIS if s.name in names]
     absent = [name for name in names if name not in {s.name for s in chosen}]
     for name in absent:
         click.echo(f"{name}: skipped, this servicestub has no {name} spec yet")
@@ -291,8 +294,6 @@ def contract(
         outcome.skipped[name] = f"this servicestub has no {name} spec yet"
     if target is not None and "admin" not in names:
         outcome.skipped["admin"] = f"left out against a live target ({ADMIN_LEFT_OUT})"
-
-    from servicestub.contract import console, junit, markdown
 
     click.echo("")
     click.echo(console.summary(outcome))
@@ -328,14 +329,12 @@ def _run(
 ) -> Outcome:
     """Run against the origin ``target``, or serve ``target()`` on loopback and run
     against that."""
-    from servicestub.contract.runner import run
 
     def echo(line: str) -> None:
         click.echo(line)
 
     if isinstance(target, str):
         return run(target, chosen, options, echo, spec_override=spec, live=True)
-    from servicestub.contract.server import serving
 
     with serving(target(), log_level="error") as base:
         echo(f"mock serving at {base}")
@@ -345,10 +344,6 @@ def _run(
 def _cleanup(path: Path, origin: str, headers: dict[str, str], timeout: float) -> None:
     """Remove what a run listed in ``path`` at ``origin``, print what happened, exit
     0 when nothing is left (records already gone count as removed)."""
-    import httpx
-
-    from servicestub.contract.created import read, remove_all
-
     try:
         records = read(path)
     except (ValueError, KeyError, TypeError) as exc:

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from schemathesis.engine import from_schema
 
+from servicestub.contract.behaviour.phase import run_behaviour
 from servicestub.contract.config import load_schema
 from servicestub.contract.created import CreatedLog
 from servicestub.contract.determinism import pinned_generation
@@ -91,8 +92,6 @@ def run(
                 _run_spec(origin, spec, path, options, outcome, on_progress, guard)
             behaviour = "behaviour" in options.phases and tested & {"orders", "services"}
             if behaviour and scope is not None and log is not None:
-                from servicestub.contract.behaviour.phase import run_behaviour
-
                 run_behaviour(origin, tested, options, outcome, on_progress, scope, log)
     finally:
         if guard is not None:

@@ -58,6 +58,28 @@ ORDER_DEFAULTS = {"state": "NEW", "priority": "NONE"}
 Key = Callable[[Any], Any]
 
 
+def answered_order(value: object) -> tuple[int, Any]:
+    """A sort key over anything a target may answer where the contract wants a
+    number or a string: numbers ascending, then strings, then sequences (element by
+    element), then anything else by its repr, missing (``None``) last. On answers of
+    one type it orders as ``sorted`` does; on mixed ones it orders rather than
+    failing, so a check can name what came back."""
+    if value is None:
+        return (4, "")
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value)
+    if isinstance(value, list | tuple):
+        return (2, tuple(answered_order(item) for item in value))
+    return (3, repr(value))
+
+
+def sorted_answers(values: Iterable[Any]) -> list[Any]:
+    """``values`` a target answered, in :func:`answered_order`."""
+    return sorted(values, key=answered_order)
+
+
 def money(value: Any) -> Decimal:
     """A JSON amount as an exact decimal (the checks only use amounts exact in cents)."""
     return Decimal(str(value)).quantize(Decimal("0.01"))
@@ -365,11 +387,12 @@ def _v4_one(have: Any, operator: str, value: Any, field: str) -> bool:
         }[operator]
     if kind == "date":
         have, value = _instant(have), _instant(value)
-    return {
+    outcomes: dict[str, bool] = {
         "equals": have == value,
         "notEquals": have != value,
         "greaterThan": have > value,
         "greaterThanOrEqual": have >= value,
         "lessThan": have < value,
         "lessThanOrEqual": have <= value,
-    }[operator]
+    }
+    return outcomes[operator]

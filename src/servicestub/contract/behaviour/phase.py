@@ -7,7 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from servicestub.contract.behaviour.engine import Context, run_family
+from servicestub.contract.behaviour import model as m
+from servicestub.contract.behaviour import orders
+from servicestub.contract.behaviour.engine import BehaviourMachine, Context, run_family
+from servicestub.contract.behaviour.statuses import StatusesMachine
+from servicestub.contract.behaviour.v4 import ServicesMachine
 from servicestub.contract.created import CreatedLog
 from servicestub.contract.model import RULE_FAMILIES, Options, Outcome
 from servicestub.contract.scope import RunScope
@@ -32,7 +36,9 @@ def discover(ctx: Context) -> str | None:
     """Reference data of the run's tenant, from the target's own API; why not, or None."""
     base = f"/v1/tenants/{ctx.tenant}"
     types = [t["serviceTypeUid"] for t in _all(ctx, f"{base}/service-types")]
-    statuses = sorted(_all(ctx, f"{base}/service-statuses"), key=lambda s: s.get("position", 0))
+    statuses = sorted(
+        _all(ctx, f"{base}/service-statuses"), key=lambda s: m.answered_order(s.get("position", 0))
+    )
     rates = [r for r in _all(ctx, f"{base}/hourly-rates") if r.get("price") is not None]
     if not types:
         return f"tenant {ctx.tenant} has no service types to create orders with"
@@ -47,17 +53,15 @@ def discover(ctx: Context) -> str | None:
     return None
 
 
-def machines(rules: list[str]) -> list[tuple[str, Any]]:
-    from servicestub.contract.behaviour import orders, statuses, v4
-
-    found = []
+def machines(rules: list[str]) -> list[tuple[str, type[BehaviourMachine]]]:
+    found: list[tuple[str, type[BehaviourMachine]]] = []
     for family in rules:
         if family in orders.RULES:
             found.append((family, orders.family_machine(family)))
         elif family == "statuses":
-            found.append((family, statuses.StatusesMachine))
+            found.append((family, StatusesMachine))
         elif family == "v4":
-            found.append((family, v4.ServicesMachine))
+            found.append((family, ServicesMachine))
     return found
 
 

@@ -65,7 +65,7 @@ class ServicesMachine(BehaviourMachine):
     @staticmethod
     def prepare(ctx: Context) -> str | None:
         """Lookup tables from the Detail views of the target's own services."""
-        tables: dict[str, dict[int, str]] = {field: {} for field in m.V4_LOOKUPS}
+        tables: dict[str, dict[int, str | None]] = {field: {} for field in m.V4_LOOKUPS}
         for page in range(1, 4):
             answer = ctx.client.get(
                 f"{ctx.origin}{BASE}/Paged/Detail", params={"pageNumber": page, "pageSize": 200}
@@ -278,7 +278,7 @@ class ServicesMachine(BehaviourMachine):
         plans = (((detail or {}).get("instance") or {}).get("details") or {}).get(
             "sharePlans"
         ) or {}
-        plan_ids = sorted(p.get("identity") for p in plans.get("items") or [])
+        plan_ids = m.sorted_answers(p.get("identity") for p in plans.get("items") or [])
         answer, body = self.v4("DELETE", path, "v4.delete")
         self.expect(
             answer.status_code == 200,
@@ -294,7 +294,7 @@ class ServicesMachine(BehaviourMachine):
             and r.get("action") == "deleted"
             and r.get("dtoTypeKey") == "service"
         ]
-        detached = sorted(
+        detached = m.sorted_answers(
             r.get("lhsId")
             for r in reported
             if r.get("action") == "detached" and r.get("rhsId") == identity
@@ -381,16 +381,16 @@ class ServicesMachine(BehaviourMachine):
             self.expect(
                 len(found) == min(top, len(wanted)) and got <= wanted,
                 "v4.search",
-                f"Search top {top} {criteria}: {len(found)} items {sorted(got)}, expected "
-                f"{min(top, len(wanted))} of {sorted(wanted)}",
+                f"Search top {top} {criteria}: {len(found)} items {m.sorted_answers(got)}, "
+                f"expected {min(top, len(wanted))} of {sorted(wanted)}",
             )
             return
         self.expect(
             got == wanted,
             "v4.search",
             lambda: (
-                f"Search {criteria}: found {sorted(got)}, expected {sorted(wanted)} "
-                f"(missing {sorted(wanted - got)}, extra {sorted(got - wanted)})"
+                f"Search {criteria}: found {m.sorted_answers(got)}, expected {sorted(wanted)} "
+                f"(missing {sorted(wanted - got)}, extra {m.sorted_answers(got - wanted)})"
             ),
         )
 
