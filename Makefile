@@ -28,6 +28,8 @@ serve: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests scripts
@@ -35,10 +37,12 @@ format: $(VENV)/.installed-test
 
 # The suite on both cores (pytest-xdist, whole files per worker), then the
 # schemathesis file on its own: xdist's workers do not collect schemathesis's
-# per-operation tests alike and would run 7 of its 62 tests.
+# per-operation tests alike and would run 7 of its 62 tests. lint has run mypy
+# already, so the suite leaves out its typecheck test.
 TEST_JOBS ?= 2
 test: $(VENV)/.installed-test lint
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --ignore=tests/test_schemathesis.py $(ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --ignore=tests/test_schemathesis.py \
+	  -m "not typecheck" $(ARGS)
 	$(BIN)/python -m pytest tests/test_schemathesis.py $(ARGS)
 
 # Rewrite the spec examples that quote seeded records with what a fresh mock answers

@@ -19,7 +19,7 @@ from servicestub.app.uri_parser import SpecURIParser
 from servicestub.app.validation import VALIDATORS
 from servicestub.control.documented import ResponseCatalog
 from servicestub.core.errors import ApiError
-from servicestub.core.jsonio import OrjsonJsonifier
+from servicestub.app.jsonifier import OrjsonJsonifier
 from servicestub.core.settings import Settings
 from servicestub.middleware.control import (
     FaultMiddleware,
