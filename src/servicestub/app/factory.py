@@ -13,13 +13,13 @@ from connexion.options import SwaggerUIOptions
 from connexion.spec import Specification
 
 from servicestub.app.error_handlers import HANDLED, connexion_middlewares, problem_response
+from servicestub.app.jsonifier import OrjsonJsonifier
 from servicestub.app.operations import App
 from servicestub.app.resolver import handler_resolver
 from servicestub.app.uri_parser import SpecURIParser
 from servicestub.app.validation import VALIDATORS
 from servicestub.control.documented import ResponseCatalog
 from servicestub.core.errors import ApiError
-from servicestub.app.jsonifier import OrjsonJsonifier
 from servicestub.core.settings import Settings
 from servicestub.middleware.control import (
     FaultMiddleware,

@@ -454,3 +454,37 @@ def read_model(document: Json) -> SpecModel:
         if found is not None:
             collections[path] = found
     return SpecModel(collections, skipped)
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """How a record of a schema is laid out: its properties in the spec's order,
+    the ``default`` of each that has one, and which may be null."""
+
+    fields: tuple[str, ...]
+    defaults: Record
+    nullable: frozenset[str]
+
+
+def record_layout(document: Json, stored: str, written: str | None = None) -> Layout:
+    """The layout of component schema ``stored`` (a record as the API answers it),
+    with the defaults and nullability of ``written`` (the body that writes one, if
+    any) taking precedence over the stored schema's own."""
+    schemas = document["components"]["schemas"]
+
+    def properties(name: str | None) -> dict[str, Json]:
+        if name is None:
+            return {}
+        raw = _schema(document, schemas[name]).get("properties") or {}
+        return {field: _schema(document, node) for field, node in raw.items()}
+
+    kept, writes = properties(stored), properties(written)
+    defaults: Record = {}
+    nullable: set[str] = set()
+    for field, schema in kept.items():
+        for source in (writes.get(field), schema):
+            if source is not None and "default" in source and field not in defaults:
+                defaults[field] = source["default"]
+            if source is not None and source.get("nullable"):
+                nullable.add(field)
+    return Layout(tuple(kept), defaults, frozenset(nullable))

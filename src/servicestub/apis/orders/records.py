@@ -16,6 +16,8 @@ from typing import Any
 
 from servicestub.apis.orders import money
 from servicestub.core.shapes import Record
+from servicestub.engine.model import record_layout
+from servicestub.specs import ORDERS
 
 #: The default of a field that has none: a record cannot be built without it.
 REQUIRED: Any = object()
@@ -60,80 +62,47 @@ def _hours_amount(record: Record) -> None:
     record["amount"] = money.line_amount(record["hours"], record["unitPrice"])
 
 
-SERVICE_TYPE = Shape(
-    "serviceTypeUid",
-    {
-        "name": REQUIRED,
-        "description": None,
-        "defaultPriority": "NORMAL",
-        "active": True,
-        "createdAt": REQUIRED,
-    },
-)
-STATUS = Shape(
-    "statusUid",
-    {"name": REQUIRED, "position": REQUIRED, "color": REQUIRED, "isFinal": False},
-)
-HOURLY_RATE = Shape(
-    "hourlyRateUid",
-    {
-        "name": REQUIRED,
-        "price": REQUIRED,
-        "currency": REQUIRED,
-        "code": None,
-        "active": True,
-    },
-    _price_in_cents,
-)
-ITEM = Shape(
-    "itemUid",
-    {
-        "articleNumber": None,
-        "name": REQUIRED,
-        "quantity": 1,
-        "unitPrice": 0,
-        "serialNumber": None,
-        "comment": None,
-    },
-    _unit_price_in_cents,
-)
-EVENT = Shape(
-    "eventUid",
-    {
-        "type": "NOTE",
-        "message": REQUIRED,
-        "userId": None,
-        "visibleToCustomer": False,
-        "createdAt": REQUIRED,
-    },
-)
+def _shape(
+    stored: str,
+    written: str | None = None,
+    derive: Callable[[Record], None] = _as_given,
+    *,
+    derived: tuple[str, ...] = (),
+    required: tuple[str, ...] = (),
+) -> Shape:
+    """The shape of component schema ``stored``, read from the spec: its fields in
+    the spec's order (the first is the id), the defaults ``written`` (the input
+    body) or ``stored`` declare, ``None`` for other nullable fields, and every
+    other field required. ``derived`` fields are left to ``derive``; ``required``
+    ones are required whatever the spec's default (a rule of this API overrides it)."""
+    layout = record_layout(ORDERS.parsed(), stored, written)
+    key, *fields = layout.fields
+
+    def default(field: str) -> Any:
+        if field in required:
+            return REQUIRED
+        if field in derived:
+            return None
+        if field in layout.defaults:
+            return layout.defaults[field]
+        return None if field in layout.nullable else REQUIRED
+
+    return Shape(key, {field: default(field) for field in fields}, derive)
+
+
+# Service types are made by seeding and scenarios only (the API updates them): what
+# a scenario leaves out is the stored schema's default.
+SERVICE_TYPE = _shape("ServiceType")
+STATUS = _shape("ServiceStatus", "StatusInput")
+#: A rate left without a currency is in its tenant's (the rules' and seeding's
+#: business), never the spec's example default.
+HOURLY_RATE = _shape("HourlyRate", "HourlyRateInput", _price_in_cents, required=("currency",))
+ITEM = _shape("ServiceOrderItem", "ItemInput", _unit_price_in_cents)
+EVENT = _shape("ServiceEvent", "EventInput")
 #: An hours entry at the ``unitPrice`` it is booked at (see :mod:`money`): its
 #: ``amount`` is derived.
-HOURS = Shape(
-    "hoursUid",
-    {
-        "userId": REQUIRED,
-        "hourlyRateUid": None,
-        "date": REQUIRED,
-        "hours": REQUIRED,
-        "description": None,
-        "billable": True,
-        "unitPrice": REQUIRED,
-        "amount": 0.0,
-        "createdAt": REQUIRED,
-    },
-    _hours_amount,
-)
-NOTIFICATION = Shape(
-    "notificationUid",
-    {
-        "channel": REQUIRED,
-        "recipient": REQUIRED,
-        "message": REQUIRED,
-        "status": REQUIRED,
-        "createdAt": REQUIRED,
-    },
-)
+HOURS = _shape("ServiceHours", "HoursInput", _hours_amount, derived=("amount",))
+NOTIFICATION = _shape("Notification")
 
 
 def customer(given: Mapping[str, Any]) -> Record:
