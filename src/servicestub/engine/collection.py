@@ -171,8 +171,10 @@ class Collection(Generic[OwnerT]):
         envelope = self.model.envelope
         if envelope is None:
             raise ModelError(f"{self.model.path} has no list envelope.")
-        shown = [self.rules.view(owner, record) for record in page.items]
-        return self.rules.envelope(envelope, dataclasses.replace(page, items=shown))
+        view = self.rules.view
+        if view is not _as_stored:  # most collections show records as stored
+            page = dataclasses.replace(page, items=[view(owner, record) for record in page.items])
+        return self.rules.envelope(envelope, page)
 
     def stored(self, owner: OwnerT, uid: str) -> Record:
         """The stored record ``uid``, or 404 naming where it was looked for."""

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import functools
 import keyword
 import re
 from collections.abc import Iterator, Mapping
@@ -62,9 +63,11 @@ class ModelError(ValueError):
     """The spec describes a collection the engine cannot serve; says what to add."""
 
 
+@functools.lru_cache(maxsize=1024)
 def python_name(name: str) -> str:
     """The keyword a handler receives a parameter as (``perPage`` -> ``per_page``,
-    ``id`` -> ``id_``): connexion's ``pythonic_params`` naming, which a test pins."""
+    ``id`` -> ``id_``): connexion's ``pythonic_params`` naming, which a test pins.
+    Remembered (bounded): list requests read their parameters by these names."""
     snake = _CAMEL.sub(r"\1_\2", _ACRONYM.sub(r"\1_\2", name)).replace("-", "_").lower()
     if snake in vars(builtins) or keyword.iskeyword(snake):
         snake += "_"
