@@ -13,8 +13,10 @@ from servicestub.engine.paging import page_slice
 def render(state: CatalogueState, service: Record) -> Record:
     """The API view: stored fields plus every ``*Name`` from its lookup."""
     view = dict(service)
-    for id_field, (_table, name_field, _key) in REFERENCES.items():
-        view[name_field] = state.lookup_name(id_field, service.get(id_field))
+    lookups = state.lookups  # inline of lookup_name: every record of every page passes here
+    for id_field, (table, name_field, _key) in REFERENCES.items():
+        value = service.get(id_field)
+        view[name_field] = None if value is None else lookups[table].get(value)
     return view
 
 
