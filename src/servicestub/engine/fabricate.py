@@ -41,6 +41,7 @@ drawn for (a value may then miss them).
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import functools
 import ipaddress
@@ -148,10 +149,16 @@ class Pattern:
 
     def draw(self, rng: random.Random, low: int = 0, high: int | None = None) -> str:
         """A string matching the pattern whose length is within ``low..high``."""
-        slack = max(REPEAT_SLACK, low)
+        # Unbounded quantifiers repeat ``stretch`` to ``stretch + slack`` times past
+        # their minimum: stretched while the strings come out short, shrunk while long.
+        stretch, slack = 0, REPEAT_SLACK
         for _ in range(ATTEMPTS):
             groups: dict[int, str] = {}
-            text = self._sequence(self._tree, rng, slack, groups)
+            text = self._sequence(self._tree, rng, (stretch, slack), groups)
+            if len(text) < low:
+                stretch = max(1, stretch * 2)
+            elif high is not None and len(text) > high:
+                stretch, slack = stretch // 2, slack // 2
             if _fits(text, low, high) and self._compiled.search(text):
                 return text
         raise FabricateError(
@@ -159,11 +166,13 @@ class Pattern:
             f"{self.pattern!r} was found in {ATTEMPTS} draws; loosen the pattern or the lengths."
         )
 
-    def _sequence(self, items: Any, rng: random.Random, slack: int, groups: dict[int, str]) -> str:
-        return "".join(self._item(op, arg, rng, slack, groups) for op, arg in items)
+    def _sequence(
+        self, items: Any, rng: random.Random, reach: tuple[int, int], groups: dict[int, str]
+    ) -> str:
+        return "".join(self._item(op, arg, rng, reach, groups) for op, arg in items)
 
     def _item(
-        self, op: Any, arg: Any, rng: random.Random, slack: int, groups: dict[int, str]
+        self, op: Any, arg: Any, rng: random.Random, reach: tuple[int, int], groups: dict[int, str]
     ) -> str:
         name = str(op)
         if name == "LITERAL":
@@ -176,19 +185,22 @@ class Pattern:
             return rng.choice(_character_set(arg))
         if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, sub = arg
-            top = low + slack if high == regex_parser.MAXREPEAT else high
-            count = rng.randint(low, max(low, top))
-            return "".join(self._sequence(sub, rng, slack, groups) for _ in range(count))
+            if high == regex_parser.MAXREPEAT:
+                stretch, slack = reach
+                count = rng.randint(low + stretch, low + stretch + slack)
+            else:
+                count = rng.randint(low, high)
+            return "".join(self._sequence(sub, rng, reach, groups) for _ in range(count))
         if name == "SUBPATTERN":
             group, _add, _delete, sub = arg
-            text = self._sequence(sub, rng, slack, groups)
+            text = self._sequence(sub, rng, reach, groups)
             if group is not None:
                 groups[group] = text
             return text
         if name == "ATOMIC_GROUP":
-            return self._sequence(arg, rng, slack, groups)
+            return self._sequence(arg, rng, reach, groups)
         if name == "BRANCH":
-            return self._sequence(rng.choice(arg[1]), rng, slack, groups)
+            return self._sequence(rng.choice(arg[1]), rng, reach, groups)
         if name == "GROUPREF":
             return groups.get(arg, "")
         if name == "CATEGORY":
@@ -339,6 +351,8 @@ def _merge(into: Record, other: Record) -> None:
             into[key] = max(into[key], value)
         elif key in ("maximum", "maxLength", "maxItems", "maxProperties"):
             into[key] = min(into[key], value)
+        elif key == "type":
+            into[key] = _same_type(into[key], value)
         elif key == "enum":
             into[key] = [v for v in into[key] if v in value]
         elif key == "nullable":
@@ -350,6 +364,48 @@ def _merge(into: Record, other: Record) -> None:
         elif key == "allOf":
             into[key] = [*into[key], *value]
         # Anything else: the first member's word stands.
+
+
+def _same_type(one: Json, other: Json) -> Json:
+    """The types both ``allOf`` members admit (an integer is a number too)."""
+    first = set(one) if isinstance(one, list) else {one}
+    second = set(other) if isinstance(other, list) else {other}
+
+    def admits(types: set[str], kind: str) -> bool:
+        return kind in types or (kind == "integer" and "number" in types)
+
+    both = {t for t in first | second if admits(first, t) and admits(second, t)}
+    if not both:
+        raise FabricateError(f"An allOf asks for type {one!r} and {other!r}: no value is both.")
+    return sorted(both) if len(both) > 1 else next(iter(both))
+
+
+def _close(merged: Record, members: list[Record]) -> None:
+    """Apply each member's ``additionalProperties`` to the properties the others add:
+    every member validates on its own, so a closed one (``false``) admits none of
+    them and a schema one holds them to that schema."""
+    extras = [m["additionalProperties"] for m in members if "additionalProperties" in m]
+    if not extras or "properties" not in merged:
+        return
+    properties = dict(merged["properties"])
+    for member in members:
+        extra = member.get("additionalProperties")
+        named = member.get("properties") or {}
+        for name in [n for n in properties if n not in named]:
+            if extra is False:
+                if name in merged.get("required", ()):
+                    raise FabricateError(
+                        f"An allOf requires {name!r}, which a member with "
+                        "additionalProperties: false does not name: no value satisfies it."
+                    )
+                del properties[name]
+            elif isinstance(extra, dict) and extra:
+                properties[name] = {"allOf": [properties[name], extra]}
+    merged["properties"] = properties
+    if False in extras:
+        merged["additionalProperties"] = False
+    elif len(schemas := [e for e in extras if isinstance(e, dict) and e]) > 1:
+        merged["additionalProperties"] = {"allOf": schemas}
 
 
 def _lent(node: Record, example: Record) -> Record:
@@ -369,6 +425,16 @@ def _fits(text: str, low: int, high: int | None) -> bool:
 
 def _canonical(value: Json) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+class _Unchecked:
+    """Stands for a validator where a schema cannot be compiled."""
+
+    def is_valid(self, _value: Json) -> bool:
+        return True
+
+
+_UNCHECKED = _Unchecked()
 
 
 class Fabricator:
@@ -400,14 +466,19 @@ class Fabricator:
         return target
 
     def valid(self, value: Json, schema: Json) -> bool:
-        """``value`` validates against ``schema`` (as JSON Schema, formats checked)."""
+        """``value`` validates against ``schema`` (as the mock's request validation reads
+        OpenAPI: ``core.json_schema``, draft 4, formats checked; a schema that does not
+        compile so is taken as met)."""
         key = _canonical(schema)
         validator = self._validators.get(key)
         if validator is None:
             root = to_json_schema(schema) if isinstance(schema, dict) else schema
             if isinstance(root, dict):
                 root = {**root, "components": self._definitions}
-            validator = jsonschema_rs.Draft4Validator(root, validate_formats=True)
+            try:
+                validator = jsonschema_rs.Draft4Validator(root, validate_formats=True)
+            except ValueError:  # not a draft 4 schema (3.1 words): taken as valid, unchecked
+                validator = _UNCHECKED
             self._validators[key] = validator
             if len(self._validators) > VALIDATORS_KEPT:
                 self._validators.popitem(last=False)
@@ -437,9 +508,10 @@ class _Draw:
 
     # -- structure ----------------------------------------------------------
 
-    def flatten(self, node: Json) -> Record:
+    def flatten(self, node: Json, via: list[str] | None = None) -> Record:
         """``node`` with its ``$ref`` followed and ``allOf`` merged (one level of
-        the schema, its properties left as they are)."""
+        the schema, its properties left as they are); the ``$ref``s followed are
+        added to ``via``."""
         if node is True or node is None:
             return {}
         if node is False:
@@ -447,56 +519,57 @@ class _Draw:
         if not isinstance(node, dict):
             raise FabricateError(f"{node!r} is not a schema.")
         if "$ref" in node:
-            _ref, target = self.enter(node["$ref"])
+            ref = node["$ref"]
+            if len(self.refs) > HARD_DEPTH:
+                raise FabricateError(
+                    f"{ref} requires itself without end; make the recursion optional or nullable."
+                )
+            target = self.fab.resolve(ref)
+            self.refs.append(ref)
             try:
-                return self.referred(node, target)
+                flat = self.flatten(target, via)
             finally:
                 self.refs.pop()
+            if via is not None:
+                via.append(ref)
+            if id(target) in self.choosing:
+                flat = {k: v for k, v in flat.items() if k not in _BRANCHES}
+            merged = {k: v for k, v in node.items() if k != "$ref"}
+            _merge(merged, flat)
+            return merged
         if "allOf" not in node:
             return node
-        merged = {k: v for k, v in node.items() if k != "allOf"}
-        for member in node["allOf"]:
-            _merge(merged, self.flatten(member))
+        outer = {k: v for k, v in node.items() if k != "allOf"}
+        members = [outer, *(self.flatten(member, via) for member in node["allOf"])]
+        merged = dict(outer)
+        for member in members[1:]:
+            _merge(merged, member)
+        _close(merged, members)
         if "allOf" in merged:  # a member's own allOf, merged by a second pass
-            return self.flatten(merged)
+            return self.flatten(merged, via)
         return merged
 
-    def enter(self, ref: str) -> tuple[str, Json]:
-        """Follow ``ref``, counted as being drawn until :meth:`refs` is popped."""
-        if len(self.refs) > HARD_DEPTH:
-            raise FabricateError(
-                f"{ref} requires itself without end; make the recursion optional or nullable."
-            )
-        target = self.fab.resolve(ref)
-        self.refs.append(ref)
-        return ref, target
-
-    def referred(self, node: Record, target: Json) -> Record:
-        """The ``$ref`` ``node`` flattened: its target with the siblings merged over."""
-        flat = self.flatten(target)
-        if id(target) in self.choosing:
-            flat = {k: v for k, v in flat.items() if k not in _BRANCHES}
-        merged = {k: v for k, v in node.items() if k != "$ref"}
-        _merge(merged, flat)
-        return merged
+    @contextlib.contextmanager
+    def inside(self, node: Json) -> Iterator[Record]:
+        """``node`` flattened, its ``$ref``s counted as being drawn while inside."""
+        via: list[str] = []
+        flat = self.flatten(node, via)
+        self.refs.extend(via)
+        try:
+            yield flat
+        finally:
+            del self.refs[len(self.refs) - len(via) :]
 
     def value(self, node: Json, name: str | None) -> Json:
-        if not (isinstance(node, dict) and "$ref" in node):
-            flat = self.flatten(node)
-            return (
-                self.branch(flat, node, name) if _BRANCHES & flat.keys() else self.plain(flat, name)
-            )
-        ref, target = self.enter(node["$ref"])
-        try:
-            flat = self.referred(node, target)
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        with self.inside(node) as flat:
             if _BRANCHES & flat.keys():
+                target = self.fab.resolve(ref) if ref is not None else node
                 return self.branch(flat, target, name)
             found = self.plain(flat, name)
             if isinstance(found, dict) and isinstance(flat.get("discriminator"), dict):
                 self.discriminate(found, flat, ref)
             return found
-        finally:
-            self.refs.pop()
 
     def branch(self, flat: Record, target: Json, name: str | None) -> Json:
         """A value of one ``oneOf``/``anyOf`` branch, merged with the rest of ``flat``."""
@@ -514,16 +587,11 @@ class _Draw:
             for index in order:
                 chosen = branches[index]
                 for _ in range(ATTEMPTS // 4):
-                    merged = dict(rest)
-                    _merge(merged, self.flatten(chosen))
                     ref = chosen.get("$ref") if isinstance(chosen, dict) else None
-                    if ref is not None:
-                        self.refs.append(ref)
-                    try:
+                    with self.inside(chosen) as flat_branch:
+                        merged = dict(rest)
+                        _merge(merged, flat_branch)
                         found = self.plain(merged, name)
-                    finally:
-                        if ref is not None:
-                            self.refs.pop()
                     if isinstance(found, dict) and isinstance(merged.get("discriminator"), dict):
                         self.discriminate(found, merged, ref)
                     others = (b for i, b in enumerate(branches) if i != index)
@@ -618,8 +686,11 @@ class _Draw:
                 view == "read" and flags.get("writeOnly")
             ):
                 continue
-            if prop in required or self.chance(self.context.optional):
+            if prop in required:
                 found[prop] = self.value(schema, prop)
+            elif self.chance(self.context.optional):
+                with contextlib.suppress(FabricateError):  # it admits no value: left out
+                    found[prop] = self.value(schema, prop)
             else:
                 skipped.append(prop)
         for prop in sorted(required - properties.keys()):
@@ -673,16 +744,26 @@ class _Draw:
         low = node.get("minLength", 0)
         high = node.get("maxLength")
         kind = None if self.minimal else named_pool(name)
+        form = node.get("format")
         if "pattern" in node:
             # A named value is taken when it matches (``currency`` ``EUR`` for
-            # ``^[A-Z]{3}$``); the pattern stands over the format.
+            # ``^[A-Z]{3}$``); with a format too, a value of the format that
+            # matches, else a match the format accepts.
             matching = pattern(node["pattern"])
+            candidates: list[Callable[[], str]] = []
             if kind is not None:
-                text = self.named(kind)
+                candidates.append(lambda: self.named(kind))
+            if form in _FORMATS:
+                candidates += [lambda: _FORMATS[form](self, low, high)] * ATTEMPTS
+            for candidate in candidates:
+                text = candidate()
                 if _fits(text, low, high) and matching.matches(text):
                     return text
-            return matching.draw(self.rng, low, high)
-        form = node.get("format")
+            for _ in range(ATTEMPTS if form else 1):
+                text = matching.draw(self.rng, low, high)
+                if not form or self.fab.valid(text, {"type": "string", "format": form}):
+                    return text
+            raise FabricateError(f"No {form} matching {node['pattern']!r} was found.")
         if form in _FORMATS:
             for _ in range(ATTEMPTS):
                 text = _FORMATS[form](self, low, high)
@@ -740,7 +821,11 @@ class _Draw:
             first, last = math.ceil(low / step), math.floor(high / step)
             if first > last:
                 raise FabricateError(f"No multiple of {step} lies in {low}..{high}.")
-            return float(Decimal(self.rng.randint(first, last)) * Decimal(str(step)))
+            for _ in range(ATTEMPTS):
+                value = float(Decimal(self.rng.randint(first, last)) * Decimal(str(step)))
+                if (value / step).is_integer():  # as validators check it, in floats
+                    break
+            return value
         if low > high:
             raise FabricateError(f"No number lies in {low}..{high}.")
         money = NAMED_NUMBERS.get(_key(name or "")) == "money"
