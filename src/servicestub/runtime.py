@@ -8,10 +8,12 @@ request's ASGI scope, so handlers reach it through :func:`current` and each app
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from connexion.context import scope as _scope
 
+from servicestub.apis.orders import served as orders_served
 from servicestub.apis.orders import snapshot as orders_part
 from servicestub.apis.orders.seeding import orders_store
 from servicestub.apis.orders.state import OrdersStore
@@ -26,14 +28,25 @@ from servicestub.core.errors import BadRequest, Conflict, NotFound
 from servicestub.core.files import write_atomic
 from servicestub.core.problems import TRACKING_KEY
 from servicestub.core.settings import Settings, format_reference_time
+from servicestub.engine.collection import Collection, Owner
+from servicestub.engine.dispatch import HeldOwner, HeldRecordsByScope, Plugins, Scope
+from servicestub.engine.ids import UidCodec
+from servicestub.engine.model import CollectionModel
 from servicestub.engine.snapshot import (
     SnapshotError,
     check_writable,
     dumps,
     reference_time_of,
 )
+from servicestub.specs import ORDERS, ApiSpec, served_apis
 
 SCOPE_KEY = "servicestub.runtime"
+
+#: What each API with a state of its own plugs into the collections the engine
+#: serves for it, and how its state is reached from the runtime.
+_PLUGGED: dict[str, tuple[Plugins[Any], Callable[[Runtime], Any]]] = {
+    ORDERS.name: (orders_served.PLUGINS, lambda runtime: runtime.orders),
+}
 
 
 class Runtime:
@@ -41,6 +54,11 @@ class Runtime:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        #: The specs served (the packaged ones unless ``Settings.spec_files`` names others).
+        self.apis: tuple[ApiSpec, ...] = served_apis(self.settings.spec_files)
+        #: (API name, collection path) -> the collections the engine serves itself,
+        #: registered when the app is built (:meth:`serve`).
+        self.served: dict[tuple[str, str], Collection[Any]] = {}
         self.journal = Journal(self.settings.journal_size)
         self.faults = Faults(self.settings.max_fault_rules, self.settings.seed)
         self.responses: ResponseCatalog | None = None
@@ -60,6 +78,7 @@ class Runtime:
         #: Seeded data is laid out before it: the settings' (``--now``), or a snapshot's.
         self.reference_time = self.settings.reference_time
         self.orders: OrdersStore = orders_store(self.settings, seed, self.reference_time)
+        self.held = HeldRecordsByScope(UidCodec(seed))
         self._catalogue: Catalogue | None = None
         self.faults = Faults(self.settings.max_fault_rules, seed)
         self.journal.clear()
@@ -76,6 +95,33 @@ class Runtime:
     @catalogue.setter
     def catalogue(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
+
+    # -- collections the engine serves --------------------------------------------
+
+    def serve(self, api: str, model: CollectionModel) -> Collection[Any]:
+        """Serve ``api``'s collection ``model`` by the engine, with the rules the API
+        plugs in for it (if any); the :class:`Collection` its handlers use."""
+        plugins = _PLUGGED.get(api)
+        rules = None if plugins is None else plugins[0].rules.get(model.path)
+        collection: Collection[Any] = Collection(model, rules)
+        self.served[(api, model.path)] = collection
+        return collection
+
+    def held_owner(
+        self, api: str, model: CollectionModel, values: tuple[str, ...], *, write: bool
+    ) -> HeldOwner[Owner]:
+        """The owner of the records of the engine-served collection ``model`` under
+        the scope ``values``: its parent is the API's owner of the scope (404 when
+        it does not exist) when the API plugs one in, else standalone."""
+        plugged = _PLUGGED.get(api)
+
+        def parent(scope: Scope) -> Owner | None:
+            if plugged is None:
+                return None
+            plugins, state = plugged
+            return plugins.parent(state(self), scope, write)
+
+        return self.held.owner(api, model, values, parent)
 
     # -- state snapshots -----------------------------------------------------
 
@@ -145,6 +191,7 @@ class Runtime:
         except scenarios.ScenarioError as error:
             raise BadRequest(str(error)) from None
         self.seed, self.orders, self.catalogue = seed, orders, catalogue
+        self.held = HeldRecordsByScope(UidCodec(seed))
         self.scenario = path.stem
 
     def drop_tenant(self, tenant_id: str) -> None:
@@ -154,6 +201,7 @@ class Runtime:
                 f"The mock holds no tenant '{tenant_id}': it was never used, or was only read "
                 "and already let go (its next use provisions it as new either way)."
             )
+        self.held.drop(ORDERS.name, orders_served.TENANT_PARAMETER, tenant_id)
 
     def health(self) -> dict[str, Any]:
         return {

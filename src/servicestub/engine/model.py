@@ -34,13 +34,14 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import functools
 import keyword
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from servicestub.core.shapes import Json, Record
-from servicestub.specs import METHODS, resolve
+from servicestub.specs import METHODS, PARSED_SPECS_KEPT, ApiSpec, resolve
 
 ID_EXTENSION = "x-servicestub-id"
 FIELD_EXTENSION = "x-servicestub-field"
@@ -454,3 +455,9 @@ def read_model(document: Json) -> SpecModel:
         if found is not None:
             collections[path] = found
     return SpecModel(collections, skipped)
+
+
+@functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
+def model_of(api: ApiSpec) -> SpecModel:
+    """:func:`read_model` of ``api``'s spec, read once (share it: do not change it)."""
+    return read_model(api.parsed())
