@@ -7,11 +7,11 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
+from servicestub.validation import to_json_schema
 
 from servicestub.apis.services_v4 import envelopes, patch, rules, views
 from servicestub.apis.services_v4.seeding import seed_catalogue
 from servicestub.specs import SERVICES
-from servicestub.validation import to_json_schema
 
 TRACKING = "6f0c3a1e-2b4d-4c8e-9f10-a1b2c3d4e5f6"
 

@@ -16,6 +16,10 @@ from servicestub.runtime import current
 Handler = Callable[..., Awaitable[Any]]
 
 
+#: The actions on one record, at the collection's item path.
+_ON_ONE = frozenset({"get", "update", "replace", "delete"})
+
+
 def _deleted(collection: Collection[Any], owner: Owner, uid: str) -> tuple[None, int]:
     collection.delete(owner, uid)
     return None, 204
@@ -36,14 +40,15 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
     """The handler of ``action`` on ``collection`` of the API ``api``, named ``name``."""
     model = collection.model
     scope = tuple(python_name(parameter) for parameter in model.scope)
-    record_id = python_name(model.id_param) if model.id_param else None
+    # The item path's parameter names the record (get, update, replace, delete).
+    record_id = python_name(model.id_param) if model.id_param and action in _ON_ONE else None
     act = _ACTIONS[action]
     write = action in WRITES
 
     async def handler(**arguments: Any) -> Any:
         values = tuple(str(arguments[parameter]) for parameter in scope)
         owner = current().held_owner(api, model, values, write=write)
-        uid = str(arguments[record_id]) if record_id is not None and action != "list" else ""
+        uid = "" if record_id is None else str(arguments[record_id])
         return act(collection, owner, arguments, uid)
 
     handler.__name__ = handler.__qualname__ = name
