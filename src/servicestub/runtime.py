@@ -28,14 +28,17 @@ from servicestub.core.errors import BadRequest, Conflict, NotFound
 from servicestub.core.files import write_atomic
 from servicestub.core.problems import TRACKING_KEY
 from servicestub.core.settings import Settings, format_reference_time
+from servicestub.engine import dispatch as held_part
 from servicestub.engine.collection import Collection, Owner
 from servicestub.engine.dispatch import HeldOwner, HeldRecordsByScope, Plugins, Scope
 from servicestub.engine.ids import UidCodec
 from servicestub.engine.model import CollectionModel
 from servicestub.engine.snapshot import (
+    Refused,
     SnapshotError,
     check_writable,
     dumps,
+    path_text,
     reference_time_of,
 )
 from servicestub.specs import ORDERS, ApiSpec, served_apis
@@ -43,10 +46,9 @@ from servicestub.specs import ORDERS, ApiSpec, served_apis
 SCOPE_KEY = "servicestub.runtime"
 
 #: What each API with a state of its own plugs into the collections the engine
-#: serves for it, and how its state is reached from the runtime.
-_PLUGGED: dict[str, tuple[Plugins[Any], Callable[[Runtime], Any]]] = {
-    ORDERS.name: (orders_served.PLUGINS, lambda runtime: runtime.orders),
-}
+#: serves for it, and its state among the runtime's.
+_PLUGGED: dict[str, Plugins[Any]] = {ORDERS.name: orders_served.PLUGINS}
+_STATES: dict[str, Callable[[OrdersStore], Any]] = {ORDERS.name: lambda orders: orders}
 
 
 class Runtime:
@@ -102,7 +104,7 @@ class Runtime:
         """Serve ``api``'s collection ``model`` by the engine, with the rules the API
         plugs in for it (if any); the :class:`Collection` its handlers use."""
         plugins = _PLUGGED.get(api)
-        rules = None if plugins is None else plugins[0].rules.get(model.path)
+        rules = None if plugins is None else plugins.rules.get(model.path)
         collection: Collection[Any] = Collection(model, rules)
         self.served[(api, model.path)] = collection
         return collection
@@ -113,15 +115,15 @@ class Runtime:
         """The owner of the records of the engine-served collection ``model`` under
         the scope ``values``: its parent is the API's owner of the scope (404 when
         it does not exist) when the API plugs one in, else standalone."""
-        plugged = _PLUGGED.get(api)
+        return self.held.owner(
+            api, model, values, lambda scope: self._parent(api, scope, write, self.orders)
+        )
 
-        def parent(scope: Scope) -> Owner | None:
-            if plugged is None:
-                return None
-            plugins, state = plugged
-            return plugins.parent(state(self), scope, write)
-
-        return self.held.owner(api, model, values, parent)
+    @staticmethod
+    def _parent(api: str, scope: Scope, write: bool, orders: OrdersStore) -> Owner | None:
+        """The owner ``api`` plugs in for ``scope`` (its state: ``orders``), or ``None``."""
+        plugins = _PLUGGED.get(api)
+        return None if plugins is None else plugins.parent(_STATES[api](orders), scope, write)
 
     # -- state snapshots -----------------------------------------------------
 
@@ -134,6 +136,7 @@ class Runtime:
             format_reference_time(self.reference_time),
             orders=orders_part.to_snapshot(self.orders),
             services=self.catalogue.to_snapshot(),
+            held=held_part.to_snapshot(self.held),
         )
 
     def import_state(self, data: Any) -> None:
@@ -151,12 +154,26 @@ class Runtime:
         except SnapshotError as error:
             raise BadRequest(f"The snapshot was refused: {error}. Nothing was changed.") from None
         orders = orders_store(self.settings, fresh["seed"], reference_time)
+        held = HeldRecordsByScope(UidCodec(fresh["seed"]))
         try:
             orders_part.restore(orders, fresh["orders"])
             catalogue = Catalogue.from_snapshot(fresh["services"])
+            held_part.restore(
+                held,
+                fresh["held"],
+                self.served,
+                lambda api, scope: self._parent(api, scope, False, orders),
+                {ORDERS.name: (orders.uids, orders.ids_issued, "orders.idsIssued")},
+            )
+        except Refused as refused:
+            raise BadRequest(
+                f"The snapshot was refused: {path_text(refused.path)}: {refused.message}. "
+                "Nothing was changed."
+            ) from None
         except (KeyError, TypeError, ValueError) as error:
             raise BadRequest(f"The snapshot was refused: inconsistent data ({error!r}).") from None
         self.seed, self.orders, self.catalogue = fresh["seed"], orders, catalogue
+        self.held = held
         self.reference_time = reference_time
 
     def save_state(self) -> tuple[str, int]:

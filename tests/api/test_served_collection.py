@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
 from servicestub.app.operations import App
+from servicestub.engine.ids import UidCodec
 from servicestub.specs import served_apis
 from tests.api.helpers import assert_problem, create_order, store_path
 from tests.engine.specs import orders_with_parts
@@ -248,3 +249,66 @@ def test_a_collection_half_written_is_not_served_by_the_engine(tmp_path):
     refused = re.escape("other operations of /tenants/{tenantId}/service-types have handlers")
     with pytest.raises(ResolverError, match=refused), TestClient(app):
         pass
+
+
+# -- snapshots -----------------------------------------------------------------
+
+
+def test_a_snapshot_keeps_the_parts_and_a_fresh_server_serves_them_back(client, spec_file, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    made = [client.post(parts, json={"name": n}).json() for n in ("Screen", "Battery")]
+    state = client.get("/_mock/state").json()
+    assert state["version"] == 3
+    (group,) = [g for g in state["held"]["groups"] if g["scope"]["tenantId"] == tenant]
+    assert group["collection"].endswith("/parts") and group["records"] == made
+    fresh = create_app(Settings(spec_files=(("orders", spec_file),)))
+    with TestClient(fresh) as other:
+        assert other.put("/_mock/state", json=state).status_code == 200
+        assert other.get(parts).json()["data"] == sorted(made, key=lambda p: p["name"])
+        assert other.get("/_mock/state").json() == state  # taken back unchanged
+        # Ids go on from the orders counter: a new part's is new.
+        assert other.post(parts, json={"name": "Cable"}).json()["partUid"] not in {
+            p["partUid"] for p in made
+        }
+
+
+def _refused(client: CheckedClient, state: dict[str, Any], says: str) -> None:
+    before = client.get("/_mock/state").json()
+    assert_problem(client.put("/_mock/state", json=state), 400, says)
+    assert client.get("/_mock/state").json() == before  # nothing changed
+
+
+def test_a_snapshot_with_parts_the_server_cannot_serve_is_refused_and_changes_nothing(
+    client, tenant
+):
+    order = create_order(client, tenant)
+    client.post(parts_of(tenant, order), json={"name": "Screen"})
+    state = client.get("/_mock/state").json()
+    index = next(
+        i for i, g in enumerate(state["held"]["groups"]) if g["scope"]["tenantId"] == tenant
+    )
+    group = state["held"]["groups"][index]
+    where = f"held.groups[{index}]"
+
+    def changed(**fields: Any) -> dict[str, Any]:
+        groups = list(state["held"]["groups"])
+        groups[index] = {**group, **fields}
+        return {**state, "held": {**state["held"], "groups": groups}}
+
+    _refused(client, changed(collection="/nowhere"), f"{where}.collection")
+    _refused(client, changed(scope={"tenantId": tenant}), f"{where}.scope")
+    gone = {**group["scope"], "serviceOrderUid": "00000000-0000-4000-8000-000000000000"}
+    _refused(client, changed(scope=gone), "Service order '00000000-0000-4000-8000-000000000000'")
+    twice = [group["records"][0], group["records"][0]]
+    _refused(client, changed(records=twice), "must be unique")
+    # An id the orders counter has not issued yet would be issued again.
+    unissued = UidCodec(state["seed"]).uid(state["orders"]["idsIssued"] + 1)
+    ahead = [{**group["records"][0], "partUid": unissued}]
+    _refused(client, changed(records=ahead), f"{where}.records[0].partUid")
+
+
+def test_a_version_2_snapshot_still_loads_with_no_parts(client):
+    state = client.get("/_mock/state").json()
+    older = {k: v for k, v in state.items() if k != "held"} | {"version": 2}
+    assert client.put("/_mock/state", json=older).status_code == 200
+    assert client.get("/_mock/state").json()["held"] == {"idsIssued": 0, "groups": []}

@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar
 
 from servicestub.core.errors import NotFound
 from servicestub.core.shapes import Records
+from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
 from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
 from servicestub.engine.model import CollectionModel, SpecModel
@@ -212,3 +213,69 @@ class HeldRecordsByScope:
     def count(self) -> int:
         """How many records are held."""
         return sum(len(records) for records in self.groups.values())
+
+
+# -- snapshots ------------------------------------------------------------------
+
+
+def to_snapshot(holder: HeldRecordsByScope) -> dict[str, Any]:
+    """The held records as a snapshot part: the standalone counter and each group
+    (its API, collection path, scope and records, in the order they were made)."""
+    return {
+        "idsIssued": holder.ids_issued,
+        "groups": [
+            {
+                "api": api,
+                "collection": path,
+                "scope": dict(scope),
+                "records": list(records.values()),
+            }
+            for (api, path, scope), records in holder.groups.items()
+        ],
+    }
+
+
+def restore(
+    holder: HeldRecordsByScope,
+    data: Mapping[str, Any],
+    served: Mapping[tuple[str, str], Collection[Any]],
+    parent: Callable[[str, Scope], Owner | None],
+    issuers: Mapping[str, tuple[UidCodec, int, str]],
+) -> None:
+    """Fill an empty ``holder`` from a snapshot part; :class:`Refused` (from
+    :mod:`servicestub.engine.snapshot`) names the first place that cannot be
+    served: a collection this server does not serve, a scope that is not the
+    collection's, ids repeated or past their counter, a parent that does not
+    exist (``parent`` raises :class:`NotFound`). ``served`` is what the server's
+    engine serves; ``parent`` makes an API's owner of a scope, as for a request;
+    ``issuers`` gives, by API, what issues the ids of its parented records (codec,
+    counter, its place in the snapshot) - standalone ones are the holder's."""
+    holder.ids_issued = data["idsIssued"]
+    for index, group in enumerate(data["groups"]):
+        where: snap.Where = ("held", "groups", index)
+        collection = served.get((group["api"], group["collection"]))
+        if collection is None:
+            raise snap.Refused(
+                (*where, "collection"),
+                f"{group['api']} {group['collection']} is not a collection this server's "
+                "engine serves (is the spec that adds it served? see Settings.spec_files)",
+            )
+        model = collection.model
+        if tuple(group["scope"]) != model.scope:
+            raise snap.Refused(
+                (*where, "scope"),
+                f"the scope of {model.path} is {', '.join(model.scope) or 'empty'}, "
+                f"not {', '.join(group['scope']) or 'empty'}",
+            )
+        scope: Scope = tuple(group["scope"].items())
+        try:
+            found = parent(group["api"], scope)
+        except NotFound as missing:
+            raise snap.Refused((*where, "scope"), missing.detail) from None
+        records = snap.unique(group["records"], model.id_field, (*where, "records"))
+        standalone = (holder.uids, holder.ids_issued, "held.idsIssued")
+        codec, counter, named = standalone if found is None else issuers[group["api"]]
+        for number, uid in enumerate(records):
+            snap.issued(codec, uid, counter, named, (*where, "records", number, model.id_field))
+        if records:
+            holder.groups[(group["api"], model.path, scope)] = records
