@@ -130,7 +130,8 @@ class Runtime:
     def export_state(self) -> dict[str, Any]:
         """The whole data state as a versioned snapshot (no journal, faults or export
         time). It records the reference time: tenants left out of it are seeded again
-        from the seed and that time."""
+        from the seed and that time. Held records whose parent is gone are let go."""
+        self.held.prune(lambda api, scope: self._parent(api, scope, False, self.orders))
         return STATE.envelope(
             self.seed,
             format_reference_time(self.reference_time),

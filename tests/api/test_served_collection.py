@@ -198,6 +198,9 @@ def test_a_deleted_order_takes_its_parts_along(client, parts_app, tenant):
     client.post(parts, json={"name": "Screen"})
     path = f"{store_path(tenant)}/service-orders/{order['serviceOrderUid']}"
     assert client.delete(path).status_code == 204
+    state = client.get("/_mock/state").json()  # before the parts are asked for again
+    assert not [g for g in state["held"]["groups"] if g["scope"]["tenantId"] == tenant]
+    assert client.put("/_mock/state", json=state).status_code == 200
     assert_problem(client.get(parts), 404, "Service order")
     assert not [k for k in parts_app.runtime.held.groups if (("tenantId", tenant) in k[2])]
 

@@ -202,6 +202,15 @@ class HeldRecordsByScope:
             raise
         return HeldOwner(self, key, found or Standalone(self, where_text(scope, model.path)))
 
+    def prune(self, parent: Callable[[str, Scope], Owner | None]) -> None:
+        """Let go of the groups whose parent is gone (a deleted service order);
+        ``parent`` makes an API's owner of a scope, raising :class:`NotFound`."""
+        for key in list(self.groups):
+            try:
+                parent(key[0], key[2])
+            except NotFound:
+                del self.groups[key]
+
     def drop(self, api: str, name: str, value: str) -> int:
         """Let go of ``api``'s groups whose scope has ``name`` = ``value`` (a tenant
         dropped); how many."""
