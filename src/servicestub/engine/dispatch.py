@@ -109,6 +109,8 @@ class HeldOwner(Generic[ParentT]):
         self.parent = parent
         self._holder = holder
         self._key = key
+        # Held collections start empty. Seeding them from their schemas (the
+        # `fabricate` work) plugs in here: a group not held yet is made then.
         self._records = holder.groups.get(key)
 
     def records(self, collection: str) -> Records:
