@@ -25,17 +25,18 @@ def openapi(spec: ApiSpec) -> OpenAPI:
     return OpenAPI.from_file_path(str(spec.path), config=config)
 
 
-def spec_for(path: str) -> ApiSpec | None:
-    for spec in APIS:
+def spec_for(path: str, specs: tuple[ApiSpec, ...] = APIS) -> ApiSpec | None:
+    for spec in specs:
         if path == spec.base_path or path.startswith(spec.base_path + "/"):
             return spec
     return None
 
 
-def check_exchange(response: httpx.Response) -> None:
-    """Validate ``response`` (always) and its request (when the server accepted it)."""
+def check_exchange(response: httpx.Response, specs: tuple[ApiSpec, ...] = APIS) -> None:
+    """Validate ``response`` (always) and its request (when the server accepted it)
+    against the one of ``specs`` it belongs to."""
     request = response.request
-    spec = spec_for(request.url.path)
+    spec = spec_for(request.url.path, specs)
     if spec is None or request.url.path.startswith(spec.base_path + "/ui"):
         return
     if request.url.path == spec.base_path + "/openapi.json":
@@ -79,12 +80,13 @@ def _path_known(spec: ApiSpec, path: str) -> bool:
 class CheckedClient:
     """A TestClient whose every exchange is validated with openapi-core."""
 
-    def __init__(self, client: TestClient) -> None:
+    def __init__(self, client: TestClient, specs: tuple[ApiSpec, ...] = APIS) -> None:
         self._client = client
+        self._specs = specs
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         response = self._client.request(method, url, **kwargs)
-        check_exchange(response)
+        check_exchange(response, self._specs)
         return response
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:

@@ -28,6 +28,8 @@ import grimp
 import pytest
 import yaml
 
+from servicestub.engine.model import read_model
+
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 PACKAGE = "servicestub"
@@ -404,13 +406,36 @@ def top_level_functions(path: Path) -> tuple[set[str], dict[str, str]]:
     return functions, others
 
 
+def has_def(handlers: Path, operation_id: str) -> bool:
+    """``handlers/<module>.py`` defines ``function`` at its top (``module.function``)."""
+    module, _, function = operation_id.rpartition(".")
+    path = handlers.joinpath(*module.split(".")).with_suffix(".py")
+    return bool(module) and path.is_file() and function in top_level_functions(path)[0]
+
+
+def engine_served(spec: Mapping[str, Any], handlers: Path) -> set[str]:
+    """The operationIds the engine serves itself (``app.resolver.engine_operations``):
+    every operation of each collection of the spec (``engine.model.read_model``)
+    none of whose operations has its def. Only those may go without one."""
+    served: set[str] = set()
+    for collection in read_model(dict(spec)).collections.values():
+        operation_ids = set(collection.operations.values())
+        if not any(has_def(handlers, operation_id) for operation_id in operation_ids):
+            served |= operation_ids
+    return served
+
+
 def handlers_missing(specs: list[Path], handlers: Path) -> list[str]:
     """Operations whose ``module.function`` operationId has no literal
-    ``def function(``/``async def function(`` at the top of ``handlers/module.py``."""
+    ``def function(``/``async def function(`` at the top of ``handlers/module.py``,
+    unless the engine serves them (:func:`engine_served`)."""
     found = []
     for spec_path in specs:
         spec = yaml.safe_load(spec_path.read_text())
+        exempt = engine_served(spec, handlers)
         for operation_id, where in operations(spec):
+            if operation_id in exempt:
+                continue
             module, _, function = operation_id.rpartition(".")
             said = f"{spec_path.name} {where}: operationId {operation_id!r}"
             path = handlers.joinpath(*module.split(".")).with_suffix(".py")
@@ -468,6 +493,43 @@ def test_a_handler_without_its_def_is_found(tmp_path: Path) -> None:
         "api.yaml PUT /events/{id}: operationId 'events.Event.update': no handlers/events/Event.py",
         "api.yaml DELETE /events/{id}: operationId 'gone.delete_event': no handlers/gone.py",
         "api.yaml PATCH /events/{id}: operationId 'patch_event' is not module.function",
+    ]
+
+
+def test_only_operations_of_a_collection_the_engine_serves_go_without_a_def(
+    tmp_path: Path,
+) -> None:
+    """A collection none of whose operations has a def is the engine's; one with
+    some defs is not (the engine would keep its records elsewhere), nor is an
+    operation of no collection."""
+    listed = {
+        "type": "object",
+        "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/P"}}},
+    }
+    one = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/P"}}}}
+    paths: dict[str, Any] = {"/ping": {"get": {"operationId": "parts.ping"}}}
+    for name in ("parts", "bolts"):
+        paths[f"/{name}"] = {
+            "get": {
+                "operationId": f"{name}.list_{name}",
+                "responses": {"200": {"content": {"application/json": {"schema": listed}}}},
+            }
+        }
+        paths[f"/{name}/{{partUid}}"] = {
+            "get": {"operationId": f"{name}.get_{name}", "responses": {"200": one}}
+        }
+    spec = {
+        "paths": paths,
+        "components": {
+            "schemas": {"P": {"type": "object", "properties": {"partUid": {"type": "string"}}}}
+        },
+    }
+    (tmp_path / "api.yaml").write_text(yaml.safe_dump(spec))
+    write_tree(tmp_path / "src", {"handlers/bolts.py": "async def list_bolts():\n    ...\n"})
+    assert handlers_missing([tmp_path / "api.yaml"], tmp_path / "src" / "handlers") == [
+        "api.yaml GET /bolts/{partUid}: operationId 'bolts.get_bolts': no `def get_bolts(` in"
+        " handlers/bolts.py",
+        "api.yaml GET /ping: operationId 'parts.ping': no handlers/parts.py",
     ]
 
 

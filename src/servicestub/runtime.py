@@ -8,10 +8,12 @@ request's ASGI scope, so handlers reach it through :func:`current` and each app
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from connexion.context import scope as _scope
 
+from servicestub.apis.orders import served as orders_served
 from servicestub.apis.orders import snapshot as orders_part
 from servicestub.apis.orders.seeding import orders_store
 from servicestub.apis.orders.state import OrdersStore
@@ -26,14 +28,27 @@ from servicestub.core.errors import BadRequest, Conflict, NotFound
 from servicestub.core.files import write_atomic
 from servicestub.core.problems import TRACKING_KEY
 from servicestub.core.settings import Settings, format_reference_time
+from servicestub.engine import dispatch as held_part
+from servicestub.engine.collection import Collection, Owner
+from servicestub.engine.dispatch import HeldOwner, HeldRecordsByScope, Plugins, Scope
+from servicestub.engine.ids import UidCodec
+from servicestub.engine.model import CollectionModel
 from servicestub.engine.snapshot import (
+    Refused,
     SnapshotError,
     check_writable,
     dumps,
+    path_text,
     reference_time_of,
 )
+from servicestub.specs import ORDERS, ApiSpec, served_apis
 
 SCOPE_KEY = "servicestub.runtime"
+
+#: What each API with a state of its own plugs into the collections the engine
+#: serves for it, and its state among the runtime's.
+_PLUGGED: dict[str, Plugins[Any]] = {ORDERS.name: orders_served.PLUGINS}
+_STATES: dict[str, Callable[[OrdersStore], Any]] = {ORDERS.name: lambda orders: orders}
 
 
 class Runtime:
@@ -41,6 +56,11 @@ class Runtime:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        #: The specs served (the packaged ones unless ``Settings.spec_files`` names others).
+        self.apis: tuple[ApiSpec, ...] = served_apis(self.settings.spec_files)
+        #: (API name, collection path) -> the collections the engine serves itself,
+        #: registered when the app is built (:meth:`serve`).
+        self.served: dict[tuple[str, str], Collection[Any]] = {}
         self.journal = Journal(self.settings.journal_size)
         self.faults = Faults(self.settings.max_fault_rules, self.settings.seed)
         self.responses: ResponseCatalog | None = None
@@ -60,6 +80,7 @@ class Runtime:
         #: Seeded data is laid out before it: the settings' (``--now``), or a snapshot's.
         self.reference_time = self.settings.reference_time
         self.orders: OrdersStore = orders_store(self.settings, seed, self.reference_time)
+        self.held = HeldRecordsByScope(UidCodec(seed))
         self._catalogue: Catalogue | None = None
         self.faults = Faults(self.settings.max_fault_rules, seed)
         self.journal.clear()
@@ -77,17 +98,46 @@ class Runtime:
     def catalogue(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
 
+    # -- collections the engine serves --------------------------------------------
+
+    def serve(self, api: str, model: CollectionModel) -> Collection[Any]:
+        """Serve ``api``'s collection ``model`` by the engine, with the rules the API
+        plugs in for it (if any); the :class:`Collection` its handlers use."""
+        plugins = _PLUGGED.get(api)
+        rules = None if plugins is None else plugins.rules.get(model.path)
+        collection: Collection[Any] = Collection(model, rules)
+        self.served[(api, model.path)] = collection
+        return collection
+
+    def held_owner(
+        self, api: str, model: CollectionModel, values: tuple[str, ...], *, write: bool
+    ) -> HeldOwner[Owner]:
+        """The owner of the records of the engine-served collection ``model`` under
+        the scope ``values``: its parent is the API's owner of the scope (404 when
+        it does not exist) when the API plugs one in, else standalone."""
+        return self.held.owner(
+            api, model, values, lambda scope: self._parent(api, scope, write, self.orders)
+        )
+
+    @staticmethod
+    def _parent(api: str, scope: Scope, write: bool, orders: OrdersStore) -> Owner | None:
+        """The owner ``api`` plugs in for ``scope`` (its state: ``orders``), or ``None``."""
+        plugins = _PLUGGED.get(api)
+        return None if plugins is None else plugins.parent(_STATES[api](orders), scope, write)
+
     # -- state snapshots -----------------------------------------------------
 
     def export_state(self) -> dict[str, Any]:
         """The whole data state as a versioned snapshot (no journal, faults or export
         time). It records the reference time: tenants left out of it are seeded again
-        from the seed and that time."""
+        from the seed and that time. Held records whose parent is gone are let go."""
+        self.held.prune(lambda api, scope: self._parent(api, scope, False, self.orders))
         return STATE.envelope(
             self.seed,
             format_reference_time(self.reference_time),
             orders=orders_part.to_snapshot(self.orders),
             services=self.catalogue.to_snapshot(),
+            held=held_part.to_snapshot(self.held),
         )
 
     def import_state(self, data: Any) -> None:
@@ -105,12 +155,26 @@ class Runtime:
         except SnapshotError as error:
             raise BadRequest(f"The snapshot was refused: {error}. Nothing was changed.") from None
         orders = orders_store(self.settings, fresh["seed"], reference_time)
+        held = HeldRecordsByScope(UidCodec(fresh["seed"]))
         try:
             orders_part.restore(orders, fresh["orders"])
             catalogue = Catalogue.from_snapshot(fresh["services"])
+            held_part.restore(
+                held,
+                fresh["held"],
+                self.served,
+                lambda api, scope: self._parent(api, scope, False, orders),
+                {ORDERS.name: (orders.uids, orders.ids_issued, "orders.idsIssued")},
+            )
+        except Refused as refused:
+            raise BadRequest(
+                f"The snapshot was refused: {path_text(refused.path)}: {refused.message}. "
+                "Nothing was changed."
+            ) from None
         except (KeyError, TypeError, ValueError) as error:
             raise BadRequest(f"The snapshot was refused: inconsistent data ({error!r}).") from None
         self.seed, self.orders, self.catalogue = fresh["seed"], orders, catalogue
+        self.held = held
         self.reference_time = reference_time
 
     def save_state(self) -> tuple[str, int]:
@@ -145,6 +209,7 @@ class Runtime:
         except scenarios.ScenarioError as error:
             raise BadRequest(str(error)) from None
         self.seed, self.orders, self.catalogue = seed, orders, catalogue
+        self.held = HeldRecordsByScope(UidCodec(seed))
         self.scenario = path.stem
 
     def drop_tenant(self, tenant_id: str) -> None:
@@ -154,6 +219,7 @@ class Runtime:
                 f"The mock holds no tenant '{tenant_id}': it was never used, or was only read "
                 "and already let go (its next use provisions it as new either way)."
             )
+        self.held.drop(ORDERS.name, orders_served.TENANT_PARAMETER, tenant_id)
 
     def health(self) -> dict[str, Any]:
         return {

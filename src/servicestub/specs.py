@@ -24,10 +24,12 @@ class ApiSpec:
     name: str
     file: str
     base_path: str
+    #: A file served instead of the packaged ``file`` (see :func:`served_apis`).
+    source: Path | None = None
 
     @property
     def path(self) -> Path:
-        return SPEC_DIR / self.file
+        return self.source if self.source is not None else SPEC_DIR / self.file
 
     def document(self) -> dict[str, Any]:
         """The parsed spec (a fresh copy: connexion annotates what it is given;
@@ -60,6 +62,22 @@ ORDERS = ApiSpec("orders", "service-orders.yaml", "/v1")
 SERVICES = ApiSpec("services", "services-v4.yaml", "/api/v4")
 ADMIN = ApiSpec("admin", "mock-admin.yaml", "/_mock")
 APIS = (ORDERS, SERVICES, ADMIN)
+
+
+def served_apis(spec_files: Iterable[tuple[str, Path]] = ()) -> tuple[ApiSpec, ...]:
+    """The APIs a server serves: :data:`APIS`, each read from the file ``spec_files``
+    names for it (``Settings.spec_files``: ``(api name, path)`` pairs), else its own.
+    An unknown API name is a :class:`ValueError` naming the known ones."""
+    files = dict(spec_files)
+    unknown = set(files) - {api.name for api in APIS}
+    if unknown:
+        known = ", ".join(api.name for api in APIS)
+        raise ValueError(f"no API named {', '.join(sorted(unknown))}; the APIs are {known}")
+    return tuple(
+        dataclasses.replace(api, source=Path(files[api.name])) if api.name in files else api
+        for api in APIS
+    )
+
 
 #: Where connexion serves each API's Swagger UI and spec, under its base path.
 DOCS_UI_PATH = "/ui"
@@ -94,10 +112,12 @@ def is_api_request(path: str) -> bool:
     return not is_control_plane(path) and not is_docs(path)
 
 
-@functools.cache
-def _method_table() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+@functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
+def _method_table(
+    apis: tuple[ApiSpec, ...] = APIS,
+) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     table = []
-    for api in APIS:
+    for api in apis:
         document = _parsed(api.path)
         for template, item in document["paths"].items():
             pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(api.base_path + template))
@@ -108,9 +128,9 @@ def _method_table() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     return tuple(table)
 
 
-def allowed_methods(path: str) -> tuple[str, ...]:
-    """The methods the specs document for ``path`` (for a 405's ``Allow``)."""
-    for pattern, methods in _method_table():
+def allowed_methods(path: str, apis: tuple[ApiSpec, ...] = APIS) -> tuple[str, ...]:
+    """The methods the specs of ``apis`` document for ``path`` (for a 405's ``Allow``)."""
+    for pattern, methods in _method_table(apis):
         if pattern.match(path):
             return methods
     return ()
@@ -128,11 +148,11 @@ def served_methods() -> tuple[str, ...]:
     return tuple(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m in used)
 
 
-@functools.cache
-def array_query_parameters() -> frozenset[str]:
+@functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
+def array_query_parameters(apis: tuple[ApiSpec, ...] = APIS) -> frozenset[str]:
     """Query parameters the specs declare as arrays (the only ones that may repeat)."""
     names = set()
-    for api in APIS:
+    for api in apis:
         document = _parsed(api.path)
         parameters = list(document.get("components", {}).get("parameters", {}).values())
         for item in document["paths"].values():
@@ -158,13 +178,13 @@ def item_parameter(paths: dict[str, Any], collection: str) -> str | None:
     return None
 
 
-@functools.cache
-def created_resources() -> dict[str, str]:
-    """``operationId -> item parameter`` of every create whose
+@functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
+def created_resources(apis: tuple[ApiSpec, ...] = APIS) -> dict[str, str]:
+    """``operationId -> item parameter`` of every create of ``apis`` whose
     201 declares a ``Location`` header; the parameter names the new resource's
     id both in its GET path and in the created body."""
     table = {}
-    for api in APIS:
+    for api in apis:
         document = _parsed(api.path)
         for template, item in document["paths"].items():
             operation = item.get("post")

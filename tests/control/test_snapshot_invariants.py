@@ -349,7 +349,7 @@ def test_a_version_1_snapshot_of_main_still_loads(client, fixture):
     assert old["version"] == 1
     assert _put(client, old).status_code == 200
     now = client.get("/_mock/state").json()
-    assert now["version"] == 2
+    assert now["version"] == 3
     # Migration (only) derives the v4 high-water mark from the data.
     assert now["services"]["lastIdentity"] == max(
         s["identity"] for s in old["services"]["services"]

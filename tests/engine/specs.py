@@ -136,19 +136,34 @@ def library() -> dict[str, Any]:
     }
 
 
+def errors(*statuses: str) -> dict[str, Any]:
+    """The Service Orders spec's documented problem responses."""
+    names = {"400": "BadRequest", "404": "NotFound", "406": "NotAcceptable"}
+    names |= {"415": "UnsupportedMediaType"}
+    return {status: {"$ref": f"#/components/responses/{names[status]}"} for status in statuses}
+
+
+PARTS = "/tenants/{tenantId}/stores/{storeId}/service-orders/{serviceOrderUid}/parts"
+
+
 def orders_with_parts() -> dict[str, Any]:
     """A copy of the Service Orders spec with one collection more under a service
     order: ``parts`` with ``partUid`` (list with sort and paging, create, get,
     update, delete) - a spec change and nothing else."""
     document = copy.deepcopy(ORDERS.parsed())
-    base = "/tenants/{tenantId}/stores/{storeId}/service-orders/{serviceOrderUid}/parts"
     scope = [
         {"$ref": f"#/components/parameters/{p}"} for p in ("TenantId", "StoreId", "ServiceOrderUid")
     ]
     part_uid = param("partUid")
+    fields = {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "quantity": {"type": "integer", "minimum": 0, "default": 1},
+        "note": {"type": "string", "nullable": True},
+    }
     document["components"]["schemas"] |= {
         "Part": {
             "type": "object",
+            "required": ["partUid", "name", "quantity", "note", "createdAt"],
             "properties": {
                 "partUid": {"type": "string", "readOnly": True},
                 "name": {"type": "string"},
@@ -159,11 +174,16 @@ def orders_with_parts() -> dict[str, Any]:
         },
         "PartInput": {
             "type": "object",
+            "additionalProperties": False,
             "required": ["name"],
+            "properties": fields,
+        },
+        "PartUpdate": {
+            "type": "object",
+            "additionalProperties": False,
             "properties": {
-                "name": {"type": "string"},
-                "quantity": {"type": "integer", "default": 1},
-                "note": {"type": "string", "nullable": True},
+                name: {k: v for k, v in schema.items() if k != "default"}
+                for name, schema in fields.items()
             },
         },
         "PartList": {
@@ -177,7 +197,9 @@ def orders_with_parts() -> dict[str, Any]:
     sort = param(
         "sort", "query", type="string", enum=["name", "quantity", "createdAt"], default="name"
     )
-    document["paths"][base] = {
+    created = ok(ref("Part"), "201")
+    created["201"]["headers"] = {"Location": {"$ref": "#/components/headers/Location"}}
+    document["paths"][PARTS] = {
         "get": {
             "operationId": "parts.list_parts",
             "parameters": [
@@ -187,30 +209,29 @@ def orders_with_parts() -> dict[str, Any]:
                 sort,
                 {"$ref": "#/components/parameters/Order"},
             ],
-            "responses": ok(ref("PartList")),
+            "responses": ok(ref("PartList")) | errors("400", "404", "406"),
         },
         "post": {
             "operationId": "parts.create_part",
             "parameters": scope,
-            "requestBody": body(ref("PartInput")),
-            "responses": ok(ref("Part"), "201"),
+            "requestBody": {"required": True, **body(ref("PartInput"))},
+            "responses": created | errors("400", "404", "406", "415"),
         },
     }
-    update = {
-        "type": "object",
-        "properties": document["components"]["schemas"]["PartInput"]["properties"],
-    }
-    document["paths"][base + "/{partUid}"] = {
+    document["paths"][PARTS + "/{partUid}"] = {
         "parameters": [*scope, part_uid],
-        "get": {"operationId": "parts.get_part", "responses": ok(ref("Part"))},
+        "get": {
+            "operationId": "parts.get_part",
+            "responses": ok(ref("Part")) | errors("400", "404", "406"),
+        },
         "put": {
             "operationId": "parts.update_part",
-            "requestBody": body(update),
-            "responses": ok(ref("Part")),
+            "requestBody": {"required": True, **body(ref("PartUpdate"))},
+            "responses": ok(ref("Part")) | errors("400", "404", "406", "415"),
         },
         "delete": {
             "operationId": "parts.delete_part",
-            "responses": {"204": {"description": "gone"}},
+            "responses": {"204": {"description": "gone"}} | errors("400", "404"),
         },
     }
     return document

@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException
 
 from servicestub.core.errors import ApiError, StatusProblem
 from servicestub.core.problems import render
-from servicestub.specs import allowed_methods
+from servicestub.runtime import SCOPE_KEY
+from servicestub.specs import APIS, allowed_methods
 
 log = logging.getLogger("servicestub")
 
@@ -51,7 +52,9 @@ def as_api_error(request: ConnexionRequest, exc: Exception) -> ApiError:
         if exc.status_code == 404:
             detail = f"No operation at {path}; see the API docs under /v1/ui/ or /api/v4/ui/."
         if exc.status_code == 405:
-            headers["Allow"] = ", ".join(allowed_methods(path))
+            runtime = request.scope.get(SCOPE_KEY)
+            apis = APIS if runtime is None else runtime.apis
+            headers["Allow"] = ", ".join(allowed_methods(path, apis))
             detail = f"{request.method} is not an operation of {path}; it takes {headers['Allow']}."
         return StatusProblem(exc.status_code, detail, headers=headers)
     log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)

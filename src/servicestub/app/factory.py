@@ -15,12 +15,14 @@ from connexion.spec import Specification
 from servicestub.app.error_handlers import HANDLED, connexion_middlewares, problem_response
 from servicestub.app.jsonifier import OrjsonJsonifier
 from servicestub.app.operations import App
-from servicestub.app.resolver import handler_resolver
+from servicestub.app.resolver import engine_operations, handler_resolver
 from servicestub.app.uri_parser import SpecURIParser
 from servicestub.app.validation import VALIDATORS
 from servicestub.control.documented import ResponseCatalog
 from servicestub.core.errors import ApiError
 from servicestub.core.settings import Settings
+from servicestub.engine.model import model_of
+from servicestub.handlers._served import served_handlers
 from servicestub.middleware.control import (
     FaultMiddleware,
     JournalMiddleware,
@@ -37,7 +39,7 @@ from servicestub.middleware.guards import (
 from servicestub.middleware.negotiation import MediaTypeMiddleware
 from servicestub.middleware.origins import ControlPlanePolicy
 from servicestub.runtime import Runtime
-from servicestub.specs import ADMIN, APIS, DOCS_UI_PATH, SPEC_DIR
+from servicestub.specs import ADMIN, DOCS_UI_PATH, SPEC_DIR, ApiSpec
 
 log = logging.getLogger("servicestub")
 # connexion logs every unknown query parameter at ERROR; the mock ignores them, as servers do.
@@ -45,13 +47,17 @@ logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
 
 @contextlib.contextmanager
-def _specs_checked_by_the_tests() -> Iterator[None]:
+def _specs_checked_by_the_tests(api: ApiSpec) -> Iterator[None]:
     """Load our specs without connexion checking them against the OpenAPI schema.
 
     connexion checks every spec it loads, which is a sixth of the start-up time.
     Ours are fixed files shipped with the package and ``tests/test_specs.py``
-    runs that same check on each, so a server start need not repeat it.
+    runs that same check on each, so a server start need not repeat it. A spec
+    served from another file (``Settings.spec_files``) is checked.
     """
+    if api.source is not None:
+        yield
+        return
     check = Specification.__dict__["_validate_spec"]
     Specification._validate_spec = classmethod(lambda _cls, _spec: None)
     try:
@@ -84,7 +90,8 @@ def create_app(settings: Settings | None = None) -> App:
     """A fresh app with its own state; ``app.runtime`` is that state."""
     settings = settings or Settings()
     runtime = Runtime(settings)
-    runtime.responses = ResponseCatalog(APIS)
+    apis = runtime.apis
+    runtime.responses = ResponseCatalog(apis)
     app = App(
         "servicestub",
         lifespan=_saving_on_shutdown(runtime),
@@ -92,17 +99,22 @@ def create_app(settings: Settings | None = None) -> App:
         specification_dir=SPEC_DIR,
         jsonifier=OrjsonJsonifier(),
         pythonic_params=True,
-        resolver=handler_resolver(),
+        resolver=handler_resolver(apis),
         validate_responses=settings.validate_responses,
         validator_map=VALIDATORS,
         uri_parser_class=SpecURIParser,
     )
-    with _specs_checked_by_the_tests():
-        for api in APIS:
+    for api in apis:
+        # Operations of a collection that no handler function is written for are
+        # the engine's (the resolver fails on any other operationId without one).
+        model = model_of(api)
+        served = served_handlers(api.name, engine_operations(model), runtime.serve)
+        with _specs_checked_by_the_tests(api):
             app.add_api(
                 api.document(),
                 base_path=api.base_path,
                 name=api.name,
+                resolver=handler_resolver(apis, model, served),
                 swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_UI_PATH),
             )
     # Each middleware goes just outside connexion's exception handling, so the
@@ -122,7 +134,9 @@ def create_app(settings: Settings | None = None) -> App:
     )
     app.add_middleware(JournalMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(FaultMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    app.add_middleware(RequestGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(
+        RequestGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, apis=apis
+    )
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
@@ -130,7 +144,9 @@ def create_app(settings: Settings | None = None) -> App:
         overrides={f"{ADMIN.base_path}/state": settings.max_state_bytes},
     )
     # After routing, so it knows the operation; before validation, which reads Content-Type.
-    app.add_middleware(MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
+    app.add_middleware(
+        MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, apis=apis
+    )
     # After routing and request validation, so it knows the operation.
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     app.add_middleware(TrackingHeaderMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)

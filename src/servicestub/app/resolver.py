@@ -1,6 +1,10 @@
 """How operationIds become handlers: ``module.function`` under
 :mod:`servicestub.handlers`, wrapped so that plain results are sent as JSON.
 
+An operationId with no such function is served by the engine when it is an
+operation of one of the spec's collections (:mod:`servicestub.handlers.served`);
+any other fails at start-up, naming the function to write.
+
 Operations document ``application/json`` for success and
 ``application/problem+json`` for errors, so connexion cannot guess the media
 type of a returned dict; the wrapper names it once for every handler.
@@ -9,23 +13,27 @@ type of a returned dict; the wrapper names it once for every handler.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+import importlib
+import importlib.util
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from connexion import utils
 from connexion.context import scope as request_scope
 from connexion.resolver import RelativeResolver
 
+from servicestub.engine.dispatch import ServedOperation, collection_operations
+from servicestub.engine.model import SpecModel
 from servicestub.middleware.operations import HANDLERS, created_location, spec_operation_id
+from servicestub.specs import APIS, ApiSpec
 
 JSON = {"Content-Type": "application/json"}
 
 
 def as_json(
-    handler: Callable[..., Awaitable[Any]], operation_id: str
+    handler: Callable[..., Awaitable[Any]], operation_id: str, apis: tuple[ApiSpec, ...] = APIS
 ) -> Callable[..., Awaitable[Any]]:
     """Give dict/list results (alone or as ``(body, status)``) a JSON content type,
-    and a 201 the ``Location`` its spec declares."""
+    and a 201 the ``Location`` its spec (one of ``apis``) declares."""
 
     @functools.wraps(handler)
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -34,7 +42,7 @@ def as_json(
             return result, 200, JSON
         if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], dict | list):
             body, status = result
-            location = created_location(operation_id, request_scope["path"], body)
+            location = created_location(operation_id, request_scope["path"], body, apis)
             if status == 201 and location is not None:
                 return body, status, {**JSON, "Location": location}
             return body, status, JSON
@@ -43,10 +51,75 @@ def as_json(
     return wrapper
 
 
-def _resolve(name: str) -> Callable[..., Any]:
-    return as_json(utils.get_function_from_name(name), spec_operation_id(name))
+Handler = Callable[..., Awaitable[Any]]
 
 
-def handler_resolver() -> RelativeResolver:
-    """Resolver of every API's operationIds; unknown ones fail at start-up."""
-    return RelativeResolver(HANDLERS, function_resolver=_resolve)
+def written_handler(name: str) -> Callable[..., Any] | None:
+    """The function ``module.function`` names, or ``None`` when its module or the
+    function does not exist (an error inside a module that exists is raised)."""
+    module_name, _, function = name.rpartition(".")
+    try:
+        if importlib.util.find_spec(module_name) is None:
+            return None
+    except ModuleNotFoundError:  # a package on the way does not exist
+        return None
+    found: Callable[..., Any] | None = getattr(importlib.import_module(module_name), function, None)
+    return found
+
+
+def engine_operations(model: SpecModel) -> dict[str, ServedOperation]:
+    """The operations the engine serves: every operation of each collection of
+    ``model`` none of whose operations has a handler function written for it.
+    (A collection whose records written handlers keep is never half served by
+    the engine, which would keep others elsewhere.)"""
+    by_collection: dict[str, dict[str, ServedOperation]] = {}
+    for operation_id, operation in collection_operations(model).items():
+        by_collection.setdefault(operation.collection.path, {})[operation_id] = operation
+    return {
+        operation_id: operation
+        for operations in by_collection.values()
+        if not any(written_handler(f"{HANDLERS}.{op}") for op in operations)
+        for operation_id, operation in operations.items()
+    }
+
+
+def _unresolved(name: str, model: SpecModel) -> str:
+    """Why the operationId ``name`` names no handler, and what to write."""
+    operation_id = spec_operation_id(name)
+    module, _, function = name.rpartition(".")
+    write = f"write `async def {function}(` in module {module}"
+    operation = collection_operations(model).get(operation_id)
+    if operation is not None:
+        return (
+            f"operationId {operation_id!r} has no handler: {write}. The engine does not serve "
+            f"it: other operations of {operation.collection.path} have handlers written "
+            "(the engine serves a collection only when none has)."
+        )
+    return (
+        f"operationId {operation_id!r} has no handler: {write}. It is not an operation of "
+        "a collection the engine can serve (a path /x whose item path /x/{id} exists, or "
+        "whose GET answers a list)."
+    )
+
+
+def handler_resolver(
+    apis: tuple[ApiSpec, ...] = APIS,
+    model: SpecModel | None = None,
+    served: Mapping[str, Handler] | None = None,
+) -> RelativeResolver:
+    """Resolver of the operationIds of an API of ``apis`` (its collections: ``model``):
+    the handler function written for each, else the engine's handler in ``served``
+    (operationId -> handler, see :func:`engine_operations`); anything else fails
+    at start-up saying what to write."""
+    engine = dict(served or {})
+
+    def resolve(name: str) -> Callable[..., Any]:
+        operation_id = spec_operation_id(name)
+        function = written_handler(name)
+        if function is None:
+            function = engine.get(operation_id)
+        if function is None:
+            raise ValueError(_unresolved(name, model or SpecModel({})))
+        return as_json(function, operation_id, apis)
+
+    return RelativeResolver(HANDLERS, function_resolver=resolve)

@@ -6,8 +6,9 @@ the same state are byte-identical. This module composes the APIs' parts
 envelope of :mod:`servicestub.engine.snapshot`.
 
 Version 2 keeps the v4 catalogue's identity high-water mark (``lastIdentity``)
-and the ``unitPrice`` of hours entries; a version 1 file is migrated on import
-(:data:`STATE`'s steps).
+and the ``unitPrice`` of hours entries; version 3 the records of collections the
+engine serves by itself (``held``, :mod:`servicestub.engine.dispatch`); older
+files are migrated on import (:data:`STATE`'s steps).
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ def _v1_to_v2(data: Snapshot) -> None:
     orders_part.booked_prices(data.get("orders"))
 
 
-STATE = SnapshotFormat("servicestub-state", steps=(_v1_to_v2,))
+def _v2_to_v3(data: Snapshot) -> None:
+    """Version 2 had no collections served by the engine: none were held."""
+    data.setdefault("held", {"idsIssued": 0, "groups": []})
+
+
+STATE = SnapshotFormat("servicestub-state", steps=(_v1_to_v2, _v2_to_v3))
 FORMAT = STATE.name
 VERSION = STATE.version
 READABLE = STATE.readable

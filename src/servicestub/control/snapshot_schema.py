@@ -137,7 +137,7 @@ def _schema() -> dict[str, Any]:
     stored_service = _stored_service(services)
     return {
         "type": "object",
-        "required": ["format", "version", "seed", "orders", "services"],
+        "required": ["format", "version", "seed", "orders", "services", "held"],
         "properties": {
             "format": {"enum": [FORMAT]},
             "version": {"enum": [VERSION]},
@@ -172,6 +172,30 @@ def _schema() -> dict[str, Any]:
                                     "items": _IDENTITY,
                                     "uniqueItems": True,
                                 },
+                            },
+                        },
+                    },
+                },
+            },
+            # Records of collections the engine serves: checked against what this
+            # server serves when restored (servicestub.engine.dispatch.restore).
+            "held": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["idsIssued", "groups"],
+                "properties": {
+                    "idsIssued": _integer(0, COUNTER_MAX),
+                    "groups": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["api", "collection", "scope", "records"],
+                            "properties": {
+                                "api": {"type": "string"},
+                                "collection": {"type": "string"},
+                                "scope": {"type": "object", "additionalProperties": _ID},
+                                "records": {"type": "array", "items": {"type": "object"}},
                             },
                         },
                     },

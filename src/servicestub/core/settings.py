@@ -57,6 +57,11 @@ class Settings:
     admin_origins: tuple[str, ...] = ()
     #: Host names besides the loopback ones that ``/_mock`` answers while on loopback.
     allowed_hosts: tuple[str, ...] = ()
+    #: ``(api name, file)`` pairs: serve that OpenAPI file instead of the packaged spec
+    #: of the API (``orders``, ``services``, ``admin``). Internal for now: how the tests
+    #: serve a copy of a spec with a collection added; its operations without a
+    #: handler function are served by the engine.
+    spec_files: tuple[tuple[str, Path], ...] = ()
 
 
 def parse_reference_time(

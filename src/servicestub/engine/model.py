@@ -41,7 +41,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from servicestub.core.shapes import Json, Record
-from servicestub.specs import METHODS, resolve
+from servicestub.specs import METHODS, PARSED_SPECS_KEPT, ApiSpec, resolve
 
 ID_EXTENSION = "x-servicestub-id"
 FIELD_EXTENSION = "x-servicestub-field"
@@ -491,3 +491,9 @@ def record_layout(document: Json, stored: str, written: str | None = None) -> La
             if source is not None and source.get("nullable"):
                 nullable.add(field)
     return Layout(tuple(kept), defaults, frozenset(nullable))
+
+
+@functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
+def model_of(api: ApiSpec) -> SpecModel:
+    """:func:`read_model` of ``api``'s spec, read once (share it: do not change it)."""
+    return read_model(api.parsed())

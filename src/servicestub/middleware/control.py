@@ -149,7 +149,7 @@ class PreferMiddleware:
         headers = {"Preference-Applied": ", ".join(applied), **extra}
         media_type = documented.media_type or "application/json"
         body = documented.example
-        location = created_location(operation_id, scope["path"], body)
+        location = created_location(operation_id, scope["path"], body, runtime.apis)
         if preferences.code == 201 and location is not None:
             headers["Location"] = location
         if media_type == PROBLEM_JSON:

@@ -13,7 +13,7 @@ from servicestub.core.errors import ApiError, BadRequest, PayloadTooLarge, Unaut
 from servicestub.core.problems import TRACKING_KEY, send_problem
 from servicestub.middleware.origins import ControlPlanePolicy
 from servicestub.runtime import SCOPE_KEY, Runtime
-from servicestub.specs import SERVICES, array_query_parameters, under
+from servicestub.specs import APIS, SERVICES, ApiSpec, array_query_parameters, under
 
 TRACKING_HEADER = "x-tracking-id"
 
@@ -158,9 +158,9 @@ class RequestGuardMiddleware:
     lose one of its values; and a NUL character in a query parameter.
     (Media types are checked per operation, by ``negotiation.MediaTypeMiddleware``.)"""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, apis: tuple[ApiSpec, ...] = APIS) -> None:
         self.app = app
-        self.repeatable = array_query_parameters()
+        self.repeatable = array_query_parameters(apis)
 
     def _problem(self, scope: Scope) -> ApiError | None:
         if any(ord(c) < 32 or ord(c) == 127 for c in scope["path"]):

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.core.errors import NotAcceptable, UnsupportedMediaType
 from servicestub.middleware.operations import routed_operation_id
-from servicestub.specs import APIS, operations, resolve
+from servicestub.specs import APIS, PARSED_SPECS_KEPT, ApiSpec, operations, resolve
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
@@ -140,11 +140,11 @@ class OperationMedia:
     offers: tuple[str, ...]
 
 
-@functools.cache
-def operation_media() -> dict[str, OperationMedia]:
+@functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
+def operation_media(apis: tuple[ApiSpec, ...] = APIS) -> dict[str, OperationMedia]:
     """``operationId -> OperationMedia`` for every operation of the specs served."""
     table = {}
-    for document, _path, _method, operation in operations(APIS):
+    for document, _path, _method, operation in operations(apis):
         body = resolve(document, operation.get("requestBody", {}))
         offers: dict[str, None] = {}
         for status, response in operation["responses"].items():
@@ -210,12 +210,13 @@ class MediaTypeMiddleware:
     ``application/problem+json`` whatever the ``Accept``), and the chosen media
     type is left in the scope under :data:`NEGOTIATED_KEY` for the handler."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, apis: tuple[ApiSpec, ...] = APIS) -> None:
         self.app = app
+        self.media = operation_media(apis)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         operation_id = routed_operation_id(scope)
-        media = operation_media().get(operation_id) if operation_id else None
+        media = self.media.get(operation_id) if operation_id else None
         if media is None:
             await self.app(scope, receive, send)
             return

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from connexion.middleware.abstract import ROUTING_CONTEXT
 from starlette.types import Scope
 
-from servicestub.specs import created_resources
+from servicestub.specs import APIS, ApiSpec, created_resources
 
 HANDLERS = "servicestub.handlers"
 
@@ -32,11 +32,13 @@ def routed_operation_id(scope: Scope) -> str | None:
     return spec_operation_id(resolved) if resolved else None
 
 
-def created_location(operation_id: str | None, request_path: str, body: Any) -> str | None:
-    """The ``Location`` of what ``operation_id``, posted to ``request_path``, created:
-    that path and the new id (``body[<item parameter>]``); ``None`` for an operation
-    whose 201 declares none (or a body without the id)."""
-    parameter = created_resources().get(operation_id or "")
+def created_location(
+    operation_id: str | None, request_path: str, body: Any, apis: tuple[ApiSpec, ...] = APIS
+) -> str | None:
+    """The ``Location`` of what ``operation_id`` of ``apis``, posted to ``request_path``,
+    created: that path and the new id (``body[<item parameter>]``); ``None`` for an
+    operation whose 201 declares none (or a body without the id)."""
+    parameter = created_resources(apis).get(operation_id or "")
     if parameter is None or not isinstance(body, dict) or parameter not in body:
         return None
     return f"{request_path.rstrip('/')}/{quote(str(body[parameter]), safe='')}"

@@ -1,6 +1,7 @@
 """What a request of the Service Orders API works in: a tenant, a store of it,
 or a service order of the store - each the owner of the collections under it
-(:class:`~servicestub.engine.collection.Owner`).
+(:class:`~servicestub.engine.collection.Owner`) - and how each is resolved from
+the path's ids (404 when it does not exist).
 """
 
 from __future__ import annotations
@@ -70,3 +71,33 @@ class OrderScope(StoreScope):
 
     def where(self) -> str:
         return f"on service order '{self.bundle.order['serviceOrderUid']}'"
+
+
+def tenant_scope(orders: OrdersStore, tenant_id: str) -> TenantScope:
+    """The tenant, provisioned on first use."""
+    return TenantScope(orders, orders.tenant(tenant_id))
+
+
+def store_scope(orders: OrdersStore, tenant_id: str, store_id: str) -> StoreScope:
+    """The store of the tenant, each provisioned on first use."""
+    tenant, store = orders.store(tenant_id, store_id)
+    return StoreScope(orders, tenant, store)
+
+
+def order_scope(
+    orders: OrdersStore,
+    tenant_id: str,
+    store_id: str,
+    service_order_uid: str,
+    *,
+    write: bool = False,
+) -> OrderScope:
+    """The order of the path, or 404 (also for an order of another tenant or store).
+
+    For a write, the order's seeded details are made first (see
+    :class:`~servicestub.apis.orders.state.OrderBundle`)."""
+    scope = store_scope(orders, tenant_id, store_id)
+    bundle = scope.store.bundle(service_order_uid)
+    if write:
+        bundle.settle()
+    return OrderScope(scope.orders, scope.tenant, scope.store, bundle)

@@ -1,0 +1,292 @@
+"""Collections the engine serves by itself: the operations of a spec's collection
+that no handler function is written for, and the records it holds for them.
+
+Adding a collection to a spec is then all it takes to serve it: each operation
+of the collection (list, create, get, update, replace, delete; see
+:mod:`servicestub.engine.model`) is served by its
+:class:`~servicestub.engine.collection.Collection`, and the records are held here,
+one group per *scope* - the values of the collection's scope path parameters
+(one group per ``(tenantId, storeId, serviceOrderUid)`` for a collection under a
+service order).
+
+An API whose scopes are records of its own state says so with :class:`Plugins`:
+for a scope (its path parameter names, outermost first) the *parent* owner in
+that state - which answers 404 when the parent does not exist, issues the API's
+ids and timestamps and pins what a write pins - and, by collection path, the
+:class:`~servicestub.engine.collection.Rules` of a collection (the "at most a
+rule module"). A collection deeper than any scope the API names is parented by
+the longest one it names; a scope no API names (a spec the mock has never seen)
+is parented by :class:`Standalone`, whose ids come from the holder's own counter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from servicestub.core.errors import NotFound
+from servicestub.core.shapes import Records
+from servicestub.engine import snapshot as snap
+from servicestub.engine.collection import Collection, Owner, Rules
+from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
+from servicestub.engine.model import CollectionModel, SpecModel
+from servicestub.engine.seeding import iso
+
+#: The actions of a collection that change its records.
+WRITES = frozenset({"create", "update", "replace", "delete"})
+
+#: A scope: ``(path parameter, value)`` pairs, outermost first.
+Scope = tuple[tuple[str, str], ...]
+#: A group of held records: (API name, collection path, scope).
+GroupKey = tuple[str, str, Scope]
+
+StateT = TypeVar("StateT")
+ParentT = TypeVar("ParentT", bound=Owner)
+
+
+@dataclasses.dataclass(frozen=True)
+class ServedOperation:
+    """One operation of a collection: which collection, which action."""
+
+    collection: CollectionModel
+    action: str
+
+
+def collection_operations(model: SpecModel) -> dict[str, ServedOperation]:
+    """``operationId -> ServedOperation`` of every operation of every collection of
+    ``model`` (the engine serves those no handler function is written for)."""
+    return {
+        operation_id: ServedOperation(collection, action)
+        for collection in model.collections.values()
+        for action, operation_id in collection.operations.items()
+    }
+
+
+#: Makes the parent owner of a scope from the API's state, the scope's values and
+#: whether the request writes; raises :class:`NotFound` when the parent does not exist.
+ParentOf = Callable[[StateT, tuple[str, ...], bool], Owner]
+
+
+@dataclasses.dataclass(frozen=True)
+class Plugins(Generic[StateT]):
+    """What an API package plugs into the collections of its spec the engine serves."""
+
+    #: Scope (path parameter names, outermost first) -> its parent in the API's state.
+    parents: Mapping[tuple[str, ...], ParentOf[StateT]] = dataclasses.field(default_factory=dict)
+    #: Collection path -> its rules (they receive a :class:`HeldOwner`, whose
+    #: ``parent`` is the API's owner of the scope).
+    rules: Mapping[str, Rules[Any]] = dataclasses.field(default_factory=dict)
+
+    def parent(self, state: StateT, scope: Scope, write: bool) -> Owner | None:
+        """The API's owner of the longest prefix of ``scope`` it names (404 when it
+        does not exist), or ``None`` when it names none."""
+        names = tuple(name for name, _value in scope)
+        for depth in range(len(names), 0, -1):
+            make = self.parents.get(names[:depth])
+            if make is not None:
+                return make(state, tuple(value for _name, value in scope[:depth]), write)
+        return None
+
+
+def where_text(scope: Scope, path: str) -> str:
+    """Where a scope's records are, for a 404 (``under storeId 'main'``)."""
+    if not scope:
+        return f"in {path}"
+    return "under " + ", ".join(f"{name} '{value}'" for name, value in scope)
+
+
+class HeldOwner(Generic[ParentT]):
+    """The owner of one group of held records: the records are the holder's, the
+    ids, timestamps, 404 text and write rules its ``parent``'s.
+
+    A group that was never written is not held (reads of a scope leave no trace);
+    a write that succeeds keeps it, one that empties it lets it go."""
+
+    def __init__(self, holder: HeldRecordsByScope, key: GroupKey, parent: ParentT) -> None:
+        self.parent = parent
+        self._holder = holder
+        self._key = key
+        # Held collections start empty. Seeding them from their schemas (the
+        # `fabricate` work) plugs in here: a group not held yet is made then.
+        self._records = holder.groups.get(key)
+
+    def records(self, collection: str) -> Records:
+        if self._records is None:
+            self._records = {}
+        return self._records
+
+    def new_id(self) -> str:
+        return self.parent.new_id()
+
+    def now(self) -> str:
+        return self.parent.now()
+
+    def where(self) -> str:
+        return self.parent.where()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with self.parent.writing():
+            yield
+            self._holder.keep(self._key, self._records or {})
+
+
+class Standalone:
+    """The parent of a scope no API names: ids from the holder's counter (a
+    high-water mark, kept in snapshots), the wall clock to the second."""
+
+    def __init__(self, holder: HeldRecordsByScope, where: str) -> None:
+        self._holder = holder
+        self._where = where
+
+    def records(self, collection: str) -> Records:
+        raise NotImplementedError("a standalone parent holds no records itself")
+
+    def new_id(self) -> str:
+        return self._holder.new_id()
+
+    @staticmethod
+    def now() -> str:
+        return iso(datetime.now(UTC))
+
+    def where(self) -> str:
+        return self._where
+
+    def writing(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+
+class HeldRecordsByScope:
+    """Every group of records the engine holds for the collections it serves."""
+
+    def __init__(self, uids: UidCodec) -> None:
+        self.uids = uids
+        #: How many ids standalone scopes have used (a high-water mark).
+        self.ids_issued = 0
+        self.groups: dict[GroupKey, Records] = {}
+        #: (API name, collection path) -> the collection served, registered when
+        #: the app is built.
+        self.served: dict[tuple[str, str], Collection[Any]] = {}
+
+    def serve(self, api: str, collection: Collection[Any]) -> None:
+        self.served[(api, collection.model.path)] = collection
+
+    def new_id(self) -> str:
+        self.ids_issued = next_count(self.ids_issued, COUNTER_MAX, "id")
+        return self.uids.uid(self.ids_issued)
+
+    def keep(self, key: GroupKey, records: Records) -> None:
+        """Hold ``records`` as the group ``key`` (let it go when empty)."""
+        if records:
+            self.groups[key] = records
+        else:
+            self.groups.pop(key, None)
+
+    def owner(
+        self,
+        api: str,
+        model: CollectionModel,
+        values: tuple[str, ...],
+        parent: Callable[[Scope], Owner | None],
+    ) -> HeldOwner[Owner]:
+        """The owner of the group of ``model``'s records under the scope ``values``;
+        ``parent`` makes the API's owner of the scope (or ``None``: standalone). A
+        parent that is gone (404) takes the group with it."""
+        scope = tuple(zip(model.scope, values, strict=True))
+        key = (api, model.path, scope)
+        try:
+            found = parent(scope)
+        except NotFound:
+            self.groups.pop(key, None)
+            raise
+        return HeldOwner(self, key, found or Standalone(self, where_text(scope, model.path)))
+
+    def prune(self, parent: Callable[[str, Scope], Owner | None]) -> None:
+        """Let go of the groups whose parent is gone (a deleted service order);
+        ``parent`` makes an API's owner of a scope, raising :class:`NotFound`."""
+        for key in list(self.groups):
+            try:
+                parent(key[0], key[2])
+            except NotFound:
+                del self.groups[key]
+
+    def drop(self, api: str, name: str, value: str) -> int:
+        """Let go of ``api``'s groups whose scope has ``name`` = ``value`` (a tenant
+        dropped); how many."""
+        gone = [k for k in self.groups if k[0] == api and (name, value) in k[2]]
+        for key in gone:
+            del self.groups[key]
+        return len(gone)
+
+    def count(self) -> int:
+        """How many records are held."""
+        return sum(len(records) for records in self.groups.values())
+
+
+# -- snapshots ------------------------------------------------------------------
+
+
+def to_snapshot(holder: HeldRecordsByScope) -> dict[str, Any]:
+    """The held records as a snapshot part: the standalone counter and each group
+    (its API, collection path, scope and records, in the order they were made)."""
+    return {
+        "idsIssued": holder.ids_issued,
+        "groups": [
+            {
+                "api": api,
+                "collection": path,
+                "scope": dict(scope),
+                "records": list(records.values()),
+            }
+            for (api, path, scope), records in holder.groups.items()
+        ],
+    }
+
+
+def restore(
+    holder: HeldRecordsByScope,
+    data: Mapping[str, Any],
+    served: Mapping[tuple[str, str], Collection[Any]],
+    parent: Callable[[str, Scope], Owner | None],
+    issuers: Mapping[str, tuple[UidCodec, int, str]],
+) -> None:
+    """Fill an empty ``holder`` from a snapshot part; :class:`Refused` (from
+    :mod:`servicestub.engine.snapshot`) names the first place that cannot be
+    served: a collection this server does not serve, a scope that is not the
+    collection's, ids repeated or past their counter, a parent that does not
+    exist (``parent`` raises :class:`NotFound`). ``served`` is what the server's
+    engine serves; ``parent`` makes an API's owner of a scope, as for a request;
+    ``issuers`` gives, by API, what issues the ids of its parented records (codec,
+    counter, its place in the snapshot) - standalone ones are the holder's."""
+    holder.ids_issued = data["idsIssued"]
+    for index, group in enumerate(data["groups"]):
+        where: snap.Where = ("held", "groups", index)
+        collection = served.get((group["api"], group["collection"]))
+        if collection is None:
+            raise snap.Refused(
+                (*where, "collection"),
+                f"{group['api']} {group['collection']} is not a collection this server's "
+                "engine serves (is the spec that adds it served? see Settings.spec_files)",
+            )
+        model = collection.model
+        if tuple(group["scope"]) != model.scope:
+            raise snap.Refused(
+                (*where, "scope"),
+                f"the scope of {model.path} is {', '.join(model.scope) or 'empty'}, "
+                f"not {', '.join(group['scope']) or 'empty'}",
+            )
+        scope: Scope = tuple(group["scope"].items())
+        try:
+            found = parent(group["api"], scope)
+        except NotFound as missing:
+            raise snap.Refused((*where, "scope"), missing.detail) from None
+        records = snap.unique(group["records"], model.id_field, (*where, "records"))
+        standalone = (holder.uids, holder.ids_issued, "held.idsIssued")
+        codec, counter, named = standalone if found is None else issuers[group["api"]]
+        for number, uid in enumerate(records):
+            snap.issued(codec, uid, counter, named, (*where, "records", number, model.id_field))
+        if records:
+            holder.groups[(group["api"], model.path, scope)] = records

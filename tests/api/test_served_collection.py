@@ -1,0 +1,317 @@
+"""A collection added to a copy of ``service-orders.yaml`` (``parts`` under a
+service order) is served by the real app with no Python change: the engine's
+generic dispatch serves each of its operations, its records held per order in the
+runtime; every other operation behaves as before."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from connexion.exceptions import ResolverError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
+
+from servicestub import Settings, create_app
+from servicestub.app.operations import App
+from servicestub.engine.ids import UidCodec
+from servicestub.specs import served_apis
+from tests.api.helpers import assert_problem, create_order, store_path
+from tests.engine.specs import orders_with_parts
+from tests.oapi import CheckedClient
+
+
+def write_spec(folder: Path, document: dict[str, Any]) -> Path:
+    path = folder / "service-orders.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="module")
+def spec_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_spec(tmp_path_factory.mktemp("spec"), orders_with_parts())
+
+
+@pytest.fixture(scope="module")
+def parts_app(spec_file: Path) -> App:
+    return create_app(Settings(validate_responses=True, spec_files=(("orders", spec_file),)))
+
+
+@pytest.fixture(scope="module")
+def client(parts_app: App, spec_file: Path) -> Iterator[CheckedClient]:
+    """Every exchange checked with openapi-core against the spec copy."""
+    specs = served_apis((("orders", spec_file),))
+    with TestClient(parts_app, raise_server_exceptions=False) as test_client:
+        yield CheckedClient(test_client, specs)
+
+
+def parts_of(tenant: str, order: dict[str, Any]) -> str:
+    return f"{store_path(tenant)}/service-orders/{order['serviceOrderUid']}/parts"
+
+
+def test_create_reads_back_with_its_location_and_the_spec_defaults(client, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    created = client.post(parts, json={"name": "Screen"})
+    assert created.status_code == 201, created.text
+    part = created.json()
+    assert part == {
+        "partUid": part["partUid"],
+        "name": "Screen",
+        "quantity": 1,
+        "note": None,
+        "createdAt": part["createdAt"],
+    }
+    assert created.headers["Location"] == f"{parts}/{part['partUid']}"
+    assert client.get(f"{parts}/{part['partUid']}").json() == part
+    updated = client.put(f"{parts}/{part['partUid']}", json={"quantity": 3, "note": "OEM"})
+    assert updated.json() == {**part, "quantity": 3, "note": "OEM"}
+    assert client.delete(f"{parts}/{part['partUid']}").status_code == 204
+    assert_problem(client.get(f"{parts}/{part['partUid']}"), 404, "does not exist")
+
+
+@settings(max_examples=15, derandomize=True, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.sampled_from(["a", "B", "c"]), st.integers(0, 4)), max_size=7),
+    sort=st.sampled_from(["name", "quantity", "createdAt"]),
+    descending=st.booleans(),
+    per_page=st.integers(1, 3),
+)
+def test_lists_page_and_sort_as_the_spec_says(client, rows, sort, descending, per_page):
+    tenant = f"pages-{len(rows)}-{sort}-{descending}-{per_page}"
+    parts = parts_of(tenant, create_order(client, tenant))
+    made = [client.post(parts, json={"name": n, "quantity": q}).json() for n, q in rows]
+    order = "DESC" if descending else "ASC"
+    pages = [
+        client.get(parts, params={"sort": sort, "order": order, "page": n, "perPage": per_page})
+        for n in range(1, len(rows) // per_page + 2)
+    ]
+    listed = [p for page in pages for p in page.json()["data"]]
+    assert pages[0].json()["meta"] == {
+        "page": 1,
+        "perPage": per_page,
+        "totalItems": len(rows),
+        "totalPages": -(-len(rows) // per_page),
+    }
+    assert sorted(p["partUid"] for p in listed) == sorted(p["partUid"] for p in made)
+    keys = [(p[sort], p["partUid"]) for p in listed]
+    assert keys == sorted(keys, reverse=descending)
+
+
+def test_the_default_sort_is_the_spec_default(client, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    for name in ("c", "a", "b"):
+        client.post(parts, json={"name": name})
+    assert [p["name"] for p in client.get(parts).json()["data"]] == ["a", "b", "c"]
+
+
+def test_an_unknown_order_store_or_tenant_part_is_a_404_and_pins_nothing(client, parts_app):
+    tenant = "no-such-order"
+    parts = f"{store_path(tenant)}/service-orders/00000000-0000-4000-8000-000000000000/parts"
+    for response in (
+        client.get(parts),
+        client.post(parts, json={"name": "Screen"}),
+        client.get(f"{parts}/p1"),
+        client.put(f"{parts}/p1", json={"quantity": 1}),
+        client.delete(f"{parts}/p1"),
+    ):
+        assert_problem(response, 404, "Service order '00000000-0000-4000-8000-000000000000'")
+    assert not [key for key in parts_app.runtime.held.groups if ("tenantId", tenant) in key[2]]
+    held = {t.tenant_id: t.dirty for t in parts_app.runtime.orders.tenants()}
+    assert held.get(tenant) is not True  # a failed write pins no tenant
+
+
+def test_an_unknown_part_is_a_404_naming_the_order(client, tenant):
+    order = create_order(client, tenant)
+    body = assert_problem(client.get(f"{parts_of(tenant, order)}/nope"), 404, "Part 'nope'")
+    assert f"on service order '{order['serviceOrderUid']}'" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": "x", "quantity": "many"}, "quantity"),
+        ({"name": "x", "quantity": -1}, "quantity"),
+        ({"name": "x", "colour": "red"}, "colour"),
+    ],
+)
+def test_a_body_the_spec_refuses_is_a_400_and_creates_nothing(client, tenant, body, says):
+    parts = parts_of(tenant, create_order(client, tenant))
+    assert_problem(client.post(parts, json=body), 400, says)
+    assert client.get(parts).json()["meta"]["totalItems"] == 0
+
+
+def test_a_parameter_the_spec_refuses_is_a_400(client, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    assert_problem(client.get(parts, params={"sort": "colour"}), 400, "sort")
+    assert_problem(client.get(parts, params={"perPage": 0}), 400, "perPage")
+
+
+def test_a_refused_update_changes_nothing(client, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    part = client.post(parts, json={"name": "Screen", "note": "x"}).json()
+    assert_problem(client.put(f"{parts}/{part['partUid']}", json={"name": None}), 400, "name")
+    assert client.get(f"{parts}/{part['partUid']}").json() == part
+
+
+def test_two_orders_parts_are_apart(client, tenant):
+    first, second = create_order(client, tenant), create_order(client, tenant)
+    made = client.post(parts_of(tenant, first), json={"name": "Screen"}).json()
+    assert client.get(parts_of(tenant, second)).json()["data"] == []
+    assert_problem(client.get(f"{parts_of(tenant, second)}/{made['partUid']}"), 404)
+    assert client.get(parts_of(tenant, first)).json()["data"] == [made]
+
+
+def test_a_write_pins_the_tenant_like_any_other(client, parts_app):
+    tenant = "pinned-by-a-part"
+    order = client.get(f"{store_path(tenant)}/service-orders").json()["data"][0]
+    held = {t.tenant_id: t for t in parts_app.runtime.orders.tenants()}
+    assert not held[tenant].dirty  # only read so far
+    client.post(parts_of(tenant, order), json={"name": "Screen"})
+    assert held[tenant].dirty
+
+
+def test_dropping_the_tenant_drops_its_parts(client, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    part = client.post(parts, json={"name": "Screen"}).json()
+    assert client.delete(f"/_mock/tenants/{tenant}").status_code == 204
+    assert_problem(client.get(f"{parts}/{part['partUid']}"), 404)
+
+
+def test_reset_drops_every_part(client, parts_app, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    client.post(parts, json={"name": "Screen"})
+    assert parts_app.runtime.held.groups
+    assert client.post("/_mock/reset", json={}).status_code == 200
+    assert not parts_app.runtime.held.groups
+
+
+def test_a_deleted_order_takes_its_parts_along(client, parts_app, tenant):
+    order = create_order(client, tenant)
+    parts = parts_of(tenant, order)
+    client.post(parts, json={"name": "Screen"})
+    path = f"{store_path(tenant)}/service-orders/{order['serviceOrderUid']}"
+    assert client.delete(path).status_code == 204
+    state = client.get("/_mock/state").json()  # before the parts are asked for again
+    assert not [g for g in state["held"]["groups"] if g["scope"]["tenantId"] == tenant]
+    assert client.put("/_mock/state", json=state).status_code == 200
+    assert_problem(client.get(parts), 404, "Service order")
+    assert not [k for k in parts_app.runtime.held.groups if (("tenantId", tenant) in k[2])]
+
+
+def test_a_405_on_the_new_path_names_its_methods(client, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    response = client.raw.patch(parts, json={})
+    assert_problem(response, 405)
+    assert response.headers["Allow"] == "GET, POST"
+
+
+def test_the_other_operations_answer_as_on_the_packaged_spec(client, module_client):
+    """The same reads, from the app of the copy and from the usual app."""
+    for path in (
+        "/v1/tenants/same/stores/1/service-orders?perPage=3",
+        "/v1/tenants/same/service-types",
+        "/v1/tenants/same/hourly-rates",
+        "/api/v4/Service/Paged?pageSize=2",
+    ):
+        ours, theirs = client.get(path), module_client.get(path)
+        assert ours.status_code == theirs.status_code == 200, (path, ours.text, theirs.text)
+        body, usual = ours.json(), theirs.json()
+        body.pop("trackingId", None), usual.pop("trackingId", None)
+        assert body == usual
+
+
+def test_an_operation_id_that_is_no_collection_operation_still_fails_at_start(tmp_path):
+    document = orders_with_parts()
+    document["paths"]["/tenants/{tenantId}/ping"] = {
+        "parameters": [{"$ref": "#/components/parameters/TenantId"}],
+        "get": {"operationId": "parts.ping", "responses": {"204": {"description": "pong"}}},
+    }
+    app = create_app(Settings(spec_files=(("orders", write_spec(tmp_path, document)),)))
+    refused = r"'parts\.ping' has no handler: write `async def ping\(`"
+    with pytest.raises(ResolverError, match=refused), TestClient(app):
+        pass
+
+
+def test_a_collection_half_written_is_not_served_by_the_engine(tmp_path):
+    """An operation added to a collection whose records written handlers keep
+    (service types) is not taken by the engine, which would keep them elsewhere."""
+    document = orders_with_parts()
+    item = document["paths"]["/tenants/{tenantId}/service-types/{serviceTypeUid}"]
+    item["delete"] = {
+        "operationId": "service_types.delete_service_type",
+        "responses": {"204": {"description": "gone"}},
+    }
+    app = create_app(Settings(spec_files=(("orders", write_spec(tmp_path, document)),)))
+    refused = re.escape("other operations of /tenants/{tenantId}/service-types have handlers")
+    with pytest.raises(ResolverError, match=refused), TestClient(app):
+        pass
+
+
+# -- snapshots -----------------------------------------------------------------
+
+
+def test_a_snapshot_keeps_the_parts_and_a_fresh_server_serves_them_back(client, spec_file, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    made = [client.post(parts, json={"name": n}).json() for n in ("Screen", "Battery")]
+    state = client.get("/_mock/state").json()
+    assert state["version"] == 3
+    (group,) = [g for g in state["held"]["groups"] if g["scope"]["tenantId"] == tenant]
+    assert group["collection"].endswith("/parts") and group["records"] == made
+    fresh = create_app(Settings(spec_files=(("orders", spec_file),)))
+    with TestClient(fresh) as other:
+        assert other.put("/_mock/state", json=state).status_code == 200
+        assert other.get(parts).json()["data"] == sorted(made, key=lambda p: p["name"])
+        assert other.get("/_mock/state").json() == state  # taken back unchanged
+        # Ids go on from the orders counter: a new part's is new.
+        assert other.post(parts, json={"name": "Cable"}).json()["partUid"] not in {
+            p["partUid"] for p in made
+        }
+
+
+def _refused(client: CheckedClient, state: dict[str, Any], says: str) -> None:
+    before = client.get("/_mock/state").json()
+    assert_problem(client.put("/_mock/state", json=state), 400, says)
+    assert client.get("/_mock/state").json() == before  # nothing changed
+
+
+def test_a_snapshot_with_parts_the_server_cannot_serve_is_refused_and_changes_nothing(
+    client, tenant
+):
+    order = create_order(client, tenant)
+    client.post(parts_of(tenant, order), json={"name": "Screen"})
+    state = client.get("/_mock/state").json()
+    index = next(
+        i for i, g in enumerate(state["held"]["groups"]) if g["scope"]["tenantId"] == tenant
+    )
+    group = state["held"]["groups"][index]
+    where = f"held.groups[{index}]"
+
+    def changed(**fields: Any) -> dict[str, Any]:
+        groups = list(state["held"]["groups"])
+        groups[index] = {**group, **fields}
+        return {**state, "held": {**state["held"], "groups": groups}}
+
+    _refused(client, changed(collection="/nowhere"), f"{where}.collection")
+    _refused(client, changed(scope={"tenantId": tenant}), f"{where}.scope")
+    gone = {**group["scope"], "serviceOrderUid": "00000000-0000-4000-8000-000000000000"}
+    _refused(client, changed(scope=gone), "Service order '00000000-0000-4000-8000-000000000000'")
+    twice = [group["records"][0], group["records"][0]]
+    _refused(client, changed(records=twice), "must be unique")
+    # An id the orders counter has not issued yet would be issued again.
+    unissued = UidCodec(state["seed"]).uid(state["orders"]["idsIssued"] + 1)
+    ahead = [{**group["records"][0], "partUid": unissued}]
+    _refused(client, changed(records=ahead), f"{where}.records[0].partUid")
+
+
+def test_a_version_2_snapshot_still_loads_with_no_parts(client):
+    state = client.get("/_mock/state").json()
+    older = {k: v for k, v in state.items() if k != "held"} | {"version": 2}
+    assert client.put("/_mock/state", json=older).status_code == 200
+    assert client.get("/_mock/state").json()["held"] == {"idsIssued": 0, "groups": []}
