@@ -7,7 +7,6 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
-from servicestub.validation import to_json_schema
 
 from servicestub.apis.services_v4 import envelopes, patch, rules, views
 from servicestub.apis.services_v4.seeding import seed_catalogue
