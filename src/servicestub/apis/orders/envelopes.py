@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from servicestub.core.shapes import Json
+from servicestub.engine.collection import Rules
 from servicestub.engine.model import Envelope
 from servicestub.engine.paging import Page
 
@@ -24,3 +27,10 @@ def data_and_meta(envelope: Envelope, page: Page) -> Json:
     if envelope.meta is not None:
         body[envelope.meta] = page_meta(page)
     return body
+
+
+def orders_rules(**points: Any) -> Rules[Any]:
+    """A collection's rules in this API: what every one of them shares (this list
+    envelope; ``""`` in a nullable field stands for null), then ``points``, the
+    collection's own (``prepare``, ``after_change``, sorts, a label)."""
+    return Rules(envelope=data_and_meta, blank_is_null=True, **points)

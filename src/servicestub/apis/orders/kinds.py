@@ -6,14 +6,14 @@ sorts, defaults and paging; what is theirs alone is the rules here.
 from __future__ import annotations
 
 from servicestub.apis.orders import money
-from servicestub.apis.orders.envelopes import data_and_meta
+from servicestub.apis.orders.envelopes import orders_rules
 from servicestub.apis.orders.notifications import notify
 from servicestub.apis.orders.scopes import OrderScope
 from servicestub.apis.orders.service_orders import check_date, order_contents_changed
 from servicestub.apis.orders.spec import collection
 from servicestub.core.errors import BadRequest
 from servicestub.core.shapes import Record
-from servicestub.engine.collection import Change, Collection, Rules
+from servicestub.engine.collection import Change, Collection
 
 # -- events ---------------------------------------------------------------
 
@@ -26,7 +26,7 @@ def notify_visible_event(scope: OrderScope, record: Record, change: Change) -> N
 
 EVENTS: Collection[OrderScope] = Collection(
     collection("events"),
-    Rules(after_change=notify_visible_event, envelope=data_and_meta, blank_is_null=True),
+    orders_rules(after_change=notify_visible_event),
 )
 
 
@@ -62,22 +62,18 @@ def hours_changed(scope: OrderScope, record: Record, change: Change) -> None:
 
 HOURS: Collection[OrderScope] = Collection(
     collection("hours"),
-    Rules(
+    orders_rules(
         label="hours entry",
         prepare=price_hours,
         after_change=hours_changed,
-        envelope=data_and_meta,
-        blank_is_null=True,
     ),
 )
 
 
 # -- read-only lists --------------------------------------------------------
 
-NOTIFICATIONS: Collection[OrderScope] = Collection(
-    collection("notifications"), Rules(envelope=data_and_meta)
-)
+NOTIFICATIONS: Collection[OrderScope] = Collection(collection("notifications"), orders_rules())
 #: Listed only: a sales order is made by :func:`~servicestub.apis.orders.sales.create_sales_order`.
 SALES_ORDERS: Collection[OrderScope] = Collection(
-    collection("sales-orders"), Rules(label="sales order", envelope=data_and_meta)
+    collection("sales-orders"), orders_rules(label="sales order")
 )

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from servicestub.apis.orders.envelopes import data_and_meta
+from servicestub.apis.orders.envelopes import orders_rules
 from servicestub.apis.orders.scopes import StoreScope
 from servicestub.apis.orders.service_orders import check_date
 from servicestub.apis.orders.spec import collection
 from servicestub.apis.orders.vocabulary import PRIORITIES, STATES
 from servicestub.core.shapes import Json, Record
-from servicestub.engine.collection import Collection, Rules
+from servicestub.engine.collection import Collection
 from servicestub.engine.index import NO_CRITERIA, Criteria, IndexConfig, RecordIndex
 from servicestub.engine.paging import Page, SortKey, rank_key
 
@@ -44,7 +44,7 @@ SORTED_NOT_AS_STORED: dict[str, SortKey] = {
 #: the envelope of the collection are used, never its records dict.
 SERVICE_ORDERS: Collection[StoreScope] = Collection(
     collection("service-orders"),
-    Rules(label="service order", sort_keys=SORTED_NOT_AS_STORED, envelope=data_and_meta),
+    orders_rules(label="service order", sort_keys=SORTED_NOT_AS_STORED),
 )
 #: List/search filter name -> the order field it matches (the spec's).
 FILTER_FIELDS: dict[str, str] = SERVICE_ORDERS.list_query.filters

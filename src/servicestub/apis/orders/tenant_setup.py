@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from servicestub.apis.orders import money
-from servicestub.apis.orders.envelopes import data_and_meta
+from servicestub.apis.orders.envelopes import orders_rules
 from servicestub.apis.orders.scopes import TenantScope
 from servicestub.apis.orders.spec import collection
 from servicestub.apis.orders.workflow import place
 from servicestub.core.shapes import Record
-from servicestub.engine.collection import Change, Collection, Rules
+from servicestub.engine.collection import Change, Collection
 from servicestub.engine.paging import SortKey
 
 
@@ -37,27 +37,23 @@ _BY_NAME: dict[str, Any] = {"name": casefolded("name")}
 
 SERVICE_TYPES: Collection[TenantScope] = Collection(
     collection("service-types"),
-    Rules(sort_keys=_BY_NAME, envelope=data_and_meta, blank_is_null=True),
+    orders_rules(sort_keys=_BY_NAME),
 )
 
 STATUSES: Collection[TenantScope] = Collection(
     collection("service-statuses"),
-    Rules(
+    orders_rules(
         label="workflow status",
         sort_keys=_BY_NAME,
         after_change=place_status,
-        envelope=data_and_meta,
-        blank_is_null=True,
     ),
 )
 
 HOURLY_RATES: Collection[TenantScope] = Collection(
     collection("hourly-rates"),
-    Rules(
+    orders_rules(
         sort_keys=_BY_NAME,
         prepare=price_rate,
-        envelope=data_and_meta,
-        blank_is_null=True,
         # Left out means the tenant's currency, which the spec's default cannot say.
         defaults={"currency": None},
     ),
