@@ -54,6 +54,18 @@ def parts_of(tenant: str, order: dict[str, Any]) -> str:
     return f"{store_path(tenant)}/service-orders/{order['serviceOrderUid']}/parts"
 
 
+def _uid(part: dict[str, Any]) -> str:
+    return str(part["partUid"])
+
+
+def all_parts(client: CheckedClient, parts: str) -> list[dict[str, Any]]:
+    """Every part listed under ``parts`` (one page holds them all here)."""
+    body = client.get(parts, params={"perPage": 100}).json()
+    assert body["meta"]["totalPages"] <= 1
+    records: list[dict[str, Any]] = body["data"]
+    return records
+
+
 def test_create_reads_back_with_its_location_and_the_spec_defaults(client, tenant):
     parts = parts_of(tenant, create_order(client, tenant))
     created = client.post(parts, json={"name": "Screen"})
@@ -84,20 +96,22 @@ def test_create_reads_back_with_its_location_and_the_spec_defaults(client, tenan
 def test_lists_page_and_sort_as_the_spec_says(client, rows, sort, descending, per_page):
     tenant = f"pages-{len(rows)}-{sort}-{descending}-{per_page}"
     parts = parts_of(tenant, create_order(client, tenant))
+    seeded = all_parts(client, parts)
     made = [client.post(parts, json={"name": n, "quantity": q}).json() for n, q in rows]
+    total = len(seeded) + len(rows)
     order = "DESC" if descending else "ASC"
     pages = [
         client.get(parts, params={"sort": sort, "order": order, "page": n, "perPage": per_page})
-        for n in range(1, len(rows) // per_page + 2)
+        for n in range(1, total // per_page + 2)
     ]
     listed = [p for page in pages for p in page.json()["data"]]
     assert pages[0].json()["meta"] == {
         "page": 1,
         "perPage": per_page,
-        "totalItems": len(rows),
-        "totalPages": -(-len(rows) // per_page),
+        "totalItems": total,
+        "totalPages": -(-total // per_page),
     }
-    assert sorted(p["partUid"] for p in listed) == sorted(p["partUid"] for p in made)
+    assert sorted(p["partUid"] for p in listed) == sorted(p["partUid"] for p in seeded + made)
     keys = [(p[sort], p["partUid"]) for p in listed]
     assert keys == sorted(keys, reverse=descending)
 
@@ -106,7 +120,8 @@ def test_the_default_sort_is_the_spec_default(client, tenant):
     parts = parts_of(tenant, create_order(client, tenant))
     for name in ("c", "a", "b"):
         client.post(parts, json={"name": name})
-    assert [p["name"] for p in client.get(parts).json()["data"]] == ["a", "b", "c"]
+    names = [p["name"] for p in client.get(parts).json()["data"]]
+    assert len(names) == 8 and names == sorted(names)
 
 
 def test_an_unknown_order_store_or_tenant_part_is_a_404_and_pins_nothing(client, parts_app):
@@ -143,8 +158,9 @@ def test_an_unknown_part_is_a_404_naming_the_order(client, tenant):
 )
 def test_a_body_the_spec_refuses_is_a_400_and_creates_nothing(client, tenant, body, says):
     parts = parts_of(tenant, create_order(client, tenant))
+    before = all_parts(client, parts)
     assert_problem(client.post(parts, json=body), 400, says)
-    assert client.get(parts).json()["meta"]["totalItems"] == 0
+    assert all_parts(client, parts) == before
 
 
 def test_a_parameter_the_spec_refuses_is_a_400(client, tenant):
@@ -162,10 +178,16 @@ def test_a_refused_update_changes_nothing(client, tenant):
 
 def test_two_orders_parts_are_apart(client, tenant):
     first, second = create_order(client, tenant), create_order(client, tenant)
+    seeded = all_parts(client, parts_of(tenant, first))
     made = client.post(parts_of(tenant, first), json={"name": "Screen"}).json()
-    assert client.get(parts_of(tenant, second)).json()["data"] == []
+    others = all_parts(client, parts_of(tenant, second))
+    assert made not in others and not {p["partUid"] for p in others} & {
+        p["partUid"] for p in seeded
+    }
     assert_problem(client.get(f"{parts_of(tenant, second)}/{made['partUid']}"), 404)
-    assert client.get(parts_of(tenant, first)).json()["data"] == [made]
+    assert sorted(map(str, all_parts(client, parts_of(tenant, first)))) == sorted(
+        map(str, [*seeded, made])
+    )
 
 
 def test_a_write_pins_the_tenant_like_any_other(client, parts_app):
@@ -259,15 +281,19 @@ def test_a_collection_half_written_is_not_served_by_the_engine(tmp_path):
 
 def test_a_snapshot_keeps_the_parts_and_a_fresh_server_serves_them_back(client, spec_file, tenant):
     parts = parts_of(tenant, create_order(client, tenant))
+    seeded = all_parts(client, parts)
     made = [client.post(parts, json={"name": n}).json() for n in ("Screen", "Battery")]
     state = client.get("/_mock/state").json()
     assert state["version"] == 3
     (group,) = [g for g in state["held"]["groups"] if g["scope"]["tenantId"] == tenant]
-    assert group["collection"].endswith("/parts") and group["records"] == made
+    assert group["collection"].endswith("/parts")
+    kept, added = group["records"][: len(seeded)], group["records"][len(seeded) :]
+    assert sorted(kept, key=_uid) == sorted(seeded, key=_uid) and added == made
     fresh = create_app(Settings(spec_files=(("orders", spec_file),)))
     with TestClient(fresh) as other:
         assert other.put("/_mock/state", json=state).status_code == 200
-        assert other.get(parts).json()["data"] == sorted(made, key=lambda p: p["name"])
+        listed = other.get(parts, params={"perPage": 100}).json()["data"]
+        assert listed == sorted([*seeded, *made], key=lambda p: (p["name"], p["partUid"]))
         assert other.get("/_mock/state").json() == state  # taken back unchanged
         # Ids go on from the orders counter: a new part's is new.
         assert other.post(parts, json={"name": "Cable"}).json()["partUid"] not in {
