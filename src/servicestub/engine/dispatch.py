@@ -364,7 +364,9 @@ def restore(
     exist (``parent`` raises :class:`NotFound`). ``served`` is what the server's
     engine serves; ``parent`` makes an API's owner of a scope, as for a request;
     ``issuers`` gives, by API, what issues the ids of its parented records (codec,
-    counter, its place in the snapshot) - standalone ones are the holder's."""
+    counter, its place in the snapshot) - standalone ones are the holder's. The
+    ids of the scope's seeded records (drawn with the holder's seeding) are the
+    server's own: taken whatever their shape, and keyed as path segments."""
     holder.ids_issued = data["idsIssued"]
     for index, group in enumerate(data["groups"]):
         where: snap.Where = ("held", "groups", index)
