@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from connexion.context import scope as _scope
@@ -30,7 +31,7 @@ from servicestub.core.problems import TRACKING_KEY
 from servicestub.core.settings import Settings, format_reference_time
 from servicestub.engine import dispatch as held_part
 from servicestub.engine.collection import Collection, Owner
-from servicestub.engine.dispatch import HeldOwner, HeldRecordsByScope, Plugins, Scope
+from servicestub.engine.dispatch import HeldOwner, HeldRecordsByScope, Plugins, Scope, Seeding
 from servicestub.engine.ids import UidCodec
 from servicestub.engine.model import CollectionModel
 from servicestub.engine.snapshot import (
@@ -80,7 +81,7 @@ class Runtime:
         #: Seeded data is laid out before it: the settings' (``--now``), or a snapshot's.
         self.reference_time = self.settings.reference_time
         self.orders: OrdersStore = orders_store(self.settings, seed, self.reference_time)
-        self.held = HeldRecordsByScope(UidCodec(seed))
+        self.held = self._held(seed, self.reference_time)
         self._catalogue: Catalogue | None = None
         self.faults = Faults(self.settings.max_fault_rules, seed)
         self.journal.clear()
@@ -106,8 +107,15 @@ class Runtime:
         plugins = _PLUGGED.get(api)
         rules = None if plugins is None else plugins.rules.get(model.path)
         collection: Collection[Any] = Collection(model, rules)
+        self.held.check(api, model)  # a spec that cannot be seeded fails now
         self.served[(api, model.path)] = collection
         return collection
+
+    def _held(self, seed: int, reference_time: datetime) -> HeldRecordsByScope:
+        """No held records; clean groups seeded from ``seed`` before ``reference_time``."""
+        documents = {api.name: api.parsed for api in self.apis}
+        seeding = Seeding(seed, reference_time, lambda api: documents[api]())
+        return HeldRecordsByScope(UidCodec(seed), seeding)
 
     def held_owner(
         self, api: str, model: CollectionModel, values: tuple[str, ...], *, write: bool
@@ -155,7 +163,7 @@ class Runtime:
         except SnapshotError as error:
             raise BadRequest(f"The snapshot was refused: {error}. Nothing was changed.") from None
         orders = orders_store(self.settings, fresh["seed"], reference_time)
-        held = HeldRecordsByScope(UidCodec(fresh["seed"]))
+        held = self._held(fresh["seed"], reference_time)
         try:
             orders_part.restore(orders, fresh["orders"])
             catalogue = Catalogue.from_snapshot(fresh["services"])
@@ -209,7 +217,7 @@ class Runtime:
         except scenarios.ScenarioError as error:
             raise BadRequest(str(error)) from None
         self.seed, self.orders, self.catalogue = seed, orders, catalogue
-        self.held = HeldRecordsByScope(UidCodec(seed))
+        self.held = self._held(seed, self.reference_time)
         self.scenario = path.stem
 
     def drop_tenant(self, tenant_id: str) -> None:

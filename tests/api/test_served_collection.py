@@ -19,10 +19,12 @@ from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
 from servicestub.app.operations import App
+from servicestub.engine.dispatch import DEFAULT_SEED_COUNT, MAX_SEED_COUNT
 from servicestub.engine.ids import UidCodec
+from servicestub.engine.model import SEED_COUNT_EXTENSION, ModelError
 from servicestub.specs import served_apis
 from tests.api.helpers import assert_problem, create_order, store_path
-from tests.engine.specs import orders_with_parts
+from tests.engine.specs import PARTS, orders_with_parts
 from tests.oapi import CheckedClient
 
 
@@ -52,6 +54,18 @@ def client(parts_app: App, spec_file: Path) -> Iterator[CheckedClient]:
 
 def parts_of(tenant: str, order: dict[str, Any]) -> str:
     return f"{store_path(tenant)}/service-orders/{order['serviceOrderUid']}/parts"
+
+
+def _uid(part: dict[str, Any]) -> str:
+    return str(part["partUid"])
+
+
+def all_parts(client: CheckedClient, parts: str) -> list[dict[str, Any]]:
+    """Every part listed under ``parts`` (one page holds them all here)."""
+    body = client.get(parts, params={"perPage": 100}).json()
+    assert body["meta"]["totalPages"] <= 1
+    records: list[dict[str, Any]] = body["data"]
+    return records
 
 
 def test_create_reads_back_with_its_location_and_the_spec_defaults(client, tenant):
@@ -84,20 +98,22 @@ def test_create_reads_back_with_its_location_and_the_spec_defaults(client, tenan
 def test_lists_page_and_sort_as_the_spec_says(client, rows, sort, descending, per_page):
     tenant = f"pages-{len(rows)}-{sort}-{descending}-{per_page}"
     parts = parts_of(tenant, create_order(client, tenant))
+    seeded = all_parts(client, parts)
     made = [client.post(parts, json={"name": n, "quantity": q}).json() for n, q in rows]
+    total = len(seeded) + len(rows)
     order = "DESC" if descending else "ASC"
     pages = [
         client.get(parts, params={"sort": sort, "order": order, "page": n, "perPage": per_page})
-        for n in range(1, len(rows) // per_page + 2)
+        for n in range(1, total // per_page + 2)
     ]
     listed = [p for page in pages for p in page.json()["data"]]
     assert pages[0].json()["meta"] == {
         "page": 1,
         "perPage": per_page,
-        "totalItems": len(rows),
-        "totalPages": -(-len(rows) // per_page),
+        "totalItems": total,
+        "totalPages": -(-total // per_page),
     }
-    assert sorted(p["partUid"] for p in listed) == sorted(p["partUid"] for p in made)
+    assert sorted(p["partUid"] for p in listed) == sorted(p["partUid"] for p in seeded + made)
     keys = [(p[sort], p["partUid"]) for p in listed]
     assert keys == sorted(keys, reverse=descending)
 
@@ -106,7 +122,8 @@ def test_the_default_sort_is_the_spec_default(client, tenant):
     parts = parts_of(tenant, create_order(client, tenant))
     for name in ("c", "a", "b"):
         client.post(parts, json={"name": name})
-    assert [p["name"] for p in client.get(parts).json()["data"]] == ["a", "b", "c"]
+    names = [p["name"] for p in client.get(parts).json()["data"]]
+    assert len(names) == 8 and names == sorted(names)
 
 
 def test_an_unknown_order_store_or_tenant_part_is_a_404_and_pins_nothing(client, parts_app):
@@ -143,8 +160,9 @@ def test_an_unknown_part_is_a_404_naming_the_order(client, tenant):
 )
 def test_a_body_the_spec_refuses_is_a_400_and_creates_nothing(client, tenant, body, says):
     parts = parts_of(tenant, create_order(client, tenant))
+    before = all_parts(client, parts)
     assert_problem(client.post(parts, json=body), 400, says)
-    assert client.get(parts).json()["meta"]["totalItems"] == 0
+    assert all_parts(client, parts) == before
 
 
 def test_a_parameter_the_spec_refuses_is_a_400(client, tenant):
@@ -162,10 +180,16 @@ def test_a_refused_update_changes_nothing(client, tenant):
 
 def test_two_orders_parts_are_apart(client, tenant):
     first, second = create_order(client, tenant), create_order(client, tenant)
+    seeded = all_parts(client, parts_of(tenant, first))
     made = client.post(parts_of(tenant, first), json={"name": "Screen"}).json()
-    assert client.get(parts_of(tenant, second)).json()["data"] == []
+    others = all_parts(client, parts_of(tenant, second))
+    assert made not in others and not {p["partUid"] for p in others} & {
+        p["partUid"] for p in seeded
+    }
     assert_problem(client.get(f"{parts_of(tenant, second)}/{made['partUid']}"), 404)
-    assert client.get(parts_of(tenant, first)).json()["data"] == [made]
+    assert sorted(map(str, all_parts(client, parts_of(tenant, first)))) == sorted(
+        map(str, [*seeded, made])
+    )
 
 
 def test_a_write_pins_the_tenant_like_any_other(client, parts_app):
@@ -259,15 +283,19 @@ def test_a_collection_half_written_is_not_served_by_the_engine(tmp_path):
 
 def test_a_snapshot_keeps_the_parts_and_a_fresh_server_serves_them_back(client, spec_file, tenant):
     parts = parts_of(tenant, create_order(client, tenant))
+    seeded = all_parts(client, parts)
     made = [client.post(parts, json={"name": n}).json() for n in ("Screen", "Battery")]
     state = client.get("/_mock/state").json()
     assert state["version"] == 3
     (group,) = [g for g in state["held"]["groups"] if g["scope"]["tenantId"] == tenant]
-    assert group["collection"].endswith("/parts") and group["records"] == made
+    assert group["collection"].endswith("/parts")
+    kept, added = group["records"][: len(seeded)], group["records"][len(seeded) :]
+    assert sorted(kept, key=_uid) == sorted(seeded, key=_uid) and added == made
     fresh = create_app(Settings(spec_files=(("orders", spec_file),)))
     with TestClient(fresh) as other:
         assert other.put("/_mock/state", json=state).status_code == 200
-        assert other.get(parts).json()["data"] == sorted(made, key=lambda p: p["name"])
+        listed = other.get(parts, params={"perPage": 100}).json()["data"]
+        assert listed == sorted([*seeded, *made], key=lambda p: (p["name"], p["partUid"]))
         assert other.get("/_mock/state").json() == state  # taken back unchanged
         # Ids go on from the orders counter: a new part's is new.
         assert other.post(parts, json={"name": "Cable"}).json()["partUid"] not in {
@@ -315,3 +343,105 @@ def test_a_version_2_snapshot_still_loads_with_no_parts(client):
     older = {k: v for k, v in state.items() if k != "held"} | {"version": 2}
     assert client.put("/_mock/state", json=older).status_code == 200
     assert client.get("/_mock/state").json()["held"] == {"idsIssued": 0, "groups": []}
+
+
+# -- seeded records ------------------------------------------------------------
+
+
+def _reference_time(client: CheckedClient) -> str:
+    return str(client.get("/_mock/health").json()["referenceTime"])
+
+
+def test_a_clean_scope_reads_as_its_seeded_records_and_holds_nothing(client, parts_app):
+    """Records that validate (the app validates responses, the client checks them
+    with openapi-core), before the reference time, each readable by its id; read
+    again identically; the read neither holds a group nor pins the tenant."""
+    tenant = "seeded-by-a-read"
+    order = client.get(f"{store_path(tenant)}/service-orders").json()["data"][0]
+    parts = parts_of(tenant, order)
+    seeded = all_parts(client, parts)
+    assert len(seeded) == DEFAULT_SEED_COUNT
+    assert len({p["partUid"] for p in seeded}) == len(seeded)
+    assert all(p["createdAt"] < _reference_time(client) for p in seeded)
+    for part in seeded:
+        assert client.get(f"{parts}/{part['partUid']}").json() == part
+    assert all_parts(client, parts) == seeded
+    assert not [key for key in parts_app.runtime.held.groups if ("tenantId", tenant) in key[2]]
+    held = {t.tenant_id: t.dirty for t in parts_app.runtime.orders.tenants()}
+    assert held.get(tenant) is not True
+
+
+def test_a_write_keeps_the_seeded_records_with_the_change(client, parts_app, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    first, *rest = all_parts(client, parts)
+    changed = client.put(f"{parts}/{first['partUid']}", json={"quantity": 42}).json()
+    assert changed == {**first, "quantity": 42}
+    made = client.post(parts, json={"name": "Cable"}).json()
+    assert made["partUid"] not in {p["partUid"] for p in rest}
+    assert sorted(all_parts(client, parts), key=_uid) == sorted([changed, *rest, made], key=_uid)
+
+
+def test_an_emptied_seeded_scope_stays_empty_and_its_snapshot_says_so(client, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    for part in all_parts(client, parts):
+        assert client.delete(f"{parts}/{part['partUid']}").status_code == 204
+    assert all_parts(client, parts) == []
+    state = client.get("/_mock/state").json()
+    (group,) = [g for g in state["held"]["groups"] if g["scope"]["tenantId"] == tenant]
+    assert group["records"] == []
+    assert client.put("/_mock/state", json=state).status_code == 200
+    assert all_parts(client, parts) == []
+
+
+def test_the_seeded_records_are_the_seeds_and_a_snapshot_brings_its_seed(spec_file):
+    """The same seed and scope give the same records in another server; reset with
+    another seed gives others; a snapshot's unwritten scopes read as its seed's."""
+
+    def seeded_app(seed: int) -> App:
+        return create_app(Settings(seed=seed, spec_files=(("orders", spec_file),)))
+
+    tenant = "same-seed"
+    with TestClient(seeded_app(1)) as one, TestClient(seeded_app(1)) as same:
+        order = one.get(f"{store_path(tenant)}/service-orders").json()["data"][0]
+        parts = parts_of(tenant, order)
+        first = one.get(parts).json()["data"]
+        assert same.get(parts).json()["data"] == first
+        state = one.get("/_mock/state").json()
+        assert not state["held"]["groups"]  # only written groups are exported
+        assert one.post("/_mock/reset", json={"seed": 2}).status_code == 200
+        other = one.get(f"{store_path(tenant)}/service-orders").json()["data"][0]
+        assert one.get(parts_of(tenant, other)).json()["data"] != first
+        with TestClient(seeded_app(3)) as third:
+            assert third.put("/_mock/state", json=state).status_code == 200
+            assert third.get(parts).json()["data"] == first
+
+
+def _with_seed_count(**counts: Any) -> dict[str, Any]:
+    """The spec copy with ``x-servicestub-seed-count`` on the list operation
+    (``listed``) and/or the collection's path item (``path``)."""
+    document = orders_with_parts()
+    item = document["paths"][PARTS]
+    for place, count in counts.items():
+        (item if place == "path" else item["get"])[SEED_COUNT_EXTENSION] = count
+    return document
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [({"listed": 0}, 0), ({"listed": 2}, 2), ({"path": 3}, 3), ({"listed": 1, "path": 4}, 1)],
+)
+def test_the_seed_count_extension_says_how_many(tmp_path, counts, expected):
+    document = _with_seed_count(**counts)
+    app = create_app(Settings(spec_files=(("orders", write_spec(tmp_path, document)),)))
+    tenant = "counted"
+    with TestClient(app) as client:
+        order = client.get(f"{store_path(tenant)}/service-orders").json()["data"][0]
+        assert client.get(parts_of(tenant, order)).json()["meta"]["totalItems"] == expected
+
+
+@pytest.mark.parametrize("count", [-1, MAX_SEED_COUNT + 1, "5", True, 2.5])
+def test_a_seed_count_that_is_no_count_fails_at_start_saying_so(tmp_path, count):
+    document = _with_seed_count(path=count)
+    app_settings = Settings(spec_files=(("orders", write_spec(tmp_path, document)),))
+    with pytest.raises(ModelError, match=f"{SEED_COUNT_EXTENSION} is {re.escape(repr(count))}"):
+        create_app(app_settings)

@@ -3,15 +3,29 @@ API plugs in (the longest scope it names), standalone scopes."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from servicestub.core.errors import NotFound
 from servicestub.engine.collection import Collection, HeldRecords
-from servicestub.engine.dispatch import HeldRecordsByScope, Plugins, collection_operations
+from servicestub.engine.dispatch import (
+    DEFAULT_SEED_COUNT,
+    HeldRecordsByScope,
+    Plugins,
+    Seeding,
+    collection_operations,
+    restore,
+    to_snapshot,
+)
 from servicestub.engine.ids import UidCodec
-from servicestub.engine.model import read_model
+from servicestub.engine.model import CollectionModel, read_model
+from servicestub.engine.seeding import iso
+from servicestub.engine.snapshot import ID, Refused
 from tests.engine.specs import PARTS, library, orders_with_parts
 
 
@@ -80,3 +94,91 @@ def test_the_deepest_scope_an_api_names_parents_a_deeper_one():
     scope = (("tenantId", "t"), ("storeId", "s"), ("shelfId", "x"))
     assert plugins.parent(None, scope, False) is not None and seen == [("t", "s")]
     assert plugins.parent(None, (("shelfId", "x"),), False) is None
+
+
+# -- seeding ---------------------------------------------------------------------
+
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+
+
+def _seeding(document: dict[str, Any], seed: int = 1) -> Seeding:
+    return Seeding(seed, NOW, lambda api: document)
+
+
+def _books(isbn: dict[str, Any]) -> tuple[dict[str, Any], CollectionModel]:
+    """The library's books with the ``isbn`` id shaped as ``isbn`` and a ``shelfId``
+    and a ``createdAt`` property."""
+    document = library()
+    book = document["components"]["schemas"]["Book"]
+    book["required"] = ["isbn", "shelfId", "createdAt"]
+    book["properties"] |= {
+        "isbn": isbn,
+        "shelfId": {"type": "string"},
+        "createdAt": {"type": "string", "format": "date-time"},
+    }
+    return document, read_model(document).by_name("books")
+
+
+@settings(max_examples=25, derandomize=True, deadline=None)
+@given(seed=st.integers(0, 2**32), shelf=st.from_regex(ID, fullmatch=True))
+def test_seeded_records_validate_and_are_the_seed_and_scopes(seed: int, shelf: str) -> None:
+    document, model = _books({"type": "string"})
+    seeding = _seeding(document, seed)
+    scope = (("shelfId", shelf),)
+    records = seeding.records("lib", model, scope)
+    validator = OAS30Validator(
+        {**model.item_schema, "components": document["components"]},
+        format_checker=oas30_format_checker,
+    )
+    assert len(records) == DEFAULT_SEED_COUNT
+    for uid, record in records.items():
+        assert list(validator.iter_errors(record)) == []
+        assert uid == record["isbn"] and ID.fullmatch(uid)  # a path segment (a uuid)
+        assert record["shelfId"] == shelf
+        assert record["createdAt"] < iso(NOW)
+    assert seeding.records("lib", model, scope) == records  # made again identically
+    assert _seeding(document, seed + 1).records("lib", model, scope) != records
+
+
+def test_an_id_the_parent_issues_that_a_seeded_record_has_is_passed_over() -> None:
+    document, model = _books({"type": "string"})
+    holder = HeldRecordsByScope(UidCodec(1), _seeding(document))
+    seeded = list(holder.seeded("lib", model, (("shelfId", "s"),)))
+    issued = iter([seeded[2], seeded[0], "fresh"])
+    parent = HeldRecords("on shelf 's'", lambda _n: next(issued), str)
+    books: Collection[Any] = Collection(model)
+    made = books.create(holder.owner("lib", model, ("s",), lambda s: parent), {"title": "T"})
+    assert made["isbn"] == "fresh"
+    assert len(holder.groups[("lib", model.path, (("shelfId", "s"),))]) == len(seeded) + 1
+
+
+def test_integer_seeded_ids_are_path_segments_and_restore_as_the_servers_own() -> None:
+    document, model = _books({"type": "integer", "minimum": 1})
+    books: Collection[Any] = Collection(model)
+    holder = HeldRecordsByScope(UidCodec(1), _seeding(document))
+    owner = holder.owner("lib", model, ("s",), lambda s: None)
+    assert books.get(owner, "3")["isbn"] == 3
+    books.update(owner, "3", {"title": "Kept"})
+    data = to_snapshot(holder)
+    restored = HeldRecordsByScope(UidCodec(1), _seeding(document))
+    restore(restored, data, {("lib", model.path): books}, lambda api, scope: None, {})
+    assert restored.groups == holder.groups
+    foreign = {**data["groups"][0]["records"][0], "isbn": 99}
+    data["groups"][0]["records"].append(foreign)
+    with pytest.raises(Refused, match="99 cannot be an id") as refused:
+        again = HeldRecordsByScope(UidCodec(1), _seeding(document))
+        restore(again, data, {("lib", model.path): books}, lambda api, scope: None, {})
+    assert refused.value.path == ("held", "groups", 0, "records", 5, "isbn")
+
+
+def test_a_collection_seeding_nothing_lets_an_emptied_group_go() -> None:
+    document, model = _books({"type": "string"})
+    document["paths"]["/shelves/{shelfId}/books"]["get"]["x-servicestub-seed-count"] = 0
+    model = read_model(document).by_name("books")
+    books: Collection[Any] = Collection(model)
+    holder = HeldRecordsByScope(UidCodec(1), _seeding(document))
+    assert books.list(holder.owner("lib", model, ("s",), lambda s: None), {})["items"] == []
+    made = books.create(holder.owner("lib", model, ("s",), lambda s: None), {"title": "T"})
+    assert holder.groups
+    books.delete(holder.owner("lib", model, ("s",), lambda s: None), made["isbn"])
+    assert holder.groups == {}

@@ -17,6 +17,14 @@ ids and timestamps and pins what a write pins - and, by collection path, the
 rule module"). A collection deeper than any scope the API names is parented by
 the longest one it names; a scope no API names (a spec the mock has never seen)
 is parented by :class:`Standalone`, whose ids come from the holder's own counter.
+
+A group nobody has written starts *seeded* (:class:`Seeding`): records drawn from
+the collection's item schema by :func:`~servicestub.engine.fabricate.fabricate_records`,
+deterministic from the seed, the collection path and the scope's values, and laid
+out before the reference time. They are made again, identically, each time a clean
+scope is read (a read holds nothing); the first write that succeeds holds the group,
+seeded records and change together, from then on (an emptied group too, or the
+seeded records would come back).
 """
 
 from __future__ import annotations
@@ -28,12 +36,14 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from servicestub.core.errors import NotFound
-from servicestub.core.shapes import Records
+from servicestub.core.shapes import Json, Records
 from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
+from servicestub.engine.fabricate import Context, fabricate_records
 from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
-from servicestub.engine.model import CollectionModel, SpecModel
+from servicestub.engine.model import SEED_COUNT_EXTENSION, CollectionModel, ModelError, SpecModel
 from servicestub.engine.seeding import iso
+from servicestub.specs import resolve
 
 #: The actions of a collection that change its records.
 WRITES = frozenset({"create", "update", "replace", "delete"})
@@ -42,6 +52,14 @@ WRITES = frozenset({"create", "update", "replace", "delete"})
 Scope = tuple[tuple[str, str], ...]
 #: A group of held records: (API name, collection path, scope).
 GroupKey = tuple[str, str, Scope]
+
+#: How many records a clean scope starts with when the spec says nothing
+#: (``x-servicestub-seed-count`` on the list operation or the path item says how many).
+DEFAULT_SEED_COUNT = 5
+#: The most records one scope may be seeded with (each clean read draws them again).
+MAX_SEED_COUNT = 1000
+#: The keywords that make a string id more than "any string".
+_SHAPED = frozenset({"format", "pattern", "enum", "const"})
 
 StateT = TypeVar("StateT")
 ParentT = TypeVar("ParentT", bound=Owner)
@@ -98,28 +116,94 @@ def where_text(scope: Scope, path: str) -> str:
     return "under " + ", ".join(f"{name} '{value}'" for name, value in scope)
 
 
+def seed_count(model: CollectionModel) -> int:
+    """How many records a clean scope of ``model`` starts with; :class:`ModelError`
+    saying what to write when the spec's ``x-servicestub-seed-count`` is no count."""
+    count = model.seed_count
+    if count is None:
+        return DEFAULT_SEED_COUNT
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_SEED_COUNT:
+        raise ModelError(
+            f"{model.path}: {SEED_COUNT_EXTENSION} is {count!r}; write a whole number "
+            f"from 0 to {MAX_SEED_COUNT} (how many records a scope nobody wrote starts with)."
+        )
+    return count
+
+
+def _seeded_schema(model: CollectionModel, document: Json) -> Json:
+    """The item schema records are seeded from: an id that may be any string is
+    drawn as a uuid, which is a path segment (a string drawn as words is not)."""
+    properties = model.item_schema.get("properties") or {}
+    id_schema = resolve(document, properties.get(model.id_field))
+    if not isinstance(id_schema, dict) or id_schema.get("type") != "string":
+        return model.item_schema
+    if _SHAPED & id_schema.keys():
+        return model.item_schema
+    uuid_id = {"properties": {model.id_field: {"format": "uuid"}}}
+    return {"allOf": [model.item_schema, uuid_id]}
+
+
+@dataclasses.dataclass(frozen=True)
+class Seeding:
+    """How the groups nobody has written start: ``seed`` and ``now`` (the
+    reference time: every timestamp drawn is before it) as the runtime's, and
+    ``document`` giving each API's spec (what the item schemas' ``$ref``s name)."""
+
+    seed: int
+    now: datetime
+    document: Callable[[str], Json]
+
+    def records(self, api: str, model: CollectionModel, scope: Scope) -> Records:
+        """The seeded records of ``model`` in ``scope``, by id (the id as a path
+        segment: ``str`` of an integer id), made anew: the caller may change them."""
+        count = seed_count(model)
+        if not count:
+            return {}
+        document = self.document(api)
+        drawn = fabricate_records(
+            model,
+            _seeded_schema(model, document),
+            self.seed,
+            [value for _name, value in scope],
+            count,
+            document=document,
+            context=Context(now=self.now),
+        )
+        return {str(record[model.id_field]): record for record in drawn}
+
+    def check(self, api: str, model: CollectionModel) -> None:
+        """Fail now (at start-up), not on a request, when ``model``'s records
+        cannot be seeded: a count that is none, a schema nothing can be drawn for."""
+        scope = tuple((name, f"{name}-1") for name in model.scope)
+        self.records(api, model, scope)
+
+
 class HeldOwner(Generic[ParentT]):
     """The owner of one group of held records: the records are the holder's, the
     ids, timestamps, 404 text and write rules its ``parent``'s.
 
-    A group that was never written is not held (reads of a scope leave no trace);
-    a write that succeeds keeps it, one that empties it lets it go."""
+    A group that was never written is not held (reads of a scope leave no trace):
+    it starts as its seeded records, made for this owner; a write that succeeds
+    holds it (see :meth:`HeldRecordsByScope.keep`)."""
 
-    def __init__(self, holder: HeldRecordsByScope, key: GroupKey, parent: ParentT) -> None:
+    def __init__(
+        self, holder: HeldRecordsByScope, key: GroupKey, parent: ParentT, model: CollectionModel
+    ) -> None:
         self.parent = parent
         self._holder = holder
         self._key = key
-        # Held collections start empty. Seeding them from their schemas (the
-        # `fabricate` work) plugs in here: a group not held yet is made then.
-        self._records = holder.groups.get(key)
+        self._model = model
+        held = holder.groups.get(key)
+        self._records = held if held is not None else holder.seeded(key[0], model, key[2])
 
     def records(self, collection: str) -> Records:
-        if self._records is None:
-            self._records = {}
         return self._records
 
     def new_id(self) -> str:
-        return self.parent.new_id()
+        """The parent's next id; one a seeded record of the group has is passed over."""
+        while (uid := self.parent.new_id()) in self._records:
+            pass
+        return uid
 
     def now(self) -> str:
         return self.parent.now()
@@ -131,7 +215,7 @@ class HeldOwner(Generic[ParentT]):
     def writing(self) -> Iterator[None]:
         with self.parent.writing():
             yield
-            self._holder.keep(self._key, self._records or {})
+            self._holder.keep(self._key, self._records, self._model)
 
 
 class Standalone:
@@ -162,8 +246,10 @@ class Standalone:
 class HeldRecordsByScope:
     """Every group of records the engine holds for the collections it serves."""
 
-    def __init__(self, uids: UidCodec) -> None:
+    def __init__(self, uids: UidCodec, seeding: Seeding | None = None) -> None:
         self.uids = uids
+        #: How clean groups start (``None``: empty).
+        self.seeding = seeding
         #: How many ids standalone scopes have used (a high-water mark).
         self.ids_issued = 0
         self.groups: dict[GroupKey, Records] = {}
@@ -178,9 +264,26 @@ class HeldRecordsByScope:
         self.ids_issued = next_count(self.ids_issued, COUNTER_MAX, "id")
         return self.uids.uid(self.ids_issued)
 
-    def keep(self, key: GroupKey, records: Records) -> None:
-        """Hold ``records`` as the group ``key`` (let it go when empty)."""
-        if records:
+    def seeded(self, api: str, model: CollectionModel, scope: Scope) -> Records:
+        """The records a clean group of ``model`` in ``scope`` starts with (new ones)."""
+        return {} if self.seeding is None else self.seeding.records(api, model, scope)
+
+    def check(self, api: str, model: CollectionModel) -> None:
+        """:meth:`Seeding.check` (when seeding): a collection that cannot be seeded
+        fails when it is served, not on a request."""
+        if self.seeding is not None:
+            self.seeding.check(api, model)
+
+    def seeds(self, model: CollectionModel) -> bool:
+        """Whether a clean group of ``model`` starts with records."""
+        return self.seeding is not None and seed_count(model) > 0
+
+    def keep(self, key: GroupKey, records: Records, model: CollectionModel) -> None:
+        """Hold ``records`` as the group ``key`` (of ``model``) once written. An
+        emptied group is let go only when ``model`` seeds nothing (a clean group
+        starts empty too); one that seeds is held empty, or its records would
+        come back."""
+        if records or self.seeds(model):
             self.groups[key] = records
         else:
             self.groups.pop(key, None)
@@ -202,7 +305,8 @@ class HeldRecordsByScope:
         except NotFound:
             self.groups.pop(key, None)
             raise
-        return HeldOwner(self, key, found or Standalone(self, where_text(scope, model.path)))
+        parented = found or Standalone(self, where_text(scope, model.path))
+        return HeldOwner(self, key, parented, model)
 
     def prune(self, parent: Callable[[str, Scope], Owner | None]) -> None:
         """Let go of the groups whose parent is gone (a deleted service order);
@@ -260,7 +364,9 @@ def restore(
     exist (``parent`` raises :class:`NotFound`). ``served`` is what the server's
     engine serves; ``parent`` makes an API's owner of a scope, as for a request;
     ``issuers`` gives, by API, what issues the ids of its parented records (codec,
-    counter, its place in the snapshot) - standalone ones are the holder's."""
+    counter, its place in the snapshot) - standalone ones are the holder's. The
+    ids of the scope's seeded records (drawn with the holder's seeding) are the
+    server's own: taken whatever their shape, and keyed as path segments."""
     holder.ids_issued = data["idsIssued"]
     for index, group in enumerate(data["groups"]):
         where: snap.Where = ("held", "groups", index)
@@ -283,10 +389,18 @@ def restore(
             found = parent(group["api"], scope)
         except NotFound as missing:
             raise snap.Refused((*where, "scope"), missing.detail) from None
-        records = snap.unique(group["records"], model.id_field, (*where, "records"))
+        # The ids of the scope's seeded records are the server's own (a seeded
+        # record kept by a write), however the spec shapes them.
+        seeded = {
+            record[model.id_field] for record in holder.seeded(group["api"], model, scope).values()
+        }
+        records = snap.unique(group["records"], model.id_field, (*where, "records"), exempt=seeded)
         standalone = (holder.uids, holder.ids_issued, "held.idsIssued")
         codec, counter, named = standalone if found is None else issuers[group["api"]]
         for number, uid in enumerate(records):
-            snap.issued(codec, uid, counter, named, (*where, "records", number, model.id_field))
-        if records:
-            holder.groups[(group["api"], model.path, scope)] = records
+            if uid not in seeded:
+                path = (*where, "records", number, model.id_field)
+                snap.issued(codec, uid, counter, named, path)
+        if records or holder.seeds(model):
+            key = (group["api"], model.path, scope)
+            holder.groups[key] = {str(uid): record for uid, record in records.items()}

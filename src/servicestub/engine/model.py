@@ -25,8 +25,10 @@ Everything the engine needs to serve it is read from the spec:
 ``x-servicestub-*`` extensions say only what a spec cannot: ``x-servicestub-id``
 (the id of a schema no item path names), ``x-servicestub-field`` (the field a
 filter parameter matches), ``x-servicestub-default-sort`` (how a list without a
-sort parameter is ordered) and ``x-servicestub-paging`` (``page`` or
-``per-page``, for paging parameters not named as usual). Nothing here knows
+sort parameter is ordered), ``x-servicestub-paging`` (``page`` or
+``per-page``, for paging parameters not named as usual) and
+``x-servicestub-seed-count`` (how many records a scope nobody has written
+starts with; on the list operation or the collection's path item). Nothing here knows
 either API of the mock: it is written for a spec it has never seen.
 """
 
@@ -47,6 +49,7 @@ ID_EXTENSION = "x-servicestub-id"
 FIELD_EXTENSION = "x-servicestub-field"
 DEFAULT_SORT_EXTENSION = "x-servicestub-default-sort"
 PAGING_EXTENSION = "x-servicestub-paging"
+SEED_COUNT_EXTENSION = "x-servicestub-seed-count"
 
 #: Names that page a list when no ``x-servicestub-paging`` says otherwise.
 PAGE_NAMES = frozenset({"page", "pageNumber", "page_number"})
@@ -185,6 +188,11 @@ class CollectionModel:
     defaults: Record
     #: Read-only date-times set when a record is created (``createdAt``).
     stamped: tuple[str, ...]
+    #: The schema of one record as answered (``$ref``s inside it left to resolve).
+    item_schema: Json = dataclasses.field(default_factory=dict)
+    #: ``x-servicestub-seed-count`` as written (list operation over path item),
+    #: judged where seeding happens (:mod:`servicestub.engine.dispatch`); ``None``: absent.
+    seed_count: Json = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -430,6 +438,8 @@ def _collection(
         nullable=frozenset(nullable),
         defaults=defaults,
         stamped=stamped,
+        item_schema=item_schema,
+        seed_count=(list_op or {}).get(SEED_COUNT_EXTENSION, item.get(SEED_COUNT_EXTENSION)),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -172,13 +172,20 @@ def no_nul(data: Any) -> None:
 
 
 def unique(
-    records: list[Record], key: str, path: Where, *, id_like: bool = True
+    records: list[Record],
+    key: str,
+    path: Where,
+    *,
+    id_like: bool = True,
+    exempt: Container[Any] = (),
 ) -> dict[Any, Record]:
-    """``records`` by ``key``; refused when a key repeats or cannot be a path segment."""
+    """``records`` by ``key``; refused when a key repeats or cannot be a path segment
+    (unless it is in ``exempt``: ids the server made itself, as its spec shapes them)."""
     seen: dict[Any, int] = {}
     for index, record in enumerate(records):
         value = record[key]
-        if id_like and (not isinstance(value, str) or not ID.fullmatch(value)):
+        made = isinstance(value, str | int) and value in exempt
+        if id_like and not made and (not isinstance(value, str) or not ID.fullmatch(value)):
             raise Refused(
                 (*path, index, key),
                 f"{value!r} cannot be an id: ids are 1 or more of A-Z a-z 0-9 _ - "
