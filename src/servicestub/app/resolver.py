@@ -2,7 +2,7 @@
 :mod:`servicestub.handlers`, wrapped so that plain results are sent as JSON.
 
 An operationId with no such function is served by the engine when it is an
-operation of one of the spec's collections (:mod:`servicestub.handlers.served`);
+operation of one of the spec's collections (:mod:`servicestub.handlers._served`);
 any other fails at start-up, naming the function to write.
 
 Operations document ``application/json`` for success and

@@ -253,12 +253,6 @@ class HeldRecordsByScope:
         #: How many ids standalone scopes have used (a high-water mark).
         self.ids_issued = 0
         self.groups: dict[GroupKey, Records] = {}
-        #: (API name, collection path) -> the collection served, registered when
-        #: the app is built.
-        self.served: dict[tuple[str, str], Collection[Any]] = {}
-
-    def serve(self, api: str, collection: Collection[Any]) -> None:
-        self.served[(api, collection.model.path)] = collection
 
     def new_id(self) -> str:
         self.ids_issued = next_count(self.ids_issued, COUNTER_MAX, "id")
