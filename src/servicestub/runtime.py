@@ -105,7 +105,7 @@ class Runtime:
         """Serve ``api``'s collection ``model`` by the engine, with the rules the API
         plugs in for it (if any); the :class:`Collection` its handlers use."""
         plugins = _PLUGGED.get(api)
-        rules = None if plugins is None else plugins.rules.get(model.path)
+        rules = None if plugins is None else plugins.rules_of(model.path)
         collection: Collection[Any] = Collection(model, rules)
         self.held.check(api, model)  # a spec that cannot be seeded fails now
         self.served[(api, model.path)] = collection

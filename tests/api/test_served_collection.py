@@ -88,6 +88,19 @@ def test_create_reads_back_with_its_location_and_the_spec_defaults(client, tenan
     assert_problem(client.get(f"{parts}/{part['partUid']}"), 404, "does not exist")
 
 
+def test_a_collection_without_rules_follows_the_apis_conventions(client, tenant):
+    """No rule module: the Service Orders API's own conventions still hold (its list
+    envelope; a blank in a nullable field is null, as for every written collection)."""
+    parts = parts_of(tenant, create_order(client, tenant))
+    part = client.post(parts, json={"name": "Screen", "note": ""}).json()
+    assert part["note"] is None
+    noted = client.put(f"{parts}/{part['partUid']}", json={"note": "OEM"}).json()
+    assert client.put(f"{parts}/{noted['partUid']}", json={"note": ""}).json()["note"] is None
+    listed = client.get(parts, params={"perPage": 2}).json()
+    assert set(listed) == {"data", "meta"}
+    assert set(listed["meta"]) == {"page", "perPage", "totalItems", "totalPages"}
+
+
 @settings(max_examples=15, derandomize=True, deadline=None)
 @given(
     rows=st.lists(st.tuples(st.sampled_from(["a", "B", "c"]), st.integers(0, 4)), max_size=7),

@@ -97,6 +97,13 @@ class Plugins(Generic[StateT]):
     #: Collection path -> its rules (they receive a :class:`HeldOwner`, whose
     #: ``parent`` is the API's owner of the scope).
     rules: Mapping[str, Rules[Any]] = dataclasses.field(default_factory=dict)
+    #: The rules of a collection with none of its own: the API's conventions
+    #: (its list envelope, what a blank means); ``None``: the engine's.
+    default_rules: Rules[Any] | None = None
+
+    def rules_of(self, path: str) -> Rules[Any] | None:
+        """The rules of the collection at ``path``: its own, else the API's defaults."""
+        return self.rules.get(path, self.default_rules)
 
     def parent(self, state: StateT, scope: Scope, write: bool) -> Owner | None:
         """The API's owner of the longest prefix of ``scope`` it names (404 when it

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from servicestub.apis.orders.envelopes import orders_rules
 from servicestub.apis.orders.scopes import (
     OrderScope,
     StoreScope,
@@ -56,4 +57,6 @@ PARENTS: dict[tuple[str, ...], ParentOf[OrdersStore]] = {
 #: Collection path (as in the spec) -> the rules of a collection served by the engine.
 RULES: dict[str, Rules[Any]] = {}
 
-PLUGINS: Plugins[OrdersStore] = Plugins(parents=PARENTS, rules=RULES)
+#: A collection without rules of its own follows the API's conventions (the list
+#: envelope, ``""`` for null in a nullable field), as the written ones do.
+PLUGINS: Plugins[OrdersStore] = Plugins(parents=PARENTS, rules=RULES, default_rules=orders_rules())
