@@ -164,3 +164,35 @@ def test_statuses_without_position_are_discovered() -> None:
     )
     assert discover(ctx) is None
     assert ctx.found["statuses"] == ["first", "second", "late"]
+
+
+@settings(derandomize=True, max_examples=300)
+@given(ANSWERS)
+def test_an_answered_amount_of_any_shape_is_read_or_none_never_a_crash(value: Any) -> None:
+    read = m.answered_money(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        assert read == m.money(value)
+    else:
+        assert read is None  # equals no expected amount: the rule fails, naming the answer
+
+
+def test_rates_whose_price_is_no_number_are_left_out_of_discovery() -> None:
+    rates = [
+        {"hourlyRateUid": "ok", "price": 45.5},
+        *({"hourlyRateUid": f"bad{i}", "price": bad} for i, bad in enumerate([None, "45", [1]])),
+    ]
+    pages = {
+        "service-types": [{"serviceTypeUid": "st1"}],
+        "service-statuses": [{"statusUid": "first", "position": 1}],
+        "hourly-rates": rates,
+    }
+
+    def get(url: str, params: dict[str, Any]) -> Any:
+        data = pages[url.rsplit("/", 1)[1]] if params["page"] == 1 else []
+        return SimpleNamespace(raise_for_status=lambda: None, json=lambda: {"data": data})
+
+    ctx = SimpleNamespace(
+        tenant="t", origin="http://target", client=SimpleNamespace(get=get), found={}
+    )
+    assert discover(ctx) is None
+    assert [rate["hourlyRateUid"] for rate in ctx.found["rates"]] == ["ok"]

@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 STATES = ("NEW", "IN_PROGRESS", "WAITING", "DONE", "CLOSED", "CANCELLED")
@@ -83,6 +83,18 @@ def sorted_answers(values: Iterable[Any]) -> list[Any]:
 def money(value: Any) -> Decimal:
     """A JSON amount as an exact decimal (the checks only use amounts exact in cents)."""
     return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def answered_money(value: Any) -> Decimal | None:
+    """An amount a target answered, as :func:`money` reads it, or ``None`` when it
+    answered no number (``null``, a string, a list): ``None`` equals no amount the
+    oracle expects, so the rule fails naming the answer instead of crashing."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    try:
+        return money(value)
+    except InvalidOperation:  # inf or nan
+        return None
 
 
 def trailing_number(text: Any) -> int | None:

@@ -39,7 +39,9 @@ def discover(ctx: Context) -> str | None:
     statuses = sorted(
         _all(ctx, f"{base}/service-statuses"), key=lambda s: m.answered_order(s.get("position", 0))
     )
-    rates = [r for r in _all(ctx, f"{base}/hourly-rates") if r.get("price") is not None]
+    rates = [
+        r for r in _all(ctx, f"{base}/hourly-rates") if m.answered_money(r.get("price")) is not None
+    ]
     if not types:
         return f"tenant {ctx.tenant} has no service types to create orders with"
     if not statuses:
