@@ -29,6 +29,7 @@ from servicestub.core.errors import BadRequest, Conflict, NotFound
 from servicestub.core.files import write_atomic
 from servicestub.core.problems import TRACKING_KEY
 from servicestub.core.settings import Settings, format_reference_time
+from servicestub.core.shapes import Json
 from servicestub.engine import dispatch as held_part
 from servicestub.engine.collection import Collection, Owner
 from servicestub.engine.dispatch import HeldOwner, HeldRecordsByScope, Plugins, Scope, Seeding
@@ -111,11 +112,13 @@ class Runtime:
         self.served[(api, model.path)] = collection
         return collection
 
+    def _document(self, api: str) -> Json:
+        """The spec served as ``api`` (parsed once)."""
+        return next(spec for spec in self.apis if spec.name == api).parsed()
+
     def _held(self, seed: int, reference_time: datetime) -> HeldRecordsByScope:
         """No held records; clean groups seeded from ``seed`` before ``reference_time``."""
-        documents = {api.name: api.parsed for api in self.apis}
-        seeding = Seeding(seed, reference_time, lambda api: documents[api]())
-        return HeldRecordsByScope(UidCodec(seed), seeding)
+        return HeldRecordsByScope(UidCodec(seed), Seeding(seed, reference_time, self._document))
 
     def held_owner(
         self, api: str, model: CollectionModel, values: tuple[str, ...], *, write: bool
@@ -173,6 +176,7 @@ class Runtime:
                 self.served,
                 lambda api, scope: self._parent(api, scope, False, orders),
                 {ORDERS.name: (orders.uids, orders.ids_issued, "orders.idsIssued")},
+                self._document,
             )
         except Refused as refused:
             raise BadRequest(

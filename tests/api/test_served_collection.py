@@ -458,3 +458,60 @@ def test_a_seed_count_that_is_no_count_fails_at_start_saying_so(tmp_path, count)
     app_settings = Settings(spec_files=(("orders", write_spec(tmp_path, document)),))
     with pytest.raises(ModelError, match=f"{SEED_COUNT_EXTENSION} is {re.escape(repr(count))}"):
         create_app(app_settings)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=4,
+)
+
+
+@settings(max_examples=30, derandomize=True, deadline=None)
+@given(
+    field=st.sampled_from(["partUid", "name", "quantity", "note", "createdAt", "extra"]),
+    value=st.none() | _JSON | st.sampled_from(["", "2025-13-01T00:00:00Z", "x y"]),
+    drop=st.booleans(),
+)
+def test_a_snapshot_part_record_is_refused_or_served_whatever_its_fields(
+    client, field, value, drop
+):
+    """A held record changed in any field (or without it) is either refused, changing
+    nothing, or taken and then served like any other: listed by every sort and read
+    by its id, every answer valid (the app validates responses; the client checks
+    them against the spec)."""
+    tenant = "held-fields"
+    parts = parts_of(tenant, client.get(f"{store_path(tenant)}/service-orders").json()["data"][0])
+    client.post(parts, json={"name": "Screen"})
+    state = client.get("/_mock/state").json()
+    (group,) = [g for g in state["held"]["groups"] if g["scope"]["tenantId"] == tenant]
+    record = dict(group["records"][0])
+    if drop:
+        record.pop(field, None)
+    else:
+        record[field] = value
+    group["records"][0] = record
+    before = client.get("/_mock/state").json()
+    answer = client.put("/_mock/state", json=state)
+    if answer.status_code == 400:
+        assert "held.groups[" in answer.json()["detail"]
+        assert client.get("/_mock/state").json() == before
+        return
+    assert answer.status_code == 200, answer.text
+    for sort in ("name", "quantity", "createdAt"):
+        for order in ("ASC", "DESC"):
+            listed = client.get(parts, params={"sort": sort, "order": order, "perPage": 100})
+            assert listed.status_code == 200, listed.text
+    for part in group["records"]:
+        assert client.get(f"{parts}/{part['partUid']}").status_code == 200
+
+
+def test_a_snapshot_holding_one_scope_in_two_groups_is_refused(client, tenant):
+    parts = parts_of(tenant, create_order(client, tenant))
+    client.post(parts, json={"name": "Screen"})
+    state = client.get("/_mock/state").json()
+    groups = state["held"]["groups"]
+    index = next(i for i, g in enumerate(groups) if g["scope"]["tenantId"] == tenant)
+    again = {**groups[index], "records": []}
+    twice = {**state, "held": {**state["held"], "groups": [*groups, again]}}
+    _refused(client, twice, f"held.groups[{len(groups)}].scope")

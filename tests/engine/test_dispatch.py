@@ -161,13 +161,15 @@ def test_integer_seeded_ids_are_path_segments_and_restore_as_the_servers_own() -
     books.update(owner, "3", {"title": "Kept"})
     data = to_snapshot(holder)
     restored = HeldRecordsByScope(UidCodec(1), _seeding(document))
-    restore(restored, data, {("lib", model.path): books}, lambda api, scope: None, {})
+    restore(restored, data, {("lib", model.path): books}, lambda a, s: None, {}, lambda a: document)
     assert restored.groups == holder.groups
     foreign = {**data["groups"][0]["records"][0], "isbn": 99}
     data["groups"][0]["records"].append(foreign)
     with pytest.raises(Refused, match="99 cannot be an id") as refused:
         again = HeldRecordsByScope(UidCodec(1), _seeding(document))
-        restore(again, data, {("lib", model.path): books}, lambda api, scope: None, {})
+        restore(
+            again, data, {("lib", model.path): books}, lambda a, s: None, {}, lambda a: document
+        )
     assert refused.value.path == ("held", "groups", 0, "records", 5, "isbn")
 
 

@@ -35,7 +35,10 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+import jsonschema_rs
+
 from servicestub.core.errors import NotFound
+from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.shapes import Json, Records
 from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
@@ -357,18 +360,23 @@ def restore(
     served: Mapping[tuple[str, str], Collection[Any]],
     parent: Callable[[str, Scope], Owner | None],
     issuers: Mapping[str, tuple[UidCodec, int, str]],
+    document: Callable[[str], Json],
 ) -> None:
     """Fill an empty ``holder`` from a snapshot part; :class:`Refused` (from
     :mod:`servicestub.engine.snapshot`) names the first place that cannot be
     served: a collection this server does not serve, a scope that is not the
-    collection's, ids repeated or past their counter, a parent that does not
-    exist (``parent`` raises :class:`NotFound`). ``served`` is what the server's
-    engine serves; ``parent`` makes an API's owner of a scope, as for a request;
-    ``issuers`` gives, by API, what issues the ids of its parented records (codec,
-    counter, its place in the snapshot) - standalone ones are the holder's. The
-    ids of the scope's seeded records (drawn with the holder's seeding) are the
-    server's own: taken whatever their shape, and keyed as path segments."""
+    collection's or is held twice, a record that is not one of the collection's
+    item schema (``document`` gives each API's spec, what its ``$ref``s name: a
+    record is answered as held), ids repeated or past their counter, a parent
+    that does not exist (``parent`` raises :class:`NotFound`). ``served`` is what
+    the server's engine serves; ``parent`` makes an API's owner of a scope, as
+    for a request; ``issuers`` gives, by API, what issues the ids of its parented
+    records (codec, counter, its place in the snapshot) - standalone ones are the
+    holder's. The ids of the scope's seeded records (drawn with the holder's
+    seeding) are the server's own: taken whatever their shape, and keyed as path
+    segments."""
     holder.ids_issued = data["idsIssued"]
+    checks = _RecordChecks(document)
     for index, group in enumerate(data["groups"]):
         where: snap.Where = ("held", "groups", index)
         collection = served.get((group["api"], group["collection"]))
@@ -386,10 +394,18 @@ def restore(
                 f"not {', '.join(group['scope']) or 'empty'}",
             )
         scope: Scope = tuple(group["scope"].items())
+        key = (group["api"], model.path, scope)
+        if key in holder.groups:
+            raise snap.Refused(
+                (*where, "scope"),
+                f"{model.path} under {dict(scope)} is held by an earlier group already; "
+                "put its records in one group",
+            )
         try:
             found = parent(group["api"], scope)
         except NotFound as missing:
             raise snap.Refused((*where, "scope"), missing.detail) from None
+        checks.conform(group["api"], model, group["records"], (*where, "records"))
         # The ids of the scope's seeded records are the server's own (a seeded
         # record kept by a write), however the spec shapes them.
         seeded = {
@@ -403,5 +419,37 @@ def restore(
                 path = (*where, "records", number, model.id_field)
                 snap.issued(codec, uid, counter, named, path)
         if records or holder.seeds(model):
-            key = (group["api"], model.path, scope)
             holder.groups[key] = {str(uid): record for uid, record in records.items()}
+
+
+class _RecordChecks:
+    """The item schema of each collection, compiled once per restore."""
+
+    def __init__(self, document: Callable[[str], Json]) -> None:
+        self._document = document
+        self._components: dict[str, Json] = {}
+        self._validators: dict[tuple[str, str], jsonschema_rs.Draft4Validator | None] = {}
+
+    def conform(
+        self, api: str, model: CollectionModel, records: list[Json], path: snap.Where
+    ) -> None:
+        """:class:`Refused` at the first record that is not one of ``model``'s item
+        schema, or has no id; a schema draft 4 cannot compile checks only the id."""
+        key = (api, model.path)
+        if key not in self._validators:
+            if api not in self._components:
+                self._components[api] = components_of(self._document(api))
+            self._validators[key] = draft4(model.item_schema, self._components[api])
+        validator = self._validators[key]
+        for number, record in enumerate(records):
+            if validator is not None:
+                for error in validator.iter_errors(record):
+                    raise snap.Refused(
+                        (*path, number, *error.instance_path),
+                        f"{error.message}: not a record of {model.path} as its spec "
+                        "describes one (the schema of its answers)",
+                    )
+            if model.id_field not in record:
+                raise snap.Refused(
+                    (*path, number), f"has no {model.id_field}, the id of {model.path}"
+                )

@@ -58,10 +58,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-import jsonschema_rs
 import orjson
 
-from servicestub.core.json_schema import to_json_schema
+from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.settings import DEFAULT_REFERENCE_TIME
 from servicestub.core.shapes import Json, Record
 from servicestub.engine.model import CollectionModel
@@ -444,8 +443,7 @@ class Fabricator:
     def __init__(self, document: Json | None = None, context: Context | None = None) -> None:
         self.document: Json = document or {}
         self.context = context or Context()
-        schemas = (self.document.get("components") or {}).get("schemas") or {}
-        self._definitions = {"schemas": to_json_schema(schemas)}
+        self._components = components_of(self.document)
         self._validators: OrderedDict[bytes, Any] = OrderedDict()
 
     def value(self, schema: Json, rng: random.Random, name: str | None = None) -> Json:
@@ -472,13 +470,8 @@ class Fabricator:
         key = _canonical(schema)
         validator = self._validators.get(key)
         if validator is None:
-            root = to_json_schema(schema) if isinstance(schema, dict) else schema
-            if isinstance(root, dict):
-                root = {**root, "components": self._definitions}
-            try:
-                validator = jsonschema_rs.Draft4Validator(root, validate_formats=True)
-            except ValueError:  # not a draft 4 schema (3.1 words): taken as valid, unchecked
-                validator = _UNCHECKED
+            # not a draft 4 schema (3.1 words): taken as valid, unchecked
+            validator = draft4(schema, self._components) or _UNCHECKED
             self._validators[key] = validator
             if len(self._validators) > VALIDATORS_KEPT:
                 self._validators.popitem(last=False)
