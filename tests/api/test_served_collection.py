@@ -460,6 +460,47 @@ def test_a_seed_count_that_is_no_count_fails_at_start_saying_so(tmp_path, count)
         create_app(app_settings)
 
 
+HOSTILE_SCHEMAS = {
+    "huge array": {"type": "array", "minItems": 10**8, "items": {"type": "integer"}},
+    "huge string": {"type": "string", "minLength": 10**9},
+    "huge object": {"type": "object", "minProperties": 10**7},
+    "huge repeat": {"type": "string", "pattern": "^a{100000000}$"},
+    "huge nesting": {
+        "type": "array",
+        "minItems": 1000,
+        "items": {"type": "array", "minItems": 1000, "items": {"type": "integer"}},
+    },
+    "past floats": {"type": "number", "minimum": 1e300, "multipleOf": 1e-300},
+    "no integer": {"type": "integer", "minimum": 10, "maximum": 5},
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_SCHEMAS))
+def test_a_part_schema_nothing_can_be_seeded_for_fails_at_start_naming_it(tmp_path, case):
+    """A spec whose records cannot be drawn (or only beyond any sane size) stops the
+    server at start-up naming the collection - it never hangs, nor fails a request."""
+    document = orders_with_parts()
+    part = document["components"]["schemas"]["Part"]
+    part["properties"]["extra"] = HOSTILE_SCHEMAS[case]
+    part["required"] = [*part["required"], "extra"]
+    settings_ = Settings(spec_files=(("orders", write_spec(tmp_path, document)),))
+    with pytest.raises(ModelError, match=f"{re.escape(PARTS)}: its records cannot be seeded"):
+        create_app(settings_)
+
+
+def test_seeded_records_that_break_their_schema_fail_at_start_naming_it(tmp_path):
+    """Five seeded parts with an id of at most 2: the start-up check finds the
+    records the schema refuses, rather than answering them as 500s."""
+    document = orders_with_parts()
+    part = document["components"]["schemas"]["Part"]
+    part["properties"]["quantity"] = {"type": "integer", "minimum": 0, "maximum": 2}
+    part["properties"]["code"] = {"type": "string", "not": {}}
+    part["required"] = [*part["required"], "code"]
+    settings_ = Settings(spec_files=(("orders", write_spec(tmp_path, document)),))
+    with pytest.raises(ModelError, match=f"{re.escape(PARTS)}: a seeded record breaks its schema"):
+        create_app(settings_)
+
+
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=4), inner),

@@ -42,7 +42,7 @@ from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.shapes import Json, Records
 from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
-from servicestub.engine.fabricate import Context, fabricate_records
+from servicestub.engine.fabricate import Context, FabricateError, fabricate_records
 from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
 from servicestub.engine.model import SEED_COUNT_EXTENSION, CollectionModel, ModelError, SpecModel
 from servicestub.engine.seeding import iso
@@ -185,7 +185,21 @@ class Seeding:
         """Fail now (at start-up), not on a request, when ``model``'s records
         cannot be seeded: a count that is none, a schema nothing can be drawn for."""
         scope = tuple((name, f"{name}-1") for name in model.scope)
-        self.records(api, model, scope)
+        try:
+            drawn = self.records(api, model, scope)
+        except FabricateError as error:
+            raise ModelError(f"{model.path}: its records cannot be seeded: {error}") from None
+        document = self.document(api)
+        validator = draft4(model.item_schema, components_of(document))
+        if validator is None:  # a schema a draft 4 validator cannot read is taken as met
+            return
+        for record in drawn.values():
+            problem = next(iter(validator.iter_errors(record)), None)
+            if problem is not None:
+                raise ModelError(
+                    f"{model.path}: a seeded record breaks its schema ({problem.message}); "
+                    f"set {SEED_COUNT_EXTENSION} lower, or widen the schema."
+                )
 
 
 class HeldOwner(Generic[ParentT]):

@@ -72,6 +72,11 @@ View = Literal["stored", "read", "write"]
 DEFAULT_DEPTH = 2
 #: Nesting beyond which a schema is taken never to end (a required self-reference).
 HARD_DEPTH = 64
+#: The most items, characters, properties or regex repeats one value may need,
+#: and the most values one draw makes: a schema asking for more (``minItems:
+#: 100000000``) is refused with a FabricateError instead of a start-up that never ends.
+MAX_SIZE = 10_000
+MAX_VALUES = 200_000
 #: How many times a value that misses a constraint is drawn again.
 ATTEMPTS = 24
 #: How many values each pool of realistic values holds.
@@ -184,6 +189,11 @@ class Pattern:
             return rng.choice(_character_set(arg))
         if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, sub = arg
+            if low > MAX_SIZE:
+                raise FabricateError(
+                    f"The pattern repeats a part at least {low} times; a mock value holds at "
+                    f"most {MAX_SIZE}."
+                )
             if high == regex_parser.MAXREPEAT:
                 stretch, slack = reach
                 count = rng.randint(low + stretch, low + stretch + slack)
@@ -448,7 +458,10 @@ class Fabricator:
 
     def value(self, schema: Json, rng: random.Random, name: str | None = None) -> Json:
         """One value for ``schema`` (``name``: the property it is for, if any)."""
-        return _Draw(self, rng).value(schema, name)
+        try:
+            return _Draw(self, rng).value(schema, name)
+        except (OverflowError, RecursionError) as error:  # numbers past floats, endless refs
+            raise FabricateError(f"No value can be drawn for this schema ({error}).") from None
 
     def resolve(self, ref: str) -> Json:
         """The node a local ``$ref`` points at."""
@@ -488,6 +501,8 @@ class _Draw:
         self.context = fabricator.context
         self.rng = rng
         self.refs: list[str] = []
+        #: Values drawn so far (bounded by :data:`MAX_VALUES`).
+        self.drawn = 0
         #: ids of document schemas whose branches are being drawn (their own
         #: ``oneOf`` is not drawn again when a branch refers back to them).
         self.choosing: set[int] = set()
@@ -554,6 +569,12 @@ class _Draw:
             del self.refs[len(self.refs) - len(via) :]
 
     def value(self, node: Json, name: str | None) -> Json:
+        self.drawn += 1
+        if self.drawn > MAX_VALUES:
+            raise FabricateError(
+                f"The schema asks for more than {MAX_VALUES} values in one record; "
+                "lower its minItems/minProperties."
+            )
         ref = node.get("$ref") if isinstance(node, dict) else None
         with self.inside(node) as flat:
             if _BRANCHES & flat.keys():
@@ -692,7 +713,7 @@ class _Draw:
             for _ in range(self.rng.randint(0, 2)):
                 key = self.word_key(found, properties)
                 found[key] = self.value(extra, key)
-        least = node.get("minProperties", 0)
+        least = _within_size(node, "minProperties", "properties")
         while len(found) < least:
             if skipped:
                 prop = skipped.pop(0)
@@ -716,7 +737,7 @@ class _Draw:
         return f"extra{len(found)}"
 
     def array(self, node: Record, name: str | None) -> list[Json]:
-        low = node.get("minItems", 0)
+        low = _within_size(node, "minItems", "items")
         high = node.get("maxItems")
         top = low if self.minimal else low + 3
         count = self.rng.randint(low, max(low, top if high is None else min(high, top)))
@@ -734,7 +755,7 @@ class _Draw:
         return list(found.values())
 
     def string(self, node: Record, name: str | None) -> str:
-        low = node.get("minLength", 0)
+        low = _within_size(node, "minLength", "characters")
         high = node.get("maxLength")
         kind = None if self.minimal else named_pool(name)
         form = node.get("format")
@@ -899,6 +920,16 @@ _FORMATS: dict[str, Callable[[_Draw, int, int | None], str]] = {
 
 
 # -- the entry points ---------------------------------------------------------
+
+
+def _within_size(node: Record, keyword: str, what: str) -> int:
+    """``node[keyword]`` (0 when absent), or FabricateError past :data:`MAX_SIZE`."""
+    least = node.get(keyword, 0)
+    if isinstance(least, int | float) and least > MAX_SIZE:
+        raise FabricateError(
+            f"{keyword} {least} asks for more {what} than the {MAX_SIZE} a mock value holds."
+        )
+    return int(least)
 
 
 def fabricate(
