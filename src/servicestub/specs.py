@@ -212,10 +212,18 @@ def operations(
 
 
 def resolve(document: dict[str, Any], node: Any) -> Any:
-    """``node`` with its local ``$ref`` (``#/components/...``) followed."""
+    """``node`` with its local ``$ref`` (``#/components/...``) followed; a chain of
+    references that comes back to itself (``Loop: {$ref: Loop}``) is a ValueError
+    naming it, not a loop without end."""
+    followed: list[str] = []
     while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        if ref in followed:
+            chain = " -> ".join([*followed, ref])
+            raise ValueError(f"The spec's references go round without a schema: {chain}.")
+        followed.append(ref)
         target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
+        for part in ref.removeprefix("#/").split("/"):
             target = target[part]
         node = target
     return node

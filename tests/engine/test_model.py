@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicestub.engine.model import ModelError, python_name, read_model
-from servicestub.specs import ORDERS
+from servicestub.specs import ORDERS, resolve
 from tests.engine.specs import library, orders_with_parts
 
 ORDER = "/tenants/{tenantId}/stores/{storeId}/service-orders/{serviceOrderUid}"
@@ -134,3 +134,17 @@ def test_a_new_collection_in_a_spec_copy_is_read_like_the_others():
 )
 def test_python_names_are_what_connexion_passes(name):
     assert python_name(name) == pythonic(name)
+
+
+@pytest.mark.parametrize(
+    "schemas",
+    [
+        {"Loop": {"$ref": "#/components/schemas/Loop"}},
+        {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}},
+    ],
+)
+def test_references_that_go_round_are_refused_naming_the_chain(schemas):
+    document = {"components": {"schemas": schemas}}
+    first = next(iter(schemas))
+    with pytest.raises(ValueError, match="go round without a schema: #/components/schemas/"):
+        resolve(document, {"$ref": f"#/components/schemas/{first}"})
