@@ -144,6 +144,20 @@ def test_a_notification_without_channel_breaks_its_rule() -> None:
     assert "(None, 'x')" in broken.value.message
 
 
+def _discovered(pages: dict[str, list[dict[str, Any]]]) -> Any:
+    """What discovery found on a target answering ``pages`` (collection -> records)."""
+
+    def get(url: str, params: dict[str, Any]) -> Any:
+        data = pages[url.rsplit("/", 1)[1]] if params["page"] == 1 else []
+        return SimpleNamespace(raise_for_status=lambda: None, json=lambda: {"data": data})
+
+    ctx = SimpleNamespace(
+        tenant="t", origin="http://target", client=SimpleNamespace(get=get), found={}
+    )
+    assert discover(ctx) is None
+    return ctx
+
+
 def test_statuses_without_position_are_discovered() -> None:
     pages = {
         "service-types": [{"serviceTypeUid": "st1"}],
@@ -155,14 +169,7 @@ def test_statuses_without_position_are_discovered() -> None:
         "hourly-rates": [],
     }
 
-    def get(url: str, params: dict[str, Any]) -> Any:
-        data = pages[url.rsplit("/", 1)[1]] if params["page"] == 1 else []
-        return SimpleNamespace(raise_for_status=lambda: None, json=lambda: {"data": data})
-
-    ctx = SimpleNamespace(
-        tenant="t", origin="http://target", client=SimpleNamespace(get=get), found={}
-    )
-    assert discover(ctx) is None
+    ctx = _discovered(pages)
     assert ctx.found["statuses"] == ["first", "second", "late"]
 
 
@@ -187,12 +194,5 @@ def test_rates_whose_price_is_no_number_are_left_out_of_discovery() -> None:
         "hourly-rates": rates,
     }
 
-    def get(url: str, params: dict[str, Any]) -> Any:
-        data = pages[url.rsplit("/", 1)[1]] if params["page"] == 1 else []
-        return SimpleNamespace(raise_for_status=lambda: None, json=lambda: {"data": data})
-
-    ctx = SimpleNamespace(
-        tenant="t", origin="http://target", client=SimpleNamespace(get=get), found={}
-    )
-    assert discover(ctx) is None
+    ctx = _discovered(pages)
     assert [rate["hourlyRateUid"] for rate in ctx.found["rates"]] == ["ok"]
