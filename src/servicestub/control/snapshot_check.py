@@ -27,8 +27,6 @@ from servicestub.engine.snapshot import Refused, Where, no_nul, path_text
 from servicestub.engine.snapshot import timestamp as _timestamp
 from servicestub.engine.snapshot import unique as _unique
 
-Path = Where
-
 #: id field -> whether null is allowed (the spec's ReferenceId / OptionalReferenceId)
 SERVICE_REFERENCES = {field: field in NULLABLE for field in REFERENCES}
 
@@ -58,7 +56,7 @@ def invariant_problem(data: Record) -> str | None:
 
 
 def _check_services(services: Record) -> None:
-    root: Path = ("services",)
+    root: Where = ("services",)
     tables = {table for table, _name, _key in REFERENCES.values()}
     lookups = services["lookups"]
     missing = sorted(tables - set(lookups))
@@ -81,7 +79,7 @@ def _check_services(services: Record) -> None:
     by_identity = _unique(services["services"], "identity", (*root, "services"), id_like=False)
     last = services["lastIdentity"]
     for index, service in enumerate(services["services"]):
-        at: Path = (*root, "services", index)
+        at: Where = (*root, "services", index)
         if service["identity"] > last:
             raise Refused(
                 (*at, "identity"),

@@ -30,7 +30,9 @@ seeded records would come back).
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -61,6 +63,8 @@ GroupKey = tuple[str, str, Scope]
 DEFAULT_SEED_COUNT = 5
 #: The most records one scope may be seeded with (each clean read draws them again).
 MAX_SEED_COUNT = 1000
+#: How many scopes' seeded records are kept drawn (see :class:`Seeding`).
+DRAWN_GROUPS_KEPT = 256
 #: The keywords that make a string id more than "any string".
 _SHAPED = frozenset({"format", "pattern", "enum", "const"})
 
@@ -162,10 +166,26 @@ class Seeding:
     seed: int
     now: datetime
     document: Callable[[str], Json]
+    #: Drawn groups, most recent last (bounded; never handed out, only copies): a
+    #: clean scope is read again and again, and drawing is far dearer than copying.
+    _drawn: OrderedDict[tuple[str, str, Scope], Records] = dataclasses.field(
+        default_factory=OrderedDict, init=False, repr=False, compare=False
+    )
 
     def records(self, api: str, model: CollectionModel, scope: Scope) -> Records:
         """The seeded records of ``model`` in ``scope``, by id (the id as a path
         segment: ``str`` of an integer id), made anew: the caller may change them."""
+        key = (api, model.path, scope)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            drawn = self._drawn[key] = self._draw(api, model, scope)
+            if len(self._drawn) > DRAWN_GROUPS_KEPT:
+                self._drawn.popitem(last=False)
+        else:
+            self._drawn.move_to_end(key)
+        return copy.deepcopy(drawn)
+
+    def _draw(self, api: str, model: CollectionModel, scope: Scope) -> Records:
         count = seed_count(model)
         if not count:
             return {}
