@@ -59,7 +59,7 @@ class Runtime:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         #: The specs served (the packaged ones unless ``Settings.spec_files`` names others).
-        self.apis: tuple[ApiSpec, ...] = served_apis(self.settings.spec_files)
+        self.apis: tuple[ApiSpec, ...] = served_apis(self.settings.spec_files, self.settings.specs)
         #: (API name, collection path) -> the collections the engine serves itself,
         #: registered when the app is built (:meth:`serve`).
         self.served: dict[tuple[str, str], Collection[Any]] = {}

@@ -26,6 +26,9 @@ class ApiSpec:
     base_path: str
     #: A file served instead of the packaged ``file`` (see :func:`served_apis`).
     source: Path | None = None
+    #: A spec the mock has no handlers written for (``serve --spec``): every
+    #: operation is the engine's (a collection's) or answered from the spec.
+    third_party: bool = False
 
     @property
     def path(self) -> Path:
@@ -34,11 +37,13 @@ class ApiSpec:
     def document(self) -> dict[str, Any]:
         """The parsed spec (a fresh copy: connexion annotates what it is given;
         an orjson round trip copies it several times faster than ``deepcopy``)."""
-        copied: dict[str, Any] = orjson.loads(orjson.dumps(_parsed(self.path)))
+        copied: dict[str, Any] = orjson.loads(orjson.dumps(self.parsed()))
         return copied
 
     def parsed(self) -> dict[str, Any]:
         """The parsed spec shared by every reader: read it, never change it."""
+        if self.third_party:
+            return _third_party(self.path)
         return _parsed(self.path)
 
 
@@ -58,16 +63,75 @@ def _parsed(path: Path) -> dict[str, Any]:
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
+
+@functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
+def _third_party(path: Path) -> dict[str, Any]:
+    """A third-party spec as served: every operation has an operationId, unique
+    in the spec (one it lacks is made from its method and path: ``get_pets_petId``)."""
+    document: dict[str, Any] = orjson.loads(orjson.dumps(_parsed(path)))
+    seen: set[str] = set()
+    for path_name, item in (document.get("paths") or {}).items():
+        for method in METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(operation, dict):
+                continue
+            wanted = operation.get("operationId")
+            if not isinstance(wanted, str) or not wanted:
+                slug = re.sub(r"[^0-9A-Za-z]+", "_", path_name).strip("_")
+                wanted = f"{method}_{slug}" if slug else method
+            name, number = wanted, 1
+            while name in seen:
+                number += 1
+                name = f"{wanted}_{number}"
+            seen.add(name)
+            operation["operationId"] = name
+    return document
+
+
 ORDERS = ApiSpec("orders", "service-orders.yaml", "/v1")
 SERVICES = ApiSpec("services", "services-v4.yaml", "/api/v4")
 ADMIN = ApiSpec("admin", "mock-admin.yaml", "/_mock")
 APIS = (ORDERS, SERVICES, ADMIN)
 
 
-def served_apis(spec_files: Iterable[tuple[str, Path]] = ()) -> tuple[ApiSpec, ...]:
+def mount_of(document: dict[str, Any]) -> str:
+    """Where a spec is served when no mount is given: the path of its first
+    ``servers`` URL (``https://api.example.com/v2`` -> ``/v2``), else the root."""
+    servers = document.get("servers") or [{}]
+    url = str((servers[0] if isinstance(servers[0], dict) else {}).get("url") or "")
+    path = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "", url)
+    return "/" + path.strip("/") if path.strip("/") else ""
+
+
+def third_party_apis(specs: Iterable[tuple[Path, str | None]]) -> tuple[ApiSpec, ...]:
+    """The third-party APIs ``specs`` names (``(file, mount or None)``): each named
+    after its file (``petstore``; ``petstore-2`` for a second file of that name)."""
+    found: list[ApiSpec] = []
+    taken = {api.name for api in APIS}
+    for file, mount in specs:
+        stem = re.sub(r"[^0-9a-z]+", "-", Path(file).stem.lower()).strip("-") or "api"
+        name, number = stem, 1
+        while name in taken:
+            number += 1
+            name = f"{stem}-{number}"
+        taken.add(name)
+        path = Path(file)
+        base = mount if mount is not None else mount_of(_parsed(path))
+        base = "" if base.strip("/") == "" else "/" + base.strip("/")
+        found.append(ApiSpec(name, path.name, base, source=path, third_party=True))
+    return tuple(found)
+
+
+def served_apis(
+    spec_files: Iterable[tuple[str, Path]] = (), specs: Iterable[tuple[Path, str | None]] = ()
+) -> tuple[ApiSpec, ...]:
     """The APIs a server serves: :data:`APIS`, each read from the file ``spec_files``
-    names for it (``Settings.spec_files``: ``(api name, path)`` pairs), else its own.
+    names for it (``Settings.spec_files``: ``(api name, path)`` pairs), else its own;
+    with third-party ``specs`` (``Settings.specs``), those and the control plane only.
     An unknown API name is a :class:`ValueError` naming the known ones."""
+    third = third_party_apis(specs)
+    if third:
+        return (ADMIN, *third)
     files = dict(spec_files)
     unknown = set(files) - {api.name for api in APIS}
     if unknown:
@@ -118,7 +182,7 @@ def _method_table(
 ) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     table = []
     for api in apis:
-        document = _parsed(api.path)
+        document = api.parsed()
         for template, item in document["paths"].items():
             pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(api.base_path + template))
             methods = tuple(
@@ -142,7 +206,7 @@ def served_methods() -> tuple[str, ...]:
     used = {
         method.upper()
         for api in (ORDERS, SERVICES)
-        for item in _parsed(api.path)["paths"].values()
+        for item in api.parsed()["paths"].values()
         for method in item
     }
     return tuple(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m in used)
@@ -153,7 +217,7 @@ def array_query_parameters(apis: tuple[ApiSpec, ...] = APIS) -> frozenset[str]:
     """Query parameters the specs declare as arrays (the only ones that may repeat)."""
     names = set()
     for api in apis:
-        document = _parsed(api.path)
+        document = api.parsed()
         parameters = list(document.get("components", {}).get("parameters", {}).values())
         for item in document["paths"].values():
             for operation in item.values():
@@ -185,7 +249,7 @@ def created_resources(apis: tuple[ApiSpec, ...] = APIS) -> dict[str, str]:
     id both in its GET path and in the created body."""
     table = {}
     for api in apis:
-        document = _parsed(api.path)
+        document = api.parsed()
         for template, item in document["paths"].items():
             operation = item.get("post")
             created = resolve(document, (operation or {}).get("responses", {}).get("201", {}))
@@ -204,7 +268,7 @@ def operations(
     """``(document, path, method, operation)`` for every operation of ``specs``
     (the documents are shared: read them, do not change them)."""
     for api in specs:
-        document = _parsed(api.path)
+        document = api.parsed()
         for path, item in document["paths"].items():
             for method in METHODS:
                 if method in item:

@@ -108,13 +108,14 @@ def create_app(settings: Settings | None = None) -> App:
         # Operations of a collection that no handler function is written for are
         # the engine's (the resolver fails on any other operationId without one).
         model = model_of(api)
-        served = served_handlers(api.name, engine_operations(model), runtime.serve)
+        operations = engine_operations(model, api.third_party)
+        served = served_handlers(api.name, operations, runtime.serve)
         with _specs_checked_by_the_tests(api):
             app.add_api(
                 api.document(),
                 base_path=api.base_path,
                 name=api.name,
-                resolver=handler_resolver(apis, model, served),
+                resolver=handler_resolver(apis, model, served, api.third_party),
                 swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_UI_PATH),
             )
     # Each middleware goes just outside connexion's exception handling, so the

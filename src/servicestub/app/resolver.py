@@ -67,11 +67,14 @@ def written_handler(name: str) -> Callable[..., Any] | None:
     return found
 
 
-def engine_operations(model: SpecModel) -> dict[str, ServedOperation]:
+def engine_operations(model: SpecModel, third_party: bool = False) -> dict[str, ServedOperation]:
     """The operations the engine serves: every operation of each collection of
-    ``model`` none of whose operations has a handler function written for it.
-    (A collection whose records written handlers keep is never half served by
-    the engine, which would keep others elsewhere.)"""
+    ``model`` none of whose operations has a handler function written for it
+    (all of them for a ``third_party`` spec, which has none). (A collection whose
+    records written handlers keep is never half served by the engine, which
+    would keep others elsewhere.)"""
+    if third_party:
+        return collection_operations(model)
     by_collection: dict[str, dict[str, ServedOperation]] = {}
     for operation_id, operation in collection_operations(model).items():
         by_collection.setdefault(operation.collection.path, {})[operation_id] = operation
@@ -106,16 +109,18 @@ def handler_resolver(
     apis: tuple[ApiSpec, ...] = APIS,
     model: SpecModel | None = None,
     served: Mapping[str, Handler] | None = None,
+    third_party: bool = False,
 ) -> RelativeResolver:
     """Resolver of the operationIds of an API of ``apis`` (its collections: ``model``):
     the handler function written for each, else the engine's handler in ``served``
     (operationId -> handler, see :func:`engine_operations`); anything else fails
-    at start-up saying what to write."""
+    at start-up saying what to write. A ``third_party`` spec has no handlers
+    written: its operationIds are never looked up among ours."""
     engine = dict(served or {})
 
     def resolve(name: str) -> Callable[..., Any]:
         operation_id = spec_operation_id(name)
-        function = written_handler(name)
+        function = None if third_party else written_handler(name)
         if function is None:
             function = engine.get(operation_id)
         if function is None:

@@ -62,6 +62,9 @@ class Settings:
     #: serve a copy of a spec with a collection added; its operations without a
     #: handler function are served by the engine.
     spec_files: tuple[tuple[str, Path], ...] = ()
+    #: ``(file, mount or None)``: third-party OpenAPI specs to serve (``serve --spec``),
+    #: instead of the built-in APIs; the mount defaults to the spec's first server path.
+    specs: tuple[tuple[Path, str | None], ...] = ()
 
 
 def parse_reference_time(
