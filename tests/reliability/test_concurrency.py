@@ -12,7 +12,8 @@ from servicestub import Settings, create_app
 from servicestub.contract.server import serving
 
 CLIENTS = 32
-WRITES = 200
+#: Steps per client: 12 rounds of the five kinds of write, interleaved across the clients.
+WRITES = 60
 T = "/v1/tenants/load"
 P = f"{T}/stores/main"
 
