@@ -313,7 +313,7 @@ def inspect(path: Path, as_json: bool) -> None:
     """Show how each operation of the spec at PATH would be served, and why."""
     import orjson
 
-    from servicestub.app.inspect import inspect_spec
+    from servicestub.app.inspection import inspect_spec
 
     report = inspect_spec(path)
     if as_json:

@@ -41,9 +41,7 @@ def serve(tmp_path: Path, document: dict[str, Any], seed: int = 1) -> TestClient
 def check(document: dict[str, Any], response: httpx.Response) -> None:
     """openapi-core's verdict on ``response`` (an answer of an operation of ``document``)."""
     plus_json = set(re.findall(r'"([\w.-]+/[\w.-]+\+json)"', json.dumps(document)))
-    config = Config(
-        extra_media_type_deserializers=dict.fromkeys({PROBLEM, *plus_json}, json.loads)
-    )
+    config = Config(extra_media_type_deserializers=dict.fromkeys({PROBLEM, *plus_json}, json.loads))
     api = OpenAPI.from_dict(document, config=config)
     request = response.request
     mock_request = MockRequest(

@@ -17,7 +17,10 @@ ITEM = {
     "properties": {"thingId": {"type": "string", "readOnly": True}, "name": {"type": "string"}},
 }
 OK = {"description": "ok", "content": {"application/json": {"schema": ITEM}}}
-LIST = {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": ITEM}}}}
+LIST = {
+    "description": "ok",
+    "content": {"application/json": {"schema": {"type": "array", "items": ITEM}}},
+}
 DOCUMENT = spec(
     {
         "/things": {
@@ -32,7 +35,12 @@ DOCUMENT = spec(
             "get": {
                 "operationId": "getThing",
                 "parameters": [
-                    {"name": "thingId", "in": "path", "required": True, "schema": {"type": "string"}}
+                    {
+                        "name": "thingId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
                 ],
                 "responses": {"200": OK},
             }
@@ -43,7 +51,9 @@ DOCUMENT = spec(
                 "responses": {
                     "200": {
                         "description": "ok",
-                        "content": {"application/json": {"schema": ITEM, "example": {"thingId": "h"}}},
+                        "content": {
+                            "application/json": {"schema": ITEM, "example": {"thingId": "h"}}
+                        },
                     }
                 },
             }
@@ -76,7 +86,9 @@ def test_each_operation_says_how_it_is_served(tmp_path: Path) -> None:
     }
     assert how["makeThing"]["why"] == "collection /things (create)"
     assert "its example" in how["health"]["why"]
-    assert report["summary"] == "api at /: 6 operations (3 stateful, 1 examples, 1 generated, 1 empty)"
+    assert (
+        report["summary"] == "api at /: 6 operations (3 stateful, 1 examples, 1 generated, 1 empty)"
+    )
 
 
 def test_the_text_report_has_a_line_per_operation_and_a_summary(tmp_path: Path) -> None:

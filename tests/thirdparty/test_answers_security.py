@@ -17,10 +17,15 @@ SCHEMES = {
     "ckey": {"type": "apiKey", "in": "cookie", "name": "session"},
     "bearer": {"type": "http", "scheme": "bearer"},
     "basic": {"type": "http", "scheme": "basic"},
-    "oauth": {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "http://x/a", "scopes": {}}}},
+    "oauth": {
+        "type": "oauth2",
+        "flows": {"implicit": {"authorizationUrl": "http://x/a", "scopes": {}}},
+    },
     "oidc": {"type": "openIdConnect", "openIdConnectUrl": "http://x/.well-known"},
 }
-OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "integer"}}}}}
+OK = {
+    "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "integer"}}}}
+}
 
 
 def _document(security: Any, global_security: Any = None) -> dict[str, Any]:

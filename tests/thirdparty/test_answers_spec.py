@@ -88,15 +88,22 @@ def test_the_same_request_answers_the_same_bytes_and_the_seed_changes_them(
                 "get": {
                     "operationId": "report",
                     "parameters": [
-                        {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+                        {
+                            "name": "name",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
                     ],
                     "responses": {"200": _json()},
                 }
             }
         }
     )
-    first, again, other = serve(tmp_path, document, 1), serve(tmp_path, document, 1), serve(
-        tmp_path, document, 2
+    first, again, other = (
+        serve(tmp_path, document, 1),
+        serve(tmp_path, document, 1),
+        serve(tmp_path, document, 2),
     )
     assert first.get("/things/a/report").content == again.get("/things/a/report").content
     assert first.get("/things/a/report").content == first.get("/things/a/report").content
@@ -208,13 +215,19 @@ def test_recursive_and_composed_schemas_answer_valid_bodies(tmp_path: Path) -> N
             "Cat": {
                 "type": "object",
                 "required": ["kind", "lives"],
-                "properties": {"kind": {"type": "string", "enum": ["Cat"]}, "lives": {"type": "integer"}},
+                "properties": {
+                    "kind": {"type": "string", "enum": ["Cat"]},
+                    "lives": {"type": "integer"},
+                },
                 "additionalProperties": False,
             },
             "Dog": {
                 "type": "object",
                 "required": ["kind", "bark"],
-                "properties": {"kind": {"type": "string", "enum": ["Dog"]}, "bark": {"type": "string"}},
+                "properties": {
+                    "kind": {"type": "string", "enum": ["Dog"]},
+                    "bark": {"type": "string"},
+                },
                 "additionalProperties": {"type": "integer"},
             },
         }

@@ -30,8 +30,10 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
+    FormDataValidator,
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
+    MultiPartFormDataValidator,
     ParameterValidator,
 )
 from jsonschema_rs import ValidationErrorKind
@@ -414,7 +416,7 @@ class TextResponseBodyValidator(FastJSONResponseBodyValidator):
 
     def _validate(self, body: Any) -> None:
         schema = self._schema if isinstance(self._schema, dict) else {}
-        if schema.get("type", "string") == "string" and not schema.get("format") == "binary":
+        if schema.get("type", "string") == "string" and schema.get("format") != "binary":
             super()._validate(body)
 
 
@@ -464,6 +466,51 @@ def _what_to_send(error: Any, param: dict[str, Any]) -> str:
     return ""
 
 
+_SCALARS: dict[str, Any] = {
+    "integer": int,
+    "number": float,
+    "boolean": lambda text: {"true": True, "false": False}[text.lower()],
+}
+
+
+def form_values(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Form fields as their schema's types: a form sends text only, so ``n=3``
+    for an integer property is the number 3 (connexion leaves it a string and
+    refuses it); a value that is not of the type stays text, for validation
+    to refuse."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return data
+
+    def typed(value: Any, node: Any) -> Any:
+        kind = node.get("type") if isinstance(node, dict) else None
+        if isinstance(value, list):
+            items = node.get("items") if isinstance(node, dict) else None
+            return [typed(item, items) for item in value]
+        if isinstance(value, str) and kind in _SCALARS:
+            try:
+                return _SCALARS[kind](value)
+            except (ValueError, KeyError):
+                return value
+        return value
+
+    return {key: typed(value, properties.get(key)) for key, value in data.items()}
+
+
+class FormRequestBodyValidator(FormDataValidator):  # type: ignore[misc]  # connexion is untyped
+    """connexion's form validation with each field as its schema's type."""
+
+    async def _parse(self, stream: Any, scope: Scope) -> Any:
+        return form_values(self._schema, await super()._parse(stream, scope))
+
+
+class MultiPartRequestBodyValidator(MultiPartFormDataValidator):  # type: ignore[misc]  # connexion is untyped
+    """connexion's multipart validation with each field as its schema's type."""
+
+    async def _parse(self, stream: Any, scope: Scope) -> Any:
+        return form_values(self._schema, await super()._parse(stream, scope))
+
+
 class _MediaTypes(MediaTypeDict):  # type: ignore[misc]  # connexion is untyped
     """connexion's media-type table, looked up by the type's essence in lower
     case (``Application/JSON; charset=UTF-8`` finds the JSON validator)."""
@@ -476,7 +523,14 @@ class _MediaTypes(MediaTypeDict):  # type: ignore[misc]  # connexion is untyped
 VALIDATORS = {
     **VALIDATOR_MAP,
     "parameter": FastParameterValidator,
-    "body": _MediaTypes({**VALIDATOR_MAP["body"], "*/*json": FastJSONRequestBodyValidator}),
+    "body": _MediaTypes(
+        {
+            **VALIDATOR_MAP["body"],
+            "*/*json": FastJSONRequestBodyValidator,
+            "application/x-www-form-urlencoded": FormRequestBodyValidator,
+            "multipart/form-data": MultiPartRequestBodyValidator,
+        }
+    ),
     "response": _MediaTypes(
         {
             **VALIDATOR_MAP["response"],

@@ -37,7 +37,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from servicestub.core.shapes import Json, Record
-from servicestub.engine.fabricate import Context, Fabricator, FabricateError
+from servicestub.engine.fabricate import Context, FabricateError, Fabricator
 from servicestub.engine.seeding import rng_for
 from servicestub.specs import resolve
 
@@ -148,7 +148,7 @@ def _json_first(content: Record) -> list[str]:
     names = list(content)
     return sorted(
         names,
-        key=lambda n: (0 if n.lower() == "application/json" else 1 if _JSON.fullmatch(n) else 2),
+        key=lambda n: 0 if n.lower() == "application/json" else 1 if _JSON.fullmatch(n) else 2,
     )
 
 

@@ -54,4 +54,6 @@ def answered_handler(answerer: Answerer, operation_id: str) -> Handler:
 
 def answered_handlers(answerer: Answerer) -> Mapping[str, Handler]:
     """``operationId -> handler`` for every operation ``answerer`` plans."""
-    return {operation_id: answered_handler(answerer, operation_id) for operation_id in answerer.plans}
+    return {
+        operation_id: answered_handler(answerer, operation_id) for operation_id in answerer.plans
+    }

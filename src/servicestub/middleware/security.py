@@ -26,6 +26,7 @@ this middleware alone decides.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable
 from http.cookies import CookieError, SimpleCookie
@@ -144,10 +145,8 @@ class _Sent:
     def cookies(self) -> dict[str, str]:
         if self._cookies is None:
             jar: SimpleCookie = SimpleCookie()
-            try:
+            with contextlib.suppress(CookieError):
                 jar.load(self.headers.get("cookie", ""))
-            except CookieError:
-                pass
             self._cookies = {key: morsel.value for key, morsel in jar.items()}
         return self._cookies
 
