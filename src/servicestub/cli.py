@@ -304,3 +304,23 @@ def snapshot(seed: int, reference_time: datetime, scenario: str | None, out: Pat
     payload = dumps(runtime.export_state())
     write_atomic(out, payload)
     click.echo(f"{out}: {len(payload)} bytes")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def inspect(path: Path, as_json: bool) -> None:
+    """Show how each operation of the spec at PATH would be served, and why."""
+    import orjson
+
+    from servicestub.app.inspection import inspect_spec
+
+    report = inspect_spec(path)
+    if as_json:
+        click.echo(orjson.dumps(report.as_json(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        for served in report.operations:
+            click.echo(served.line())
+        click.echo(report.summary())
+    if report.refused is not None:
+        sys.exit(2)

@@ -38,6 +38,7 @@ from servicestub.middleware.guards import (
 )
 from servicestub.middleware.negotiation import MediaTypeMiddleware
 from servicestub.middleware.origins import ControlPlanePolicy
+from servicestub.middleware.security import SecurityMiddleware, connexion_security_map
 from servicestub.runtime import Runtime
 from servicestub.specs import ADMIN, DOCS_UI_PATH, SPEC_DIR, ApiSpec
 
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> App:
         validate_responses=settings.validate_responses,
         validator_map=VALIDATORS,
         uri_parser_class=SpecURIParser,
+        security_map=connexion_security_map(apis),
     )
     for api in apis:
         # Operations of a collection that no handler function is written for are
@@ -144,6 +146,7 @@ def create_app(settings: Settings | None = None) -> App:
         max_bytes=settings.max_body_bytes,
         overrides={f"{ADMIN.base_path}/state": settings.max_state_bytes},
     )
+    app.add_middleware(SecurityMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, apis=apis)
     # After routing, so it knows the operation; before validation, which reads Content-Type.
     app.add_middleware(
         MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, apis=apis

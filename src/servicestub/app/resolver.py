@@ -3,7 +3,9 @@
 
 An operationId with no such function is served by the engine when it is an
 operation of one of the spec's collections (:mod:`servicestub.handlers._served`);
-any other fails at start-up, naming the function to write.
+any other operation of a third-party spec is answered from the spec
+(:mod:`servicestub.handlers._answered`); any other fails at start-up, naming the
+function to write.
 
 Operations document ``application/json`` for success and
 ``application/problem+json`` for errors, so connexion cannot guess the media
@@ -21,10 +23,12 @@ from typing import Any
 from connexion.context import scope as request_scope
 from connexion.resolver import RelativeResolver
 
+from servicestub.engine.answers import Answerer, plan_operation
 from servicestub.engine.dispatch import ServedOperation, collection_operations
 from servicestub.engine.model import SpecModel
+from servicestub.handlers._answered import answered_handler
 from servicestub.middleware.operations import HANDLERS, created_location, spec_operation_id
-from servicestub.specs import APIS, ApiSpec
+from servicestub.specs import APIS, ApiSpec, operations
 
 JSON = {"Content-Type": "application/json"}
 
@@ -115,16 +119,44 @@ def handler_resolver(
     the handler function written for each, else the engine's handler in ``served``
     (operationId -> handler, see :func:`engine_operations`); anything else fails
     at start-up saying what to write. A ``third_party`` spec has no handlers
-    written: its operationIds are never looked up among ours."""
+    written: its operationIds are never looked up among ours, and those the
+    engine does not serve are answered from the spec."""
     engine = dict(served or {})
+    answered = _FromTheSpec(apis) if third_party else None
 
     def resolve(name: str) -> Callable[..., Any]:
         operation_id = spec_operation_id(name)
         function = None if third_party else written_handler(name)
         if function is None:
             function = engine.get(operation_id)
+        if function is None and answered is not None:
+            function = answered.handler(operation_id)
         if function is None:
             raise ValueError(_unresolved(name, model or SpecModel({})))
         return as_json(function, operation_id, apis)
 
     return RelativeResolver(HANDLERS, function_resolver=resolve)
+
+
+class _FromTheSpec:
+    """The handlers answering operations of the third-party specs of ``apis``
+    from their spec, each spec read (and its answerer made) once."""
+
+    def __init__(self, apis: tuple[ApiSpec, ...]) -> None:
+        self.apis = tuple(api for api in apis if api.third_party)
+        self.answerers: dict[str, tuple[Answerer, dict[str, dict[str, Any]]]] = {}
+
+    def handler(self, operation_id: str) -> Handler | None:
+        """The handler of ``operation_id``, or ``None`` when no spec has it."""
+        for api in self.apis:
+            if api.name not in self.answerers:
+                document = api.parsed()
+                by_id = {op["operationId"]: op for _doc, _p, _m, op in operations((api,))}
+                self.answerers[api.name] = Answerer(document, {}), by_id
+            answerer, by_id = self.answerers[api.name]
+            if operation_id in by_id:
+                answerer.plans[operation_id] = plan_operation(
+                    answerer.document, operation_id, by_id[operation_id]
+                )
+                return answered_handler(answerer, operation_id)
+        return None

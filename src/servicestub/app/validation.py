@@ -4,10 +4,20 @@ connexion's own JSON validators build a ``jsonschema`` validator on every
 request and parse with the stdlib; these parse with orjson and validate with a
 ``jsonschema-rs`` validator compiled once per schema. OpenAPI 3.0's
 ``nullable`` is rewritten into JSON Schema (``type: [T, "null"]``) on the way.
+
+connexion hands over schemas with every ``$ref`` resolved, so a recursive
+schema arrives as a dict that contains itself: :func:`acyclic` turns each
+such cycle back into a ``$ref`` before it is compiled. A response schema does
+not require its ``writeOnly`` properties (they are never answered: OpenAPI
+3.0, "Fixed Fields" of the Schema Object). A text body (``text/plain``) is
+validated as the string it is, only against a string schema; bodies of other
+media types that are not JSON (XML, forms the handler does not read) are not
+validated as JSON.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,8 +30,10 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
+    FormDataValidator,
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
+    MultiPartFormDataValidator,
     ParameterValidator,
 )
 from jsonschema_rs import ValidationErrorKind
@@ -32,15 +44,95 @@ from servicestub.core.errors import json_text
 from servicestub.core.json_schema import to_json_schema
 from servicestub.middleware.negotiation import parse_media_type
 
-_compiled: dict[int, tuple[dict[str, Any], Any]] = {}
+_compiled: dict[tuple[int, bool], tuple[dict[str, Any], Any]] = {}
+_SKIPPED = frozenset({"components"})  # connexion attaches them to schemas; not a schema
 
 
-def compiled(schema: dict[str, Any]) -> Any:
-    """The compiled validator of ``schema`` (connexion passes the same dict each time)."""
-    found = _compiled.get(id(schema))
+#: Keywords whose value is a map of names to schemas (not a schema itself).
+_MAPS = frozenset({"properties", "patternProperties", "definitions", "dependencies"})
+
+
+@dataclasses.dataclass(frozen=True)
+class _Cycle:
+    """A container (a ``properties`` map, an ``allOf`` list) met again on its own
+    path: the schema holding it is to become a ``$ref`` to ``target``'s."""
+
+    target: int
+
+
+def acyclic(schema: Any) -> Any:
+    """``schema`` with every cycle (a recursive schema whose ``$ref``s connexion
+    resolved into a dict that contains itself) turned back into a ``$ref`` to a
+    schema under ``definitions``; an acyclic schema comes back as an equal copy.
+
+    Recursion goes as deep as the spec's schemas nest (not as deep as a body)."""
+    names: dict[int, str] = {}
+    definitions: dict[str, Any] = {}
+    #: id of each container on the path -> id of the schema it is (or belongs to)
+    path: dict[int, int] = {}
+
+    def ref(target: int) -> dict[str, str]:
+        return {"$ref": f"#/definitions/{names.setdefault(target, f'cycle{len(names)}')}"}
+
+    def walk(node: Any, is_schema: bool, owner: int) -> Any:
+        if not isinstance(node, dict | list):
+            return node
+        key = id(node)
+        if key in path:
+            return ref(key) if path[key] == key else _Cycle(path[key])
+        schema_dict = is_schema and isinstance(node, dict)
+        mine = key if schema_dict else owner
+        path[key] = mine
+        if isinstance(node, dict):
+            pairs = [
+                (k, walk(v, not (schema_dict and k in _MAPS), mine))
+                for k, v in node.items()
+                if k not in _SKIPPED
+            ]
+            children = [value for _k, value in pairs]
+            copy: Any = dict(pairs)
+        else:
+            children = copy = [walk(item, True, mine) for item in node]
+        del path[key]
+        cycle = next((c for c in children if isinstance(c, _Cycle)), None)
+        if cycle is not None:
+            return ref(cycle.target) if schema_dict else cycle
+        if key in names:
+            definitions[names[key]] = copy
+        return copy
+
+    result = walk(schema, True, id(schema))
+    if definitions and isinstance(result, dict):
+        result = {**result, "definitions": {**result.get("definitions", {}), **definitions}}
+    return result
+
+
+def _answered(node: Any) -> Any:
+    """A response schema: ``required`` without the ``writeOnly`` properties."""
+    if isinstance(node, list):
+        return [_answered(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    found = {key: _answered(value) for key, value in node.items()}
+    properties = node.get("properties")
+    if isinstance(properties, dict) and isinstance(node.get("required"), list):
+        hidden = {k for k, v in properties.items() if isinstance(v, dict) and v.get("writeOnly")}
+        found["required"] = [name for name in node["required"] if name not in hidden]
+        if not found["required"]:
+            del found["required"]
+    return found
+
+
+def compiled(schema: dict[str, Any], response: bool = False) -> Any:
+    """The compiled validator of ``schema`` (connexion passes the same dict each
+    time); of a ``response`` schema, without requiring ``writeOnly`` properties."""
+    found = _compiled.get((id(schema), response))
     if found is None or found[0] is not schema:
-        validator = jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True)
-        found = _compiled[id(schema)] = (schema, validator)
+        flat = acyclic(schema)
+        if response:
+            flat = _answered(flat)
+        validator = jsonschema_rs.Draft4Validator(to_json_schema(flat), validate_formats=True)
+        found = _compiled[(id(schema), response)] = (schema, validator)
     return found[1]
 
 
@@ -68,7 +160,7 @@ def _allowed(option: Any) -> str:
 
 def _fields_of(schema: dict[str, Any], schema_path: Sequence[str | int]) -> list[str]:
     """The properties of the object schema at ``schema_path`` (of an ``additionalProperties``)."""
-    node: Any = to_json_schema(schema)
+    node: Any = to_json_schema(acyclic(schema))
     try:
         for part in schema_path[:-1]:
             node = node[part]
@@ -104,15 +196,18 @@ def describe(error: Any, schema: dict[str, Any]) -> str:
     return str(error.message)
 
 
-def first_violation(schema: dict[str, Any], value: Any) -> Any | None:
-    """The first error of ``value`` against ``schema``, or ``None``."""
-    return next(iter(compiled(schema).iter_errors(value)), None)
+def first_violation(schema: dict[str, Any], value: Any, response: bool = False) -> Any | None:
+    """The first error of ``value`` against ``schema`` (a ``response`` schema:
+    see :func:`compiled`), or ``None``."""
+    return next(iter(compiled(schema, response).iter_errors(value)), None)
 
 
-def first_error(schema: dict[str, Any], body: Any, root: str = "") -> str | None:
+def first_error(
+    schema: dict[str, Any], body: Any, root: str = "", response: bool = False
+) -> str | None:
     """A readable message for the first way ``body`` breaks ``schema``, or
     ``None``: ``where: what`` (``root`` names the value, e.g. a parameter)."""
-    error = first_violation(schema, body)
+    error = first_violation(schema, body, response)
     return None if error is None else _explain(schema, error, root)
 
 
@@ -304,11 +399,25 @@ class FastJSONResponseBodyValidator(JSONResponseBodyValidator):  # type: ignore[
             raise NonConformingResponseBody(str(error)) from None
 
     def _validate(self, body: Any) -> None:
-        message = first_error(self._schema, body)
+        message = first_error(self._schema, body, response=True)
         if message is not None:
             raise NonConformingResponseBody(
                 detail=f"Response body does not conform to specification. {message}"
             )
+
+
+class TextResponseBodyValidator(FastJSONResponseBodyValidator):
+    """A text answer, validated as the string it is (connexion's own parses it as
+    JSON first, so ``"42"`` then breaks a string schema), and only against a
+    schema for strings (an object schema for text says nothing checkable)."""
+
+    def _parse(self, stream: Any) -> Any:
+        return b"".join(stream).decode(self._encoding or "utf-8", errors="replace")
+
+    def _validate(self, body: Any) -> None:
+        schema = self._schema if isinstance(self._schema, dict) else {}
+        if schema.get("type", "string") == "string" and schema.get("format") != "binary":
+            super()._validate(body)
 
 
 #: JSON type -> what to send instead, for a query or path value that is not of it
@@ -357,6 +466,51 @@ def _what_to_send(error: Any, param: dict[str, Any]) -> str:
     return ""
 
 
+_SCALARS: dict[str, Any] = {
+    "integer": int,
+    "number": float,
+    "boolean": lambda text: {"true": True, "false": False}[text.lower()],
+}
+
+
+def form_values(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Form fields as their schema's types: a form sends text only, so ``n=3``
+    for an integer property is the number 3 (connexion leaves it a string and
+    refuses it); a value that is not of the type stays text, for validation
+    to refuse."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return data
+
+    def typed(value: Any, node: Any) -> Any:
+        kind = node.get("type") if isinstance(node, dict) else None
+        if isinstance(value, list):
+            items = node.get("items") if isinstance(node, dict) else None
+            return [typed(item, items) for item in value]
+        if isinstance(value, str) and kind in _SCALARS:
+            try:
+                return _SCALARS[kind](value)
+            except (ValueError, KeyError):
+                return value
+        return value
+
+    return {key: typed(value, properties.get(key)) for key, value in data.items()}
+
+
+class FormRequestBodyValidator(FormDataValidator):  # type: ignore[misc]  # connexion is untyped
+    """connexion's form validation with each field as its schema's type."""
+
+    async def _parse(self, stream: Any, scope: Scope) -> Any:
+        return form_values(self._schema, await super()._parse(stream, scope))
+
+
+class MultiPartRequestBodyValidator(MultiPartFormDataValidator):  # type: ignore[misc]  # connexion is untyped
+    """connexion's multipart validation with each field as its schema's type."""
+
+    async def _parse(self, stream: Any, scope: Scope) -> Any:
+        return form_values(self._schema, await super()._parse(stream, scope))
+
+
 class _MediaTypes(MediaTypeDict):  # type: ignore[misc]  # connexion is untyped
     """connexion's media-type table, looked up by the type's essence in lower
     case (``Application/JSON; charset=UTF-8`` finds the JSON validator)."""
@@ -369,8 +523,19 @@ class _MediaTypes(MediaTypeDict):  # type: ignore[misc]  # connexion is untyped
 VALIDATORS = {
     **VALIDATOR_MAP,
     "parameter": FastParameterValidator,
-    "body": _MediaTypes({**VALIDATOR_MAP["body"], "*/*json": FastJSONRequestBodyValidator}),
+    "body": _MediaTypes(
+        {
+            **VALIDATOR_MAP["body"],
+            "*/*json": FastJSONRequestBodyValidator,
+            "application/x-www-form-urlencoded": FormRequestBodyValidator,
+            "multipart/form-data": MultiPartRequestBodyValidator,
+        }
+    ),
     "response": _MediaTypes(
-        {**VALIDATOR_MAP["response"], "*/*json": FastJSONResponseBodyValidator}
+        {
+            **VALIDATOR_MAP["response"],
+            "*/*json": FastJSONResponseBodyValidator,
+            "text/plain": TextResponseBodyValidator,
+        }
     ),
 }

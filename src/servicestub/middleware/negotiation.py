@@ -199,7 +199,10 @@ def _canonical_content_type(scope: Scope) -> Scope:
         if name.lower() == b"content-type":
             media = parse_media_type(value.decode("latin-1"))
             if media is not None:
-                value = media.essence.encode("latin-1")
+                # A multipart body is read by its boundary: that parameter stays.
+                boundary = media.parameter("boundary")
+                kept = f'; boundary="{boundary}"' if boundary is not None else ""
+                value = (media.essence + kept).encode("latin-1")
         headers.append((name, value))
     return {**scope, "headers": headers}
 
