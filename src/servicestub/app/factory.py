@@ -125,7 +125,9 @@ def create_app(settings: Settings | None = None) -> App:
     app.add_middleware(
         RuntimeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime
     )
-    app.add_middleware(ApiCorsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(
+        ApiCorsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, apis=apis
+    )
     app.add_middleware(
         AdminGuardMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
