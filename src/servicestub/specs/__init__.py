@@ -14,6 +14,7 @@ import orjson
 import yaml
 
 from servicestub.specs.loading import METHODS, SpecRefused, load
+from servicestub.specs.pruning import Dropped, nothing_served, prune
 
 _PACKAGED = Path(__file__).parents[1] / "openapi"
 _CHECKOUT = Path(__file__).resolve().parents[3] / "openapi"
@@ -32,6 +33,9 @@ class ApiSpec:
     #: A spec the mock has no handlers written for (``serve --spec``): every
     #: operation is the engine's (a collection's) or answered from the spec.
     third_party: bool = False
+    #: The file's ``(mtime_ns, size)`` when it was named: a changed file is another
+    #: ``ApiSpec``, so nothing cached from the old one (here or in the engine) is reused.
+    stamp: tuple[int, int] = (0, 0)
 
     @property
     def path(self) -> Path:
@@ -46,8 +50,13 @@ class ApiSpec:
     def parsed(self) -> dict[str, Any]:
         """The parsed spec shared by every reader: read it, never change it."""
         if self.third_party:
-            return _third_party(self.path, self.name)
+            return _third_party(self.path, self.name, self.stamp)[0]
         return _parsed(self.path)
+
+    @property
+    def dropped(self) -> tuple[Dropped, ...]:
+        """The operations of a third-party spec left out, each with its reason."""
+        return _third_party(self.path, self.name, self.stamp)[1] if self.third_party else ()
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -65,12 +74,18 @@ def _parsed(path: Path) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
-def _third_party(path: Path, name: str) -> dict[str, Any]:
-    """A third-party spec as served as the API ``name``: every operation has an
+def _third_party(
+    path: Path, name: str, _stamp: tuple[int, int]
+) -> tuple[dict[str, Any], tuple[Dropped, ...]]:
+    """A third-party spec as served as the API ``name``, and the operations left
+    out of it (:func:`~servicestub.specs.pruning.prune`). Every operation has an
     operationId, ``<name>.<its own>`` (one it lacks is made from its method and
     path: ``petstore.get_pets_petId``), so that ids are unique across every spec
-    served; refused (:class:`SpecRefused`) when it cannot be served at all."""
+    served. Refused (:class:`SpecRefused`) when nothing of it can be served."""
     document: dict[str, Any] = orjson.loads(orjson.dumps(load(path)))
+    dropped = prune(document)
+    if not document["paths"]:
+        raise SpecRefused(nothing_served(path, dropped))
     seen: set[str] = set()
     for path_name, item in document["paths"].items():
         for method in METHODS:
@@ -87,7 +102,7 @@ def _third_party(path: Path, name: str) -> dict[str, Any]:
                 unique = f"{wanted}_{number}"
             seen.add(unique)
             operation["operationId"] = f"{name}.{unique}"
-    return document
+    return document, dropped
 
 
 ORDERS = ApiSpec("orders", "service-orders.yaml", "/v1")
@@ -116,7 +131,7 @@ def mount_of(document: dict[str, Any]) -> str:
 
 
 def _normal_mount(mount: str) -> str:
-    """``mount`` as a base path: ``/v1`` (no trailing slash, no empty segments), ``""`` for the root."""
+    """``mount`` as a base path: ``/v1`` (no trailing or doubled slash); the root is ``""``."""
     segments = [segment for segment in mount.split("/") if segment]
     return "".join("/" + segment for segment in segments)
 
@@ -154,6 +169,15 @@ def mount_conflict(
     return None
 
 
+def stamp_of(path: Path) -> tuple[int, int]:
+    """``(mtime_ns, size)`` of ``path``, ``(0, 0)`` when it cannot be read (the loader says why)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return (0, 0)
+    return (found.st_mtime_ns, found.st_size)
+
+
 def third_party_apis(
     specs: Iterable[tuple[Path, str | None]], beside: Iterable[ApiSpec] = ()
 ) -> tuple[ApiSpec, ...]:
@@ -172,7 +196,7 @@ def third_party_apis(
             name = f"{stem}-{number}"
         taken.add(name)
         path = Path(file)
-        api = ApiSpec(name, path.name, "", source=path, third_party=True)
+        api = ApiSpec(name, path.name, "", source=path, third_party=True, stamp=stamp_of(path))
         base = _normal_mount(mount) if mount is not None else mount_of(api.parsed())
         found.append(dataclasses.replace(api, base_path=base))
     for pair in itertools.combinations([*beside, *found], 2):

@@ -40,7 +40,9 @@ def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise SpecRefused(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}).") from None
+        raise SpecRefused(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})."
+        ) from None
     except OSError as error:
         raise SpecRefused(f"{path}: cannot be read ({error.strerror or error}).") from None
     try:
