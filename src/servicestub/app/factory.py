@@ -23,8 +23,9 @@ from servicestub.app.validation import VALIDATORS
 from servicestub.control.documented import ResponseCatalog
 from servicestub.core.errors import ApiError
 from servicestub.core.settings import Settings
-from servicestub.engine.model import model_of
-from servicestub.handlers._served import served_handlers
+from servicestub.engine.dispatch import ServedOperation
+from servicestub.engine.model import ModelError, SpecModel, model_of
+from servicestub.handlers._served import Handler, served_handlers
 from servicestub.middleware.control import (
     FaultMiddleware,
     JournalMiddleware,
@@ -78,16 +79,44 @@ def _segments(path: str) -> list[str]:
     return [segment for segment in path.split("/") if segment]
 
 
-def _unresolved(api: ApiSpec, resolver: RelativeResolver) -> dict[tuple[str, str], str]:
+def _engine_handlers(
+    api: ApiSpec, model: SpecModel, runtime: Runtime
+) -> tuple[dict[str, Handler], dict[str, str]]:
+    """The handlers of the operations the engine serves for ``api``, and
+    ``operationId -> why`` for those of a third-party collection it cannot serve
+    (its records cannot be seeded from its schema): left to the resolver like any
+    other operation, not fatal to the spec. A built-in API's failure stops the start."""
+    operations = engine_operations(model, api.third_party)
+    if not api.third_party:
+        return served_handlers(api.name, operations, runtime.serve), {}
+    by_collection: dict[str, dict[str, ServedOperation]] = {}
+    for operation_id, operation in operations.items():
+        by_collection.setdefault(operation.collection.path, {})[operation_id] = operation
+    handlers: dict[str, Handler] = {}
+    unserved: dict[str, str] = {}
+    for path, group in by_collection.items():
+        try:
+            handlers |= served_handlers(api.name, group, runtime.serve)
+        except ModelError as error:
+            log.warning("%s: the collection %s is served without state: %s", api.name, path, error)
+            unserved |= dict.fromkeys(group, str(error))
+    return handlers, unserved
+
+
+def _unresolved(
+    api: ApiSpec, resolver: RelativeResolver, unserved: dict[str, str]
+) -> dict[tuple[str, str], str]:
     """``(method, path) -> why`` for each operation of the third-party ``api`` that
     ``resolver`` finds no handler for (tried as connexion will try it), so that
-    it is left out and the rest served."""
+    it is left out and the rest served; ``unserved`` names why the engine did not
+    serve some of them."""
     found = {}
     for _document, path, method, operation in iter_operations((api,)):
+        operation_id = operation["operationId"]
         try:
-            resolver.resolve_function_from_operation_id(f"{HANDLERS}.{operation['operationId']}")
+            resolver.resolve_function_from_operation_id(f"{HANDLERS}.{operation_id}")
         except ResolverError as error:
-            found[(method, path)] = str(error.__cause__ or error)
+            found[(method, path)] = unserved.get(operation_id) or str(error.__cause__ or error)
     return found
 
 
@@ -139,12 +168,14 @@ def create_app(settings: Settings | None = None) -> App:
     for api in sorted(apis, key=lambda api: -len(_segments(api.base_path))):
         # Operations of a collection that no handler function is written for are
         # the engine's (the resolver fails on any other operationId without one).
-        model = model_of(api)
-        operations = engine_operations(model, api.third_party)
-        served = served_handlers(api.name, operations, runtime.serve)
+        try:
+            model = model_of(api)
+        except ModelError as error:
+            raise SpecRefused(f"{api.path}: {error}") from None
+        served, unserved = _engine_handlers(api, model, runtime)
         resolver = handler_resolver(apis, model, served, api.third_party)
         document = api.document()
-        unresolved = _unresolved(api, resolver) if api.third_party else {}
+        unresolved = _unresolved(api, resolver, unserved) if api.third_party else {}
         drop(document, unresolved)
         dropped = (*api.dropped, *(Dropped(m, p, why) for (m, p), why in unresolved.items()))
         if not document["paths"]:
@@ -155,7 +186,7 @@ def create_app(settings: Settings | None = None) -> App:
             )
         total = sum(1 for _ in iter_operations((api,)))
         runtime.parts[api.name] = ServedParts(
-            len(operations), total - len(operations) - len(unresolved), dropped
+            len(served), total - len(served) - len(unresolved), dropped
         )
         with _specs_checked_by_the_tests(api):
             app.add_api(

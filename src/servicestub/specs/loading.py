@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -31,7 +32,7 @@ class SpecRefused(ValueError):
 
 
 def read_yaml(path: Path) -> Any:
-    """The YAML (or JSON) document in ``path``; unreadable or unparsable files
+    """The JSON or YAML document in ``path`` (whatever its name); unreadable or unparsable files
     are a :class:`SpecRefused` (the line and column of a syntax error named)."""
     if not path.exists():
         raise SpecRefused(f"{path}: no such file.")
@@ -45,6 +46,10 @@ def read_yaml(path: Path) -> Any:
         ) from None
     except OSError as error:
         raise SpecRefused(f"{path}: cannot be read ({error.strerror or error}).") from None
+    try:  # JSON is YAML, but orjson reads it tens of times faster than PyYAML's constructor
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:

@@ -104,7 +104,8 @@ class _Reach:
                 return None, f"the reference {ref} names nothing in the spec"
         return node, None
 
-    def _component(self, ref: str) -> str | None:
+    def component(self, ref: str) -> str | None:
+        """The first problem of what ``ref`` names (``None``: none)."""
         if ref in self.components:
             return self.components[ref]
         self.components[ref] = None  # a reference that comes round again is fine here
@@ -126,7 +127,9 @@ class _Reach:
             current = stack.pop()
             if isinstance(current, dict):
                 ref = current.get("$ref")
-                if isinstance(ref, str) and (problem := self._component(ref)) is not None:
+                if "$ref" in current and not isinstance(ref, str):
+                    return "it holds a '$ref' that is not a reference (a property named $ref?)"
+                if isinstance(ref, str) and (problem := self.component(ref)) is not None:
                     return problem
                 pattern = current.get("pattern")
                 if isinstance(pattern, str) and (problem := _pattern_problem(pattern)):
@@ -169,7 +172,22 @@ def prune(document: dict[str, Any]) -> tuple[Dropped, ...]:
             if problem is not None:
                 reasons[(method, path)] = problem
     drop(document, reasons)
+    _drop_unusable_components(document, reach)
     return tuple(Dropped(method, path, reason) for (method, path), reason in reasons.items())
+
+
+def _drop_unusable_components(document: dict[str, Any], reach: _Reach) -> None:
+    """Remove the components with a problem (no operation left reaches one):
+    connexion resolves every reference of the document, used or not, and one
+    that names nothing would stop the whole spec."""
+    components = document.get("components")
+    for kind, table in (components or {}).items() if isinstance(components, dict) else ():
+        if not isinstance(table, dict):
+            continue
+        for name in list(table):
+            escaped = str(name).replace("~", "~0").replace("/", "~1")
+            if reach.component(f"#/components/{kind}/{escaped}") is not None:
+                del table[name]
 
 
 def drop(document: dict[str, Any], operations: dict[tuple[str, str], str]) -> None:
