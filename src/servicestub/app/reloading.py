@@ -93,15 +93,15 @@ class Reloading:
             fresh = self.build(fresh_settings)
             asyncio.run(_first_request(fresh))
         except Exception as error:  # whatever stops the new app, the old one keeps serving
-            reason = str(getattr(error, "detail", error))
-            log.error("reload failed, the previous spec keeps serving: %s", reason)
-            return Reloaded(swapped=False, kept=True, reason=reason)
+            failure = str(getattr(error, "detail", error))
+            log.error("reload failed, the previous spec keeps serving: %s", failure)
+            return Reloaded(swapped=False, kept=True, reason=failure)
         fresh.runtime.settings = self.settings
         kept, reason = True, None
         try:
             fresh.runtime.import_state(old.runtime.export_state())
         except ApiError as error:
-            kept, reason = False, error.detail
+            kept, reason = False, str(error.detail)
             log.warning("reloaded; the data did not fit the new spec, started afresh: %s", reason)
         fresh.runtime.journal = old.runtime.journal
         fresh.runtime.faults = old.runtime.faults

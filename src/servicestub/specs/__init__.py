@@ -13,7 +13,8 @@ from typing import Any
 import orjson
 import yaml
 
-from servicestub.specs.loading import METHODS, SpecRefused, load
+from servicestub.specs.loading import METHODS as METHODS  # re-exported: the engine reads it here
+from servicestub.specs.loading import SpecRefused, load
 from servicestub.specs.pruning import Dropped, nothing_served, prune
 
 _PACKAGED = Path(__file__).parents[1] / "openapi"
@@ -118,7 +119,8 @@ def mount_of(document: dict[str, Any]) -> str:
     servers = document.get("servers") or [{}]
     server = servers[0] if isinstance(servers, list) and isinstance(servers[0], dict) else {}
     url = str(server.get("url") or "")
-    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+    found_variables = server.get("variables")
+    variables: dict[str, Any] = found_variables if isinstance(found_variables, dict) else {}
 
     def default(found: re.Match[str]) -> str:
         variable = variables.get(found.group(1))
