@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
+from servicestub.cli import banner
 from tests.thirdparty.serve_specs import collection_spec, write
 
 
@@ -89,3 +90,15 @@ def test_cors_and_allow_follow_the_served_specs(client: TestClient) -> None:
     refused = client.put("/v1/things/x", json={"name": "n"})
     assert refused.status_code == 405
     assert set(refused.headers["allow"].split(", ")) == {"GET", "DELETE"}
+
+
+def test_the_banner_names_each_spec_its_mount_docs_and_parts(tmp_path: Path) -> None:
+    document = collection_spec(title="Shop")
+    document["paths"]["/broken"] = {"get": {"parameters": [{"name": "q", "in": "query"}]}}
+    spec = write(tmp_path / "shop.yaml", document)
+    app = create_app(Settings(specs=((spec, "/shop"),)))
+    lines = banner(app, "http://localhost:8080")
+    assert lines[0] == "  Shop  http://localhost:8080/shop/  docs http://localhost:8080/shop/ui/"
+    assert lines[1] == "    shop.yaml: 4 operations stateful, 0 answered from the spec, 1 dropped"
+    assert lines[2].startswith("      dropped GET /broken: ")
+    assert lines[-1].startswith("  Control plane       http://localhost:8080/_mock")
