@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,57 @@ def _origins(values: tuple[str, ...]) -> tuple[str, ...]:
                 param_hint="--admin-origin",
             )
     return values
+
+
+def _spec_values(values: tuple[str, ...]) -> tuple[tuple[Path, str | None], ...]:
+    """``--spec PATH[=MOUNT]`` values as ``(file, mount or None)``: a ``PATH`` that
+    exists as given is taken whole (even with an ``=`` in its name); otherwise the
+    text after the last ``=`` is the mount, a URL path such as ``/petstore``."""
+    found: list[tuple[Path, str | None]] = []
+    for value in values:
+        file, equals, mount = value.rpartition("=")
+        if Path(value).exists() or not equals:
+            found.append((Path(value), None))
+            continue
+        if not re.fullmatch(r"/[A-Za-z0-9._~!$&'()*+,;:@%/-]*", mount):
+            raise click.BadParameter(
+                f"{mount!r} is not a mount; give a URL path such as /petstore (or / for the "
+                "root), e.g. --spec petstore.yaml=/petstore.",
+                param_hint="--spec",
+            )
+        found.append((Path(file), mount))
+    return tuple(found)
+
+
+#: Dropped operations the start-up banner names per spec (the log names them all).
+BANNER_DROPPED = 10
+
+
+def banner(app: Any, base: str) -> list[str]:
+    """The start-up lines naming each API served, its mount and its docs (for a
+    third-party spec also its title and how many operations are served how)."""
+    runtime = app.runtime
+    lines = []
+    for api in runtime.apis:
+        mount = f"{base}{api.base_path}"
+        if api.third_party:
+            parts = runtime.parts[api.name]
+            title = str((api.parsed().get("info") or {}).get("title") or api.name)
+            lines.append(f"  {title}  {mount or base}/  docs {mount}/ui/")
+            lines.append(
+                f"    {api.file}: {parts.stateful} operations stateful, {parts.answered} "
+                f"answered from the spec, {len(parts.dropped)} dropped"
+            )
+            lines += [f"      dropped {part}" for part in parts.dropped[:BANNER_DROPPED]]
+            if len(parts.dropped) > BANNER_DROPPED:
+                lines.append(f"      ... and {len(parts.dropped) - BANNER_DROPPED} more dropped")
+        elif api.name == "admin":
+            lines.append(f"  Control plane       {mount}   docs {mount}/ui/")
+        elif api.name == "orders":
+            lines.append(f"  Service Orders API  {mount}      docs {mount}/ui/")
+        else:
+            lines.append(f"  Services API v4     {mount}  docs {mount}/ui/")
+    return [*lines[1:], lines[0]] if lines and runtime.apis[0].name == "admin" else lines
 
 
 def _mock_app() -> Any:
@@ -191,6 +243,21 @@ scenario_option = click.option(
     type=click.IntRange(0, 1_000_000),
     help="Service orders seeded in each store on first use.",
 )
+@click.option(
+    "--spec",
+    "spec_values",
+    multiple=True,
+    metavar="PATH[=MOUNT]",
+    help="Serve this OpenAPI 3.0 file (YAML or JSON) statefully instead of the built-in APIs, "
+    "under MOUNT or the path of its first servers URL (else /); repeatable. Its Swagger UI is "
+    "MOUNT/ui/, the control plane /_mock as always.",
+)
+@click.option(
+    "--watch/--no-watch",
+    default=False,
+    show_default=True,
+    help="Reload a --spec file when it changes, keeping the data when it still fits.",
+)
 def serve(
     host: str,
     port: int,
@@ -204,12 +271,20 @@ def serve(
     allowed_hosts: tuple[str, ...],
     validate_responses: bool,
     orders_per_store: int,
+    spec_values: tuple[str, ...],
+    watch: bool,
 ) -> None:
     """Serve the mock until Ctrl-C, SIGTERM or SIGHUP (each saves --state)."""
     from servicestub import server
     from servicestub.app import create_app
+    from servicestub.app.reloading import Reloading
     from servicestub.core.errors import ApiError
     from servicestub.engine.snapshot import SnapshotError
+    from servicestub.specs.loading import SpecRefused
+
+    specs = _spec_values(spec_values)
+    if watch and not specs:
+        raise click.UsageError("--watch reloads --spec files; give at least one --spec.")
 
     if not _loopback(host) and not admin_token:
         raise click.UsageError(
@@ -227,10 +302,11 @@ def serve(
         admin_token=admin_token,
         admin_origins=admin_origins,
         allowed_hosts=allowed_hosts,
+        specs=specs,
     )
     try:
         app = create_app(settings)
-    except (SnapshotError, ApiError) as error:
+    except (SnapshotError, ApiError, SpecRefused) as error:
         raise click.ClickException(str(getattr(error, "detail", error))) from None
     runtime = app.runtime
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
@@ -238,15 +314,21 @@ def serve(
     origin = f"scenario {runtime.scenario}" if runtime.scenario else f"seed {runtime.seed}"
     origin += f", now {format_reference_time(runtime.reference_time)}"
     click.echo(f"servicestub {__version__} on {base} ({origin})")
-    click.echo(f"  Service Orders API  {base}/v1      docs {base}/v1/ui/")
-    click.echo(f"  Services API v4     {base}/api/v4  docs {base}/api/v4/ui/")
-    click.echo(f"  Control plane       {base}/_mock   docs {base}/_mock/ui/")
-    click.echo(f"  try: curl -s '{base}/v1/tenants/demo/stores/main/service-orders?perPage=5'")
-    if not secret:
+    for line in banner(app, base):
+        click.echo(line)
+    if not specs:
+        click.echo(f"  try: curl -s '{base}/v1/tenants/demo/stores/main/service-orders?perPage=5'")
+    if not secret and not specs:
         click.echo(
             "  public links (publicHash) are derived from the seed: anyone can compute them; "
             "set --secret or SERVICESTUB_SECRET to seal them"
         )
+    if watch:
+        reloading = Reloading(app, settings)
+        click.echo(f"  watching {', '.join(str(file) for file, _ in specs)} for changes")
+        with reloading.watching():
+            server.run(reloading, host, port)
+        return
     server.run(app, host, port)
 
 

@@ -7,6 +7,7 @@ request's ASGI scope, so handlers reach it through :func:`current` and each app
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -44,6 +45,7 @@ from servicestub.engine.snapshot import (
     reference_time_of,
 )
 from servicestub.specs import ORDERS, ApiSpec, served_apis
+from servicestub.specs.pruning import Dropped
 
 SCOPE_KEY = "servicestub.runtime"
 
@@ -51,6 +53,16 @@ SCOPE_KEY = "servicestub.runtime"
 #: serves for it, and its state among the runtime's.
 _PLUGGED: dict[str, Plugins[Any]] = {ORDERS.name: orders_served.PLUGINS}
 _STATES: dict[str, Callable[[OrdersStore], Any]] = {ORDERS.name: lambda orders: orders}
+
+
+@dataclasses.dataclass(frozen=True)
+class ServedParts:
+    """How the operations of one served API are served: by the engine (its
+    collections' state), answered from the spec, or dropped (each with its reason)."""
+
+    stateful: int
+    answered: int
+    dropped: tuple[Dropped, ...] = ()
 
 
 class Runtime:
@@ -66,6 +78,8 @@ class Runtime:
         self.journal = Journal(self.settings.journal_size)
         self.faults = Faults(self.settings.max_fault_rules, self.settings.seed)
         self.responses: ResponseCatalog | None = None
+        #: API name -> how its operations are served (set when the app is built).
+        self.parts: dict[str, ServedParts] = {}
         self.scenario: str | None = None
         self.reset(self.settings.seed)
         if self.settings.scenario:

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from servicestub.core.errors import ApiError, StatusProblem
 from servicestub.core.problems import render
 from servicestub.runtime import SCOPE_KEY
-from servicestub.specs import APIS, allowed_methods
+from servicestub.specs import ADMIN, APIS, allowed_methods
 
 log = logging.getLogger("servicestub")
 
@@ -49,11 +49,12 @@ def as_api_error(request: ConnexionRequest, exc: Exception) -> ApiError:
     if isinstance(exc, HTTPException):
         headers = dict(exc.headers or {})
         detail = str(exc.detail)
+        runtime = request.scope.get(SCOPE_KEY)
+        apis = APIS if runtime is None else runtime.apis
         if exc.status_code == 404:
-            detail = f"No operation at {path}; see the API docs under /v1/ui/ or /api/v4/ui/."
+            docs = " or ".join(f"{api.base_path}/ui/" for api in apis if api.name != ADMIN.name)
+            detail = f"No operation at {path}; see the API docs under {docs}."
         if exc.status_code == 405:
-            runtime = request.scope.get(SCOPE_KEY)
-            apis = APIS if runtime is None else runtime.apis
             headers["Allow"] = ", ".join(allowed_methods(path, apis))
             detail = f"{request.method} is not an operation of {path}; it takes {headers['Allow']}."
         return StatusProblem(exc.status_code, detail, headers=headers)

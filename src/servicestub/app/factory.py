@@ -7,9 +7,11 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from connexion.exceptions import ResolverError
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.lifespan import Lifespan
 from connexion.options import SwaggerUIOptions
+from connexion.resolver import RelativeResolver
 from connexion.spec import Specification
 
 from servicestub.app.error_handlers import HANDLED, connexion_middlewares, problem_response
@@ -21,8 +23,9 @@ from servicestub.app.validation import VALIDATORS
 from servicestub.control.documented import ResponseCatalog
 from servicestub.core.errors import ApiError
 from servicestub.core.settings import Settings
-from servicestub.engine.model import model_of
-from servicestub.handlers._served import served_handlers
+from servicestub.engine.dispatch import ServedOperation
+from servicestub.engine.model import ModelError, SpecModel, model_of
+from servicestub.handlers._served import Handler, served_handlers
 from servicestub.middleware.control import (
     FaultMiddleware,
     JournalMiddleware,
@@ -37,10 +40,14 @@ from servicestub.middleware.guards import (
     TrackingHeaderMiddleware,
 )
 from servicestub.middleware.negotiation import MediaTypeMiddleware
+from servicestub.middleware.operations import HANDLERS
 from servicestub.middleware.origins import ControlPlanePolicy
 from servicestub.middleware.security import SecurityMiddleware, connexion_security_map
-from servicestub.runtime import Runtime
+from servicestub.runtime import Runtime, ServedParts
 from servicestub.specs import ADMIN, DOCS_UI_PATH, SPEC_DIR, ApiSpec
+from servicestub.specs import operations as iter_operations
+from servicestub.specs.loading import SpecRefused
+from servicestub.specs.pruning import Dropped, drop, nothing_served
 
 log = logging.getLogger("servicestub")
 # connexion logs every unknown query parameter at ERROR; the mock ignores them, as servers do.
@@ -54,9 +61,11 @@ def _specs_checked_by_the_tests(api: ApiSpec) -> Iterator[None]:
     connexion checks every spec it loads, which is a sixth of the start-up time.
     Ours are fixed files shipped with the package and ``tests/test_specs.py``
     runs that same check on each, so a server start need not repeat it. A spec
-    served from another file (``Settings.spec_files``) is checked.
+    served from another file (``Settings.spec_files``) is checked; a third-party
+    one (``--spec``) was checked against the same schema when it was read, each
+    flaw dropping only the operations it touches (:mod:`servicestub.specs.pruning`).
     """
-    if api.source is not None:
+    if api.source is not None and not api.third_party:
         yield
         return
     check = Specification.__dict__["_validate_spec"]
@@ -67,6 +76,51 @@ def _specs_checked_by_the_tests(api: ApiSpec) -> Iterator[None]:
         Specification._validate_spec = check
 
 
+def _segments(path: str) -> list[str]:
+    return [segment for segment in path.split("/") if segment]
+
+
+def _engine_handlers(
+    api: ApiSpec, model: SpecModel, runtime: Runtime
+) -> tuple[dict[str, Handler], dict[str, str]]:
+    """The handlers of the operations the engine serves for ``api``, and
+    ``operationId -> why`` for those of a third-party collection it cannot serve
+    (its records cannot be seeded from its schema): left to the resolver like any
+    other operation, not fatal to the spec. A built-in API's failure stops the start."""
+    operations = engine_operations(model, api.third_party)
+    if not api.third_party:
+        return served_handlers(api.name, operations, runtime.serve), {}
+    by_collection: dict[str, dict[str, ServedOperation]] = {}
+    for operation_id, operation in operations.items():
+        by_collection.setdefault(operation.collection.path, {})[operation_id] = operation
+    handlers: dict[str, Handler] = {}
+    unserved: dict[str, str] = {}
+    for path, group in by_collection.items():
+        try:
+            handlers |= served_handlers(api.name, group, runtime.serve)
+        except ModelError as error:
+            log.warning("%s: the collection %s is served without state: %s", api.name, path, error)
+            unserved |= dict.fromkeys(group, str(error))
+    return handlers, unserved
+
+
+def _unresolved(
+    api: ApiSpec, resolver: RelativeResolver, unserved: dict[str, str]
+) -> dict[tuple[str, str], str]:
+    """``(method, path) -> why`` for each operation of the third-party ``api`` that
+    ``resolver`` finds no handler for (tried as connexion will try it), so that
+    it is left out and the rest served; ``unserved`` names why the engine did not
+    serve some of them."""
+    found = {}
+    for _document, path, method, operation in iter_operations((api,)):
+        operation_id = operation["operationId"]
+        try:
+            resolver.resolve_function_from_operation_id(f"{HANDLERS}.{operation_id}")
+        except ResolverError as error:
+            found[(method, path)] = unserved.get(operation_id) or str(error.__cause__ or error)
+    return found
+
+
 def _saving_on_shutdown(runtime: Runtime) -> Lifespan:
     """The app's lifespan: with ``--state``, the state is written when the server
     shuts down, whatever stops it (SIGTERM, Ctrl-C, an embedding server). A save
@@ -75,16 +129,21 @@ def _saving_on_shutdown(runtime: Runtime) -> Lifespan:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         yield
-        if runtime.settings.state_file is None:
-            return
-        try:
-            path, size = runtime.save_state()
-        except ApiError as error:
-            log.error("%s", error.detail)
-        else:
-            log.info("state saved to %s (%d bytes)", path, size)
+        save_on_shutdown(runtime)
 
     return lifespan
+
+
+def save_on_shutdown(runtime: Runtime) -> None:
+    """With ``--state``, write the state, logging where (or why it could not be)."""
+    if runtime.settings.state_file is None:
+        return
+    try:
+        path, size = runtime.save_state()
+    except ApiError as error:
+        log.error("%s", error.detail)
+    else:
+        log.info("state saved to %s (%d bytes)", path, size)
 
 
 def create_app(settings: Settings | None = None) -> App:
@@ -106,18 +165,37 @@ def create_app(settings: Settings | None = None) -> App:
         uri_parser_class=SpecURIParser,
         security_map=connexion_security_map(apis),
     )
-    for api in apis:
+    # The most specific mount first: connexion routes a request to the first
+    # mount it lies under (the root, ``""``, last: it is under everything).
+    for api in sorted(apis, key=lambda api: -len(_segments(api.base_path))):
         # Operations of a collection that no handler function is written for are
         # the engine's (the resolver fails on any other operationId without one).
-        model = model_of(api)
-        operations = engine_operations(model, api.third_party)
-        served = served_handlers(api.name, operations, runtime.serve)
+        try:
+            model = model_of(api)
+        except ModelError as error:
+            raise SpecRefused(f"{api.path}: {error}") from None
+        served, unserved = _engine_handlers(api, model, runtime)
+        resolver = handler_resolver(apis, model, served, api.third_party)
+        document = api.document()
+        unresolved = _unresolved(api, resolver, unserved) if api.third_party else {}
+        drop(document, unresolved)
+        dropped = (*api.dropped, *(Dropped(m, p, why) for (m, p), why in unresolved.items()))
+        if not document["paths"]:
+            raise SpecRefused(nothing_served(api.path, dropped))
+        for part in dropped:
+            log.warning(
+                "%s: %s not served: %s", api.name, f"{part.method.upper()} {part.path}", part.reason
+            )
+        total = sum(1 for _ in iter_operations((api,)))
+        runtime.parts[api.name] = ServedParts(
+            len(served), total - len(served) - len(unresolved), dropped
+        )
         with _specs_checked_by_the_tests(api):
             app.add_api(
-                api.document(),
+                document,
                 base_path=api.base_path,
                 name=api.name,
-                resolver=handler_resolver(apis, model, served, api.third_party),
+                resolver=resolver,
                 swagger_ui_options=SwaggerUIOptions(swagger_ui_path=DOCS_UI_PATH),
             )
     # Each middleware goes just outside connexion's exception handling, so the
@@ -127,7 +205,7 @@ def create_app(settings: Settings | None = None) -> App:
     app.add_middleware(
         RuntimeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, runtime=runtime
     )
-    app.add_middleware(ApiCorsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(ApiCorsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, apis=apis)
     app.add_middleware(
         AdminGuardMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

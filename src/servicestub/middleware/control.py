@@ -21,7 +21,7 @@ from servicestub.core.problems import (
 )
 from servicestub.middleware.operations import created_location, routed_operation_id
 from servicestub.runtime import SCOPE_KEY, Runtime
-from servicestub.specs import is_api_request
+from servicestub.specs import APIS, is_api_request
 
 
 async def send_json(
@@ -37,6 +37,15 @@ async def send_json(
     await send({"type": "http.response.body", "body": payload})
 
 
+def api_request(scope: Scope) -> bool:
+    """``scope`` is an HTTP request to one of the APIs its runtime serves (not
+    their docs, not the control plane)."""
+    if scope["type"] != "http":
+        return False
+    runtime: Runtime | None = scope.get(SCOPE_KEY)
+    return is_api_request(scope["path"], APIS if runtime is None else runtime.apis)
+
+
 class _ApiRequestMiddleware:
     """Acts on API requests only; the control plane, docs and specs pass through."""
 
@@ -44,7 +53,7 @@ class _ApiRequestMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_api_request(scope["path"]):
+        if not api_request(scope):
             await self.app(scope, receive, send)
             return
         await self.handle(scope, receive, send, scope[SCOPE_KEY])
@@ -117,7 +126,7 @@ class PreferMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        wanted = scope["type"] == "http" and is_api_request(scope["path"])
+        wanted = api_request(scope)
         header = Headers(scope=scope).get("prefer") if wanted else None
         if header is None:
             await self.app(scope, receive, send)

@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.core.errors import BadRequest
 from servicestub.core.problems import send_problem
-from servicestub.specs import is_control_plane, served_methods
+from servicestub.specs import APIS, ApiSpec, is_control_plane, served_methods
 
 #: Response headers a frontend may read: Prefer's answers, fault and rate-limit
 #: hints, where a create put its resource, the v4 tracking id, report file names.
@@ -36,8 +36,8 @@ class ApiCorsMiddleware(CORSMiddleware):
     problem+json 400. The control plane (``/_mock``) gets no CORS at all: its
     guard refuses other origins."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        methods = (*served_methods(), "HEAD", "OPTIONS")
+    def __init__(self, app: ASGIApp, apis: tuple[ApiSpec, ...] = APIS) -> None:
+        methods = (*served_methods(apis), "HEAD", "OPTIONS")
         super().__init__(
             app,
             allow_origins=["*"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -12,8 +13,12 @@ from typing import Any
 import orjson
 import yaml
 
-_PACKAGED = Path(__file__).parent / "openapi"
-_CHECKOUT = Path(__file__).resolve().parents[2] / "openapi"
+from servicestub.specs.loading import METHODS as METHODS  # re-exported: the engine reads it here
+from servicestub.specs.loading import SpecRefused, load
+from servicestub.specs.pruning import Dropped, nothing_served, prune
+
+_PACKAGED = Path(__file__).parents[1] / "openapi"
+_CHECKOUT = Path(__file__).resolve().parents[3] / "openapi"
 
 #: Specs ship inside the wheel; in a checkout they are read from ``openapi/``.
 SPEC_DIR = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
@@ -29,6 +34,9 @@ class ApiSpec:
     #: A spec the mock has no handlers written for (``serve --spec``): every
     #: operation is the engine's (a collection's) or answered from the spec.
     third_party: bool = False
+    #: The file's ``(mtime_ns, size)`` when it was named: a changed file is another
+    #: ``ApiSpec``, so nothing cached from the old one (here or in the engine) is reused.
+    stamp: tuple[int, int] = (0, 0)
 
     @property
     def path(self) -> Path:
@@ -43,8 +51,13 @@ class ApiSpec:
     def parsed(self) -> dict[str, Any]:
         """The parsed spec shared by every reader: read it, never change it."""
         if self.third_party:
-            return _third_party(self.path)
+            return _third_party(self.path, self.name, self.stamp)[0]
         return _parsed(self.path)
+
+    @property
+    def dropped(self) -> tuple[Dropped, ...]:
+        """The operations of a third-party spec left out, each with its reason."""
+        return _third_party(self.path, self.name, self.stamp)[1] if self.third_party else ()
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -61,16 +74,21 @@ def _parsed(path: Path) -> dict[str, Any]:
     return loaded
 
 
-METHODS = ("get", "put", "post", "delete", "patch")
-
-
 @functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
-def _third_party(path: Path) -> dict[str, Any]:
-    """A third-party spec as served: every operation has an operationId, unique
-    in the spec (one it lacks is made from its method and path: ``get_pets_petId``)."""
-    document: dict[str, Any] = orjson.loads(orjson.dumps(_parsed(path)))
+def _third_party(
+    path: Path, name: str, _stamp: tuple[int, int]
+) -> tuple[dict[str, Any], tuple[Dropped, ...]]:
+    """A third-party spec as served as the API ``name``, and the operations left
+    out of it (:func:`~servicestub.specs.pruning.prune`). Every operation has an
+    operationId, ``<name>.<its own>`` (one it lacks is made from its method and
+    path: ``petstore.get_pets_petId``), so that ids are unique across every spec
+    served. Refused (:class:`SpecRefused`) when nothing of it can be served."""
+    document: dict[str, Any] = orjson.loads(orjson.dumps(load(path)))
+    dropped = prune(document)
+    if not document["paths"]:
+        raise SpecRefused(nothing_served(path, dropped))
     seen: set[str] = set()
-    for path_name, item in (document.get("paths") or {}).items():
+    for path_name, item in document["paths"].items():
         for method in METHODS:
             operation = item.get(method) if isinstance(item, dict) else None
             if not isinstance(operation, dict):
@@ -79,13 +97,13 @@ def _third_party(path: Path) -> dict[str, Any]:
             if not isinstance(wanted, str) or not wanted:
                 slug = re.sub(r"[^0-9A-Za-z]+", "_", path_name).strip("_")
                 wanted = f"{method}_{slug}" if slug else method
-            name, number = wanted, 1
-            while name in seen:
+            unique, number = wanted, 1
+            while unique in seen:
                 number += 1
-                name = f"{wanted}_{number}"
-            seen.add(name)
-            operation["operationId"] = name
-    return document
+                unique = f"{wanted}_{number}"
+            seen.add(unique)
+            operation["operationId"] = f"{name}.{unique}"
+    return document, dropped
 
 
 ORDERS = ApiSpec("orders", "service-orders.yaml", "/v1")
@@ -96,16 +114,80 @@ APIS = (ORDERS, SERVICES, ADMIN)
 
 def mount_of(document: dict[str, Any]) -> str:
     """Where a spec is served when no mount is given: the path of its first
-    ``servers`` URL (``https://api.example.com/v2`` -> ``/v2``), else the root."""
+    ``servers`` URL (``https://api.example.com/v2`` -> ``/v2``; each ``{variable}``
+    replaced by its default), else the root (``""``)."""
     servers = document.get("servers") or [{}]
-    url = str((servers[0] if isinstance(servers[0], dict) else {}).get("url") or "")
-    path = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "", url)
-    return "/" + path.strip("/") if path.strip("/") else ""
+    server = servers[0] if isinstance(servers, list) and isinstance(servers[0], dict) else {}
+    url = str(server.get("url") or "")
+    found_variables = server.get("variables")
+    variables: dict[str, Any] = found_variables if isinstance(found_variables, dict) else {}
+
+    def default(found: re.Match[str]) -> str:
+        variable = variables.get(found.group(1))
+        value = variable.get("default") if isinstance(variable, dict) else None
+        return "" if value is None else str(value)
+
+    url = re.sub(r"\{([^}]*)\}", default, url)
+    path = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "", url).split("?")[0].split("#")[0]
+    return _normal_mount(path)
 
 
-def third_party_apis(specs: Iterable[tuple[Path, str | None]]) -> tuple[ApiSpec, ...]:
+def _normal_mount(mount: str) -> str:
+    """``mount`` as a base path: ``/v1`` (no trailing or doubled slash); the root is ``""``."""
+    segments = [segment for segment in mount.split("/") if segment]
+    return "".join("/" + segment for segment in segments)
+
+
+def _reaches_under(template: str, outer: str, inner: str) -> bool:
+    """A path ``template`` served under the mount ``outer`` names paths under the
+    mount ``inner`` by its literal segments (``/admin/users`` under ``/v1`` reaches
+    ``/v1/admin``; ``/{id}`` does not: only the value ``admin`` of ``id`` is shadowed)."""
+    wanted = inner.split("/")[len(outer.split("/")) :]
+    have = [segment for segment in template.split("/") if segment]
+    return len(have) >= len(wanted) and have[: len(wanted)] == wanted
+
+
+def mount_conflict(
+    outer: tuple[str, str, dict[str, Any] | None], inner: tuple[str, str, dict[str, Any] | None]
+) -> str | None:
+    """Why two APIs ``(name, mount, document or None for a built-in)`` cannot both
+    be served, or ``None``: the same mount, or one mounted under the other where
+    a path of the outer one reaches under the inner mount (the more specific
+    mount answers every request under it, so that path would never be served)."""
+    (outer_name, outer_mount, document), (inner_name, inner_mount, _) = outer, inner
+    if outer_mount == inner_mount:
+        shown = outer_mount or "/"
+        return f"{outer_name} and {inner_name} are both mounted at {shown}; give one another mount"
+    if not under(inner_mount, outer_mount):
+        return None
+    if document is None:  # a built-in API's paths are all its own
+        return f"{inner_name} ({inner_mount}) is mounted inside {outer_name} ({outer_mount or '/'})"
+    for template in document.get("paths") or {}:
+        if _reaches_under(str(template), outer_mount, inner_mount):
+            return (
+                f"{outer_name} (mounted at {outer_mount or '/'}) has the path {template}, which "
+                f"lies under {inner_name}'s mount {inner_mount}; mount one of them elsewhere"
+            )
+    return None
+
+
+def stamp_of(path: Path) -> tuple[int, int]:
+    """``(mtime_ns, size)`` of ``path``, ``(0, 0)`` when it cannot be read (the loader says why)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return (0, 0)
+    return (found.st_mtime_ns, found.st_size)
+
+
+def third_party_apis(
+    specs: Iterable[tuple[Path, str | None]], beside: Iterable[ApiSpec] = ()
+) -> tuple[ApiSpec, ...]:
     """The third-party APIs ``specs`` names (``(file, mount or None)``): each named
-    after its file (``petstore``; ``petstore-2`` for a second file of that name)."""
+    after its file (``petstore``; ``petstore-2`` for a second file of that name).
+    A spec that cannot be served, or whose mount conflicts with another's or with
+    an API served ``beside`` them (see :func:`mount_conflict`), is a
+    :class:`SpecRefused` naming it."""
     found: list[ApiSpec] = []
     taken = {api.name for api in APIS}
     for file, mount in specs:
@@ -116,9 +198,18 @@ def third_party_apis(specs: Iterable[tuple[Path, str | None]]) -> tuple[ApiSpec,
             name = f"{stem}-{number}"
         taken.add(name)
         path = Path(file)
-        base = mount if mount is not None else mount_of(_parsed(path))
-        base = "" if base.strip("/") == "" else "/" + base.strip("/")
-        found.append(ApiSpec(name, path.name, base, source=path, third_party=True))
+        api = ApiSpec(name, path.name, "", source=path, third_party=True, stamp=stamp_of(path))
+        base = _normal_mount(mount) if mount is not None else mount_of(api.parsed())
+        found.append(dataclasses.replace(api, base_path=base))
+    for pair in itertools.combinations([*beside, *found], 2):
+        outer, inner = sorted(pair, key=lambda api: len(api.base_path))
+        described = [
+            (api.name, api.base_path, api.parsed() if api.third_party else None)
+            for api in (outer, inner)
+        ]
+        reason = mount_conflict(described[0], described[1])
+        if reason is not None:
+            raise SpecRefused(f"Mounts overlap: {reason}.")
     return tuple(found)
 
 
@@ -129,7 +220,7 @@ def served_apis(
     names for it (``Settings.spec_files``: ``(api name, path)`` pairs), else its own;
     with third-party ``specs`` (``Settings.specs``), those and the control plane only.
     An unknown API name is a :class:`ValueError` naming the known ones."""
-    third = third_party_apis(specs)
+    third = third_party_apis(specs, (ADMIN,))
     if third:
         return (ADMIN, *third)
     files = dict(spec_files)
@@ -158,11 +249,12 @@ def is_control_plane(path: str) -> bool:
     return under(path, ADMIN.base_path)
 
 
-def is_docs(path: str) -> bool:
-    """A request for an API's Swagger UI or spec file: exactly the routes connexion
-    serves them on (``/v1/ui``, ``/v1/ui/...``, ``/v1/openapi.json``), so that an
-    API path that merely contains ``ui`` (tenant ``ui``) is not one."""
-    for api in APIS:
+def is_docs(path: str, apis: tuple[ApiSpec, ...] = APIS) -> bool:
+    """A request for the Swagger UI or spec file of one of ``apis`` (those served):
+    exactly the routes connexion serves them on (``/v1/ui``, ``/v1/ui/...``,
+    ``/v1/openapi.json``), so that an API path that merely contains ``ui`` (tenant
+    ``ui``) is not one."""
+    for api in apis:
         if path in (api.base_path + file for file in SPEC_FILE_PATHS):
             return True
         if under(path, api.base_path + DOCS_UI_PATH):
@@ -170,10 +262,10 @@ def is_docs(path: str) -> bool:
     return False
 
 
-def is_api_request(path: str) -> bool:
+def is_api_request(path: str, apis: tuple[ApiSpec, ...] = APIS) -> bool:
     """A request the journal records and fault rules and ``Prefer`` act on:
-    anything but the control plane and the docs."""
-    return not is_control_plane(path) and not is_docs(path)
+    anything but the control plane and the docs of ``apis`` (those served)."""
+    return not is_control_plane(path) and not is_docs(path, apis)
 
 
 @functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
@@ -200,14 +292,15 @@ def allowed_methods(path: str, apis: tuple[ApiSpec, ...] = APIS) -> tuple[str, .
     return ()
 
 
-@functools.cache
-def served_methods() -> tuple[str, ...]:
-    """Every method some operation of the business APIs takes, in a fixed order."""
+@functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
+def served_methods(apis: tuple[ApiSpec, ...] = APIS) -> tuple[str, ...]:
+    """Every method some operation of the business APIs of ``apis`` takes (the
+    control plane's are not: it has no CORS), in a fixed order."""
     used = {
         method.upper()
-        for api in (ORDERS, SERVICES)
-        for item in api.parsed()["paths"].values()
-        for method in item
+        for _document, _path, method, _operation in operations(
+            api for api in apis if api.name != ADMIN.name
+        )
     }
     return tuple(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if m in used)
 
@@ -256,6 +349,8 @@ def created_resources(apis: tuple[ApiSpec, ...] = APIS) -> dict[str, str]:
             if "Location" not in created.get("headers", {}):
                 continue
             parameter = item_parameter(document["paths"], template)
+            if parameter is None and api.third_party:
+                continue  # a spec we do not own: its creates answer without a Location
             if parameter is None:
                 raise ValueError(f"{api.file}: POST {template} declares Location but no GET item")
             table[operation["operationId"]] = parameter
