@@ -44,6 +44,15 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
     record_id = python_name(model.id_param) if model.id_param and action in _ON_ONE else None
     act = _ACTIONS[action]
     write = action in WRITES
+    # Where no POST creates, a PUT on the item path does (it is the replace, or
+    # the update when no PATCH is).
+    if model.put_creates is not None and (
+        action == "replace" or (action == "update" and not model.merges)
+    ):
+        replace = action == "replace"
+
+        def act(c: Collection[Any], owner: Owner, arguments: dict[str, Any], uid: str) -> Any:
+            return c.put(owner, uid, arguments["body"], replace=replace)
 
     async def handler(**arguments: Any) -> Any:
         values = tuple(str(arguments[parameter]) for parameter in scope)
