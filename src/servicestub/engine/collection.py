@@ -231,7 +231,7 @@ class Collection(Generic[OwnerT]):
         }
         #: What a created record starts from before its body is applied: nullable
         #: fields null, defaults set; other fields absent until written.
-        self.base: Record = {field: None for field in model.writable if field in model.nullable}
+        self.base: Record = {field: None for field in model.writable if field in model.starts_null}
         self.base |= {k: v for k, v in model.defaults.items() if k in model.writable}
         self.base |= self.rules.defaults
         view = self.rules.view

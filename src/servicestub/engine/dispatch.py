@@ -210,12 +210,18 @@ class Seeding:
     def check(self, api: str, model: CollectionModel) -> None:
         """Fail now (at start-up), not on a request, when ``model``'s records
         cannot be seeded: a count that is none, a schema nothing can be drawn for."""
-        scope = tuple((name, f"{name}-1") for name in model.scope)
+        document = self.document(api)
+        properties = model.item_schema.get("properties") or {}
+        numeric = {
+            name
+            for name in model.scope
+            if (resolve(document, properties.get(name)) or {}).get("type") in ("integer", "number")
+        }  # a scope value a numeric property holds (a toy's petId)
+        scope = tuple((name, "1" if name in numeric else f"{name}-1") for name in model.scope)
         try:
             drawn = self.records(api, model, scope)
         except FabricateError as error:
             raise ModelError(f"{model.path}: its records cannot be seeded: {error}") from None
-        document = self.document(api)
         validator = draft4(model.item_schema, components_of(document))
         if validator is None:  # a schema a draft 4 validator cannot read is taken as met
             return

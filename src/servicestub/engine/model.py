@@ -323,6 +323,9 @@ class CollectionModel:
     #: ``x-servicestub-seed-count`` as written (list operation over path item),
     #: judged where seeding happens (:mod:`servicestub.engine.dispatch`); ``None``: absent.
     seed_count: Json = None
+    #: Writable fields a created record holds as null until written: nullable both
+    #: in a write body and in the record as answered.
+    starts_null: frozenset[str] = frozenset()
     #: The id's JSON type: ``"integer"`` ids count up, any other is a uid.
     id_type: str = "string"
     #: ``writeOnly`` properties (a password): stored, never answered.
@@ -788,7 +791,7 @@ def _collection(
     put = item_path_item.get("put")
     put_creates = None
     if "create" not in operations and isinstance(put, dict) and item_param is not None:
-        status = _success_status(put)
+        status = "201" if "201" in (put.get("responses") or {}) else _success_status(put)
         put_creates = int(status) if status and status.isdigit() else 200
     server_values = {}
     for name, prop in properties.items():
@@ -815,6 +818,7 @@ def _collection(
         seed_count=(list_op or {}).get(SEED_COUNT_EXTENSION, item.get(SEED_COUNT_EXTENSION)),
         id_type=_kind(properties.get(id_field, {})) or "string",
         hidden=frozenset(n for n, p in properties.items() if p.get("writeOnly")),
+        starts_null=frozenset(n for n in nullable if _nullable(properties.get(n, {}))),
         restamped=restamped,
         server_values=server_values,
         put_creates=put_creates,
