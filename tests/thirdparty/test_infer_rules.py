@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from servicestub.engine.collection import Collection, HeldRecords, _matches, merge_patch
 from servicestub.engine.model import read_model, sort_text
 from servicestub.engine.paging import any_field_key, cursor_offset, cursor_token, page_of
-from tests.thirdparty.infer_specs import answer, json_body, query, ref, shop
+from tests.thirdparty.infer_specs import listed, shop
 
 RULES = settings(max_examples=150, derandomize=True, deadline=None)
 JSON = st.recursive(
@@ -147,35 +147,6 @@ def test_a_filter_matches_equal_values_their_text_and_array_items(
     items = value if isinstance(value, list) else [value]
     expected = any(text(item) in {text(a) for a in allowed} for item in items)
     assert _matches(value, allowed) is expected
-
-
-def listed(extra: dict[str, Any]) -> dict[str, Any]:
-    """A spec of one collection ``/things`` whose Thing has ``extra`` properties."""
-    return {
-        "openapi": "3.0.3",
-        "info": {"title": "t", "version": "1"},
-        "paths": {
-            "/things": {
-                "get": {
-                    "operationId": "list",
-                    "parameters": [
-                        query("sort_by", {"type": "string"}),
-                        query("colour", {"type": "string"}),
-                    ],
-                    "responses": answer({"type": "array", "items": ref("Thing")}),
-                },
-                "post": {
-                    "operationId": "make",
-                    "requestBody": json_body(ref("Thing")),
-                    "responses": answer(ref("Thing"), "201"),
-                },
-            },
-            "/things/{thingId}": {
-                "get": {"operationId": "one", "responses": answer(ref("Thing"))},
-            },
-        },
-        "components": {"schemas": {"Thing": {"type": "object", "properties": extra}}},
-    }
 
 
 @RULES

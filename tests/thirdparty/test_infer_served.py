@@ -11,9 +11,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
-from tests.thirdparty.infer_specs import shop, write
+from tests.thirdparty.infer_specs import PETSTORE, listed, shop, write
 
-PETSTORE = Path("/tmp/specs/petstore.yaml")
 MERGE = {"Content-Type": "application/merge-patch+json"}
 JSON_PATCH = {"Content-Type": "application/json-patch+json"}
 
@@ -35,9 +34,8 @@ def client(shop_file: Path) -> Iterator[TestClient]:
 
 
 def test_the_classic_petstore_serves_statefully(tmp_path: Path) -> None:
-    spec = PETSTORE if PETSTORE.exists() else None
-    if spec is None:
-        pytest.skip("the classic petstore is not on this machine")
+    spec = tmp_path / "petstore.yaml"
+    spec.write_text(PETSTORE)
     with serve(spec) as petstore:
         seeded = petstore.get("/v1/pets").json()
         assert isinstance(seeded, list) and seeded  # a bare array, seeded
@@ -200,3 +198,17 @@ def test_the_same_seed_seeds_the_same_records(shop_file: Path) -> None:
 
     assert lists(3) == lists(3)
     assert lists(3) != lists(4)
+
+
+def test_creates_and_deletes_answer_the_status_the_spec_documents(tmp_path: Path) -> None:
+    document = listed({"id": {"type": "integer", "readOnly": True}, "colour": {"type": "string"}})
+    things = document["paths"]["/things"]
+    things["post"]["responses"] = {"200": things["post"]["responses"]["201"]}
+    item = document["paths"]["/things/{thingId}"]
+    item["delete"] = {"operationId": "drop", "responses": item["get"]["responses"]}
+    with serve(write(tmp_path, document, "things")) as client:
+        made = client.post("/things", json={"colour": "red"})
+        assert made.status_code == 200, made.text
+        gone = client.delete(f"/things/{made.json()['id']}")
+        assert (gone.status_code, gone.json()) == (200, made.json())
+        assert client.get(f"/things/{made.json()['id']}").status_code == 404

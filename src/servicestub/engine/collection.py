@@ -94,6 +94,7 @@ def _filled_value(field: Filled, page: Page) -> tuple[bool, Json]:
         "offset": page.start,
         "has_more": page.more,
         "fixed": field.value,
+        "next_link": None,
     }
     if field.role == "next":
         value: Json = (

@@ -55,13 +55,13 @@ SEED_COUNT_EXTENSION = "x-servicestub-seed-count"
 #: by :func:`folded`: ``per_page``, ``perPage`` and ``PerPage`` are one name).
 PAGE_NAMES = frozenset({"page", "pagenumber", "pageno", "pageindex"})
 PER_PAGE_NAMES = frozenset(
-    {"perpage", "pagesize", "limit", "size", "top", "$top", "maxresults", "pagelimit"}
+    {"perpage", "pagesize", "limit", "size", "top", "maxresults", "pagelimit"}
 )
-OFFSET_NAMES = frozenset({"offset", "skip", "$skip", "start", "startindex"})
+OFFSET_NAMES = frozenset({"offset", "skip", "start", "startindex"})
 CURSOR_NAMES = frozenset(
     {"cursor", "pagetoken", "after", "startingafter", "nexttoken", "continuationtoken", "marker"}
 )
-SORT_NAMES = frozenset({"sort", "sortby", "orderby", "$orderby", "sorting", "sortfield"})
+SORT_NAMES = frozenset({"sort", "sortby", "orderby", "sorting", "sortfield", "ordering"})
 ORDER_NAMES = frozenset(
     {"order", "direction", "dir", "sortorder", "sortdir", "sortdirection", "orderdirection"}
 )
@@ -69,6 +69,7 @@ ORDER_NAMES = frozenset(
 FALLBACK_PER_PAGE = 20
 
 _PARAMETER = re.compile(r"\{([^}/]+)\}")
+_PUNCTUATION = re.compile(r"[-_$.@\[\]]")
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL = re.compile(r"([a-z\d])([A-Z])")
 
@@ -90,9 +91,10 @@ def python_name(name: str) -> str:
 
 
 def folded(name: str) -> str:
-    """``name`` compared as people read it: case, ``_`` and ``-`` aside
-    (``per_page`` = ``perPage`` = ``PerPage``)."""
-    return name.replace("_", "").replace("-", "").casefold()
+    """``name`` compared as people read it: case and punctuation aside
+    (``per_page`` = ``perPage`` = ``PerPage``, ``$top`` = ``top``, ``page[size]`` =
+    ``pageSize``, ``@odata.nextLink`` = ``odataNextLink``)."""
+    return _PUNCTUATION.sub("", name).casefold()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,6 +186,8 @@ class ListQuery:
         order = given(sorting.order_param)
         sort = given(sorting.param) or sorting.default
         descending: bool | None = None
+        if isinstance(sort, list):  # an array of sorts: the first sorts
+            sort = sort[0] if sort else sorting.default
         if sorting.free:
             sort, descending = sort_text(str(sort))
         if order is not None:
@@ -262,6 +266,8 @@ ROLES: dict[str, str] = {
         ),
         "next",
     ),
+    #: A next page's URL: a mock has none to give (left out, or null).
+    **dict.fromkeys(("nextlink", "odatanextlink", "nexturl", "nextpageurl"), "next_link"),
     **dict.fromkeys(("hasmore", "hasnext", "hasnextpage", "more", "istruncated"), "has_more"),
 }
 
@@ -344,6 +350,11 @@ class CollectionModel:
     #: The collection whose item path this one is under, and its item parameter
     #: in this one's scope: a record there must exist for this one to be served.
     parent: CollectionModel | None = dataclasses.field(default=None, repr=False)
+    #: The success status a create and a delete answer, as the spec documents them
+    #: (a create 201 unless it documents only another 2xx; a delete 204 unless it
+    #: documents only 200, answering the deleted record).
+    created_status: int = 201
+    deleted_status: int = 204
     #: The spec's ``components`` (what the item schema's ``$ref``s name).
     components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -607,7 +618,7 @@ def _list_query(
         elif enum and all(value in item_fields for value in enum) and sort_param is None:
             sort_param, sort_fields = name, enum
             sort_default = schema.get("default", enum[0])
-        elif key in SORT_NAMES and not enum and sort_param is None:
+        elif key in SORT_NAMES and sort_param is None and _free_values(enum, item_fields):
             sort_param, free = name, True
             default = schema.get("default")
             if isinstance(default, str) and sort_text(default)[0] in item_fields:
@@ -622,6 +633,12 @@ def _list_query(
         fields = (default, *(f for f in sort_fields or (default,) if f != default))
     sorting = Sorting(param=sort_param, fields=fields, default=default, free=free, **order)
     return ListQuery(paging=Paging(**paging), sorting=sorting, filters=filters)
+
+
+def _free_values(enum: tuple[Any, ...], item_fields: tuple[str, ...]) -> bool:
+    """Whether a sort parameter's values are free sorts: no enum, or one whose
+    values each name a field (``$orderby: [name asc, name desc]``)."""
+    return all(isinstance(v, str) and sort_text(v)[0] in item_fields for v in enum)
 
 
 def _pointed(name: str, properties: Mapping[str, Json]) -> str | None:
@@ -719,6 +736,16 @@ def _operations(item: Json, item_path_item: Json, document: Json) -> dict[str, s
             action = "replace"  # PATCH updates: this PUT replaces
         found[action] = operation["operationId"]
     return found
+
+
+def _documented(operation: Any, usual: int) -> int:
+    """The status ``operation`` answers on success: ``usual`` when it documents it (or
+    a ``2XX`` range, or nothing), else its first documented 2xx."""
+    responses = operation.get("responses") if isinstance(operation, dict) else None
+    codes = sorted(str(s) for s in responses or {} if str(s).startswith("2"))
+    if not codes or str(usual) in codes or not any(c.isdigit() for c in codes):
+        return usual
+    return int(next(c for c in codes if c.isdigit()))
 
 
 def _stamps(
@@ -823,6 +850,8 @@ def _collection(
         server_values=server_values,
         put_creates=put_creates,
         merges="patch" in item_path_item,
+        created_status=_documented(create_op, 201),
+        deleted_status=_documented(item_path_item.get("delete"), 204),
         components=document.get("components") or {},
     )
 

@@ -20,15 +20,22 @@ Handler = Callable[..., Awaitable[Any]]
 _ON_ONE = frozenset({"get", "update", "replace", "delete"})
 
 
-def _deleted(collection: Collection[Any], owner: Owner, uid: str) -> tuple[None, int]:
+def _created(collection: Collection[Any], owner: Owner, body: Any) -> tuple[Any, int]:
+    return collection.create(owner, body), collection.model.created_status
+
+
+def _deleted(collection: Collection[Any], owner: Owner, uid: str) -> tuple[Any, int]:
+    """204 and nothing, or the status the spec documents with the record deleted."""
+    status = collection.model.deleted_status
+    record = collection.get(owner, uid) if status != 204 else None
     collection.delete(owner, uid)
-    return None, 204
+    return record, status
 
 
 #: What each action does: (collection, owner, arguments, record id) -> the answer.
 _ACTIONS: dict[str, Callable[[Collection[Any], Owner, dict[str, Any], str], Any]] = {
     "list": lambda c, owner, arguments, _uid: c.list(owner, arguments),
-    "create": lambda c, owner, arguments, _uid: (c.create(owner, arguments["body"]), 201),
+    "create": lambda c, owner, arguments, _uid: _created(c, owner, arguments["body"]),
     "get": lambda c, owner, _arguments, uid: c.get(owner, uid),
     "update": lambda c, owner, arguments, uid: c.update(owner, uid, arguments["body"]),
     "replace": lambda c, owner, arguments, uid: c.replace(owner, uid, arguments["body"]),
