@@ -262,44 +262,7 @@ def listed(extra: dict[str, Any]) -> dict[str, Any]:
 
 #: The classic petstore: a bare-array list, the path parameter ``petId``, an
 #: integer ``id`` property (``/tmp/specs/petstore.yaml`` on the issue's machine).
-PETSTORE = """\
-openapi: 3.0.3
-info: {title: Petstore, version: "1.0"}
-servers: [{url: "http://petstore.example.com/v1"}]
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      parameters:
-        - {name: limit, in: query, schema: {type: integer, maximum: 100}}
-      responses:
-        "200":
-          description: ok
-          content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}}}
-    post:
-      operationId: createPets
-      requestBody:
-        content: {application/json: {schema: {$ref: "#/components/schemas/NewPet"}}}
-      responses:
-        "201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
-  /pets/{petId}:
-    get:
-      operationId: showPetById
-      parameters: [{name: petId, in: path, required: true, schema: {type: string}}]
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
-        "404": {description: nf}
-components:
-  schemas:
-    NewPet:
-      type: object
-      required: [name]
-      properties: {name: {type: string}, tag: {type: string}}
-    Pet:
-      type: object
-      required: [id, name]
-      properties: {id: {type: integer, format: int64, readOnly: true}, name: {type: string}, tag: {type: string}}
-"""
+PETSTORE = (Path(__file__).parent / "petstore.yaml").read_text()
 
 
 def write(folder: Path, document: dict[str, Any], name: str = "shop") -> Path:

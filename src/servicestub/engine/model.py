@@ -1,26 +1,41 @@
-"""The collections an OpenAPI document describes, read from the document itself.
+"""The collections an OpenAPI document describes, read from the document itself:
+written for a spec the engine has never seen, with nothing added to it.
 
-A *collection* is a path ``/x`` whose item path ``/x/{id}`` also exists, or a
-path ``/x`` whose GET answers a list envelope (an object holding an array).
-Everything the engine needs to serve it is read from the spec:
+A *collection* is a path ``/x`` whose item path ``/x/{id}`` also exists (either
+may have only some of the methods; an item path alone that is written by PUT,
+PATCH or DELETE is one too), or a path ``/x`` whose GET answers a list of records
+(a bare array, or an object holding an array). Everything the engine needs to
+serve it is inferred:
 
-* its **scope**: the path parameters above it (``tenantId``, ``storeId``, ...);
+* its **scope**: the path parameters above it (``tenantId``, ``petId``, ...), and
+  its **parent**: the collection whose item path is above it (a toy of pet 3
+  exists only while pet 3 does);
 * its **operations** by method: GET ``/x`` lists, POST ``/x`` creates, GET
-  ``/x/{id}`` gets, PATCH updates, PUT updates when its body requires nothing
-  (a partial update, as the Service Orders API does) and replaces otherwise,
-  DELETE deletes;
+  ``/x/{id}`` gets, PATCH updates (it merges: RFC 7396, or RFC 6902 for a JSON
+  Patch), PUT updates when its body requires nothing and no PATCH is (a partial
+  update, as the Service Orders API does) and replaces otherwise, DELETE deletes;
+  where no POST creates, a PUT on the item path does (:attr:`CollectionModel.put_creates`);
 * its **id field**: the item path parameter when the item schema has a property
-  of that name (``eventUid`` -> ``eventUid``), else the schema's
-  ``x-servicestub-id``;
-* its **list query**: which parameters page (name, default, maximum), which one
-  sorts (its enum and default) and in which direction (its values and
-  default), and which filter (array or string query parameters naming a field
-  of the item: by their name, or ``x-servicestub-field`` where it differs);
-* its **fields**: writable (not ``readOnly``), nullable (in a write body),
-  their ``default`` in the create body, and the read-only date-times stamped
-  when a record is created;
-* its **envelope**: which property of the list response holds the array and
-  which the paging meta.
+  of that name (``eventUid``), else the schema's ``x-servicestub-id``, else the
+  property the create response's ``links`` pass as the parameter, else the one
+  the parameter's name points to (``pet_id``/``petID`` for ``{petId}``,
+  ``username`` for ``{userName}``), else ``id``, else one its last word names
+  (``{noteKey}`` -> ``key``); and its JSON type (integer ids count up);
+* its **list query**: which parameters page (page number and size, offset, an
+  opaque cursor; their names in their common forms, by :func:`folded` name),
+  which one sorts (an enum of fields, or any field named as text: ``-name``,
+  ``name:desc``) and in which direction, and which filter (query parameters
+  named like a field of the item, or ``x-servicestub-field`` where it differs);
+* its **fields**: writable (not ``readOnly``), nullable (in a write body), hidden
+  (``writeOnly``), their ``default`` in the create body, the date-times stamped
+  when a record is created (read-only ones, and ones named like stamps that no
+  write body holds) and those stamped again on update (``updatedAt``);
+* its **envelope**: whether the list is a bare array, which property holds the
+  array, and the fields of the answer filled from the page (:data:`ROLES`: total,
+  page, size, next cursor, has-more), at the top or in a meta object.
+
+A path that looks like a collection but whose id cannot be told is skipped
+(:attr:`SpecModel.skipped` says why and what to add); it never stops the rest.
 
 ``x-servicestub-*`` extensions say only what a spec cannot: ``x-servicestub-id``
 (the id of a schema no item path names), ``x-servicestub-field`` (the field a
@@ -29,7 +44,7 @@ sort parameter is ordered), ``x-servicestub-paging`` (``page`` or
 ``per-page``, for paging parameters not named as usual) and
 ``x-servicestub-seed-count`` (how many records a scope nobody has written
 starts with; on the list operation or the collection's path item). Nothing here knows
-either API of the mock: it is written for a spec it has never seen.
+either API of the mock.
 """
 
 from __future__ import annotations
