@@ -181,6 +181,7 @@ def test_children_live_under_existing_parents_only(client: TestClient) -> None:
     assert toys.status_code == 200 and toys.json()
     assert all(t["petId"] == parent for t in toys.json())  # seeded pointing at the parent
     made = client.post(f"/shop/pets/{parent}/toys", json={"name": "ball"}).json()
+    assert made["petId"] == parent  # a created child points at its parent too
     assert client.get(f"/shop/pets/{parent}/toys/{made['toy_id']}").json() == made
     assert client.get("/shop/pets/999999/toys").status_code == 404
     assert client.post("/shop/pets/999999/toys", json={"name": "b"}).status_code == 404

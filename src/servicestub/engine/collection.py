@@ -370,10 +370,17 @@ class Collection(Generic[OwnerT]):
                 f"'{uid}' is no {self.model.id_field} of a {self.label}: they are integers."
             ) from None
 
-    def create(self, owner: OwnerT, body: Record, uid: str | None = None) -> Record:
+    def create(
+        self,
+        owner: OwnerT,
+        body: Record,
+        uid: str | None = None,
+        scope: Mapping[str, str] | None = None,
+    ) -> Record:
         """Create a record from a validated body; defaults fill what is absent. Its
         id is ``uid`` (a PUT that creates), the body's when the client writes one,
-        else a new one."""
+        else a new one. The properties that hold ``scope``'s values (its path
+        parameters' values: the parent's id) are set to them."""
         with owner.writing():
             fields = self._apply(owner, self.base, body, None)  # refused before an id is used
             records = owner.records(self.model.name)
@@ -387,11 +394,24 @@ class Collection(Generic[OwnerT]):
             else:
                 new_id = owner.new_id()
             record = {self.model.id_field: new_id, **self.model.server_values, **fields}
+            for param, value in (scope or {}).items():
+                held = self.model.scope_fields.get(param)
+                if held is not None and held != self.model.id_field:
+                    record[held] = self._scope_value(held, value)
             for stamp in self.model.stamped:
                 record[stamp] = owner.now()
             records[str(new_id)] = record
             self.rules.after_change(owner, record, "created")
         return self.view(owner, record)
+
+    def _scope_value(self, field: str, value: str) -> Json:
+        """A path value as the record's ``field`` holds it (a number for a number)."""
+        if field in self.model.numeric:
+            try:
+                return int(value)
+            except ValueError:
+                return value
+        return value
 
     def _restamp(self, owner: OwnerT, record: Record) -> None:
         for stamp in self.model.restamped:
@@ -467,11 +487,19 @@ class Collection(Generic[OwnerT]):
             self.rules.after_change(owner, current, "updated")
         return self.view(owner, current)
 
-    def put(self, owner: OwnerT, uid: str, body: Record, *, replace: bool) -> tuple[Record, int]:
+    def put(
+        self,
+        owner: OwnerT,
+        uid: str,
+        body: Record,
+        *,
+        replace: bool,
+        scope: Mapping[str, str] | None = None,
+    ) -> tuple[Record, int]:
         """A PUT where the spec creates by PUT: the record ``uid`` replaced (or
         updated), else created with that id; the answer and its status."""
         if str(uid) not in owner.records(self.model.name):
-            return self.create(owner, body, uid), self.model.put_creates or 201
+            return self.create(owner, body, uid, scope), self.model.put_creates or 201
         done = self.replace(owner, uid, body) if replace else self.update(owner, uid, body)
         return done, 200
 

@@ -982,8 +982,8 @@ def fabricate_records(
     Deterministic from ``(seed, model.path, scope values)`` alone. Each record's
     id (``model.id_field``) is unique: integers count up from the schema's
     minimum (or 1); strings (uuids, patterns) are drawn until distinct. A property
-    named like a scope parameter holds the scope's value (a book of shelf 3 says
-    ``shelfId: 3``).
+    named like a scope parameter (:attr:`CollectionModel.scope_fields`) holds the
+    scope's value (a book of shelf 3 says ``shelfId: 3``, or ``shelf_id: 3``).
     """
     values = _scope_values(model, scope)
     context = dataclasses.replace(context or Context(), seed=seed, view="stored")
@@ -993,10 +993,11 @@ def fabricate_records(
     item = draw.flatten(schema)
     properties: dict[str, Json] = item.get("properties") or {}
     id_schema = draw.flatten(properties[model.id_field]) if model.id_field in properties else {}
+    holders = {param: model.scope_fields.get(param, param) for param in model.scope}
     fixed = {
-        param: _as_schema_value(value, draw.flatten(properties[param]))
+        holders[param]: _as_schema_value(value, draw.flatten(properties[holders[param]]))
         for param, value in zip(model.scope, values, strict=True)
-        if param in properties
+        if holders[param] in properties
     }
     records: list[Record] = []
     seen: set[Json] = set()

@@ -344,6 +344,11 @@ class CollectionModel:
     #: ``x-servicestub-seed-count`` as written (list operation over path item),
     #: judged where seeding happens (:mod:`servicestub.engine.dispatch`); ``None``: absent.
     seed_count: Json = None
+    #: Scope parameter -> the property of a record that holds its value (named like
+    #: it: a toy's ``petId`` or ``pet_id`` under ``{petId}``), set on every create.
+    scope_fields: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: Fields whose values are integers (a scope value they hold is put as one).
+    numeric: frozenset[str] = frozenset()
     #: Writable fields a created record holds as null until written: nullable both
     #: in a write body and in the record as answered.
     starts_null: frozenset[str] = frozenset()
@@ -753,6 +758,18 @@ def _operations(item: Json, item_path_item: Json, document: Json) -> dict[str, s
     return found
 
 
+def _scope_fields(scope: tuple[str, ...], properties: Mapping[str, Json]) -> dict[str, str]:
+    """Each scope parameter's property: the same name, else the same as people read it."""
+    found = {}
+    for param in scope:
+        same = [p for p in properties if p == param] or [
+            p for p in properties if folded(p) == folded(param)
+        ]
+        if same:
+            found[param] = same[0]
+    return found
+
+
 def _documented(operation: Any, usual: int) -> int:
     """The status ``operation`` answers on success: ``usual`` when it documents it (or
     a ``2XX`` range, or nothing), else its first documented 2xx."""
@@ -860,6 +877,8 @@ def _collection(
         seed_count=(list_op or {}).get(SEED_COUNT_EXTENSION, item.get(SEED_COUNT_EXTENSION)),
         id_type=_kind(properties.get(id_field, {})) or "string",
         hidden=frozenset(n for n, p in properties.items() if p.get("writeOnly")),
+        scope_fields=_scope_fields(tuple(_PARAMETER.findall(path)), properties),
+        numeric=frozenset(n for n, p in properties.items() if _kind(p) == "integer"),
         starts_null=frozenset(n for n in nullable if _nullable(properties.get(n, {}))),
         restamped=restamped,
         server_values=server_values,

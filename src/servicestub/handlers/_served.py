@@ -20,8 +20,10 @@ Handler = Callable[..., Awaitable[Any]]
 _ON_ONE = frozenset({"get", "update", "replace", "delete"})
 
 
-def _created(collection: Collection[Any], owner: Owner, body: Any) -> tuple[Any, int]:
-    return collection.create(owner, body), collection.model.created_status
+def _created(
+    collection: Collection[Any], owner: Owner, body: Any, scope: dict[str, str]
+) -> tuple[Any, int]:
+    return collection.create(owner, body, scope=scope), collection.model.created_status
 
 
 def _deleted(collection: Collection[Any], owner: Owner, uid: str) -> tuple[Any, int]:
@@ -32,10 +34,15 @@ def _deleted(collection: Collection[Any], owner: Owner, uid: str) -> tuple[Any, 
     return record, status
 
 
+#: Where a handler puts the scope's values (path parameter -> value) among the arguments.
+_SCOPE = "servicestub.scope"
+
 #: What each action does: (collection, owner, arguments, record id) -> the answer.
 _ACTIONS: dict[str, Callable[[Collection[Any], Owner, dict[str, Any], str], Any]] = {
     "list": lambda c, owner, arguments, _uid: c.list(owner, arguments),
-    "create": lambda c, owner, arguments, _uid: _created(c, owner, arguments["body"]),
+    "create": lambda c, owner, arguments, _uid: _created(
+        c, owner, arguments["body"], arguments[_SCOPE]
+    ),
     "get": lambda c, owner, _arguments, uid: c.get(owner, uid),
     "update": lambda c, owner, arguments, uid: c.update(owner, uid, arguments["body"]),
     "replace": lambda c, owner, arguments, uid: c.replace(owner, uid, arguments["body"]),
@@ -59,12 +66,13 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
         replace = action == "replace"
 
         def act(c: Collection[Any], owner: Owner, arguments: dict[str, Any], uid: str) -> Any:
-            return c.put(owner, uid, arguments["body"], replace=replace)
+            return c.put(owner, uid, arguments["body"], replace=replace, scope=arguments[_SCOPE])
 
     async def handler(**arguments: Any) -> Any:
         values = tuple(str(arguments[parameter]) for parameter in scope)
         owner = current().held_owner(api, model, values, write=write)
         uid = "" if record_id is None else str(arguments[record_id])
+        arguments[_SCOPE] = dict(zip(model.scope, values, strict=True))
         return act(collection, owner, arguments, uid)
 
     handler.__name__ = handler.__qualname__ = name
