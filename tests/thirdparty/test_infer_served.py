@@ -213,3 +213,21 @@ def test_creates_and_deletes_answer_the_status_the_spec_documents(tmp_path: Path
         gone = client.delete(f"/things/{made.json()['id']}")
         assert (gone.status_code, gone.json()) == (200, made.json())
         assert client.get(f"/things/{made.json()['id']}").status_code == 404
+
+
+def test_a_record_answered_in_a_property_is_served_wrapped(tmp_path: Path) -> None:
+    document = listed({"id": {"type": "integer", "readOnly": True}, "colour": {"type": "string"}})
+    wrapped = {"type": "object", "properties": {"thing": {"$ref": "#/components/schemas/Thing"}}}
+    document["paths"]["/things"]["post"]["responses"]["201"]["content"]["application/json"] = {
+        "schema": wrapped
+    }
+    document["paths"]["/things/{thingId}"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ] = {"schema": wrapped}
+    with serve(write(tmp_path, document, "things")) as client:
+        made = client.post("/things", json={"colour": "red"})
+        assert made.status_code == 201, made.text
+        thing = made.json()["thing"]
+        assert thing["colour"] == "red" and isinstance(thing["id"], int)
+        assert client.get(f"/things/{thing['id']}").json() == {"thing": thing}
+        assert thing in client.get("/things").json()  # the list holds records bare

@@ -370,6 +370,9 @@ class CollectionModel:
     #: The collection whose item path this one is under, and its item parameter
     #: in this one's scope: a record there must exist for this one to be served.
     parent: CollectionModel | None = dataclasses.field(default=None, repr=False)
+    #: Action -> the property its answer holds the record in (``{"server": {...}}``);
+    #: actions absent answer the record itself.
+    wrappers: dict[str, str] = dataclasses.field(default_factory=dict)
     #: The success status a create and a delete answer, as the spec documents them
     #: (a create 201 unless it documents only another 2xx; a delete 204 unless it
     #: documents only 200, answering the deleted record).
@@ -758,6 +761,29 @@ def _operations(item: Json, item_path_item: Json, document: Json) -> dict[str, s
     return found
 
 
+#: Names of a property that holds the one record of an answer (``{"data": {...}}``).
+_WRAPPER_NAMES = frozenset({"data", "item", "result", "record", "resource", "entity", "object"})
+
+
+def _wrapped(document: Json, schema: Json, segment: str) -> tuple[str | None, Json]:
+    """``(property, record schema)`` of an answer holding one record in a property
+    (the only one, or one named :data:`_WRAPPER_NAMES` or like the collection:
+    ``server`` of ``/servers``); ``(None, schema)`` for a record answered as itself."""
+    properties = schema.get("properties") or {}
+    objects = {
+        name: inner
+        for name, raw in properties.items()
+        if (inner := _schema(document, raw)).get("properties") and _kind(inner) in ("object", None)
+    }
+    singular = folded(segment).removesuffix("s")
+    for name, inner in objects.items():
+        key = folded(name)
+        named = key in _WRAPPER_NAMES or key in (singular, folded(segment))
+        if (len(properties) == 1 or (named and "id" not in properties)) and len(objects) == 1:
+            return name, inner
+    return None, schema
+
+
 def _scope_fields(scope: tuple[str, ...], properties: Mapping[str, Json]) -> dict[str, str]:
     """Each scope parameter's property: the same name, else the same as people read it."""
     found = {}
@@ -807,10 +833,11 @@ def _collection(
     if listed is not None and not listed[1].get("properties"):
         listed = None  # an array of what is no record (strings, numbers)
     item_schema: Json | None = None
+    segment = path.rstrip("/").rsplit("/", 1)[-1]
     for operation in (item_path_item.get("get"), item.get("post"), item_path_item.get("put")):
         schema = _success(document, operation) if isinstance(operation, dict) else None
         if schema and schema.get("properties"):
-            item_schema = schema
+            item_schema = _wrapped(document, schema, segment)[1]
             break
     if item_schema is None and listed is not None:
         item_schema = listed[1]
@@ -847,6 +874,18 @@ def _collection(
         fallback = list_op.get(DEFAULT_SORT_EXTENSION, id_field)
         listing = _list_query(document, _parameters(document, item, list_op), fields, str(fallback))
     operations = _operations(item, item_path_item, document)
+    by_id = {
+        op.get("operationId"): op
+        for op in [*item.values(), *item_path_item.values()]
+        if isinstance(op, dict)
+    }
+    wrappers = {}
+    for action, operation_id in operations.items():
+        answered = _success(document, by_id.get(operation_id) or {})
+        if action != "list" and answered:
+            name = _wrapped(document, answered, segment)[0]
+            if name is not None:
+                wrappers[action] = name
     put = item_path_item.get("put")
     put_creates = None
     if "create" not in operations and isinstance(put, dict) and item_param is not None:
@@ -885,6 +924,7 @@ def _collection(
         put_creates=put_creates,
         merges="patch" in item_path_item,
         created_status=_documented(create_op, 201),
+        wrappers=wrappers,
         deleted_status=_documented(item_path_item.get("delete"), 204),
         components=document.get("components") or {},
     )
@@ -936,6 +976,9 @@ def read_model(document: Json) -> SpecModel:
             if parent and parent not in paths and parent not in dict(candidates):
                 candidates.append((parent, {}))
     for path, item in candidates:
+        if not isinstance(item, dict):
+            skipped[path] = f"{path}: its path item is {type(item).__name__}, not an object."
+            continue
         item_path, item_param = next(_item_paths(paths, path), (None, None))
         try:
             found = _collection(
@@ -943,6 +986,10 @@ def read_model(document: Json) -> SpecModel:
             )
         except ModelError as problem:
             skipped[path] = str(problem)
+            continue
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+            # A part of the spec that cannot be read is skipped, never fatal.
+            skipped[path] = f"{path}: its description cannot be read ({error!r})."
             continue
         if found is not None:
             collections[path] = found

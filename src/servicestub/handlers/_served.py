@@ -58,6 +58,8 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
     record_id = python_name(model.id_param) if model.id_param and action in _ON_ONE else None
     act = _ACTIONS[action]
     write = action in WRITES
+    #: The property the answer holds the record in, if it is wrapped.
+    wrapper = model.wrappers.get(action)
     # Where no POST creates, a PUT on the item path does (it is the replace, or
     # the update when no PATCH is).
     if model.put_creates is not None and (
@@ -73,6 +75,14 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
         owner = current().held_owner(api, model, values, write=write)
         uid = "" if record_id is None else str(arguments[record_id])
         arguments[_SCOPE] = dict(zip(model.scope, values, strict=True))
+        if wrapper is not None:
+            body = arguments.get("body")
+            if isinstance(body, dict) and set(body) == {wrapper}:
+                arguments["body"] = body[wrapper]  # a body wrapped like the answer
+            answer = act(collection, owner, arguments, uid)
+            if isinstance(answer, tuple):
+                return ({wrapper: answer[0]} if answer[0] is not None else None), answer[1]
+            return {wrapper: answer}
         return act(collection, owner, arguments, uid)
 
     handler.__name__ = handler.__qualname__ = name
