@@ -4,6 +4,7 @@ cursors, free sorts, filters, merge patches, and the id a parameter names."""
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicestub.engine.collection import Collection, HeldRecords, _matches, merge_patch
+from servicestub.engine.dispatch import Seeding
 from servicestub.engine.model import read_model, sort_text
 from servicestub.engine.paging import any_field_key, cursor_offset, cursor_token, page_of
 from tests.thirdparty.infer_specs import listed, shop
@@ -242,3 +244,23 @@ def test_the_shop_model_infers_envelopes_paging_and_parents() -> None:
     assert notes.put_creates == 201 and "create" not in notes.operations
     assert notes.listing is not None and notes.listing.sorting.order_param == "direction"
     assert model.skipped == {}
+
+
+@pytest.mark.parametrize(
+    "held",
+    [
+        {"type": "object", "properties": {"name": {"type": "string"}}},  # not the parent's id
+        {"type": "string", "enum": ["antenna", "dataflow"]},
+        {"type": "number"},
+    ],
+)
+def test_a_child_seeds_whatever_its_parent_reference_can_hold(held: dict[str, Any]) -> None:
+    document = listed({"id": {"type": "integer"}, "user": held})
+    paths = document["paths"]
+    paths["/users/{user}/things"] = paths.pop("/things")
+    paths["/users/{user}/things/{thingId}"] = paths.pop("/things/{thingId}")
+    model = read_model(document).by_name("things")
+    seeding = Seeding(5, datetime(2026, 1, 1, tzinfo=UTC), lambda _api: document)
+    seeding.check("api", model)  # a seeded record that broke its schema would stop start-up
+    records = seeding.records("api", model, (("user", "1"),))
+    assert records and all("user" not in r or r["user"] is not None for r in records.values())

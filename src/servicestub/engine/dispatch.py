@@ -163,6 +163,20 @@ def _seeded_schema(model: CollectionModel, document: Json) -> Json:
     return {"allOf": [model.item_schema, uuid_id]}
 
 
+def _probe(model: CollectionModel, document: Json, param: str) -> str:
+    """A value of the scope parameter ``param`` to seed a trial scope with: one the
+    property holding it can hold (a number, an enum's first value), else a word."""
+    properties = model.item_schema.get("properties") or {}
+    schema = resolve(document, properties.get(model.scope_fields.get(param, param)))
+    if isinstance(schema, dict):
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum and isinstance(enum[0], str | int):
+            return str(enum[0])
+        if schema.get("type") in ("integer", "number"):
+            return "1"
+    return f"{param}-1"
+
+
 @dataclasses.dataclass(frozen=True)
 class Seeding:
     """How the groups nobody has written start: ``seed`` and ``now`` (the
@@ -211,13 +225,7 @@ class Seeding:
         """Fail now (at start-up), not on a request, when ``model``'s records
         cannot be seeded: a count that is none, a schema nothing can be drawn for."""
         document = self.document(api)
-        properties = model.item_schema.get("properties") or {}
-        numeric = {
-            name
-            for name in model.scope
-            if (resolve(document, properties.get(name)) or {}).get("type") in ("integer", "number")
-        }  # a scope value a numeric property holds (a toy's petId)
-        scope = tuple((name, "1" if name in numeric else f"{name}-1") for name in model.scope)
+        scope = tuple((name, _probe(model, document, name)) for name in model.scope)
         try:
             drawn = self.records(api, model, scope)
         except FabricateError as error:

@@ -994,13 +994,15 @@ def fabricate_records(
     properties: dict[str, Json] = item.get("properties") or {}
     id_schema = draw.flatten(properties[model.id_field]) if model.id_field in properties else {}
     holders = {param: model.scope_fields.get(param, param) for param in model.scope}
-    fixed = {
-        holders[param]: _as_schema_value(value, draw.flatten(properties[holders[param]]))
-        for param, value in zip(model.scope, values, strict=True)
-        if holders[param] in properties
-    }
+    fixed = {}
+    for param, value in zip(model.scope, values, strict=True):
+        holder = holders[param]
+        if holder in properties:
+            held = _as_schema_value(value, draw.flatten(properties[holder]))
+            if fabricator.valid(held, properties[holder]):  # a value it cannot hold is drawn
+                fixed[holder] = held
     records: list[Record] = []
-    seen: set[Json] = set()
+    seen: set[bytes] = set()
     ids = _ids(draw, id_schema)
     for _ in range(count):
         record = fabricator.value(schema, rng)
@@ -1023,13 +1025,14 @@ def _ids(draw: _Draw, id_schema: Record) -> Iterator[int] | None:
 
 
 def _unique_id(
-    drawn: Json, ids: Iterator[int] | None, seen: set[Json], draw: _Draw, schema: Record
+    drawn: Json, ids: Iterator[int] | None, seen: set[bytes], draw: _Draw, schema: Record
 ) -> Json:
+    """A drawn id none before it had (compared as JSON: an id may be an object)."""
     if ids is not None:
         return next(ids)
     for _ in range(ATTEMPTS):
-        if drawn is not None and drawn not in seen:
-            seen.add(drawn)
+        if drawn is not None and (key := _canonical(drawn)) not in seen:
+            seen.add(key)
             return drawn
         drawn = draw.value(schema, None) if schema else str(len(seen) + 1)
     raise FabricateError(f"No id distinct from {len(seen)} others was drawn for {schema!r}.")
