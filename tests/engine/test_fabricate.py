@@ -663,7 +663,9 @@ def _item_schema(document: dict[str, Any], path: str) -> dict[str, Any]:
     status = "200"
     if operation is None:
         operation, status = document["paths"][path]["post"], "201"
-    schema = operation["responses"][status]["content"]["application/json"]["schema"]
+    response = operation["responses"][status]
+    response = fabricator.resolve(response["$ref"]) if "$ref" in response else response
+    schema = response["content"]["application/json"]["schema"]
     found = fabricator.resolve(schema["$ref"]) if "$ref" in schema else schema
     for prop in found.get("properties", {}).values():
         prop = fabricator.resolve(prop["$ref"]) if "$ref" in prop else prop

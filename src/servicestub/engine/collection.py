@@ -23,14 +23,35 @@ null in nullable fields (``blank_is_null``).
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from servicestub.core.errors import BadRequest, NotFound
+import jsonpatch
+import jsonpointer
+import jsonschema_rs
+
+from servicestub.core.errors import BadRequest, Conflict, NotFound, StatusProblem
+from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.shapes import Json, Record, Records
-from servicestub.engine.model import CollectionModel, Envelope, Listing, ListQuery, ModelError
-from servicestub.engine.paging import Page, SortKey, field_key, page_of
+from servicestub.engine.model import (
+    CollectionModel,
+    Envelope,
+    Filled,
+    Listing,
+    ListQuery,
+    ModelError,
+)
+from servicestub.engine.paging import (
+    Page,
+    SortKey,
+    any_field_key,
+    cursor_offset,
+    field_key,
+    page_of,
+)
 
 Change = Literal["created", "updated", "deleted"]
 
@@ -42,7 +63,9 @@ class Owner(Protocol):
         """The records of ``collection`` (the last segment of its path), by id."""
         ...
 
-    def new_id(self) -> str: ...
+    def new_id(self) -> Json:
+        """A new record's id (a uid, or the next integer where the id is one)."""
+        ...
 
     def now(self) -> str:
         """The timestamp a write stamps on a record."""
@@ -60,21 +83,61 @@ class Owner(Protocol):
 OwnerT = TypeVar("OwnerT", bound=Owner)
 OwnerT_contra = TypeVar("OwnerT_contra", bound=Owner, contravariant=True)
 
-_NAMES = {"page": "page", "pageNumber": "page", "perPage": "per_page", "pageSize": "per_page"}
-_NAMES |= {"limit": "per_page", "totalItems": "total", "total": "total", "totalCount": "total"}
-_NAMES |= {"count": "total", "totalPages": "pages", "pageCount": "pages"}
+
+def _filled_value(field: Filled, page: Page) -> tuple[bool, Json]:
+    """What ``field`` of a list answer holds for ``page``; ``False``: leave it out."""
+    values: dict[str, Json] = {
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+        "offset": page.start,
+        "has_more": page.more,
+        "fixed": field.value,
+        "next_link": None,
+    }
+    if field.role == "next":
+        value: Json = (
+            (page.page + 1 if page.more else None)
+            if field.kind
+            in (
+                "integer",
+                "number",
+            )
+            else page.next_token
+        )
+    else:
+        value = values[field.role]
+    if value is not None and field.kind == "string" and not isinstance(value, str):
+        value = str(value).lower() if isinstance(value, bool) else str(value)
+    if value is None and not field.nullable:
+        if not field.required:
+            return False, None
+        value = "" if field.kind == "string" else 0
+    return True, value
+
+
+def _fill(fields: tuple[Filled, ...], page: Page) -> Record:
+    found: Record = {}
+    for field in fields:
+        present, value = _filled_value(field, page)
+        if present:
+            found[field.name] = value
+    return found
 
 
 def plain_envelope(envelope: Envelope, page: Page) -> Json:
-    """A spec's list envelope when its API has no envelope of its own: the records
-    in the array property, and the meta fields whose names say what they hold
-    (``page``, ``perPage``/``pageSize``/``limit``, ``totalItems``/``total``/``count``,
-    ``totalPages``/``pageCount``)."""
-    body: Record = {envelope.items: page.items}
+    """A spec's list answer when its API has no envelope of its own: the bare array
+    of records, or an object with them in its array property and the fields whose
+    names say what they hold filled (:data:`~servicestub.engine.model.ROLES`:
+    ``total``, ``page``, ``pageSize``, ``nextPageToken``, ``has_more`` ...), at the
+    top and in its meta object."""
+    if envelope.bare:
+        return page.items
+    body: Record = _fill(envelope.top, page)
+    body[envelope.items] = page.items
     if envelope.meta is not None:
-        body[envelope.meta] = {
-            name: getattr(page, _NAMES[name]) for name in envelope.meta_fields if name in _NAMES
-        }
+        body[envelope.meta] = _fill(envelope.inner, page)
     return body
 
 
@@ -110,6 +173,45 @@ def _label(model: CollectionModel) -> str:
     return name[:-1] if name.endswith("s") else name
 
 
+def merge_patch(target: Json, patch: Json) -> Json:
+    """RFC 7396: ``patch`` merged into ``target`` (a new value; ``null`` removes a key,
+    objects merge, anything else replaces)."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def _matches(value: Any, allowed: frozenset[Any]) -> bool:
+    """Whether a record's ``value`` is one a filter allows: equal, equal as text
+    (``"3"`` for ``3``, ``"true"`` for ``True``), or, for an array, any of its items."""
+    if isinstance(value, list):
+        return any(_matches(item, allowed) for item in value)
+    if isinstance(value, dict):
+        return False
+    typed = not isinstance(value, bool) and not any(isinstance(a, bool) for a in allowed)
+    if typed and value in allowed:
+        return True
+    text = _text(value)
+    return any(_text(a) == text for a in allowed)
+
+
+def _text(value: Any) -> str:
+    """A scalar as a query string writes it (``true`` for ``True``)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _error_set(validator: jsonschema_rs.Draft4Validator | None, record: Record) -> set[str]:
+    if validator is None:
+        return set()
+    return {f"{list(e.instance_path)}: {e.message}" for e in validator.iter_errors(record)}
+
+
 class Collection(Generic[OwnerT]):
     """The operations of one collection of a spec, with its API's rules."""
 
@@ -121,15 +223,33 @@ class Collection(Generic[OwnerT]):
         unknown = set(self.rules.sort_keys) - set(listing.sorting.fields if listing else ())
         if unknown:
             raise ModelError(f"{model.path}: rules sort by {sorted(unknown)}, the spec does not.")
-        #: sort name -> key: the spec's sorts, compared as stored unless the rules say how.
+        free = listing is not None and listing.sorting.free
+        #: sort name -> key: the spec's sorts, compared as stored unless the rules say how
+        #: (a free sort by any field compares values of any type).
         self.sort_keys: dict[str, SortKey] = {
-            name: self.rules.sort_keys.get(name) or field_key(name)
+            name: self.rules.sort_keys.get(name) or (any_field_key if free else field_key)(name)
             for name in (listing.sorting.fields if listing else ())
         }
-        #: What a created record starts from before its body is applied.
-        self.base: Record = {field: None for field in model.writable}
-        self.base |= {k: v for k, v in model.defaults.items() if k in self.base}
+        #: What a created record starts from before its body is applied: nullable
+        #: fields null, defaults set; other fields absent until written.
+        self.base: Record = {field: None for field in model.writable if field in model.starts_null}
+        self.base |= {k: v for k, v in model.defaults.items() if k in model.writable}
         self.base |= self.rules.defaults
+        view = self.rules.view
+        if model.hidden:
+            hidden = model.hidden
+            shown = view
+
+            def view(owner: OwnerT, record: Record) -> Record:
+                return {k: v for k, v in shown(owner, record).items() if k not in hidden}
+
+        #: How a record is answered: the rules' view, without ``writeOnly`` fields.
+        self.view: Callable[[OwnerT, Record], Record] = view
+
+    @functools.cached_property
+    def _validator(self) -> jsonschema_rs.Draft4Validator | None:
+        """The item schema, compiled: what a patched record must still be."""
+        return draft4(self.model.item_schema, components_of({"components": self.model.components}))
 
     # -- reads -----------------------------------------------------------------
 
@@ -144,22 +264,56 @@ class Collection(Generic[OwnerT]):
         """The list request ``query`` makes (spec names or handler keywords)."""
         return self.list_query.read(query)
 
+    def _sort_key(self, name: str) -> SortKey:
+        found = self.sort_keys.get(name)
+        if found is None:
+            fields = ", ".join(self.sort_keys)
+            raise BadRequest(
+                f"{self.label.capitalize()}s cannot be sorted by {name!r}; sort by one of: "
+                f"{fields} (a leading '-' or ':desc' sorts descending)."
+            )
+        return found
+
+    def _after(self, cursor: str) -> Callable[[list[Record]], int]:
+        """Where a cursor starts a page: the offset it encodes, else just after the
+        record whose id it is (``starting_after``); 400 for anything else."""
+        offset = cursor_offset(cursor)
+        id_field = self.model.id_field
+
+        def start(ordered: list[Record]) -> int:
+            if offset is not None:
+                return offset
+            for index, record in enumerate(ordered):
+                if str(record.get(id_field)) == cursor:
+                    return index + 1
+            raise BadRequest(
+                f"The cursor {cursor!r} is neither one this server answered (take it from "
+                f"the previous page) nor the {id_field} of a listed {self.label}."
+            )
+
+        return start
+
     def page(self, owner: OwnerT, listing: Listing) -> Page:
         """One sorted, filtered page of the owner's records, as stored."""
+        sort_key = self._sort_key(listing.sort)
         records: Iterable[Record] = owner.records(self.model.name).values()
         if listing.filters:
             records = [
                 r
                 for r in records
-                if all(r.get(field) in allowed for field, allowed in listing.filters.items())
+                if all(
+                    _matches(r.get(field), allowed) for field, allowed in listing.filters.items()
+                )
             ]
         return page_of(
             records,
             key_field=self.model.id_field,
-            sort_key=self.sort_keys[listing.sort],
+            sort_key=sort_key,
             descending=listing.descending,
             page=listing.page,
             per_page=listing.per_page,
+            offset=listing.offset,
+            after=None if listing.cursor is None else self._after(listing.cursor),
         )
 
     def list(self, owner: OwnerT, query: Mapping[str, Any]) -> Json:
@@ -171,20 +325,20 @@ class Collection(Generic[OwnerT]):
         envelope = self.model.envelope
         if envelope is None:
             raise ModelError(f"{self.model.path} has no list envelope.")
-        view = self.rules.view
+        view = self.view
         if view is not _as_stored:  # most collections show records as stored
             page = dataclasses.replace(page, items=[view(owner, record) for record in page.items])
         return self.rules.envelope(envelope, page)
 
     def stored(self, owner: OwnerT, uid: str) -> Record:
         """The stored record ``uid``, or 404 naming where it was looked for."""
-        found = owner.records(self.model.name).get(uid)
+        found = owner.records(self.model.name).get(str(uid))
         if found is None:
             raise NotFound(f"{self.label.capitalize()} '{uid}' does not exist {owner.where()}.")
         return found
 
     def get(self, owner: OwnerT, uid: str) -> Record:
-        return self.rules.view(owner, self.stored(owner, uid))
+        return self.view(owner, self.stored(owner, uid))
 
     # -- writes ----------------------------------------------------------------
 
@@ -205,40 +359,155 @@ class Collection(Generic[OwnerT]):
         self.rules.prepare(owner, updated, before)
         return updated
 
-    def create(self, owner: OwnerT, body: Record) -> Record:
-        """Create a record from a validated body; defaults fill what is absent."""
+    def _path_id(self, uid: str) -> Json:
+        """A path's id as the record holds it (an integer id as a number)."""
+        if self.model.id_type != "integer":
+            return uid
+        try:
+            return int(uid)
+        except ValueError:
+            raise BadRequest(
+                f"'{uid}' is no {self.model.id_field} of a {self.label}: they are integers."
+            ) from None
+
+    def create(
+        self,
+        owner: OwnerT,
+        body: Record,
+        uid: str | None = None,
+        scope: Mapping[str, str] | None = None,
+    ) -> Record:
+        """Create a record from a validated body; defaults fill what is absent. Its
+        id is ``uid`` (a PUT that creates), the body's when the client writes one,
+        else a new one. The properties that hold ``scope``'s values (its path
+        parameters' values: the parent's id) are set to them."""
         with owner.writing():
             fields = self._apply(owner, self.base, body, None)  # refused before an id is used
-            record = {self.model.id_field: owner.new_id(), **fields}
+            records = owner.records(self.model.name)
+            given = body.get(self.model.id_field) if uid is None else self._path_id(uid)
+            if given is not None:
+                if str(given) in records:
+                    raise Conflict(
+                        f"{self.label.capitalize()} '{given}' exists {owner.where()} already."
+                    )
+                new_id: Json = given
+            else:
+                new_id = owner.new_id()
+            record = {self.model.id_field: new_id, **self.model.server_values, **fields}
+            for param, value in (scope or {}).items():
+                held = self.model.scope_fields.get(param)
+                if held is not None and held != self.model.id_field:
+                    record[held] = self._scope_value(held, value)
             for stamp in self.model.stamped:
                 record[stamp] = owner.now()
-            owner.records(self.model.name)[record[self.model.id_field]] = record
+            records[str(new_id)] = record
             self.rules.after_change(owner, record, "created")
-        return self.rules.view(owner, record)
+        return self.view(owner, record)
 
-    def update(self, owner: OwnerT, uid: str, body: Record) -> Record:
-        """Replace the fields present in ``body``, keep the others."""
+    def _scope_value(self, field: str, value: str) -> Json:
+        """A path value as the record's ``field`` holds it (a number for a number)."""
+        if field in self.model.numeric:
+            try:
+                return int(value)
+            except ValueError:
+                return value
+        return value
+
+    def _restamp(self, owner: OwnerT, record: Record) -> None:
+        for stamp in self.model.restamped:
+            record[stamp] = owner.now()
+
+    def update(self, owner: OwnerT, uid: str, body: Json) -> Record:
+        """Replace the fields present in ``body``, keep the others; where the spec
+        PATCHes, merge it (RFC 7396), or apply it when it is a JSON Patch (RFC 6902)."""
+        if isinstance(body, list):
+            return self.json_patch(owner, uid, body)
+        if self.model.merges and isinstance(body, dict):
+            return self.merge(owner, uid, body)
         with owner.writing():
             current = self.stored(owner, uid)
             current.update(self._apply(owner, current, body, current))
+            self._restamp(owner, current)
             self.rules.after_change(owner, current, "updated")
-        return self.rules.view(owner, current)
+        return self.view(owner, current)
+
+    def merge(self, owner: OwnerT, uid: str, body: Record) -> Record:
+        """RFC 7396 merge patch of the writable fields of ``body`` (``null`` removes)."""
+        current = self.stored(owner, uid)
+        patch = {k: v for k, v in body.items() if k in self.model.writable}
+        return self._patched(owner, current, merge_patch(current, patch))
+
+    def json_patch(self, owner: OwnerT, uid: str, operations: Sequence[Json]) -> Record:
+        """RFC 6902: ``operations`` applied in order, all or none; a failed ``test``
+        or a path that is not there is 409, an operation that is none 422."""
+        current = self.stored(owner, uid)
+        try:
+            patched = jsonpatch.JsonPatch(list(operations)).apply(copy.deepcopy(current))
+        except jsonpatch.JsonPatchTestFailed as failed:
+            raise Conflict(f"The patch was not applied, a test failed: {failed}.") from None
+        except (jsonpatch.JsonPatchConflict, jsonpointer.JsonPointerException) as error:
+            raise Conflict(f"The patch was not applied: {error}.") from None
+        except (jsonpatch.InvalidJsonPatch, TypeError, ValueError) as error:
+            raise StatusProblem(422, f"The patch is not a JSON Patch: {error}.") from None
+        if not isinstance(patched, dict):
+            raise StatusProblem(422, f"The patch makes the {self.label} something not an object.")
+        # What the server sets is the server's: a patch of it is passed over.
+        kept = {k: v for k, v in current.items() if k not in self.model.writable}
+        patched = {k: v for k, v in patched.items() if k in self.model.writable} | kept
+        return self._patched(owner, current, patched)
+
+    def _patched(self, owner: OwnerT, current: Record, patched: Record) -> Record:
+        """Store ``patched`` over ``current`` if it is still a record of the item
+        schema (no error it did not have before; else 422 and nothing changes)."""
+        new = _error_set(self._validator, patched) - _error_set(self._validator, current)
+        if new:
+            raise StatusProblem(
+                422,
+                f"The patched {self.label} would break its schema: {sorted(new)[0]}. "
+                "Nothing was changed.",
+            )
+        with owner.writing():
+            self.rules.prepare(owner, patched, current)
+            current.clear()
+            current.update(patched)
+            self._restamp(owner, current)
+            self.rules.after_change(owner, current, "updated")
+        return self.view(owner, current)
 
     def replace(self, owner: OwnerT, uid: str, body: Record) -> Record:
-        """Replace every writable field: those absent from ``body`` take their defaults."""
+        """Replace every writable field: those absent from ``body`` take their
+        defaults, or are left out."""
         with owner.writing():
             current = self.stored(owner, uid)
             kept = {f: v for f, v in current.items() if f not in self.model.writable}
-            fields = self._apply(owner, {**current, **self.base}, body, current)
+            fields = self._apply(owner, {**kept, **self.base}, body, current)
+            current.clear()
             current.update(fields | kept)
+            self._restamp(owner, current)
             self.rules.after_change(owner, current, "updated")
-        return self.rules.view(owner, current)
+        return self.view(owner, current)
+
+    def put(
+        self,
+        owner: OwnerT,
+        uid: str,
+        body: Record,
+        *,
+        replace: bool,
+        scope: Mapping[str, str] | None = None,
+    ) -> tuple[Record, int]:
+        """A PUT where the spec creates by PUT: the record ``uid`` replaced (or
+        updated), else created with that id; the answer and its status."""
+        if str(uid) not in owner.records(self.model.name):
+            return self.create(owner, body, uid, scope), self.model.put_creates or 201
+        done = self.replace(owner, uid, body) if replace else self.update(owner, uid, body)
+        return done, 200
 
     def delete(self, owner: OwnerT, uid: str) -> None:
         """Delete one record (cascades are the rules' ``after_change``)."""
         with owner.writing():
             record = self.stored(owner, uid)
-            del owner.records(self.model.name)[uid]
+            del owner.records(self.model.name)[str(uid)]
             self.rules.after_change(owner, record, "deleted")
 
 
@@ -258,7 +527,7 @@ class HeldRecords:
     def records(self, collection: str) -> Records:
         return self.held.setdefault(collection, {})
 
-    def new_id(self) -> str:
+    def new_id(self) -> Json:
         self.issued += 1
         return self._uids(self.issued)
 

@@ -46,7 +46,13 @@ from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
 from servicestub.engine.fabricate import Context, FabricateError, fabricate_records
 from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
-from servicestub.engine.model import SEED_COUNT_EXTENSION, CollectionModel, ModelError, SpecModel
+from servicestub.engine.model import (
+    SEED_COUNT_EXTENSION,
+    CollectionModel,
+    ModelError,
+    SpecModel,
+    path_shape,
+)
 from servicestub.engine.seeding import iso
 from servicestub.specs import resolve
 
@@ -157,6 +163,20 @@ def _seeded_schema(model: CollectionModel, document: Json) -> Json:
     return {"allOf": [model.item_schema, uuid_id]}
 
 
+def _probe(model: CollectionModel, document: Json, param: str) -> str:
+    """A value of the scope parameter ``param`` to seed a trial scope with: one the
+    property holding it can hold (a number, an enum's first value), else a word."""
+    properties = model.item_schema.get("properties") or {}
+    schema = resolve(document, properties.get(model.scope_fields.get(param, param)))
+    if isinstance(schema, dict):
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum and isinstance(enum[0], str | int):
+            return str(enum[0])
+        if schema.get("type") in ("integer", "number"):
+            return "1"
+    return f"{param}-1"
+
+
 @dataclasses.dataclass(frozen=True)
 class Seeding:
     """How the groups nobody has written start: ``seed`` and ``now`` (the
@@ -204,12 +224,12 @@ class Seeding:
     def check(self, api: str, model: CollectionModel) -> None:
         """Fail now (at start-up), not on a request, when ``model``'s records
         cannot be seeded: a count that is none, a schema nothing can be drawn for."""
-        scope = tuple((name, f"{name}-1") for name in model.scope)
+        document = self.document(api)
+        scope = tuple((name, _probe(model, document, name)) for name in model.scope)
         try:
             drawn = self.records(api, model, scope)
         except FabricateError as error:
             raise ModelError(f"{model.path}: its records cannot be seeded: {error}") from None
-        document = self.document(api)
         validator = draft4(model.item_schema, components_of(document))
         if validator is None:  # a schema a draft 4 validator cannot read is taken as met
             return
@@ -243,9 +263,14 @@ class HeldOwner(Generic[ParentT]):
     def records(self, collection: str) -> Records:
         return self._records
 
-    def new_id(self) -> str:
-        """The parent's next id; one a seeded record of the group has is passed over."""
-        while (uid := self.parent.new_id()) in self._records:
+    def new_id(self) -> Json:
+        """The parent's next id, or the holder's next count where the id is an
+        integer; one a seeded record of the group has is passed over."""
+        if self._model.id_type == "integer":
+            while str(count := self._holder.new_count()) in self._records:
+                pass
+            return count
+        while str(uid := self.parent.new_id()) in self._records:
             pass
         return uid
 
@@ -257,9 +282,13 @@ class HeldOwner(Generic[ParentT]):
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
+        before = set(self._records)
         with self.parent.writing():
             yield
             self._holder.keep(self._key, self._records, self._model)
+            gone = before - self._records.keys()
+            if gone:
+                self._holder.drop_children(self._key, self._model, gone)
 
 
 class Standalone:
@@ -273,7 +302,7 @@ class Standalone:
     def records(self, collection: str) -> Records:
         raise NotImplementedError("a standalone parent holds no records itself")
 
-    def new_id(self) -> str:
+    def new_id(self) -> Json:
         return self._holder.new_id()
 
     @staticmethod
@@ -298,9 +327,13 @@ class HeldRecordsByScope:
         self.ids_issued = 0
         self.groups: dict[GroupKey, Records] = {}
 
-    def new_id(self) -> str:
+    def new_count(self) -> int:
+        """The next count of the standalone counter (a high-water mark)."""
         self.ids_issued = next_count(self.ids_issued, COUNTER_MAX, "id")
-        return self.uids.uid(self.ids_issued)
+        return self.ids_issued
+
+    def new_id(self) -> str:
+        return self.uids.uid(self.new_count())
 
     def seeded(self, api: str, model: CollectionModel, scope: Scope) -> Records:
         """The records a clean group of ``model`` in ``scope`` starts with (new ones)."""
@@ -343,8 +376,49 @@ class HeldRecordsByScope:
         except NotFound:
             self.groups.pop(key, None)
             raise
+        if found is None and model.parent is not None:
+            self._check_parent(api, model.parent, values, parent, key)
         parented = found or Standalone(self, where_text(scope, model.path))
         return HeldOwner(self, key, parented, model)
+
+    def _check_parent(
+        self,
+        api: str,
+        above: CollectionModel,
+        values: tuple[str, ...],
+        parent: Callable[[Scope], Owner | None],
+        key: GroupKey,
+    ) -> None:
+        """404 (and the group ``key`` let go) when the record of the parent collection
+        ``above`` the scope ``values`` names does not exist (or its own parent does not)."""
+        depth = len(above.scope)
+        holder = self.owner(api, above, values[:depth], parent)
+        if values[depth] not in holder.records(above.name):
+            self.groups.pop(key, None)
+            label = above.name.replace("-", " ").replace("_", " ")
+            raise NotFound(
+                f"No record of {label} has the id '{values[depth]}' {holder.where()}, "
+                f"so {key[1]} has none there either."
+            )
+
+    def drop_children(self, key: GroupKey, model: CollectionModel, gone: set[str]) -> None:
+        """Let go of the groups under records ``gone`` of ``model`` in ``key``'s scope
+        (a deleted parent takes its children's records with it)."""
+        if model.item_path is None:
+            return
+        api, _path, scope = key
+        under = path_shape(model.item_path) + "/"
+        depth = len(scope)
+        for other in list(self.groups):
+            other_api, other_path, other_scope = other
+            if (
+                other_api == api
+                and path_shape(other_path).startswith(under)
+                and other_scope[:depth] == scope
+                and len(other_scope) > depth
+                and other_scope[depth][1] in gone
+            ):
+                del self.groups[other]
 
     def prune(self, parent: Callable[[str, Scope], Owner | None]) -> None:
         """Let go of the groups whose parent is gone (a deleted service order);
@@ -449,9 +523,16 @@ def restore(
         standalone = (holder.uids, holder.ids_issued, "held.idsIssued")
         codec, counter, named = standalone if found is None else issuers[group["api"]]
         for number, uid in enumerate(records):
-            if uid not in seeded:
-                path = (*where, "records", number, model.id_field)
-                snap.issued(codec, uid, counter, named, path)
+            if uid in seeded:
+                continue
+            path = (*where, "records", number, model.id_field)
+            if isinstance(uid, int):
+                if uid > counter and found is None and model.id_type == "integer":
+                    raise snap.Refused(
+                        path, f"{uid} is past {named} ({counter}): a new record would get it again"
+                    )
+            else:
+                snap.issued(codec, str(uid), counter, named, path)
         if records or holder.seeds(model):
             holder.groups[key] = {str(uid): record for uid, record in records.items()}
 

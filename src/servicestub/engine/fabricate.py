@@ -982,8 +982,8 @@ def fabricate_records(
     Deterministic from ``(seed, model.path, scope values)`` alone. Each record's
     id (``model.id_field``) is unique: integers count up from the schema's
     minimum (or 1); strings (uuids, patterns) are drawn until distinct. A property
-    named like a scope parameter holds the scope's value (a book of shelf 3 says
-    ``shelfId: 3``).
+    named like a scope parameter (:attr:`CollectionModel.scope_fields`) holds the
+    scope's value (a book of shelf 3 says ``shelfId: 3``, or ``shelf_id: 3``).
     """
     values = _scope_values(model, scope)
     context = dataclasses.replace(context or Context(), seed=seed, view="stored")
@@ -993,13 +993,16 @@ def fabricate_records(
     item = draw.flatten(schema)
     properties: dict[str, Json] = item.get("properties") or {}
     id_schema = draw.flatten(properties[model.id_field]) if model.id_field in properties else {}
-    fixed = {
-        param: _as_schema_value(value, draw.flatten(properties[param]))
-        for param, value in zip(model.scope, values, strict=True)
-        if param in properties
-    }
+    holders = {param: model.scope_fields.get(param, param) for param in model.scope}
+    fixed = {}
+    for param, value in zip(model.scope, values, strict=True):
+        holder = holders[param]
+        if holder in properties:
+            held = _as_schema_value(value, draw.flatten(properties[holder]))
+            if fabricator.valid(held, properties[holder]):  # a value it cannot hold is drawn
+                fixed[holder] = held
     records: list[Record] = []
-    seen: set[Json] = set()
+    seen: set[bytes] = set()
     ids = _ids(draw, id_schema)
     for _ in range(count):
         record = fabricator.value(schema, rng)
@@ -1022,13 +1025,14 @@ def _ids(draw: _Draw, id_schema: Record) -> Iterator[int] | None:
 
 
 def _unique_id(
-    drawn: Json, ids: Iterator[int] | None, seen: set[Json], draw: _Draw, schema: Record
+    drawn: Json, ids: Iterator[int] | None, seen: set[bytes], draw: _Draw, schema: Record
 ) -> Json:
+    """A drawn id none before it had (compared as JSON: an id may be an object)."""
     if ids is not None:
         return next(ids)
     for _ in range(ATTEMPTS):
-        if drawn is not None and drawn not in seen:
-            seen.add(drawn)
+        if drawn is not None and (key := _canonical(drawn)) not in seen:
+            seen.add(key)
             return drawn
         drawn = draw.value(schema, None) if schema else str(len(seen) + 1)
     raise FabricateError(f"No id distinct from {len(seen)} others was drawn for {schema!r}.")

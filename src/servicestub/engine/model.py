@@ -1,26 +1,41 @@
-"""The collections an OpenAPI document describes, read from the document itself.
+"""The collections an OpenAPI document describes, read from the document itself:
+written for a spec the engine has never seen, with nothing added to it.
 
-A *collection* is a path ``/x`` whose item path ``/x/{id}`` also exists, or a
-path ``/x`` whose GET answers a list envelope (an object holding an array).
-Everything the engine needs to serve it is read from the spec:
+A *collection* is a path ``/x`` whose item path ``/x/{id}`` also exists (either
+may have only some of the methods; an item path alone that is written by PUT,
+PATCH or DELETE is one too), or a path ``/x`` whose GET answers a list of records
+(a bare array, or an object holding an array). Everything the engine needs to
+serve it is inferred:
 
-* its **scope**: the path parameters above it (``tenantId``, ``storeId``, ...);
+* its **scope**: the path parameters above it (``tenantId``, ``petId``, ...), and
+  its **parent**: the collection whose item path is above it (a toy of pet 3
+  exists only while pet 3 does);
 * its **operations** by method: GET ``/x`` lists, POST ``/x`` creates, GET
-  ``/x/{id}`` gets, PATCH updates, PUT updates when its body requires nothing
-  (a partial update, as the Service Orders API does) and replaces otherwise,
-  DELETE deletes;
+  ``/x/{id}`` gets, PATCH updates (it merges: RFC 7396, or RFC 6902 for a JSON
+  Patch), PUT updates when its body requires nothing and no PATCH is (a partial
+  update, as the Service Orders API does) and replaces otherwise, DELETE deletes;
+  where no POST creates, a PUT on the item path does (:attr:`CollectionModel.put_creates`);
 * its **id field**: the item path parameter when the item schema has a property
-  of that name (``eventUid`` -> ``eventUid``), else the schema's
-  ``x-servicestub-id``;
-* its **list query**: which parameters page (name, default, maximum), which one
-  sorts (its enum and default) and in which direction (its values and
-  default), and which filter (array or string query parameters naming a field
-  of the item: by their name, or ``x-servicestub-field`` where it differs);
-* its **fields**: writable (not ``readOnly``), nullable (in a write body),
-  their ``default`` in the create body, and the read-only date-times stamped
-  when a record is created;
-* its **envelope**: which property of the list response holds the array and
-  which the paging meta.
+  of that name (``eventUid``), else the schema's ``x-servicestub-id``, else the
+  property the create response's ``links`` pass as the parameter, else the one
+  the parameter's name points to (``pet_id``/``petID`` for ``{petId}``,
+  ``username`` for ``{userName}``), else ``id``, else one its last word names
+  (``{noteKey}`` -> ``key``); and its JSON type (integer ids count up);
+* its **list query**: which parameters page (page number and size, offset, an
+  opaque cursor; their names in their common forms, by :func:`folded` name),
+  which one sorts (an enum of fields, or any field named as text: ``-name``,
+  ``name:desc``) and in which direction, and which filter (query parameters
+  named like a field of the item, or ``x-servicestub-field`` where it differs);
+* its **fields**: writable (not ``readOnly``), nullable (in a write body), hidden
+  (``writeOnly``), their ``default`` in the create body, the date-times stamped
+  when a record is created (read-only ones, and ones named like stamps that no
+  write body holds) and those stamped again on update (``updatedAt``);
+* its **envelope**: whether the list is a bare array, which property holds the
+  array, and the fields of the answer filled from the page (:data:`ROLES`: total,
+  page, size, next cursor, has-more), at the top or in a meta object.
+
+A path that looks like a collection but whose id cannot be told is skipped
+(:attr:`SpecModel.skipped` says why and what to add); it never stops the rest.
 
 ``x-servicestub-*`` extensions say only what a spec cannot: ``x-servicestub-id``
 (the id of a schema no item path names), ``x-servicestub-field`` (the field a
@@ -29,7 +44,7 @@ sort parameter is ordered), ``x-servicestub-paging`` (``page`` or
 ``per-page``, for paging parameters not named as usual) and
 ``x-servicestub-seed-count`` (how many records a scope nobody has written
 starts with; on the list operation or the collection's path item). Nothing here knows
-either API of the mock: it is written for a spec it has never seen.
+either API of the mock.
 """
 
 from __future__ import annotations
@@ -51,13 +66,25 @@ DEFAULT_SORT_EXTENSION = "x-servicestub-default-sort"
 PAGING_EXTENSION = "x-servicestub-paging"
 SEED_COUNT_EXTENSION = "x-servicestub-seed-count"
 
-#: Names that page a list when no ``x-servicestub-paging`` says otherwise.
-PAGE_NAMES = frozenset({"page", "pageNumber", "page_number"})
-PER_PAGE_NAMES = frozenset({"perPage", "per_page", "pageSize", "page_size", "limit", "size"})
+#: Names that page a list when no ``x-servicestub-paging`` says otherwise (compared
+#: by :func:`folded`: ``per_page``, ``perPage`` and ``PerPage`` are one name).
+PAGE_NAMES = frozenset({"page", "pagenumber", "pageno", "pageindex"})
+PER_PAGE_NAMES = frozenset(
+    {"perpage", "pagesize", "limit", "size", "top", "maxresults", "pagelimit"}
+)
+OFFSET_NAMES = frozenset({"offset", "skip", "start", "startindex"})
+CURSOR_NAMES = frozenset(
+    {"cursor", "pagetoken", "after", "startingafter", "nexttoken", "continuationtoken", "marker"}
+)
+SORT_NAMES = frozenset({"sort", "sortby", "orderby", "sorting", "sortfield", "ordering"})
+ORDER_NAMES = frozenset(
+    {"order", "direction", "dir", "sortorder", "sortdir", "sortdirection", "orderdirection"}
+)
 #: A list without paging parameters still answers pages of this size.
 FALLBACK_PER_PAGE = 20
 
 _PARAMETER = re.compile(r"\{([^}/]+)\}")
+_PUNCTUATION = re.compile(r"[-_$.@\[\]]")
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL = re.compile(r"([a-z\d])([A-Z])")
 
@@ -78,6 +105,13 @@ def python_name(name: str) -> str:
     return re.sub(r"^[^a-zA-Z_]+", "", re.sub(r"[^0-9a-zA-Z_]", "", bracketed))
 
 
+def folded(name: str) -> str:
+    """``name`` compared as people read it: case and punctuation aside
+    (``per_page`` = ``perPage`` = ``PerPage``, ``$top`` = ``top``, ``page[size]`` =
+    ``pageSize``, ``@odata.nextLink`` = ``odataNextLink``)."""
+    return _PUNCTUATION.sub("", name).casefold()
+
+
 @dataclasses.dataclass(frozen=True)
 class Paging:
     """The paging parameters of a list (``None``: the list takes no such parameter)."""
@@ -87,6 +121,11 @@ class Paging:
     page_default: int = 1
     per_page_default: int = FALLBACK_PER_PAGE
     per_page_max: int | None = None
+    #: How many records to pass over (``offset``, ``skip``).
+    offset: str | None = None
+    #: An opaque token of where the page starts (``cursor``, ``pageToken``), or the id
+    #: of the record it starts after (``starting_after``).
+    cursor: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +141,9 @@ class Sorting:
     ascending: str = "ASC"
     descending: str = "DESC"
     order_default: str = "ASC"
+    #: The sort parameter takes a field name as text (``name``, ``-name``,
+    #: ``name:desc``, ``name desc``): :attr:`fields` are then every field.
+    free: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +156,26 @@ class Listing:
     descending: bool
     #: field -> the values it may hold (values OR, fields AND); only active filters.
     filters: dict[str, frozenset[Any]]
+    #: Records passed over before the page (``None``: from :attr:`page`).
+    offset: int | None = None
+    #: The cursor given, still to be read against the sorted records.
+    cursor: str | None = None
+
+
+_DIRECTED = re.compile(r"^([+-]?)([^\s:,]+)(?:[\s:]+(asc|desc|ascending|descending))?$", re.I)
+
+
+def sort_text(text: str) -> tuple[str, bool | None]:
+    """The field and direction (``None``: not said) of a free sort value: ``name``,
+    ``+name``, ``-name``, ``name:desc``, ``name desc``; the first of a comma list."""
+    first = text.split(",")[0].strip()
+    found = _DIRECTED.match(first)
+    if found is None:
+        return first, None
+    sign, field, word = found.groups()
+    if word:
+        return field, word.casefold().startswith("d")
+    return field, True if sign == "-" else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,13 +198,30 @@ class ListQuery:
             return arguments.get(python_name(name)) if value is None else value
 
         paging, sorting = self.paging, self.sorting
-        order = given(sorting.order_param) or sorting.order_default
+        order = given(sorting.order_param)
+        sort = given(sorting.param) or sorting.default
+        descending: bool | None = None
+        if isinstance(sort, list):  # an array of sorts: the first sorts
+            sort = sort[0] if sort else sorting.default
+        if sorting.free:
+            sort, descending = sort_text(str(sort))
+        if order is not None:
+            if sorting.free or sorting.param is None:
+                descending = str(order).casefold().startswith("d")
+            else:
+                descending = order == sorting.descending
+        if descending is None:
+            descending = sorting.order_default == sorting.descending
+        offset = given(paging.offset)
+        cursor = given(paging.cursor)
         return Listing(
             page=given(paging.page) or paging.page_default,
             per_page=given(paging.per_page) or paging.per_page_default,
-            sort=given(sorting.param) or sorting.default,
-            descending=order == sorting.descending,
+            sort=sort,
+            descending=descending,
             filters=self.filter_sets({name: given(name) for name in self.filters}),
+            offset=None if offset is None else int(offset),
+            cursor=None if cursor in (None, "") else str(cursor),
         )
 
     def filter_sets(self, values: Mapping[str, Any]) -> dict[str, frozenset[Any]]:
@@ -152,18 +231,90 @@ class ListQuery:
         for name, value in values.items():
             if name not in self.filters or value is None or value == [] or value == "":
                 continue
-            active[self.filters[name]] = frozenset(value if isinstance(value, list) else [value])
+            listed = value if isinstance(value, list) else [value]
+            active[self.filters[name]] = frozenset(_hashable(v) for v in listed)
         return active
+
+
+def _hashable(value: Any) -> Any:
+    """A filter value as a set holds it (a deep-object value as its items)."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+#: What a field of a list answer holds, by its :func:`folded` name.
+ROLES: dict[str, str] = {
+    **dict.fromkeys(("page", "pagenumber", "currentpage", "pageindex", "pageno"), "page"),
+    **dict.fromkeys(("perpage", "pagesize", "limit", "size", "pagelimit"), "per_page"),
+    **dict.fromkeys(
+        (
+            "total",
+            "totalitems",
+            "totalcount",
+            "count",
+            "totalresults",
+            "totalelements",
+            "totalsize",
+            "totalrecords",
+            "totalentries",
+            "resultcount",
+            "numfound",
+        ),
+        "total",
+    ),
+    **dict.fromkeys(("totalpages", "pagecount", "pages", "numpages", "lastpage"), "pages"),
+    **dict.fromkeys(("offset", "skip", "start", "startindex"), "offset"),
+    **dict.fromkeys(
+        (
+            "next",
+            "nextpagetoken",
+            "nextcursor",
+            "cursor",
+            "nexttoken",
+            "nextpage",
+            "continuationtoken",
+            "nextmarker",
+            "endcursor",
+        ),
+        "next",
+    ),
+    #: A next page's URL: a mock has none to give (left out, or null).
+    **dict.fromkeys(("nextlink", "odatanextlink", "nexturl", "nextpageurl"), "next_link"),
+    **dict.fromkeys(("hasmore", "hasnext", "hasnextpage", "more", "istruncated"), "has_more"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Filled:
+    """A field of a list answer the engine fills: its name, what it holds (a
+    :data:`ROLES` value, or ``"fixed"``: :attr:`value` always), its type, and
+    whether it may be null or left out."""
+
+    name: str
+    role: str
+    kind: str | None
+    nullable: bool
+    required: bool
+    value: Json = None
 
 
 @dataclasses.dataclass(frozen=True)
 class Envelope:
-    """Where a list response puts its records and its paging meta."""
+    """Where a list response puts its records and its paging meta. ``bare``: the
+    answer is the array itself (``items`` is then ``""``)."""
 
     items: str
     meta: str | None
     #: The meta object's property names, in the spec's order.
     meta_fields: tuple[str, ...] = ()
+    bare: bool = False
+    #: The fields filled besides the records: at the top (``total``, ``next``) ...
+    top: tuple[Filled, ...] = ()
+    #: ... and in the meta object (``meta: {totalItems, nextCursor}``).
+    inner: tuple[Filled, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,6 +344,42 @@ class CollectionModel:
     #: ``x-servicestub-seed-count`` as written (list operation over path item),
     #: judged where seeding happens (:mod:`servicestub.engine.dispatch`); ``None``: absent.
     seed_count: Json = None
+    #: Scope parameter -> the property of a record that holds its value (named like
+    #: it: a toy's ``petId`` or ``pet_id`` under ``{petId}``), set on every create.
+    scope_fields: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: Fields whose values are integers (a scope value they hold is put as one).
+    numeric: frozenset[str] = frozenset()
+    #: Writable fields a created record holds as null until written: nullable both
+    #: in a write body and in the record as answered.
+    starts_null: frozenset[str] = frozenset()
+    #: The id's JSON type: ``"integer"`` ids count up, any other is a uid.
+    id_type: str = "string"
+    #: ``writeOnly`` properties (a password): stored, never answered.
+    hidden: frozenset[str] = frozenset()
+    #: Stamped fields set again on every update (``updatedAt``).
+    restamped: tuple[str, ...] = ()
+    #: Read-only fields the server sets on create with the one value the schema
+    #: allows or suggests (its ``const``, ``default``, first ``enum`` value).
+    server_values: Record = dataclasses.field(default_factory=dict)
+    #: PUT on the item path creates a record when none has the path's id (no POST
+    #: creates); the status it answers then.
+    put_creates: int | None = None
+    #: PATCH merges (RFC 7396, or RFC 6902 for a JSON Patch array) rather than
+    #: setting the fields present.
+    merges: bool = False
+    #: The collection whose item path this one is under, and its item parameter
+    #: in this one's scope: a record there must exist for this one to be served.
+    parent: CollectionModel | None = dataclasses.field(default=None, repr=False)
+    #: Action -> the property its answer holds the record in (``{"server": {...}}``);
+    #: actions absent answer the record itself.
+    wrappers: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: The success status a create and a delete answer, as the spec documents them
+    #: (a create 201 unless it documents only another 2xx; a delete 204 unless it
+    #: documents only 200, answering the deleted record).
+    created_status: int = 201
+    deleted_status: int = 204
+    #: The spec's ``components`` (what the item schema's ``$ref``s name).
+    components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -224,69 +411,192 @@ class SpecModel:
 
 # -- reading ------------------------------------------------------------------
 
+#: Date-time fields the server sets on create when the client does not write them
+#: (by :func:`folded` name); those naming a change are set again on every update.
+STAMP_NAMES = frozenset(
+    {
+        "createdat", "created", "creationdate", "createdon", "datecreated", "createtime",
+        "creationtime", "createdtime", "createddate", "insertedat",
+        "updatedat", "updated", "modifiedat", "modified", "lastmodified", "updatetime",
+        "lastupdated", "dateupdated", "datemodified", "updatedon", "modifiedon",
+        "lastmodifiedat", "lastupdatedat", "updateddate", "modifieddate", "lastmodifieddate",
+    }
+)  # fmt: skip
+_CHANGE_WORDS = ("updat", "modif")
+#: What the last segment of an id parameter may name besides the whole name
+#: (``{petName}`` -> ``name``).
+_ID_SUFFIXES = ("id", "uid", "uuid", "key", "name", "slug", "code", "number")
+#: How deep ``allOf`` members are merged (a schema that is its own member ends there).
+_MERGE_DEPTH = 16
+
 
 def _parameters(document: Json, item: Json, operation: Json) -> list[Json]:
     """The operation's parameters (path-level ones included), resolved."""
     found = {}
     for raw in [*item.get("parameters", []), *operation.get("parameters", [])]:
         parameter = resolve(document, raw)
-        found[(parameter["name"], parameter["in"])] = parameter
+        if isinstance(parameter, dict) and "name" in parameter and "in" in parameter:
+            found[(parameter["name"], parameter["in"])] = parameter
     return list(found.values())
 
 
-def _schema(document: Json, node: Any) -> Json:
-    """``node`` resolved, with a lone ``allOf`` member merged in (``allOf: [$ref]`` +
-    ``default``, as specs wrap a ``$ref`` to add to it)."""
+def _schema(document: Json, node: Any, depth: int = 0) -> Json:
+    """``node`` resolved, its ``allOf`` members merged in (their properties and
+    ``required`` joined, the node's own keywords over theirs): specs wrap a
+    ``$ref`` to add to it, or compose a record of a base and its own part."""
     node = resolve(document, node) or {}
+    if not isinstance(node, dict):
+        return {}
     members = node.get("allOf")
-    if isinstance(members, list) and len(members) == 1:
-        merged = dict(_schema(document, members[0]))
-        merged.update({k: v for k, v in node.items() if k != "allOf"})
-        return merged
-    return dict(node)
+    if not isinstance(members, list) or depth >= _MERGE_DEPTH:
+        return dict(node)
+    merged: Json = {}
+    properties: Json = {}
+    required: list[str] = []
+    for member in [*members, {k: v for k, v in node.items() if k != "allOf"}]:
+        part = _schema(document, member, depth + 1)
+        properties.update(part.get("properties") or {})
+        required += [r for r in part.get("required") or () if r not in required]
+        merged.update({k: v for k, v in part.items() if k not in ("properties", "required")})
+    if properties:
+        merged["properties"] = properties
+    if required:
+        merged["required"] = required
+    return merged
+
+
+def _media(content: Json) -> Json | None:
+    """The JSON media of ``content``: ``application/json``, else any ``*/*json``."""
+    if not isinstance(content, dict):
+        return None
+    if "application/json" in content:
+        found: Json = content["application/json"]
+        return found
+    for media, entry in content.items():
+        if media.split(";")[0].strip().endswith("json"):
+            return entry if isinstance(entry, dict) else None
+    return next(iter(content.values()), None) if len(content) == 1 else None
 
 
 def _json_schema(document: Json, holder: Json | None) -> Json | None:
-    """The ``application/json`` (or first) schema of a request body or a response."""
+    """The JSON schema of a request body or a response (``None``: it has none)."""
     holder = resolve(document, holder)
-    if not holder:
+    if not isinstance(holder, dict) or not holder:
         return None
-    content = holder.get("content") or {}
-    media = content.get("application/json") or next(iter(content.values()), None)
-    if not media or "schema" not in media:
+    media = _media(holder.get("content") or {})
+    if not isinstance(media, dict) or "schema" not in media:
         return None
     return _schema(document, media["schema"])
 
 
-def _success(document: Json, operation: Json) -> Json | None:
-    responses = operation.get("responses", {})
-    for status in ("200", "201"):
-        if status in responses:
-            return _json_schema(document, responses[status])
+def _success_status(operation: Json) -> str | None:
+    """The operation's documented success: 200, 201, else its first 2xx."""
+    responses = operation.get("responses") or {}
+    for status in ("200", "201", *sorted(str(s) for s in responses)):
+        if status in responses and status.startswith("2"):
+            return status
     return None
 
 
-def _envelope(document: Json, schema: Json | None) -> tuple[Envelope, Json] | None:
-    """The envelope of a list response and its item schema, or ``None`` if it is none."""
-    if not schema or schema.get("type", "object") != "object":
+def _success(document: Json, operation: Json) -> Json | None:
+    status = _success_status(operation)
+    if status is None:
         return None
-    items = meta = None
-    item_schema: Json = {}
-    meta_fields: tuple[str, ...] = ()
+    return _json_schema(document, (operation.get("responses") or {})[status])
+
+
+def _kind(schema: Json) -> str | None:
+    kind = schema.get("type")
+    if isinstance(kind, list):  # 3.1: ["string", "null"]
+        kind = next((k for k in kind if k != "null"), None)
+    return kind if isinstance(kind, str) else None
+
+
+def _nullable(schema: Json) -> bool:
+    kind = schema.get("type")
+    return bool(schema.get("nullable")) or (isinstance(kind, list) and "null" in kind)
+
+
+def _fixed(schema: Json) -> tuple[bool, Json]:
+    """The value a field is given when nothing says what it holds: its ``const``,
+    ``default``, first ``enum`` value or ``example`` (``False``: none)."""
+    for key in ("const", "default", "example"):
+        if key in schema:
+            return True, schema[key]
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        return True, enum[0]
+    return False, None
+
+
+def _filled(document: Json, schema: Json, skip: str | None) -> tuple[Filled, ...]:
+    """The fields of an object in a list answer the engine fills: those whose names
+    say they page (:data:`ROLES`), and the required ones with a fixed value."""
+    required = set(schema.get("required") or ())
+    found = []
     for name, raw in (schema.get("properties") or {}).items():
+        if name == skip:
+            continue
         prop = _schema(document, raw)
-        if prop.get("type") == "array" and items is None:
-            items, item_schema = name, _schema(document, prop.get("items", {}))
-        elif prop.get("type", "object") == "object" and "properties" in prop and meta is None:
-            meta, meta_fields = name, tuple(prop["properties"])
-    if items is None:
+        role = ROLES.get(folded(name))
+        kind = _kind(prop)
+        if role == "has_more" and kind != "boolean":
+            role = None
+        if role is None:
+            has, value = _fixed(prop)
+            if not (has and name in required):
+                continue
+            role = "fixed"
+        else:
+            value = None
+        found.append(Filled(name, role, kind, _nullable(prop), name in required, value))
+    return tuple(found)
+
+
+def _is_record_array(document: Json, prop: Json) -> bool:
+    return bool(_schema(document, prop.get("items", {})).get("properties"))
+
+
+def _envelope(document: Json, schema: Json | None) -> tuple[Envelope, Json] | None:
+    """The envelope of a list response and its item schema, or ``None`` if it is
+    none: a bare array, or an object with an array property (one of records
+    preferred) and maybe a meta object beside it."""
+    if not schema:
         return None
-    return Envelope(items, meta, meta_fields), item_schema
+    if _kind(schema) == "array" or ("items" in schema and "properties" not in schema):
+        return Envelope("", None, bare=True), _schema(document, schema.get("items", {}))
+    if (_kind(schema) or "object") != "object":
+        return None
+    properties = {n: _schema(document, raw) for n, raw in (schema.get("properties") or {}).items()}
+    arrays = [n for n, p in properties.items() if _kind(p) == "array"]
+    if not arrays:
+        return None
+    items = next((n for n in arrays if _is_record_array(document, properties[n])), arrays[0])
+    metas = [
+        n
+        for n, p in properties.items()
+        if n != items and (_kind(p) or "object") == "object" and "properties" in p
+    ]
+    meta = next((n for n in metas if _filled(document, properties[n], None)), None)
+    meta = meta or next(iter(metas), None)
+    top = tuple(f for f in _filled(document, schema, items) if f.name != meta)
+    inner = _filled(document, properties[meta], None) if meta else ()
+    meta_fields = tuple(properties[meta]["properties"]) if meta else ()
+    item_schema = _schema(document, properties[items].get("items", {}))
+    return Envelope(items, meta, meta_fields, top=top, inner=inner), item_schema
 
 
 def _integer(schema: Json, key: str) -> int | None:
     value = schema.get(key)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _is_order(name: str, enum: tuple[Any, ...]) -> bool:
+    """Whether a parameter says the direction: an enum of two values ``asc``/``desc``
+    (any case), or a direction's name with no enum."""
+    if len(enum) == 2 and {str(v).casefold() for v in enum} == {"asc", "desc"}:
+        return True
+    return not enum and folded(name) in ORDER_NAMES
 
 
 def _list_query(
@@ -297,25 +607,31 @@ def _list_query(
     sort_param: str | None = None
     sort_fields: tuple[str, ...] = ()
     sort_default: str | None = None
+    free = False
     order: dict[str, Any] = {}
     filters: dict[str, str] = {}
     for parameter in parameters:
         if parameter.get("in") != "query":
             continue
         name = parameter["name"]
+        key = folded(name)
         schema = _schema(document, parameter.get("schema", {}))
         enum = tuple(schema.get("enum") or ())
         role = parameter.get(PAGING_EXTENSION)
-        if role == "page" or (role is None and name in PAGE_NAMES):
+        if role == "page" or (role is None and key in PAGE_NAMES and "page" not in paging):
             paging.update(page=name, page_default=_integer(schema, "default") or 1)
-        elif role == "per-page" or (role is None and name in PER_PAGE_NAMES):
+        elif role == "per-page" or (role is None and key in PER_PAGE_NAMES):
             paging.update(
                 per_page=name,
                 per_page_default=_integer(schema, "default") or FALLBACK_PER_PAGE,
                 per_page_max=_integer(schema, "maximum"),
             )
-        elif len(enum) == 2 and {str(v).casefold() for v in enum} == {"asc", "desc"}:
-            ascending, descending = sorted(enum, key=lambda v: str(v).casefold())
+        elif role is None and key in OFFSET_NAMES and _kind(schema) in ("integer", "number"):
+            paging.update(offset=name)
+        elif role is None and key in CURSOR_NAMES and _kind(schema) in ("string", None):
+            paging.update(cursor=name)
+        elif _is_order(name, enum):
+            ascending, descending = sorted(enum or ("asc", "desc"), key=lambda v: str(v).casefold())
             order = {
                 "order_param": name,
                 "ascending": ascending,
@@ -325,34 +641,95 @@ def _list_query(
         elif enum and all(value in item_fields for value in enum) and sort_param is None:
             sort_param, sort_fields = name, enum
             sort_default = schema.get("default", enum[0])
+        elif key in SORT_NAMES and sort_param is None and _free_values(enum, item_fields):
+            sort_param, free = name, True
+            default = schema.get("default")
+            if isinstance(default, str) and sort_text(default)[0] in item_fields:
+                sort_default = default
         elif FIELD_EXTENSION in parameter or name in item_fields:
             filters[name] = parameter.get(FIELD_EXTENSION, name)
     default = sort_default or fallback_sort
-    fields = sort_fields or (default,)
-    sorting = Sorting(
-        param=sort_param,
-        fields=(default, *(f for f in fields if f != default)),
-        default=default,
-        **order,
-    )
+    if free:
+        field = sort_text(default)[0]
+        fields = (field, *(f for f in item_fields if f != field))
+    else:
+        fields = (default, *(f for f in sort_fields or (default,) if f != default))
+    sorting = Sorting(param=sort_param, fields=fields, default=default, free=free, **order)
     return ListQuery(paging=Paging(**paging), sorting=sorting, filters=filters)
 
 
+def _free_values(enum: tuple[Any, ...], item_fields: tuple[str, ...]) -> bool:
+    """Whether a sort parameter's values are free sorts: no enum, or one whose
+    values each name a field (``$orderby: [name asc, name desc]``)."""
+    return all(isinstance(v, str) and sort_text(v)[0] in item_fields for v in enum)
+
+
+def _pointed(name: str, properties: Mapping[str, Json]) -> str | None:
+    """The property an id parameter's name points to: the same name as people
+    read it (``pet_id``, ``petID`` for ``{petId}``; ``username`` for
+    ``{userName}``), else ``id``, else the property its last word names
+    (``{petName}`` -> ``name``)."""
+    key = folded(name)
+    same = [p for p in properties if folded(p) == key]
+    if same:
+        return same[0]
+    if "id" in properties:
+        return "id"
+    for suffix in _ID_SUFFIXES:
+        if key.endswith(suffix):
+            for prop in properties:
+                if folded(prop) == suffix:
+                    return prop
+    return None
+
+
+def _linked(document: Json, create: Json | None, item_param: str | None) -> str | None:
+    """The property the create response's ``links`` pass as the item parameter
+    (``parameters: {petId: '$response.body#/id'}``)."""
+    if not create or item_param is None:
+        return None
+    for response in (create.get("responses") or {}).values():
+        response = resolve(document, response)
+        for link in ((response or {}).get("links") or {}).values():
+            link = resolve(document, link)
+            value = ((link or {}).get("parameters") or {}).get(item_param)
+            prefix = "$response.body#/"
+            if isinstance(value, str) and value.startswith(prefix) and "/" not in value[16:]:
+                return value[len(prefix) :]
+    return None
+
+
 def _id_field(
-    item_param: str | None, item_schema: Json, path: str, document: Json, list_op: Json | None
+    document: Json,
+    item_param: str | None,
+    item_schema: Json,
+    path: str,
+    operations: tuple[Json | None, ...],
 ) -> str:
+    """The id of a collection's records: the item parameter's own name, the spec's
+    ``x-servicestub-id``, what the create's ``links`` pass as the item parameter,
+    the property the parameter's name points to (:func:`_pointed`), else ``id``."""
     properties = item_schema.get("properties") or {}
+    list_op, create = operations
     if item_param is not None and item_param in properties:
         return item_param
     declared = item_schema.get(ID_EXTENSION)
     if declared is None and list_op is not None:
         declared = list_op.get(ID_EXTENSION)
-    if declared is None:
+    if declared is not None:
+        return str(declared)
+    linked = _linked(document, create, item_param)
+    if linked in properties:
+        return str(linked)
+    pointed = _pointed(item_param, properties) if item_param else None
+    if pointed is None and "id" in properties:
+        pointed = "id"
+    if pointed is None:
         raise ModelError(
-            f"{path}: no property of its records is named like its item path parameter; "
-            f"name the id with {ID_EXTENSION} on the item schema."
+            f"{path}: no property of its records is named like its item path parameter "
+            f"({item_param or 'none'}) or id; name the id with {ID_EXTENSION} on the item schema."
         )
-    return str(declared)
+    return pointed
 
 
 def _write_schemas(document: Json, item: Json, item_path_item: Json) -> list[Json]:
@@ -365,32 +742,102 @@ def _operations(item: Json, item_path_item: Json, document: Json) -> dict[str, s
     found: dict[str, str] = {}
     table = {"get": "list", "post": "create"}
     for method, action in table.items():
-        if method in item and "operationId" in item[method]:
+        if isinstance(item.get(method), dict) and "operationId" in item[method]:
             found[action] = item[method]["operationId"]
     for method in METHODS:
         operation = item_path_item.get(method)
-        if not operation or "operationId" not in operation or method == "post":
+        if not isinstance(operation, dict) or "operationId" not in operation:
+            continue
+        if method in ("post", "head", "options", "trace"):
             continue
         if method == "put":
             body = _json_schema(document, operation.get("requestBody")) or {}
             action = "replace" if body.get("required") else "update"
         else:
             action = {"get": "get", "delete": "delete", "patch": "update"}[method]
+        if action == "update" and method == "put" and "update" in found:
+            action = "replace"  # PATCH updates: this PUT replaces
         found[action] = operation["operationId"]
     return found
+
+
+#: Names of a property that holds the one record of an answer (``{"data": {...}}``).
+_WRAPPER_NAMES = frozenset({"data", "item", "result", "record", "resource", "entity", "object"})
+
+
+def _wrapped(document: Json, schema: Json, segment: str) -> tuple[str | None, Json]:
+    """``(property, record schema)`` of an answer holding one record in a property
+    (the only one, or one named :data:`_WRAPPER_NAMES` or like the collection:
+    ``server`` of ``/servers``); ``(None, schema)`` for a record answered as itself."""
+    properties = schema.get("properties") or {}
+    objects = {
+        name: inner
+        for name, raw in properties.items()
+        if (inner := _schema(document, raw)).get("properties") and _kind(inner) in ("object", None)
+    }
+    singular = folded(segment).removesuffix("s")
+    for name, inner in objects.items():
+        key = folded(name)
+        named = key in _WRAPPER_NAMES or key in (singular, folded(segment))
+        if (len(properties) == 1 or (named and "id" not in properties)) and len(objects) == 1:
+            return name, inner
+    return None, schema
+
+
+def _scope_fields(scope: tuple[str, ...], properties: Mapping[str, Json]) -> dict[str, str]:
+    """Each scope parameter's property: the same name, else the same as people read it."""
+    found = {}
+    for param in scope:
+        same = [p for p in properties if p == param] or [
+            p for p in properties if folded(p) == folded(param)
+        ]
+        if same:
+            found[param] = same[0]
+    return found
+
+
+def _documented(operation: Any, usual: int) -> int:
+    """The status ``operation`` answers on success: ``usual`` when it documents it (or
+    a ``2XX`` range, or nothing), else its first documented 2xx."""
+    responses = operation.get("responses") if isinstance(operation, dict) else None
+    codes = sorted(str(s) for s in responses or {} if str(s).startswith("2"))
+    if not codes or str(usual) in codes or not any(c.isdigit() for c in codes):
+        return usual
+    return int(next(c for c in codes if c.isdigit()))
+
+
+def _stamps(
+    properties: Mapping[str, Json], writes: list[Json], id_field: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(stamped on create, stamped again on update): read-only date-times, and
+    date-times named like stamps (:data:`STAMP_NAMES`) that no write body holds."""
+    written = {name for schema in writes for name in schema.get("properties") or {}}
+    stamped = tuple(
+        name
+        for name, prop in properties.items()
+        if name != id_field
+        and prop.get("format") == "date-time"
+        and (prop.get("readOnly") or (folded(name) in STAMP_NAMES and name not in written))
+    )
+    restamped = tuple(n for n in stamped if any(w in folded(n) for w in _CHANGE_WORDS))
+    return stamped, restamped
 
 
 def _collection(
     document: Json, path: str, item: Json, item_path: str | None, item_param: str | None
 ) -> CollectionModel | None:
     paths = document["paths"]
-    item_path_item: Json = paths.get(item_path, {}) if item_path else {}
-    list_op = item.get("get")
+    item_path_item: Json = resolve(document, paths.get(item_path, {})) if item_path else {}
+    list_op = item.get("get") if isinstance(item.get("get"), dict) else None
     listed = _envelope(document, _success(document, list_op)) if list_op else None
+    if listed is not None and not listed[1].get("properties"):
+        listed = None  # an array of what is no record (strings, numbers)
     item_schema: Json | None = None
+    segment = path.rstrip("/").rsplit("/", 1)[-1]
     for operation in (item_path_item.get("get"), item.get("post"), item_path_item.get("put")):
-        if operation and (schema := _success(document, operation)):
-            item_schema = schema
+        schema = _success(document, operation) if isinstance(operation, dict) else None
+        if schema and schema.get("properties"):
+            item_schema = _wrapped(document, schema, segment)[1]
             break
     if item_schema is None and listed is not None:
         item_schema = listed[1]
@@ -400,37 +847,64 @@ def _collection(
         name: _schema(document, raw) for name, raw in (item_schema.get("properties") or {}).items()
     }
     fields = tuple(properties)
-    id_field = _id_field(item_param, item_schema, path, document, list_op)
+    create_op = item.get("post") if isinstance(item.get("post"), dict) else None
+    try:
+        id_field = _id_field(document, item_param, item_schema, path, (list_op, create_op))
+    except ModelError:
+        if item_path is None and listed is not None and listed[0].bare:
+            return None  # a bare array with no item path and no id: no collection
+        raise
     writes = _write_schemas(document, item, item_path_item)
     nullable = {
         name
         for schema in writes
         for name, raw in (schema.get("properties") or {}).items()
-        if _schema(document, raw).get("nullable")
+        if _nullable(_schema(document, raw))
     }
-    create = _json_schema(document, (item.get("post") or {}).get("requestBody")) or {}
+    create = _json_schema(document, (create_op or {}).get("requestBody")) or {}
     defaults = {
         name: prop["default"]
         for name, raw in (create.get("properties") or {}).items()
         if "default" in (prop := _schema(document, raw))
     }
     writable = tuple(n for n, p in properties.items() if not p.get("readOnly") and n != id_field)
-    stamped = tuple(
-        n for n, p in properties.items() if p.get("readOnly") and p.get("format") == "date-time"
-    )
+    stamped, restamped = _stamps(properties, writes, id_field)
     listing = None
     if list_op is not None and listed is not None:
         fallback = list_op.get(DEFAULT_SORT_EXTENSION, id_field)
         listing = _list_query(document, _parameters(document, item, list_op), fields, str(fallback))
+    operations = _operations(item, item_path_item, document)
+    by_id = {
+        op.get("operationId"): op
+        for op in [*item.values(), *item_path_item.values()]
+        if isinstance(op, dict)
+    }
+    wrappers = {}
+    for action, operation_id in operations.items():
+        answered = _success(document, by_id.get(operation_id) or {})
+        if action != "list" and answered:
+            name = _wrapped(document, answered, segment)[0]
+            if name is not None:
+                wrappers[action] = name
+    put = item_path_item.get("put")
+    put_creates = None
+    if "create" not in operations and isinstance(put, dict) and item_param is not None:
+        status = "201" if "201" in (put.get("responses") or {}) else _success_status(put)
+        put_creates = int(status) if status and status.isdigit() else 200
+    server_values = {}
+    for name, prop in properties.items():
+        has, value = _fixed(prop)
+        if prop.get("readOnly") and name != id_field and name not in stamped and has:
+            server_values[name] = value
     segments = [s for s in path.split("/") if s]
     return CollectionModel(
-        name=segments[-1],
+        name=segments[-1] if segments else "items",
         path=path,
         item_path=item_path,
         scope=tuple(_PARAMETER.findall(path)),
         id_field=id_field,
         id_param=item_param,
-        operations=_operations(item, item_path_item, document),
+        operations=operations,
         listing=listing,
         envelope=listed[0] if listed else None,
         fields=fields,
@@ -440,6 +914,19 @@ def _collection(
         stamped=stamped,
         item_schema=item_schema,
         seed_count=(list_op or {}).get(SEED_COUNT_EXTENSION, item.get(SEED_COUNT_EXTENSION)),
+        id_type=_kind(properties.get(id_field, {})) or "string",
+        hidden=frozenset(n for n, p in properties.items() if p.get("writeOnly")),
+        scope_fields=_scope_fields(tuple(_PARAMETER.findall(path)), properties),
+        numeric=frozenset(n for n, p in properties.items() if _kind(p) == "integer"),
+        starts_null=frozenset(n for n in nullable if _nullable(properties.get(n, {}))),
+        restamped=restamped,
+        server_values=server_values,
+        put_creates=put_creates,
+        merges="patch" in item_path_item,
+        created_status=_documented(create_op, 201),
+        wrappers=wrappers,
+        deleted_status=_documented(item_path_item.get("delete"), 204),
+        components=document.get("components") or {},
     )
 
 
@@ -451,22 +938,62 @@ def _item_paths(paths: Json, path: str) -> Iterator[tuple[str, str]]:
             yield candidate, found.group(1)
 
 
+def path_shape(path: str) -> str:
+    """A path with its parameters unnamed: ``/pets/{petId}`` and ``/pets/{id}`` are one."""
+    return _PARAMETER.sub("{}", path)
+
+
+def _parented(collections: dict[str, CollectionModel]) -> dict[str, CollectionModel]:
+    """``collections`` with each one's :attr:`CollectionModel.parent`: the collection
+    whose item path is the longest one above it (parents first, so a child holds
+    its parent as finally made)."""
+    items = {path_shape(c.item_path): c.path for c in collections.values() if c.item_path}
+    done: dict[str, CollectionModel] = {}
+    for path in sorted(collections, key=lambda p: p.count("/")):
+        model = collections[path]
+        shape = path_shape(path)
+        above = [items[i] for i in items if shape.startswith(i + "/") and items[i] in done]
+        if above:
+            parent = done[max(above, key=len)]
+            model = dataclasses.replace(model, parent=parent)
+        done[path] = model
+    return {path: done[path] for path in collections}
+
+
 def read_model(document: Json) -> SpecModel:
     """Every collection ``document`` describes (see the module's docstring)."""
     paths = document.get("paths") or {}
     collections, skipped = {}, {}
+    candidates: list[tuple[str, Json]] = [
+        (path, item) for path, item in paths.items() if not path.endswith("}")
+    ]
+    # An item path whose collection path the spec leaves out (``/x/{id}`` alone, written
+    # by PUT, PATCH or DELETE).
     for path, item in paths.items():
-        if path.endswith("}"):
+        writes = isinstance(item, dict) and {"put", "patch", "delete"} & item.keys()
+        if path.endswith("}") and "/" in path.rstrip("/") and writes:
+            parent = path.rsplit("/", 1)[0]
+            if parent and parent not in paths and parent not in dict(candidates):
+                candidates.append((parent, {}))
+    for path, item in candidates:
+        if not isinstance(item, dict):
+            skipped[path] = f"{path}: its path item is {type(item).__name__}, not an object."
             continue
         item_path, item_param = next(_item_paths(paths, path), (None, None))
         try:
-            found = _collection(document, path, resolve(document, item), item_path, item_param)
+            found = _collection(
+                document, path, resolve(document, item) or {}, item_path, item_param
+            )
         except ModelError as problem:
             skipped[path] = str(problem)
             continue
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+            # A part of the spec that cannot be read is skipped, never fatal.
+            skipped[path] = f"{path}: its description cannot be read ({error!r})."
+            continue
         if found is not None:
             collections[path] = found
-    return SpecModel(collections, skipped)
+    return SpecModel(_parented(collections), skipped)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -20,15 +20,29 @@ Handler = Callable[..., Awaitable[Any]]
 _ON_ONE = frozenset({"get", "update", "replace", "delete"})
 
 
-def _deleted(collection: Collection[Any], owner: Owner, uid: str) -> tuple[None, int]:
-    collection.delete(owner, uid)
-    return None, 204
+def _created(
+    collection: Collection[Any], owner: Owner, body: Any, scope: dict[str, str]
+) -> tuple[Any, int]:
+    return collection.create(owner, body, scope=scope), collection.model.created_status
 
+
+def _deleted(collection: Collection[Any], owner: Owner, uid: str) -> tuple[Any, int]:
+    """204 and nothing, or the status the spec documents with the record deleted."""
+    status = collection.model.deleted_status
+    record = collection.get(owner, uid) if status != 204 else None
+    collection.delete(owner, uid)
+    return record, status
+
+
+#: Where a handler puts the scope's values (path parameter -> value) among the arguments.
+_SCOPE = "servicestub.scope"
 
 #: What each action does: (collection, owner, arguments, record id) -> the answer.
 _ACTIONS: dict[str, Callable[[Collection[Any], Owner, dict[str, Any], str], Any]] = {
     "list": lambda c, owner, arguments, _uid: c.list(owner, arguments),
-    "create": lambda c, owner, arguments, _uid: (c.create(owner, arguments["body"]), 201),
+    "create": lambda c, owner, arguments, _uid: _created(
+        c, owner, arguments["body"], arguments[_SCOPE]
+    ),
     "get": lambda c, owner, _arguments, uid: c.get(owner, uid),
     "update": lambda c, owner, arguments, uid: c.update(owner, uid, arguments["body"]),
     "replace": lambda c, owner, arguments, uid: c.replace(owner, uid, arguments["body"]),
@@ -44,11 +58,31 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
     record_id = python_name(model.id_param) if model.id_param and action in _ON_ONE else None
     act = _ACTIONS[action]
     write = action in WRITES
+    #: The property the answer holds the record in, if it is wrapped.
+    wrapper = model.wrappers.get(action)
+    # Where no POST creates, a PUT on the item path does (it is the replace, or
+    # the update when no PATCH is).
+    if model.put_creates is not None and (
+        action == "replace" or (action == "update" and not model.merges)
+    ):
+        replace = action == "replace"
+
+        def act(c: Collection[Any], owner: Owner, arguments: dict[str, Any], uid: str) -> Any:
+            return c.put(owner, uid, arguments["body"], replace=replace, scope=arguments[_SCOPE])
 
     async def handler(**arguments: Any) -> Any:
         values = tuple(str(arguments[parameter]) for parameter in scope)
         owner = current().held_owner(api, model, values, write=write)
         uid = "" if record_id is None else str(arguments[record_id])
+        arguments[_SCOPE] = dict(zip(model.scope, values, strict=True))
+        if wrapper is not None:
+            body = arguments.get("body")
+            if isinstance(body, dict) and set(body) == {wrapper}:
+                arguments["body"] = body[wrapper]  # a body wrapped like the answer
+            answer = act(collection, owner, arguments, uid)
+            if isinstance(answer, tuple):
+                return ({wrapper: answer[0]} if answer[0] is not None else None), answer[1]
+            return {wrapper: answer}
         return act(collection, owner, arguments, uid)
 
     handler.__name__ = handler.__qualname__ = name

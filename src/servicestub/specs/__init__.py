@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 import yaml
@@ -383,6 +384,6 @@ def resolve(document: dict[str, Any], node: Any) -> Any:
         followed.append(ref)
         target: Any = document
         for part in ref.removeprefix("#/").split("/"):
-            target = target[part]
+            target = target[unquote(part).replace("~1", "/").replace("~0", "~")]  # RFC 6901
         node = target
     return node
