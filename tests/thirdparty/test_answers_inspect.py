@@ -103,3 +103,18 @@ def test_a_spec_that_cannot_be_served_exits_non_zero_with_the_reason(tmp_path: P
     code, output = _run(tmp_path, document={"openapi": "3.0.0"})
     assert code == 2
     assert "cannot be served" in output
+
+
+def test_an_operation_left_out_of_the_served_spec_is_listed_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    broken = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/nope"}}}}
+    document = json.loads(json.dumps(DOCUMENT))
+    document["paths"]["/broken"] = {"get": {"operationId": "broken", "responses": {"200": broken}}}
+    code, output = _run(tmp_path, "--json", document=document)
+    assert code == 0, output
+    report = json.loads(output)
+    (left_out,) = [op for op in report["operations"] if op["how"] == "dropped"]
+    assert (left_out["method"], left_out["path"]) == ("get", "/broken")
+    assert "#/nope" in left_out["why"]
+    assert "1 dropped" in report["summary"]

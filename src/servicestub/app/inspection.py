@@ -13,7 +13,7 @@ come from :func:`dropped_parts`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,7 +22,8 @@ from servicestub.core.settings import Settings
 from servicestub.engine.answers import Plan, plan_document
 from servicestub.engine.dispatch import collection_operations
 from servicestub.engine.model import SpecModel, model_of
-from servicestub.specs import ApiSpec, operations, third_party_apis
+from servicestub.specs import ApiSpec, operations, own_operation_id
+from servicestub.specs.pruning import Dropped
 
 How = Literal["stateful", "examples", "generated", "empty", "dropped"]
 
@@ -70,12 +71,10 @@ class Report:
         }
 
 
-def dropped_parts(_api: ApiSpec) -> Mapping[str, str]:
-    """``"METHOD path" -> why`` of the operations dropped when the spec was loaded.
-
-    Hook: the ``serve`` part keeps what it drops at load on the ApiSpec; until
-    that place exists on main, nothing is reported as dropped here."""
-    return {}
+def dropped_parts(dropped: Iterable[Dropped]) -> dict[tuple[str, str], str]:
+    """``(method, path) -> why`` of the operations left out of the served spec
+    (at load, or when the app was built: :attr:`Runtime.parts`)."""
+    return {(part.method.lower(), part.path): part.reason for part in dropped}
 
 
 def _planned(plan: Plan) -> tuple[How, str]:
@@ -95,29 +94,31 @@ def _not_a_collection(model: SpecModel, path: str) -> str:
     return "not a collection's operation"
 
 
-def inspect_api(api: ApiSpec) -> Report:
-    """How each operation of ``api`` is served."""
+def inspect_api(api: ApiSpec, dropped: Iterable[Dropped] = ()) -> Report:
+    """How each operation of ``api`` is served; ``dropped``: the operations left
+    out of it (at load, or when the app was built), each with its reason."""
     model = model_of(api)
     engine = collection_operations(model)
-    dropped = dropped_parts(api)
+    left_out = dropped_parts((*api.dropped, *dropped))
     listed: list[tuple[str, str, str, dict[str, Any]]] = []
     for _doc, path, method, operation in operations((api,)):
-        listed.append((method, path, operation["operationId"], operation))
+        if (method, path) not in left_out:
+            listed.append((method, path, operation["operationId"], operation))
     answered = {op_id: op for _m, _p, op_id, op in listed if op_id not in engine}
     plans = plan_document(api.parsed(), answered)
     found = []
     for method, path, operation_id, _operation in listed:
-        key = f"{method.upper()} {path}"
-        if key in dropped:
-            found.append(Served(method, path, operation_id, "dropped", dropped[key]))
-        elif operation_id in engine:
+        shown = own_operation_id(operation_id)
+        if operation_id in engine:
             served = engine[operation_id]
             why = f"collection {served.collection.path} ({served.action})"
-            found.append(Served(method, path, operation_id, "stateful", why))
+            found.append(Served(method, path, shown, "stateful", why))
         else:
             how, made = _planned(plans[operation_id])
             why = f"{made}; {_not_a_collection(model, path)}"
-            found.append(Served(method, path, operation_id, how, why))
+            found.append(Served(method, path, shown, how, why))
+    # What was left out of the served spec comes last, with its reason.
+    found += [Served(m, p, "", "dropped", why) for (m, p), why in left_out.items()]
     return Report(api.name, api.base_path, tuple(found))
 
 
@@ -125,9 +126,10 @@ def inspect_spec(path: Path) -> Report:
     """The report of the spec file ``path``; ``refused`` says why when it cannot be
     served at all (the app that would serve it fails to start)."""
     try:
-        (api,) = third_party_apis(((path, None),))
-        create_app(Settings(specs=((path, None),)))
+        app = create_app(Settings(specs=((path, None),)))
+        (api,) = (spec for spec in app.runtime.apis if spec.third_party)
     except Exception as error:  # whatever stops a start stops the spec being served
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         return Report(path.stem, "", (), refused=first)
-    return inspect_api(api)
+    parts = app.runtime.parts.get(api.name)
+    return inspect_api(api, () if parts is None else parts.dropped)

@@ -152,7 +152,7 @@ class _FromTheSpec:
             if api.name not in self.answerers:
                 document = api.parsed()
                 by_id = {op["operationId"]: op for _doc, _p, _m, op in operations((api,))}
-                self.answerers[api.name] = Answerer(document, {}), by_id
+                self.answerers[api.name] = Answerer(document, {}, api.base_path), by_id
             answerer, by_id = self.answerers[api.name]
             if operation_id in by_id:
                 answerer.plans[operation_id] = plan_operation(

@@ -39,7 +39,7 @@ from typing import Any, Literal
 from servicestub.core.shapes import Json, Record
 from servicestub.engine.fabricate import Context, FabricateError, Fabricator
 from servicestub.engine.seeding import rng_for
-from servicestub.specs import resolve
+from servicestub.specs import own_operation_id, resolve
 
 Kind = Literal["json", "text", "binary"]
 
@@ -285,15 +285,22 @@ class Answerer:
 
     document: Json
     plans: dict[str, Plan]
+    #: Where the spec is mounted: answers are drawn for the path below it.
+    base_path: str = ""
 
     def answer(
         self, operation_id: str, media_type: str | None, seed: int, now: datetime, path: str
     ) -> Answer:
         """The answer of ``operation_id`` in ``media_type`` (one of its plan's
         offers; ``None`` or unknown: the first) for the request to ``path``,
-        the same for the same ``seed``, reference time ``now`` and path."""
+        the same for the same ``seed``, reference time ``now`` and path - whatever
+        the file is named or where it is mounted (the draw takes the spec's own
+        operationId, not the ``<api>.`` prefix it is served under, and the path
+        below the mount)."""
         plan = self.plans[operation_id]
-        rng = rng_for(seed, "answer", operation_id, path)
+        own_id = own_operation_id(operation_id)
+        below = path.removeprefix(self.base_path) if path.startswith(self.base_path) else path
+        rng = rng_for(seed, "answer", own_id, below)
         fabricator = Fabricator(self.document, Context(now=now, view="read", seed=seed))
         headers = {name: _header_value(fabricator, h, rng) for name, h in plan.headers.items()}
         if not plan.media:

@@ -107,6 +107,12 @@ def _third_party(
     return document, dropped
 
 
+def own_operation_id(served: str) -> str:
+    """The spec's own operationId of a third-party operation served as
+    ``<api>.<operationId>`` (what its author wrote, or the one made for it)."""
+    return served.partition(".")[2] or served
+
+
 ORDERS = ApiSpec("orders", "service-orders.yaml", "/v1")
 SERVICES = ApiSpec("services", "services-v4.yaml", "/api/v4")
 ADMIN = ApiSpec("admin", "mock-admin.yaml", "/_mock")
