@@ -277,12 +277,23 @@ class Probe:
         return "/".join(segments)
 
     def _listed_id(self, prefix: str, name: str, known: dict[str, str]) -> str | None:
-        list_item = self.paths.get(prefix) or self.paths.get(prefix + "/")
+        """An id from the list the path above `{name}` answers; when that path lists
+        nothing, from the list of another collection whose item parameter is `name`
+        (`/lists/{tasklist}/tasks` takes its `tasklist` from `/users/@me/lists`)."""
+        template = prefix if prefix in self.paths else prefix + "/"
+        list_item = self.paths.get(template)
         if not isinstance(list_item, dict) or "get" not in list_item:
-            return None
-        url = self.fill(prefix if prefix in self.paths else prefix + "/", known)
+            elsewhere = [
+                c.path
+                for c in sw.path_pairs(self.doc)
+                if c.id_param == name and "get" in c.methods and not c.scope_params
+            ]
+            if not elsewhere:
+                return None
+            template = elsewhere[0]
+        url = self.fill(template, known)
         if url not in self.lists:
-            answer = self.request("get", prefix if prefix in self.paths else prefix + "/", url)
+            answer = self.request("get", template, url, listing=True)
             self.lists[url] = _items(answer.json()) if 200 <= answer.status_code < 300 else None
         for record in self.lists[url] or []:
             if isinstance(record, dict):
