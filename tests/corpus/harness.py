@@ -160,7 +160,7 @@ def run_spec(path: Path, name: str, timeout: float) -> SpecResult:
 def _group(cause: str) -> str:
     """A cause with its specifics (names, numbers, quoted parts) blurred, to group by."""
     cause = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "'…'", cause)
-    return re.sub(r"\d+", "N", cause)[:140]
+    return re.sub(r"\d{4,}", "N", cause)[:140]
 
 
 def summarise(results: list[SpecResult], meta: dict[str, Any]) -> dict[str, Any]:

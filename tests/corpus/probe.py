@@ -8,7 +8,6 @@ known, so a spec that hangs half-way still counts what it did (see `harness.py`)
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import time
@@ -190,6 +189,7 @@ class Probe:
         self.client: TestClient | None = None
         self.lists: dict[str, list[Any] | None] = {}
         self.validator: OpenAPI | None = None
+        self.request_validator: OpenAPI | None = None
 
     # -- start -------------------------------------------------------------------------
     def start(self) -> bool:
@@ -208,16 +208,19 @@ class Probe:
         self.base = third[0].base_path if third else ""
         seconds = round(time.monotonic() - started, 3)
         self.emit({"kind": "start", "ok": True, "seconds": seconds, "base": self.base})
-        self.validator = self._validator()
+        self.validator = self._validator("writeOnly")
+        self.request_validator = self._validator("readOnly")
         return True
 
     def stop(self) -> None:
         if self.client is not None:
             self.client.__exit__(None, None, None)
 
-    def _validator(self) -> OpenAPI | None:
-        """openapi-core over the spec as served: its servers replaced by the mount."""
-        doc = copy.copy(self.doc)
+    def _validator(self, ignored: str) -> OpenAPI | None:
+        """openapi-core over the spec as served: its servers replaced by the mount, and
+        (OpenAPI 3.0's rule, which openapi-core does not apply) properties marked `ignored`
+        (readOnly for requests, writeOnly for answers) left out of `required`."""
+        doc = _not_required(self.doc, self.doc, ignored)
         doc["servers"] = [{"url": HOST + self.base}]
         doc["paths"] = {}
         for key, item in self.paths.items():
@@ -262,14 +265,15 @@ class Probe:
         """`template` with its variables set: ids from the served lists above them, else
         the parameter's example/enum/schema, else a made-up value."""
         known = dict(known or {})
-        segments = template.split("/")
-        for index, segment in enumerate(segments):
+        names = template.split("/")
+        segments = list(names)
+        for index, segment in enumerate(names):
             match = sw.PARAM_SEGMENT.match(segment)
             if not match:
                 continue
             name = match.group(1)
             if name not in known:
-                prefix = "/".join(segments[:index])
+                prefix = "/".join(names[:index])
                 known[name] = self._listed_id(prefix, name, known) or self._param_value(
                     template, name
                 )
@@ -371,12 +375,12 @@ class Probe:
         if data is not None:
             headers["Content-Type"] = media
         full = self.base + url
-        if check_body and self.validator is not None:
+        if check_body and self.request_validator is not None:
             exchange = Exchange(
                 method, full, self.base + template, query, headers, data, media if data else ""
             )
             try:
-                self.validator.validate_request(exchange)
+                self.request_validator.validate_request(exchange)
             except Exception as exc:
                 raise Failed("harness: made an invalid request", _exc_cause(exc)) from exc
         response = self.client.request(
@@ -479,9 +483,9 @@ class Probe:
         item_url: str
         if coll.creates_by == "POST":
             body, media = self._body(coll.path, "post", 0)
+            before = self._listed_ids(coll, base_url)
             answer = self.step("create", "post", coll.path, base_url, body, media)
-            created = answer.json()
-            record_id = self._created_id(coll, created, answer)
+            record_id = self._created_id(coll, answer) or self._new_id(coll, base_url, before)
         else:
             record_id = _text(make(self.doc, self._id_schema(coll), coll.id_param, 7))
             body, media = self._body(coll.item_path, "put", 0)
@@ -500,12 +504,7 @@ class Probe:
             if where is not None:
                 raise Failed("read: differs from what was written", where)
         if "get" in coll.methods:
-            listed = self.step("list", "get", coll.path, base_url, listing=True).json()
-            ids = [
-                str(r.get(id_field(coll.id_param, list(r)) or "", ""))
-                for r in _items(listed) or []
-                if isinstance(r, dict)
-            ]
+            ids = self._listed_ids(coll, base_url, "list")
             if record_id not in ids:
                 raise Failed("list: the created record is not listed", f"{len(ids)} listed")
         for method in ("put", "patch"):
@@ -551,7 +550,23 @@ class Probe:
                 return param.get("schema", {})
         return {"type": "string"}
 
-    def _created_id(self, coll: sw.Collection, created: Any, answer: Answer) -> str:
+    def _listed_ids(self, coll: sw.Collection, url: str, step: str = "") -> list[str]:
+        """The ids the collection's list answers (`step` names it when it must succeed)."""
+        if "get" not in coll.methods:
+            return []
+        if step:
+            listed = self.step(step, "get", coll.path, url, listing=True).json()
+        else:
+            listed = self.request("get", coll.path, url, listing=True).json()
+        return [
+            str(r.get(id_field(coll.id_param, list(r)) or "", ""))
+            for r in _items(listed) or []
+            if isinstance(r, dict)
+        ]
+
+    def _created_id(self, coll: sw.Collection, answer: Answer) -> str | None:
+        """The created record's id, from the answer's body or its Location header."""
+        created = answer.json()
         for record in (created, *(_values_of(created))):
             if isinstance(record, dict):
                 key = id_field(coll.id_param, list(record))
@@ -560,7 +575,36 @@ class Probe:
         location = answer.headers.get("Location")
         if location:
             return urlsplit(location).path.rstrip("/").rpartition("/")[2]
-        raise Failed("create: no id in the answer", f"{str(created)[:80]}")
+        return None
+
+    def _new_id(self, coll: sw.Collection, url: str, before: list[str]) -> str:
+        """An answer without the id: the one id the list gained, as a client would find it."""
+        new = set(self._listed_ids(coll, url)) - set(before)
+        if len(new) != 1:
+            raise Failed("create: no id in the answer, nor one new id in the list", str(new))
+        return new.pop()
+
+
+def _not_required(doc: Json, node: Json, flag: str, depth: int = 0) -> Json:
+    """A copy of `node` whose schemas' `required` lists leave out properties marked `flag`."""
+    if depth > 200:
+        return node
+    if isinstance(node, list):
+        return [_not_required(doc, v, flag, depth + 1) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _not_required(doc, v, flag, depth + 1) for k, v in node.items()}
+    required, props = node.get("required"), node.get("properties")
+    if isinstance(required, list) and isinstance(props, dict):
+        flagged = {
+            name
+            for name, prop in props.items()
+            if isinstance(sw.resolve(doc, prop), dict) and sw.resolve(doc, prop).get(flag) is True
+        }
+        out["required"] = [r for r in required if r not in flagged]
+        if not out["required"]:
+            del out["required"]
+    return out
 
 
 def _media_types(node: Any, depth: int = 0) -> Iterator[str]:
