@@ -10,21 +10,16 @@ from __future__ import annotations
 import base64
 import re
 import uuid
-from typing import Any
 
-from hypothesis import HealthCheck, find, settings
-from hypothesis import strategies as st
+try:  # Python 3.11 names it re._parser; sre_parse is the deprecated alias
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
+from typing import Any
 
 from tests.corpus.spec_walk import Json, resolve
 
 MAX_DEPTH = 6
-FIND = settings(
-    database=None,
-    derandomize=True,
-    max_examples=200,
-    suppress_health_check=list(HealthCheck),
-    deadline=None,
-)
 FORMATS: dict[str, str] = {
     "date-time": "2024-01-0{d}T10:00:0{d}Z",
     "datetime": "2024-01-0{d}T10:00:0{d}Z",
@@ -44,15 +39,83 @@ FORMATS: dict[str, str] = {
 }
 
 
-def _regex_value(pattern: str, salt: int) -> str | None:
-    """A string matching `pattern` (Python's `re`), the simplest hypothesis finds."""
+def _class_chars(items: list[tuple[Any, Any]]) -> list[str]:
+    """Some characters a character class (`[...]`, `\\d`, `\\w`) accepts, in order."""
+    chars: list[str] = []
+    negate = False
+    for op, arg in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            chars.append(chr(arg))
+        elif name == "RANGE":
+            chars += [chr(c) for c in range(arg[0], min(arg[1], arg[0] + 3) + 1)]
+        elif name == "CATEGORY":
+            chars += CATEGORIES.get(str(arg), "a")
+    if negate:
+        return [c for c in "aZ0-_" if c not in chars] or ["~"]
+    return chars or ["a"]
+
+
+CATEGORIES = {
+    "CATEGORY_DIGIT": "01",
+    "CATEGORY_NOT_DIGIT": "ab",
+    "CATEGORY_WORD": "ab",
+    "CATEGORY_NOT_WORD": "-.",
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_SPACE": "ab",
+}
+
+
+def _from_parsed(parsed: Any, salt: int, stretch: int, depth: int = 0) -> str:
+    out: list[str] = []
+    for op, arg in parsed:
+        name = str(op)
+        if depth > 30:
+            break
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "NOT_LITERAL":
+            out.append("a" if chr(arg) != "a" else "b")
+        elif name == "ANY":
+            out.append("ab"[salt % 2])
+        elif name == "IN":
+            chars = _class_chars(arg)
+            out.append(chars[salt % len(chars)])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, sub = arg
+            count = max(low, min(high, stretch if stretch else max(low, 1)))
+            out.append("".join(_from_parsed(sub, salt + i, 0, depth + 1) for i in range(count)))
+        elif name == "SUBPATTERN":
+            out.append(_from_parsed(arg[-1], salt, stretch, depth + 1))
+        elif name == "ATOMIC_GROUP":
+            out.append(_from_parsed(arg, salt, stretch, depth + 1))
+        elif name == "BRANCH":
+            out.append(_from_parsed(arg[1][0], salt, stretch, depth + 1))
+        elif name == "CATEGORY":
+            out.append(CATEGORIES.get(str(arg), "a")[0])
+        # AT (anchors), ASSERT/ASSERT_NOT (lookarounds), GROUPREF: nothing to add
+    return "".join(out)
+
+
+def _regex_value(pattern: str, salt: int, low: int, high: int | None) -> str | None:
+    """A short string `pattern` finds (JSON Schema's unanchored match), or None."""
     try:
-        strategy = st.from_regex(pattern, fullmatch=True)
-        if salt:
-            return find(strategy, lambda s: len(s) > salt, settings=FIND)
-        return find(strategy, lambda s: True, settings=FIND)
-    except Exception:  # an ECMA-only pattern or none found: the caller falls back
+        parsed = sre_parse.parse(pattern)
+        compiled = re.compile(pattern)
+    except (re.error, OverflowError, RecursionError, ValueError):
         return None
+    for stretch in (0, 1, 2, 4, 8, 16, 32, max(low, 1)):
+        for turn in (salt, 0):
+            try:
+                text = _from_parsed(parsed, turn, stretch)
+            except (RecursionError, OverflowError, ValueError, IndexError):
+                return None
+            fits = len(text) >= low and (high is None or len(text) <= high)
+            if fits and compiled.search(text):
+                return text
+    return None
 
 
 def merged(doc: Json, schema: Json, depth: int = 0) -> Json:
@@ -102,14 +165,14 @@ def _string(schema: dict[str, Any], name: str, salt: int) -> str:
         return base64.b64encode(f"corpus-{salt}".encode()).decode()
     if fmt in FORMATS:
         return FORMATS[fmt].format(d=digit)
+    low, high = int(schema.get("minLength", 0) or 0), schema.get("maxLength")
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
-        found = _regex_value(pattern, salt)
+        found = _regex_value(pattern, salt, low, high if isinstance(high, int) else None)
         if found is not None:
             return found
     text = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "value"
     text = f"{text}-{salt + 1}"
-    low, high = int(schema.get("minLength", 0) or 0), schema.get("maxLength")
     if len(text) < low:
         text = text + "x" * (low - len(text))
     if isinstance(high, int) and len(text) > high:
