@@ -151,10 +151,30 @@ def run_spec(path: Path, name: str, timeout: float) -> SpecResult:
         process.kill()
     process.join(5)
     result.seconds = round(time.monotonic() - started, 2)
+    if not done:
+        _unreported(result, path, "timeout" if result.timed_out else "child died")
     if result.started is None:
         result.started = False
         result.start_cause = "timeout" if result.timed_out else "child died before starting"
     return result
+
+
+def _unreported(result: SpecResult, path: Path, cause: str) -> None:
+    """The GETs and collections a child stopped before reporting, failed with `cause`
+    (so a spec that hangs counts all of them, as one that does not start does)."""
+    try:
+        doc = sw.load(path)
+    except Exception:  # unreadable: its child's start failure says why
+        return
+    seen = {(e["kind"], e["path"]) for e in result.gets + result.collections}
+    for template, method, _item, _op in sw.operations(doc):
+        if method == "get" and ("get", template) not in seen and not re.search("[#?]", template):
+            result.gets.append({"kind": "get", "path": template, "ok": False, "cause": cause})
+    for coll in sw.collections(doc):
+        if ("collection", coll.path) not in seen:
+            result.collections.append(
+                {"kind": "collection", "path": coll.path, "ok": False, "cause": cause}
+            )
 
 
 def _group(cause: str) -> str:

@@ -664,7 +664,7 @@ def probe(path: Path, emit: Emit) -> None:
             one.stop()
     else:
         for template, method, _i, _o in sw.operations(one.doc):
-            if method == "get":
+            if method == "get" and "#" not in template and "?" not in template:
                 emit({"kind": "get", "path": template, "ok": False, "cause": "spec did not start"})
         for coll in sw.collections(one.doc):
             emit(
