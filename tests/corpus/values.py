@@ -201,12 +201,20 @@ def _number(schema: dict[str, Any], salt: int, integral: bool) -> int | float:
     return int(value) if integral else float(value)
 
 
-def make(doc: Json, schema: Json, name: str = "value", salt: int = 0, depth: int = 0) -> Any:
-    """A value for `schema` (see the module docstring)."""
+def make(
+    doc: Json,
+    schema: Json,
+    name: str = "value",
+    salt: int = 0,
+    depth: int = 0,
+    examples: bool = True,
+) -> Any:
+    """A value for `schema` (see the module docstring); `examples=False` ignores the
+    spec's examples (some break their own schema)."""
     schema = merged(doc, schema)
     if not isinstance(schema, dict):
         return f"{name}-{salt + 1}"
-    if salt == 0:
+    if salt == 0 and examples:
         if "example" in schema and schema["example"] is not None:
             return schema["example"]
         examples = schema.get("examples")
@@ -223,14 +231,14 @@ def make(doc: Json, schema: Json, name: str = "value", salt: int = 0, depth: int
         options = [resolve(doc, o) for o in schema.get(key) or []]
         options = [o for o in options if isinstance(o, dict) and _type(o) != "null"]
         if options:
-            return make(doc, options[0], name, salt, depth + 1)
+            return make(doc, options[0], name, salt, depth + 1, examples)
     kind = _type(schema)
     if kind == "object":
-        return _object(doc, schema, salt, depth)
+        return _object(doc, schema, salt, depth, examples)
     if kind == "array":
         count = max(int(schema.get("minItems", 0) or 0), 1 if depth < 3 else 0)
         item = schema.get("items", {})
-        values = [make(doc, item, name, salt + i, depth + 1) for i in range(count)]
+        values = [make(doc, item, name, salt + i, depth + 1, examples) for i in range(count)]
         return values
     if kind == "integer":
         return _number(schema, salt, True)
@@ -241,7 +249,9 @@ def make(doc: Json, schema: Json, name: str = "value", salt: int = 0, depth: int
     return _string(schema, name, salt)
 
 
-def _object(doc: Json, schema: dict[str, Any], salt: int, depth: int) -> dict[str, Any]:
+def _object(
+    doc: Json, schema: dict[str, Any], salt: int, depth: int, examples: bool
+) -> dict[str, Any]:
     required = set(schema.get("required") or [])
     out: dict[str, Any] = {}
     for key, raw in (schema.get("properties") or {}).items():
@@ -249,7 +259,7 @@ def _object(doc: Json, schema: dict[str, Any], salt: int, depth: int) -> dict[st
         if isinstance(prop, dict) and prop.get("readOnly"):
             continue
         if key in required or depth < 2:
-            out[key] = make(doc, prop, key, salt, depth + 1)
+            out[key] = make(doc, prop, key, salt, depth + 1, examples)
     return out
 
 
