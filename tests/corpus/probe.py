@@ -68,11 +68,7 @@ class Exchange:
             for part in self.headers.get("Cookie", "").split(";")
             if "=" in part
         )
-        values = {
-            m.group(1): unquote(real)
-            for tmpl, real in zip(self.path_pattern.split("/"), self.path.split("/"), strict=False)
-            if (m := sw.PARAM_SEGMENT.match(tmpl)) is not None
-        }
+        values = path_values(self.path_pattern, self.path)
         self.parameters = RequestParameters(
             query=ImmutableMultiDict(self.query),
             header=Headers(self.headers),
@@ -93,6 +89,21 @@ class Answer:
             return json.loads(self.data) if self.data else None
         except ValueError:
             return None
+
+
+def path_values(template: str, path: str) -> dict[str, str]:
+    """The path parameters' values: `{id}` segments and variables inside segments alike."""
+    values: dict[str, str] = {}
+    for tmpl, real in zip(template.split("/"), path.split("/"), strict=False):
+        names = re.findall(r"\{([^{}]+)\}", tmpl)
+        if not names:
+            continue
+        literals = re.split(r"\{[^{}]+\}", tmpl)
+        pattern = "(.+?)".join(re.escape(literal) for literal in literals)
+        match = re.fullmatch(pattern, real)
+        if match:
+            values.update(zip(names, (unquote(g) for g in match.groups()), strict=True))
+    return values
 
 
 def _credential(scheme: Json) -> tuple[str, str, str] | None:
@@ -281,7 +292,14 @@ class Probe:
         segments = list(names)
         for index, segment in enumerate(names):
             match = sw.PARAM_SEGMENT.match(segment)
-            if not match:
+            if not match:  # variables inside a segment (`videos.{format}`): their values
+                segments[index] = re.sub(
+                    r"\{([^{}]+)\}",
+                    lambda m: quote(
+                        known.get(m.group(1)) or self._param_value(template, m.group(1)), safe=""
+                    ),
+                    segment,
+                )
                 continue
             name = match.group(1)
             if name not in known:
@@ -488,7 +506,12 @@ class Probe:
             if not exc.cause.startswith("harness") or body is None:
                 raise
         body, media = self._body(template, method, salt, examples=False)
-        return self.step(name, method, template, url, body, media), body
+        try:
+            return self.step(name, method, template, url, body, media), body
+        except Failed as exc:
+            if exc.cause.startswith("harness"):
+                raise Failed("harness: could not make a valid body", exc.detail) from exc
+            raise
 
     def _body(
         self, template: str, method: str, salt: int, examples: bool = True

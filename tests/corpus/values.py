@@ -260,6 +260,11 @@ def _object(
             continue
         if key in required or depth < 2:
             out[key] = make(doc, prop, key, salt, depth + 1, examples)
+    extra = schema.get("additionalProperties")
+    wanted = int(schema.get("minProperties", 0) or 0)
+    for number in range(wanted - len(out)):
+        value_schema = extra if isinstance(extra, dict) else {"type": "string"}
+        out[f"key{number + 1}"] = make(doc, value_schema, "value", salt, depth + 1, examples)
     return out
 
 

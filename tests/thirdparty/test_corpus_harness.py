@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_schema_validator import OAS30WriteValidator, validate
 
-from tests.corpus.probe import _items, _not_required, contains, id_field
+from tests.corpus.probe import _items, _not_required, contains, id_field, path_values
 from tests.corpus.values import _regex_value, make
 
 FORMATS = ["date-time", "date", "email", "uuid", "uri", "byte", "hostname", "ipv4", None]
@@ -64,11 +64,14 @@ def _containers(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrateg
     )
     objects = st.dictionaries(st.from_regex(r"[a-z]{1,8}", fullmatch=True), children, max_size=4)
 
-    def an_object(props: dict[str, Any], required: list[bool]) -> dict[str, Any]:
+    def an_object(props: dict[str, Any], required: list[bool], least: int) -> dict[str, Any]:
         names = [name for name, keep in zip(sorted(props), required, strict=False) if keep]
-        return {"type": "object", "properties": props, **({"required": names} if names else {})}
+        schema = {"type": "object", "properties": props, **({"required": names} if names else {})}
+        return {**schema, "minProperties": least} if least else schema
 
-    return arrays | st.builds(an_object, objects, st.lists(st.booleans(), max_size=4))
+    return arrays | st.builds(
+        an_object, objects, st.lists(st.booleans(), max_size=4), st.integers(0, 3)
+    )
 
 
 schemas = st.recursive(scalars(), _containers, max_leaves=12)
@@ -147,3 +150,15 @@ def test_what_reads_back() -> None:
     assert contains({"a": 1}, {"a": 1, "b": 2}) == ".b missing"
     assert contains({"a": {"b": "x"}}, {"a": {"b": "y"}}) == ".a.b: sent 'y', read 'x'"
     assert contains({"a": True}, {"a": 1}) is not None
+
+
+@pytest.mark.parametrize(
+    ("template", "path", "values"),
+    [
+        ("/a/{x}", "/a/q", {"x": "q"}),
+        ("/feeds/videos.{format}", "/feeds/videos.json", {"format": "json"}),
+        ("/a/{x}/b/{y}.{z}", "/a/1%2F2/b/n.tar.gz", {"x": "1/2", "y": "n", "z": "tar.gz"}),
+    ],
+)
+def test_path_values(template: str, path: str, values: dict[str, str]) -> None:
+    assert path_values(template, path) == values
