@@ -342,9 +342,12 @@ class Probe:
             if isinstance(item.get(method), dict):
                 for param in sw.parameters(self.doc, item, item[method]):
                     if param.get("in") == "path" and param.get("name") == name:
-                        if param.get("example") is not None:
-                            return str(param["example"])
-                        return _text(make(self.doc, param.get("schema", {}), name))
+                        for salt in range(3):  # an empty segment routes nowhere: skip ""
+                            value = param.get("example") if salt == 0 else None
+                            if value is None:
+                                value = make(self.doc, param.get("schema", {}), name, salt)
+                            if _text(value) != "":
+                                return _text(value)
         return f"{name}-1"
 
     def query(self, template: str, method: str, listing: bool = False) -> list[tuple[str, str]]:
