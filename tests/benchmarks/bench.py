@@ -111,7 +111,9 @@ def wrk(
     }
 
 
-def start_mock(*args: str) -> tuple[subprocess.Popen, str, float]:
+def start_mock(
+    *args: str, ready: str = f"{P}/service-orders?perPage=1"
+) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     started = time.monotonic()
     process = subprocess.Popen(
@@ -120,7 +122,7 @@ def start_mock(*args: str) -> tuple[subprocess.Popen, str, float]:
         stderr=subprocess.DEVNULL,
     )
     origin = f"http://127.0.0.1:{port}"
-    wait_for(f"{origin}{P}/service-orders?perPage=1")
+    wait_for(f"{origin}{ready}")
     return process, origin, time.monotonic() - started
 
 
@@ -199,6 +201,7 @@ def main() -> None:
     finally:
         mock.terminate()
         mock.wait()
+    generic = generic_collection(binary)
     prism_rates: dict[str, dict] = {}
     if prism:
         for spec, base in (("service-orders.yaml", "/v1"), ("services-v4.yaml", "/api/v4")):
@@ -222,7 +225,56 @@ def main() -> None:
                 f"| {figures['p99']:.2f} "
                 f"| {figures['non2xx']} | {prism_rps} | {ratio} |"
             )
+    print(
+        "\ngeneric third-party collection (tests/benchmarks/generic-collection.yaml, "
+        f"serve --spec, {GENERIC_RECORDS} records) beside Service Orders, no validation:"
+    )
+    print("| case | req/s | p50 ms | p99 ms | non-2xx | Service Orders case | its req/s | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (name, figures), reference in zip(
+        generic.items(), ("list 20 orders", "get one order"), strict=True
+    ):
+        theirs = measured[reference]
+        print(
+            f"| {name} | {figures['rps']:.0f} | {figures['p50']:.2f} | {figures['p99']:.2f} "
+            f"| {figures['non2xx']} | {reference} | {theirs['rps']:.0f} "
+            f"| {figures['rps'] / theirs['rps']:.2f}x |"
+        )
     scale(binary)
+
+
+#: Records created in the generic collection before it is measured (a page of 20 is listed).
+GENERIC_RECORDS = 50
+GENERIC_SPEC = Path(__file__).parent / "generic-collection.yaml"
+
+
+def generic_collection(binary: str) -> dict[str, dict]:
+    """A generic collection of a third-party spec (#14 point 7): a page of 20 and one
+    record, measured like the Service Orders list and read."""
+    things = "/bench/things"
+    mock, origin, _ = start_mock("--spec", str(GENERIC_SPEC), ready=f"{things}?limit=1")
+    try:
+        created = [
+            json.loads(
+                urllib.request.urlopen(
+                    urllib.request.Request(
+                        origin + things,
+                        data=json.dumps(
+                            {"name": f"Thing {n}", "email": f"t{n}@example.com", "size": n}
+                        ).encode(),
+                        headers={"Content-Type": "application/json"},
+                    )
+                ).read()
+            )
+            for n in range(GENERIC_RECORDS)
+        ]
+        return {
+            "generic list 20": wrk(binary, f"{origin}{things}?limit=20"),
+            "generic get one": wrk(binary, f"{origin}{things}/{created[0]['id']}"),
+        }
+    finally:
+        mock.terminate()
+        mock.wait()
 
 
 def timed(url: str, body: dict | None = None) -> float:

@@ -1,0 +1,753 @@
+"""One spec through servicestub, in-process (starlette's test client, no sockets): does it
+start; do its GET operations answer a documented 2xx whose body openapi-core finds valid
+against the spec; do its collections (as `spec_walk` finds them, not as the engine does)
+round-trip create -> read -> list -> update -> delete.
+
+Every result is reported as an event (a JSON-able dict) through `emit` as soon as it is
+known, so a spec that hangs half-way still counts what it did (see `harness.py`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+from starlette.testclient import TestClient
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+from servicestub.app.factory import create_app
+from servicestub.core.settings import Settings
+from tests.corpus import spec_walk as sw
+from tests.corpus.values import first_json, make, merged
+
+Emit = Callable[[dict[str, Any]], None]
+HOST = "http://testserver"
+LIST_NAMES = ("items", "data", "results", "value", "values", "records", "entries", "resources")
+SIZE_PARAMS = re.compile(
+    r"^(\$?top|limit|per_?page|page_?size|size|max_?results|max_?items|count|rows|take)$", re.I
+)
+
+
+class Failed(Exception):
+    """A step that did not do what the spec says: `cause` groups, `detail` explains."""
+
+    def __init__(self, cause: str, detail: str = "") -> None:
+        super().__init__(f"{cause}: {detail}" if detail else cause)
+        self.cause, self.detail = cause, detail
+
+
+class Unmeasurable(Exception):
+    """openapi-core cannot judge this answer (it cannot read the spec's schema)."""
+
+
+@dataclass
+class Exchange:
+    """A request as openapi-core sees it (the Request and Response protocols)."""
+
+    method: str
+    path: str
+    path_pattern: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: bytes | None
+    content_type: str
+    host_url: str = HOST
+    parameters: RequestParameters = field(init=False)
+
+    def __post_init__(self) -> None:
+        cookies = dict(
+            part.strip().split("=", 1)
+            for part in self.headers.get("Cookie", "").split(";")
+            if "=" in part
+        )
+        values = path_values(self.path_pattern, self.path)
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(self.query),
+            header=Headers(self.headers),
+            cookie=ImmutableMultiDict(cookies),
+            path=values,
+        )
+
+
+@dataclass
+class Answer:
+    status_code: int
+    headers: Headers
+    data: bytes
+    content_type: str
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.data) if self.data else None
+        except ValueError:
+            return None
+
+
+def path_values(template: str, path: str) -> dict[str, str]:
+    """The path parameters' values: `{id}` segments and variables inside segments alike."""
+    values: dict[str, str] = {}
+    for tmpl, real in zip(template.split("/"), path.split("/"), strict=False):
+        names = re.findall(r"\{([^{}]+)\}", tmpl)
+        if not names:
+            continue
+        literals = re.split(r"\{[^{}]+\}", tmpl)
+        pattern = "(.+?)".join(re.escape(literal) for literal in literals)
+        match = re.fullmatch(pattern, real)
+        if match:
+            values.update(zip(names, (unquote(g) for g in match.groups()), strict=True))
+    return values
+
+
+def _credential(scheme: Json) -> tuple[str, str, str] | None:
+    """(where, name, value) for one security scheme: any value a mock should accept."""
+    kind = str(scheme.get("type", "")).lower()
+    if kind == "apikey":
+        return str(scheme.get("in", "header")), str(scheme.get("name", "X-Api-Key")), "corpus"
+    if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+        return "header", "Authorization", "Basic Y29ycHVzOmNvcnB1cw=="
+    if kind == "http":
+        return "header", "Authorization", f"{scheme.get('scheme', 'Bearer').title()} corpus"
+    if kind in ("oauth2", "openidconnect"):
+        return "header", "Authorization", "Bearer corpus"
+    return None
+
+
+Json = Any
+
+
+def _items(body: Any) -> list[Any] | None:
+    """The records of a list answer: a bare array, or the object's (likeliest) array."""
+    if isinstance(body, list):
+        return body
+    if not isinstance(body, dict):
+        return None
+    arrays = {k: v for k, v in body.items() if isinstance(v, list)}
+    for name in LIST_NAMES:
+        for key, value in arrays.items():
+            if key.lower() == name:
+                return value
+    of_records = [v for v in arrays.values() if v and isinstance(v[0], dict)]
+    if len(of_records) == 1:
+        return of_records[0]
+    return next(iter(arrays.values()), None) if len(arrays) == 1 else None
+
+
+def id_field(param: str, keys: Iterator[str] | list[str]) -> str | None:
+    """The record field holding an item path parameter's value (same name, `id`, ...)."""
+    names = list(keys)
+    lowered = {k.lower(): k for k in names}
+    stripped = re.sub(r"[-_]?(id|Id|ID)$", "", param)
+    for candidate in (param, "id", stripped + "Id", stripped + "_id", stripped):
+        if candidate in names:
+            return candidate
+        if candidate.lower() in lowered:
+            return lowered[candidate.lower()]
+    if re.search(r"name$", param, re.I) and "name" in lowered:
+        return lowered["name"]
+    ids = [k for k in names if k.lower().endswith("id")]
+    return ids[0] if len(ids) == 1 else None
+
+
+def id_of(record: Any, param: str) -> str | None:
+    """The value of a record's id field for item parameter `param`: a non-empty scalar."""
+    if not isinstance(record, dict):
+        return None
+    names = [k for k, v in record.items() if isinstance(v, str | int) and v != ""]
+    key = id_field(param, names)
+    return None if key is None else _text(record[key])
+
+
+def contains(read: Any, sent: Any) -> str | None:
+    """Where `read` differs from `sent` (every sent field read back), or None."""
+    if isinstance(sent, dict):
+        if not isinstance(read, dict):
+            return f"expected an object, read {type(read).__name__}"
+        for key, value in sent.items():
+            if key not in read:
+                return f".{key} missing"
+            where = contains(read[key], value)
+            if where is not None:
+                return f".{key}{where if where.startswith(('.', '[')) else ': ' + where}"
+        return None
+    if isinstance(sent, list):
+        if not isinstance(read, list) or len(read) != len(sent):
+            return f"expected {len(sent)} items, read {read!r:.60}"
+        for i, (a, b) in enumerate(zip(read, sent, strict=True)):
+            where = contains(a, b)
+            if where is not None:
+                return f"[{i}]{where}"
+        return None
+    if (sent == read and type(sent) is type(read)) or (
+        isinstance(sent, int | float)
+        and isinstance(read, int | float)
+        and not isinstance(sent, bool)
+        and not isinstance(read, bool)
+        and float(sent) == float(read)
+    ):
+        return None
+    return f"sent {sent!r:.40}, read {read!r:.40}"
+
+
+class Probe:
+    """One spec: its app, its validator, and the requests the harness makes."""
+
+    def __init__(self, path: Path, emit: Emit) -> None:
+        self.path, self.emit = path, emit
+        self.doc: Json = sw.load(path)
+        self.paths: dict[str, Json] = {
+            p: sw.resolve(self.doc, i) for p, i in (self.doc.get("paths") or {}).items()
+        }
+        self.base = ""
+        self.client: TestClient | None = None
+        self.lists: dict[str, list[Any] | None] = {}
+        #: Ids the server gave (listed or created): a path parameter holding one that breaks
+        #: the parameter's schema is the server's failure, not the harness's.
+        self.served_ids: set[str] = set()
+        self.validator: OpenAPI | None = None
+        self.request_validator: OpenAPI | None = None
+
+    # -- start -------------------------------------------------------------------------
+    def start(self) -> bool:
+        started = time.monotonic()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                app = create_app(Settings(specs=((self.path, None),), validate_responses=False))
+                client = TestClient(app, raise_server_exceptions=False, base_url=HOST)
+                client.__enter__()
+        except Exception as exc:
+            self.emit({"kind": "start", "ok": False, "cause": _exc_cause(exc)})
+            return False
+        self.client = client
+        third = [a for a in app.runtime.apis if getattr(a, "third_party", False)]
+        self.base = third[0].base_path if third else ""
+        seconds = round(time.monotonic() - started, 3)
+        self.emit({"kind": "start", "ok": True, "seconds": seconds, "base": self.base})
+        self.validator = self._validator("writeOnly")
+        self.request_validator = self._validator("readOnly")
+        return True
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.__exit__(None, None, None)
+
+    def _validator(self, ignored: str) -> OpenAPI | None:
+        """openapi-core over the spec as served: its servers replaced by the mount, and
+        (OpenAPI 3.0's rule, which openapi-core does not apply) properties marked `ignored`
+        (readOnly for requests, writeOnly for answers) left out of `required`."""
+        doc = _not_required(self.doc, self.doc, ignored)
+        doc["servers"] = [{"url": HOST + self.base}]
+        doc["paths"] = {}
+        for key, item in self.paths.items():
+            if isinstance(item, dict):
+                item = {k: v for k, v in item.items() if k != "servers"}
+                for method in sw.METHODS:
+                    if isinstance(item.get(method), dict) and "servers" in item[method]:
+                        item[method] = {k: v for k, v in item[method].items() if k != "servers"}
+                doc["paths"][key] = item
+        json_media = {
+            media.split(";")[0].strip().lower()
+            for media in _media_types(self.doc)
+            if "json" in media.lower()
+        }
+        config = Config(
+            spec_validator_cls=None,
+            extra_media_type_deserializers=dict.fromkeys(json_media, json.loads),
+        )
+        try:
+            return OpenAPI.from_dict(doc, config=config)
+        except Exception as exc:
+            self.emit({"kind": "note", "cause": "validator: " + _exc_cause(exc)})
+            return None
+
+    # -- requests ----------------------------------------------------------------------
+    def security(self, operation: Json) -> dict[str, dict[str, str]]:
+        """Headers, query and cookies satisfying the operation's first security option."""
+        out: dict[str, dict[str, str]] = {"header": {}, "query": {}, "cookie": {}}
+        needs = operation.get("security", self.doc.get("security")) or []
+        schemes = (self.doc.get("components") or {}).get("securitySchemes") or {}
+        if not needs or any(option == {} for option in needs):
+            return out
+        for name in needs[0] if isinstance(needs[0], dict) else {}:
+            scheme = sw.resolve(self.doc, schemes.get(name))
+            found = _credential(scheme) if isinstance(scheme, dict) else None
+            if found:
+                where, key, value = found
+                out.setdefault(where, {})[key] = value
+        return out
+
+    def fill(self, template: str, known: dict[str, str] | None = None) -> str:
+        """`template` with its variables set: ids from the served lists above them, else
+        the parameter's example/enum/schema, else a made-up value."""
+        known = dict(known or {})
+        names = template.split("/")
+        segments = list(names)
+        for index, segment in enumerate(names):
+            match = sw.PARAM_SEGMENT.match(segment)
+            if not match:  # variables inside a segment (`videos.{format}`): their values
+                segments[index] = re.sub(
+                    r"\{([^{}]+)\}",
+                    lambda m: quote(
+                        known.get(m.group(1)) or self._param_value(template, m.group(1)), safe=""
+                    ),
+                    segment,
+                )
+                continue
+            name = match.group(1)
+            if name not in known:
+                prefix = "/".join(names[:index])
+                known[name] = self._listed_id(prefix, name, known) or self._param_value(
+                    template, name
+                )
+            segments[index] = quote(str(known[name]), safe="")
+        return "/".join(segments)
+
+    def _listed_id(self, prefix: str, name: str, known: dict[str, str]) -> str | None:
+        """An id from the list the path above `{name}` answers; when that path lists
+        nothing, from the list of another collection whose item parameter is `name`
+        (`/lists/{tasklist}/tasks` takes its `tasklist` from `/users/@me/lists`)."""
+        template = prefix if prefix in self.paths else prefix + "/"
+        list_item = self.paths.get(template)
+        if not isinstance(list_item, dict) or "get" not in list_item:
+            elsewhere = [
+                c.path
+                for c in sw.path_pairs(self.doc)
+                if c.id_param == name and "get" in c.methods and not c.scope_params
+            ]
+            if not elsewhere:
+                return None
+            template = elsewhere[0]
+        url = self.fill(template, known)
+        if url not in self.lists:
+            answer = self.request("get", template, url, listing=True)
+            self.lists[url] = _items(answer.json()) if 200 <= answer.status_code < 300 else None
+        for record in self.lists[url] or []:
+            found = id_of(record, name)
+            if found is not None:
+                self.served_ids.add(found)
+                return found
+        return None
+
+    def _param_value(self, template: str, name: str) -> str:
+        item = self.paths.get(template) or {}
+        for method in sw.METHODS:
+            if isinstance(item.get(method), dict):
+                for param in sw.parameters(self.doc, item, item[method]):
+                    if param.get("in") == "path" and param.get("name") == name:
+                        for salt in range(3):  # an empty segment routes nowhere: skip ""
+                            value = param.get("example") if salt == 0 else None
+                            if value is None:
+                                value = make(self.doc, param.get("schema", {}), name, salt)
+                            if _text(value) != "":
+                                return _text(value)
+        return f"{name}-1"
+
+    def query(self, template: str, method: str, listing: bool = False) -> list[tuple[str, str]]:
+        """The required query parameters (and, for a list, the largest page size)."""
+        item = self.paths[template]
+        out: list[tuple[str, str]] = []
+        for param in sw.parameters(self.doc, item, item[method]):
+            if param.get("in") != "query":
+                continue
+            schema = merged(self.doc, param.get("schema", {})) or {}
+            name = str(param["name"])
+            if listing and SIZE_PARAMS.match(name) and isinstance(schema, dict):
+                high = schema.get("maximum")
+                size = min(int(high), 100) if isinstance(high, int | float) else 100
+                out.append((name, str(size)))
+            elif param.get("required"):
+                value = param.get("example")
+                value = make(self.doc, schema, name) if value is None else value
+                out += [(name, _text(v)) for v in (value if isinstance(value, list) else [value])]
+        return out
+
+    def headers(self, template: str, method: str) -> dict[str, str]:
+        item = self.paths[template]
+        out = {"Accept": "application/json, */*;q=0.5"}
+        for param in sw.parameters(self.doc, item, item[method]):
+            if param.get("in") == "header" and param.get("required"):
+                name = str(param["name"])
+                if name.lower() in ("accept", "content-type", "authorization"):
+                    continue
+                value = param.get("example")
+                out[name] = _text(
+                    make(self.doc, param.get("schema", {}), name) if value is None else value
+                )
+        return out
+
+    def request(
+        self,
+        method: str,
+        template: str,
+        url: str,
+        body: Any = None,
+        media: str = "application/json",
+        listing: bool = False,
+        check_body: bool = False,
+    ) -> Answer:
+        """`method url` against the served spec; with `check_body`, the request is first
+        validated by openapi-core (a body the harness made invalid is its own failure)."""
+        assert self.client is not None
+        operation = self.paths[template][method]
+        headers = self.headers(template, method)
+        query = self.query(template, method, listing)
+        creds = self.security(operation)
+        headers.update(creds["header"])
+        query += list(creds["query"].items())
+        if creds["cookie"]:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in creds["cookie"].items())
+        data = None if body is None else json.dumps(body).encode()
+        if data is not None:
+            headers["Content-Type"] = media
+        full = self.base + url
+        if check_body and self.request_validator is not None:
+            exchange = Exchange(
+                method, full, self.base + template, query, headers, data, media if data else ""
+            )
+            try:
+                self.request_validator.validate_request(exchange)
+            except Exception as exc:
+                cause = _exc_cause(exc)
+                bad = re.search(r"Invalid path parameter: (\S+)", cause)
+                if bad and exchange.parameters.path.get(bad.group(1)) in self.served_ids:
+                    raise Failed("an id the server gave breaks its path parameter", cause) from exc
+                raise Failed("harness: made an invalid request", cause) from exc
+        response = self.client.request(
+            method.upper(), full, params=query, headers=headers, content=data
+        )
+        return Answer(
+            response.status_code,
+            Headers(list(response.headers.items())),
+            response.content,
+            response.headers.get("content-type", ""),
+        )
+
+    def check(self, method: str, template: str, url: str, answer: Answer) -> None:
+        """The answer is a documented 2xx whose body validates against the spec."""
+        operation = self.paths[template][method]
+        documented = [str(s) for s in operation.get("responses") or {}]
+        status = str(answer.status_code)
+        if not status.startswith("2"):
+            detail = ""
+            body = answer.json()
+            if isinstance(body, dict):
+                detail = str(body.get("detail") or body.get("title") or "")[:160]
+            raise Failed(f"status {status}", detail)
+        if status not in documented and status[0] + "XX" not in [d.upper() for d in documented]:
+            raise Failed("undocumented 2xx status", f"{status}, documented {documented}")
+        if self.validator is None:
+            raise Unmeasurable("openapi-core could not read the spec")
+        if "xml" in answer.content_type.lower() and answer.data:
+            raise Unmeasurable("an XML answer (openapi-core reads no XML)")
+        exchange = Exchange(method, self.base + url, self.base + template, [], {}, None, "")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.validator.validate_response(exchange, answer)  # type: ignore[arg-type]
+        except Exception as exc:
+            cause = _exc_cause(exc)
+            if re.search(
+                r"re\.error|PatternError|bad escape|unterminated|nothing to repeat", cause
+            ):
+                raise Unmeasurable(cause) from exc
+            raise Failed("body invalid", cause) from exc
+
+    # -- GETs --------------------------------------------------------------------------
+    def gets(self) -> None:
+        for template, method, _item, _op in sw.operations(self.doc):
+            if method != "get":
+                continue
+            event: dict[str, Any] = {"kind": "get", "path": template}
+            if "#" in template or "?" in template:
+                self.emit({**event, "ok": None, "cause": "not requestable: # or ? in the path"})
+                continue
+            try:
+                url = self.fill(template)
+                answer = self.request("get", template, url, listing=True)
+                self.check("get", template, url, answer)
+                self.emit({**event, "ok": True})
+            except Failed as exc:
+                self.emit({**event, "ok": False, "cause": exc.cause, "detail": exc.detail})
+            except Unmeasurable as exc:
+                self.emit({**event, "ok": None, "cause": "not measurable", "detail": str(exc)})
+            except Exception as exc:
+                self.emit(
+                    {**event, "ok": False, "cause": "harness error", "detail": _exc_cause(exc)}
+                )
+
+    # -- round-trips -------------------------------------------------------------------
+    def round_trips(self) -> None:
+        for coll in sw.collections(self.doc):
+            event: dict[str, Any] = {"kind": "collection", "path": coll.path}
+            try:
+                self.round_trip(coll)
+                self.emit({**event, "ok": True})
+            except Failed as exc:
+                self.emit({**event, "ok": False, "cause": exc.cause, "detail": exc.detail})
+            except Exception as exc:
+                self.emit(
+                    {**event, "ok": False, "cause": "harness error", "detail": _exc_cause(exc)}
+                )
+
+    def write(
+        self, name: str, method: str, template: str, url: str, salt: int
+    ) -> tuple[Answer, Any]:
+        """A write with a body made for its schema: with the spec's examples, and when
+        those break the schema, without them. Returns the answer and the body sent."""
+        body, media = self._body(template, method, salt)
+        try:
+            return self.step(name, method, template, url, body, media), body
+        except Failed as exc:
+            if not exc.cause.startswith("harness") or body is None:
+                raise
+        body, media = self._body(template, method, salt, examples=False)
+        try:
+            return self.step(name, method, template, url, body, media), body
+        except Failed as exc:
+            if exc.cause.startswith("harness"):
+                raise Failed("harness: could not make a valid body", exc.detail) from exc
+            raise
+
+    def _body(
+        self, template: str, method: str, salt: int, examples: bool = True
+    ) -> tuple[Any, str]:
+        operation = self.paths[template][method]
+        request_body = sw.resolve(self.doc, operation.get("requestBody"))
+        if not isinstance(request_body, dict):
+            return None, "application/json"
+        found = first_json(self.doc, request_body.get("content"))
+        if found is None:
+            media = ", ".join(request_body.get("content") or {}) or "none"
+            raise Failed(f"{method.upper()} body not JSON", media)
+        media, schema = found
+        if "json-patch" in media.lower():
+            raise Failed("JSON Patch body", media)
+        return make(self.doc, schema, "value", salt, examples=examples), media
+
+    def round_trip(self, coll: sw.Collection) -> None:
+        scope: dict[str, str] = {}
+        base_url = self.fill(coll.path, scope)
+        # the scope values fill() chose for this collection path
+        for tmpl, real in zip(coll.path.split("/"), base_url.split("/"), strict=False):
+            match = sw.PARAM_SEGMENT.match(tmpl)
+            if match:
+                scope[match.group(1)] = unquote(real)
+        item_url: str
+        if coll.creates_by == "POST":
+            before = self._listed_ids(coll, base_url)
+            answer, body = self.write("create", "post", coll.path, base_url, 0)
+            record_id = self._created_id(coll, answer) or self._new_id(coll, base_url, before)
+            self.served_ids.add(record_id)
+        else:
+            record_id = _text(make(self.doc, self._id_schema(coll), coll.id_param, 7))
+            target = self.fill(coll.item_path, {**scope, coll.id_param: record_id})
+            answer, body = self.write("create", "put", coll.item_path, target, 0)
+        item_url = self.fill(coll.item_path, {**scope, coll.id_param: record_id})
+        read = self.step("read", "get", coll.item_path, item_url).json()
+        readable = self._readable(coll)
+        if body is not None:
+            where = contains(_unwrap(read, body), _kept(body, readable))
+            if where is not None:
+                raise Failed("read: differs from what was written", where)
+        if "get" in coll.methods:
+            ids = self._listed_ids(coll, base_url, "list")
+            if record_id not in ids:
+                raise Failed("list: the created record is not listed", f"{len(ids)} listed")
+        for method in ("put", "patch"):
+            if method not in coll.item_methods:
+                continue
+            _answer, change = self.write("update", method, coll.item_path, item_url, 1)
+            reread = self.step("read after update", "get", coll.item_path, item_url).json()
+            if change is not None:
+                where = contains(_unwrap(reread, change), _kept(change, readable))
+                if where is not None:
+                    raise Failed(f"{method.upper()} not read back", where)
+        if "delete" in coll.item_methods:
+            self.step("delete", "delete", coll.item_path, item_url)
+            gone = self.request("get", coll.item_path, item_url)
+            if gone.status_code != 404:
+                raise Failed("GET after DELETE not 404", str(gone.status_code))
+
+    def step(
+        self,
+        name: str,
+        method: str,
+        template: str,
+        url: str,
+        body: Any = None,
+        media: str = "application/json",
+        listing: bool = False,
+    ) -> Answer:
+        """One request of a round-trip, which must answer a documented, valid 2xx."""
+        answer = self.request(method, template, url, body, media, listing, check_body=True)
+        try:
+            self.check(method, template, url, answer)
+        except Failed as exc:
+            raise Failed(f"{name}: {exc.cause}", exc.detail) from exc
+        except Unmeasurable:
+            pass
+        return answer
+
+    def _readable(self, coll: sw.Collection) -> set[str] | None:
+        """The fields the item's GET answer declares (its own properties and those of an
+        object it wraps the record in), or None when it declares none (all compared)."""
+        got = sw.ok_response(self.doc, self.paths[coll.item_path]["get"])
+        props = sw.merged_properties(self.doc, got[2]) if got else {}
+        names = set(props)
+        for prop in props.values():
+            names |= set(sw.merged_properties(self.doc, prop))
+        return names or None
+
+    def _id_schema(self, coll: sw.Collection) -> Json:
+        item = self.paths[coll.item_path]
+        for param in sw.parameters(self.doc, item, item["get"]):
+            if param.get("in") == "path" and param.get("name") == coll.id_param:
+                return param.get("schema", {})
+        return {"type": "string"}
+
+    def _listed_ids(self, coll: sw.Collection, url: str, step: str = "") -> list[str]:
+        """The ids the collection's list answers (`step` names it when it must succeed)."""
+        if "get" not in coll.methods:
+            return []
+        if step:
+            listed = self.step(step, "get", coll.path, url, listing=True).json()
+        else:
+            listed = self.request("get", coll.path, url, listing=True).json()
+        return [found for r in _items(listed) or [] if (found := id_of(r, coll.id_param))]
+
+    def _created_id(self, coll: sw.Collection, answer: Answer) -> str | None:
+        """The created record's id, from the answer's body or its Location header."""
+        created = answer.json()
+        for record in (created, *(_values_of(created))):
+            found = id_of(record, coll.id_param)
+            if found is not None:
+                return found
+        location = answer.headers.get("Location")
+        if location:
+            return urlsplit(location).path.rstrip("/").rpartition("/")[2]
+        return None
+
+    def _new_id(self, coll: sw.Collection, url: str, before: list[str]) -> str:
+        """An answer without the id: the one id the list gained, as a client would find it."""
+        new = set(self._listed_ids(coll, url)) - set(before)
+        if len(new) != 1:
+            raise Failed("create: no id in the answer, nor one new id in the list", str(new))
+        return new.pop()
+
+
+def _not_required(doc: Json, node: Json, flag: str, depth: int = 0) -> Json:
+    """A copy of `node` whose schemas' `required` lists leave out properties marked `flag`."""
+    if depth > 200:
+        return node
+    if isinstance(node, list):
+        return [_not_required(doc, v, flag, depth + 1) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _not_required(doc, v, flag, depth + 1) for k, v in node.items()}
+    required, props = node.get("required"), node.get("properties")
+    if isinstance(required, list) and isinstance(props, dict):
+        flagged = {
+            name
+            for name, prop in props.items()
+            if isinstance(sw.resolve(doc, prop), dict) and sw.resolve(doc, prop).get(flag) is True
+        }
+        out["required"] = [r for r in required if r not in flagged]
+        if not out["required"]:
+            del out["required"]
+    return out
+
+
+def _media_types(node: Any, depth: int = 0) -> Iterator[str]:
+    """Every media type named in a `content` map anywhere in the document."""
+    if depth > 40:
+        return
+    if isinstance(node, dict):
+        content = node.get("content")
+        if isinstance(content, dict):
+            yield from (str(k) for k in content)
+        for value in node.values():
+            yield from _media_types(value, depth + 1)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _media_types(value, depth + 1)
+
+
+def _kept(sent: Any, readable: set[str] | None) -> Any:
+    """What of a sent object the read answer can hold: the fields its schema declares
+    (a field written but never answered, like an idempotency token, is not compared)."""
+    if readable is None or not isinstance(sent, dict):
+        return sent
+    return {k: v for k, v in sent.items() if k in readable}
+
+
+def _values_of(body: Any) -> list[Any]:
+    return list(body.values()) if isinstance(body, dict) else []
+
+
+def _unwrap(read: Any, sent: Any) -> Any:
+    """`read`, or the one object inside it that holds what was sent (`{data: {...}}`)."""
+    if not isinstance(read, dict) or not isinstance(sent, dict) or not sent:
+        return read
+    if any(k in read for k in sent):
+        return read
+    inner = [v for v in read.values() if isinstance(v, dict)]
+    return inner[0] if len(inner) == 1 else read
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+def _exc_cause(exc: BaseException) -> str:
+    """One line naming what went wrong, with the first schema error openapi-core found."""
+    text = str(exc).strip().splitlines()
+    first = text[0] if text else ""
+    cause = getattr(exc, "__cause__", None)
+    if cause is not None and not first:
+        return _exc_cause(cause)
+    found = f"{type(exc).__name__}: {first[:240]}"
+    while cause is not None:
+        errors = getattr(cause, "schema_errors", None)
+        if errors:
+            error = errors[0]
+            where = "/".join(str(p) for p in getattr(error, "absolute_path", []))
+            return f"{found} [{where or 'root'}: {str(getattr(error, 'message', error))[:160]}]"
+        cause = getattr(cause, "__cause__", None)
+    return found
+
+
+def probe(path: Path, emit: Emit) -> None:
+    """Every event of one spec, then a `done` event."""
+    one = Probe(path, emit)
+    if one.start():
+        try:
+            one.gets()
+            one.round_trips()
+        finally:
+            one.stop()
+    else:
+        for template, method, _i, _o in sw.operations(one.doc):
+            if method == "get" and "#" not in template and "?" not in template:
+                emit({"kind": "get", "path": template, "ok": False, "cause": "spec did not start"})
+        for coll in sw.collections(one.doc):
+            emit(
+                {
+                    "kind": "collection",
+                    "path": coll.path,
+                    "ok": False,
+                    "cause": "spec did not start",
+                }
+            )
+    emit({"kind": "done"})
