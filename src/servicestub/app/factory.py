@@ -42,7 +42,7 @@ from servicestub.middleware.guards import (
 from servicestub.middleware.negotiation import MediaTypeMiddleware
 from servicestub.middleware.operations import HANDLERS
 from servicestub.middleware.origins import ControlPlanePolicy
-from servicestub.middleware.security import SecurityMiddleware, connexion_security_map
+from servicestub.middleware.security import SecurityMiddleware, without_connexion_security
 from servicestub.runtime import Runtime, ServedParts
 from servicestub.specs import ADMIN, DOCS_UI_PATH, SPEC_DIR, ApiSpec
 from servicestub.specs import operations as iter_operations
@@ -155,7 +155,7 @@ def create_app(settings: Settings | None = None) -> App:
     app = App(
         "servicestub",
         lifespan=_saving_on_shutdown(runtime),
-        middlewares=connexion_middlewares(),
+        middlewares=without_connexion_security(connexion_middlewares()),
         specification_dir=SPEC_DIR,
         jsonifier=OrjsonJsonifier(),
         pythonic_params=True,
@@ -163,7 +163,6 @@ def create_app(settings: Settings | None = None) -> App:
         validate_responses=settings.validate_responses,
         validator_map=VALIDATORS,
         uri_parser_class=SpecURIParser,
-        security_map=connexion_security_map(apis),
     )
     # The most specific mount first: connexion routes a request to the first
     # mount it lies under (the root, ``""``, last: it is under everything).
@@ -224,7 +223,7 @@ def create_app(settings: Settings | None = None) -> App:
         max_bytes=settings.max_body_bytes,
         overrides={f"{ADMIN.base_path}/state": settings.max_state_bytes},
     )
-    app.add_middleware(SecurityMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, apis=apis)
+    app.add_middleware(SecurityMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, apis=apis)
     # After routing, so it knows the operation; before validation, which reads Content-Type.
     app.add_middleware(
         MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, apis=apis

@@ -25,6 +25,7 @@ from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator, pythonic, sanitized
 from connexion.operations import AbstractOperation
 
+from servicestub.app.uri_parser import SpecArguments
 from servicestub.app.validation import ParsedBodyRequest
 from servicestub.runtime import Runtime
 
@@ -35,7 +36,7 @@ _pythonic = functools.lru_cache(maxsize=NAME_CACHE_SIZE)(pythonic)
 _sanitized = functools.lru_cache(maxsize=NAME_CACHE_SIZE)(sanitized)
 
 
-class _MemoisedNames(AsyncParameterDecorator):  # type: ignore[misc]  # connexion is untyped
+class _MemoisedNames(SpecArguments):
     def __init__(self, *, pythonic_params: bool = False, **options: Any) -> None:
         super().__init__(pythonic_params=pythonic_params, **options)
         self.sanitize_fn = _pythonic if pythonic_params else _sanitized

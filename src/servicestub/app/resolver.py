@@ -135,7 +135,18 @@ def handler_resolver(
             raise ValueError(_unresolved(name, model or SpecModel({})))
         return as_json(function, operation_id, apis)
 
-    return RelativeResolver(HANDLERS, function_resolver=resolve)
+    resolver = _SpecResolver if third_party else RelativeResolver
+    return resolver(HANDLERS, function_resolver=resolve)
+
+
+class _SpecResolver(RelativeResolver):  # type: ignore[misc]  # connexion is untyped
+    """The resolver of a third-party spec: an operation is named by its
+    operationId alone. Its ``x-openapi-router-controller`` (and a dotted
+    operationId) names the spec author's Python code, never ours, so it takes
+    no part in finding the handler or naming the routed operation."""
+
+    def resolve_operation_id(self, operation: Any) -> str:
+        return f"{self.root_path}.{operation.operation_id}"
 
 
 class _FromTheSpec:

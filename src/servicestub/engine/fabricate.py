@@ -375,6 +375,32 @@ def _merge(into: Record, other: Record) -> None:
         # Anything else: the first member's word stands.
 
 
+def _admits_null(node: Record) -> bool:
+    """Whether a flattened schema, validated on its own as OpenAPI 3.0 reads it,
+    takes ``null``: it is ``nullable`` or states no type (an ``enum`` without
+    ``null`` takes none either way)."""
+    if "enum" in node and None not in node["enum"]:
+        return False
+    return node.get("nullable") is True or not ({"type", "enum"} & node.keys())
+
+
+#: Marks a schema written ``nullable`` that OpenAPI 3.0 validators read as not
+#: (``{allOf: [$ref], nullable: true}``): null is drawn for it only where nothing
+#: else ends a recursion.
+NULL_LAST = "x-servicestub-null-last"
+
+
+def _nullable_as_read(merged: Record, members: list[Record]) -> None:
+    """``merged`` (a schema combined from ``members``) nullable only when null
+    validates against every member (openapi-core reads ``nullable`` per schema,
+    and checks each ``allOf`` member and a ``$ref``'s target on its own);
+    written nullable but not read so, it takes null as a last resort."""
+    admitted = all(_admits_null(member) for member in members)
+    merged["nullable"] = admitted
+    if not admitted:
+        merged[NULL_LAST] = True
+
+
 def _same_type(one: Json, other: Json) -> Json:
     """The types both ``allOf`` members admit (an integer is a number too)."""
     first = set(one) if isinstance(one, list) else {one}
@@ -544,6 +570,10 @@ class _Draw:
                 flat = {k: v for k, v in flat.items() if k not in _BRANCHES}
             merged = {k: v for k, v in node.items() if k != "$ref"}
             _merge(merged, flat)
+            if (
+                node.get("nullable") is True
+            ):  # a sibling of $ref: 3.0 validators read the target only
+                _nullable_as_read(merged, [flat])
             return merged
         if "allOf" not in node:
             return node
@@ -553,6 +583,8 @@ class _Draw:
         for member in members[1:]:
             _merge(merged, member)
         _close(merged, members)
+        if any(member.get("nullable") is True for member in members):
+            _nullable_as_read(merged, members)
         if "allOf" in merged:  # a member's own allOf, merged by a second pass
             return self.flatten(merged, via)
         return merged
@@ -589,7 +621,9 @@ class _Draw:
         """A value of one ``oneOf``/``anyOf`` branch, merged with the rest of ``flat``."""
         keyword = "oneOf" if "oneOf" in flat else "anyOf"
         branches: list[Json] = list(flat[keyword])
-        rest = {k: v for k, v in flat.items() if k != keyword}
+        # null is valid only as a branch reads it (the schema's own `nullable`
+        # does not make a branch take it)
+        rest = {k: v for k, v in flat.items() if k not in (keyword, "nullable")}
         order = list(range(len(branches)))
         self.rng.shuffle(order)
         if self.minimal:  # branches that do not lead back into what is being drawn first
@@ -605,7 +639,10 @@ class _Draw:
                     with self.inside(chosen) as flat_branch:
                         merged = dict(rest)
                         _merge(merged, flat_branch)
-                        found = self.plain(merged, name)
+                        if _BRANCHES & flat_branch.keys():  # a branch that branches itself
+                            found = self.branch(merged, chosen, name)
+                        else:
+                            found = self.plain(merged, name)
                     if isinstance(found, dict) and isinstance(merged.get("discriminator"), dict):
                         self.discriminate(found, merged, ref)
                     others = (b for i, b in enumerate(branches) if i != index)
@@ -648,9 +685,13 @@ class _Draw:
         kinds = node.get("type")
         kinds = list(kinds) if isinstance(kinds, list) else [kinds] if kinds else []
         nullable = node.get("nullable") is True or "null" in kinds
+        if "enum" in node and None not in node["enum"]:
+            nullable = False  # a null not in the enum is refused all the same
         kinds = [k for k in kinds if k != "null"]
         if nullable and (self.minimal or self.rng.random() < context.nulls):
             return None
+        if node.get(NULL_LAST) and self.minimal:
+            return None  # ends a recursion the spec meant to end so
         if "enum" in node:
             options = [v for v in node["enum"] if v is not None or nullable]
             if not options:

@@ -17,22 +17,26 @@ The 401 comes whether or not the operation documents one (a real server
 answers it all the same); it is an error answer, which response validation
 leaves alone. A scheme the spec names but does not define asks for nothing.
 
-connexion's own security middleware would refuse every such request (it needs
-an ``x-*InfoFunc`` naming a Python function to call, which a third-party spec
-does not have, and which the mock should not import from a spec it is
-given): :func:`connexion_security_map` makes it accept whatever it sees, so
-this middleware alone decides.
+connexion's own security middleware is left out of the stack
+(:func:`without_connexion_security`): it needs an ``x-*InfoFunc`` naming a
+Python function to call, which a third-party spec does not have (and which the
+mock should not import from a spec it is given), and it refuses outright what
+it does not support, such as two OAuth2 schemes in one alternative (Google's
+specs AND theirs). The built-in APIs declare no security, so this middleware
+alone decides, and the document served to Swagger UI keeps its ``security``
+(its Authorize button sends what this middleware asks for).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
 
+from connexion.middleware.security import SecurityMiddleware as ConnexionSecurity
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -181,25 +185,8 @@ class SecurityMiddleware:
         await self.app(scope, receive, send)
 
 
-class _Accepted:
-    """A connexion security handler that accepts any request (see the module's
-    docstring): never looks for an ``x-*InfoFunc``."""
-
-    def get_fn(self, _scheme: Any, _scopes: Any) -> Callable[[Any], dict[str, Any]]:
-        return lambda _request: {}
-
-
-def connexion_security_map(apis: Iterable[ApiSpec]) -> dict[str, type[_Accepted]]:
-    """connexion's ``security_map``: every scheme type and ``http`` scheme the
-    specs of ``apis`` use, accepted (this middleware has already checked)."""
-    names = {"apiKey", "basic", "bearer", "oauth2", "openIdConnect"}
-    for api in apis:
-        components = api.parsed().get("components") or {}
-        for scheme in (components.get("securitySchemes") or {}).values():
-            if isinstance(scheme, dict):
-                names |= {
-                    str(value).lower() if key == "scheme" else str(value)
-                    for key, value in scheme.items()
-                    if key in ("type", "scheme")
-                }
-    return dict.fromkeys(names, _Accepted)
+def without_connexion_security(middlewares: Iterable[Any]) -> list[Any]:
+    """connexion's middleware stack ``middlewares`` without its security
+    middleware (see the module's docstring); :class:`SecurityMiddleware` takes
+    its place."""
+    return [middleware for middleware in middlewares if middleware is not ConnexionSecurity]
