@@ -428,7 +428,7 @@ class Probe:
         step = "create (for an id)"
         if "post" in self.paths[template]:
             answer, _body = self.write(step, "post", template, url, 0, judge=False)
-            found = self._answered_id(answer, name)
+            found = answered_id(answer, name)
             if found is None:
                 raise Failed(f"{step}: no id in the answer", template)
             return found
@@ -754,20 +754,7 @@ class Probe:
         return [found for r in _items(listed) or [] if (found := id_of(r, coll.id_param))]
 
     def _created_id(self, coll: sw.Collection, answer: Answer) -> str | None:
-        return self._answered_id(answer, coll.id_param)
-
-    def _answered_id(self, answer: Answer, param: str) -> str | None:
-        """A created record's id for item parameter `param`, from the answer's body or its
-        Location header."""
-        created = answer.json()
-        for record in (created, *(_values_of(created))):
-            found = id_of(record, param)
-            if found is not None:
-                return found
-        location = answer.headers.get("Location")
-        if location:
-            return urlsplit(location).path.rstrip("/").rpartition("/")[2]
-        return None
+        return answered_id(answer, coll.id_param)
 
     def _new_id(self, coll: sw.Collection, url: str, before: list[str]) -> str:
         """An answer without the id: the one id the list gained, as a client would find it."""
@@ -775,6 +762,23 @@ class Probe:
         if len(new) != 1:
             raise Failed("create: no id in the answer, nor one new id in the list", str(new))
         return new.pop()
+
+
+def answered_id(answer: Answer, param: str) -> str | None:
+    """A created record's id for item parameter `param`, from the answer's body (the
+    record, an object wrapping it, or a bare string/integer: the id itself, as in
+    Magento's `POST /V1/taxClasses`) or its Location header."""
+    created = answer.json()
+    if isinstance(created, str | int) and not isinstance(created, bool) and created != "":
+        return _text(created)
+    for record in (created, *(_values_of(created))):
+        found = id_of(record, param)
+        if found is not None:
+            return found
+    location = answer.headers.get("Location")
+    if location:
+        return urlsplit(location).path.rstrip("/").rpartition("/")[2]
+    return None
 
 
 def _not_required(doc: Json, node: Json, flag: str, depth: int = 0) -> Json:

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_core.deserializing.media_types.util import data_form_loads
+from werkzeug.datastructures import Headers
 
 from tests.corpus import spec_walk as sw
-from tests.corpus.probe import probe
+from tests.corpus.probe import Answer, answered_id, probe
 from tests.corpus.values import BOUNDARY, encode, make
 from tests.thirdparty.test_corpus_harness import PATTERNS
 
@@ -152,3 +153,21 @@ def test_a_js_literal_pattern_is_read_as_meant(pattern: str, flags: str) -> None
     value = make({}, {"type": "string", "pattern": literal})
     assert re.search(anchored, value, re.I if flags else 0), value
     assert sw.pattern_meant(pattern) == pattern  # an ordinary pattern is left as it is
+
+
+@pytest.mark.parametrize(
+    ("body", "location", "found"),
+    [
+        ('"tax-7"', None, "tax-7"),  # a bare string: the id itself
+        ("42", None, "42"),
+        ('{"classId": "c1", "name": "n"}', None, "c1"),
+        ('{"taxClass": {"id": 5}}', None, "5"),
+        ("", "/v1/classes/c9", "c9"),
+        ("true", None, None),
+        ('""', None, None),
+    ],
+)
+def test_the_id_a_create_answers(body: str, location: str | None, found: str | None) -> None:
+    headers = Headers({"Location": location} if location else {})
+    answer = Answer(201, headers, body.encode(), "application/json")
+    assert answered_id(answer, "classId") == found
