@@ -258,8 +258,8 @@ class Probe:
         self.base = ""
         self.client: TestClient | None = None
         self.lists: dict[str, list[Any] | None] = {}
-        #: The id a create answered, per collection URL (for paths no list serves).
-        self.created: dict[str, str] = {}
+        #: The id a create answered (or why none), per URL of a collection that lists nothing.
+        self.created: dict[str, str | Outcome] = {}
         #: Ids the server gave (listed or created): a path parameter holding one that breaks
         #: the parameter's schema is the server's failure, not the harness's.
         self.served_ids: set[str] = set()
@@ -369,7 +369,9 @@ class Probe:
         """An id from the list the path above `{name}` answers; when that path lists
         nothing, from the list of another collection whose item parameter is `name`
         (`/lists/{tasklist}/tasks` takes its `tasklist` from `/users/@me/lists`); when no
-        list has one, from a create on the path above (`_created_id_at`)."""
+        list is there to ask, from a create on the path above (`_created_id_at`). A list
+        that answers no id leaves the parameter its made-up value (the list's own GET
+        is measured)."""
         template = prefix if prefix in self.paths else prefix + "/"
         list_item = self.paths.get(template)
         if not isinstance(list_item, dict) or "get" not in list_item:
@@ -379,7 +381,7 @@ class Probe:
                 if c.id_param == name and "get" in c.methods and not c.scope_params
             ]
             if not elsewhere:
-                return self._created_id_at(template, name, known, listed=False)
+                return self._created_id_at(template, name, known)
             template = elsewhere[0]
         url = self.fill(template, known)
         if url not in self.lists:
@@ -390,36 +392,32 @@ class Probe:
             if found is not None:
                 self.served_ids.add(found)
                 return found
-        return self._created_id_at(prefix if prefix in self.paths else template, name, known)
+        return None
 
-    def _created_id_at(
-        self, template: str, name: str, known: dict[str, str], listed: bool = True
-    ) -> str | None:
-        """The id of a record created in collection path `template` -- by POST there (the
-        id from its answer or Location), or by PUT on `template/{name}` (the id the harness
-        chose) -- made once per URL. When the spec has no such create: None if a list was
-        there to ask (the parameter then takes a made-up value), else `NoId` when `template`
-        is a path of the spec (the collection's records cannot be learnt), else None (a
-        parameter that names no collection's record)."""
+    def _created_id_at(self, template: str, name: str, known: dict[str, str]) -> str | None:
+        """The id of a record created in collection path `template`, which lists nothing --
+        by POST there (the id from its answer or Location), or by PUT on `template/{name}`
+        (the id the harness chose) -- made once per URL (a failure too: raised again).
+        `NoId` when the spec has no such create and `template` is one of its paths (the
+        collection's records cannot be learnt); None when it is not (a parameter naming no
+        collection's record takes a made-up value)."""
         item = self.paths.get(template)
         if not isinstance(item, dict):
             return None
         item_path = template.rstrip("/") + "/{" + name + "}"
-        by_put = "put" in (self.paths.get(item_path) or {})
-        if "post" not in item and not by_put:
-            if listed:
-                return None
+        if "post" not in item and "put" not in (self.paths.get(item_path) or {}):
             raise NoId(f"{{{name}}} under {template}")
         url = self.fill(template, known)
         if url not in self.created:
             try:
                 self.created[url] = self._create_for_id(template, url, item_path, name, known)
-            except Unmeasurable:
-                if listed:  # a list was asked: the made-up value, as when nothing creates
-                    return None
-                raise
-            self.served_ids.add(self.created[url])
-        return self.created[url]
+                self.served_ids.add(str(self.created[url]))
+            except Outcome as exc:
+                self.created[url] = exc
+        found = self.created[url]
+        if isinstance(found, Outcome):
+            raise found
+        return found
 
     def _create_for_id(
         self, template: str, url: str, item_path: str, name: str, known: dict[str, str]
