@@ -515,7 +515,7 @@ class Probe:
                 self.request_validator.validate_request(exchange)
             except Exception as exc:
                 cause = _exc_cause(exc)
-                bad = re.search(r"Invalid path parameter: (\S+)", cause)
+                bad = re.search(r"(?:Invalid path parameter|Path parameter error): (\S+)", cause)
                 if bad and exchange.parameters.path.get(bad.group(1)) in self.served_ids:
                     raise Failed("an id the server gave breaks its path parameter", cause) from exc
                 raise Failed("harness: made an invalid request", cause) from exc
