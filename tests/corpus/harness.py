@@ -71,6 +71,10 @@ class SpecResult:
     def collections_ok(self) -> int:
         return sum(1 for c in self.collections if c["ok"])
 
+    @property
+    def collections_measured(self) -> int:
+        return sum(1 for c in self.collections if c["ok"] is not None)
+
 
 def crud_index(root: Path) -> dict[str, int]:
     """Spec name -> number of CRUD-shaped collections, for every spec having one (cached
@@ -187,6 +191,7 @@ def summarise(results: list[SpecResult], meta: dict[str, Any]) -> dict[str, Any]
     gets = [g for r in results for g in r.gets]
     colls = [c for r in results for c in r.collections]
     measured = [g for g in gets if g["ok"] is not None]
+    counted = [c for c in colls if c["ok"] is not None]
     return {
         **meta,
         "specs": len(results),
@@ -195,8 +200,9 @@ def summarise(results: list[SpecResult], meta: dict[str, Any]) -> dict[str, Any]
         "gets": len(measured),
         "gets_valid": sum(1 for g in measured if g["ok"]),
         "gets_not_measured": len(gets) - len(measured),
-        "collections": len(colls),
-        "collections_round_tripped": sum(1 for c in colls if c["ok"]),
+        "collections": len(counted),
+        "collections_round_tripped": sum(1 for c in counted if c["ok"]),
+        "collections_not_measured": len(colls) - len(counted),
         "start_seconds": {r.name: r.start_seconds for r in results if r.started},
         "per_spec": [
             {
@@ -214,6 +220,11 @@ def summarise(results: list[SpecResult], meta: dict[str, Any]) -> dict[str, Any]
     }
 
 
+def _left_out(count: int) -> str:
+    """The note of a figure's left-out operations (each cause listed under "not counted")."""
+    return f"  [{count} not counted, see below]" if count else ""
+
+
 def _share(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.1f}%)" if whole else f"{part}/0"
 
@@ -227,13 +238,10 @@ def render(summary: dict[str, Any], results: list[SpecResult]) -> str:
         + (f", {summary['specs_timed_out']} timed out" if summary["specs_timed_out"] else ""),
         f"GETs valid (documented 2xx, schema-valid body): "
         f"{_share(summary['gets_valid'], summary['gets'])}"
-        + (
-            f"  [{summary['gets_not_measured']} not counted: not requestable or not measurable]"
-            if summary["gets_not_measured"]
-            else ""
-        ),
+        + _left_out(summary["gets_not_measured"]),
         f"collections round-tripped:  "
-        f"{_share(summary['collections_round_tripped'], summary['collections'])}",
+        f"{_share(summary['collections_round_tripped'], summary['collections'])}"
+        + _left_out(summary["collections_not_measured"]),
         "",
     ]
     groups: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -251,7 +259,14 @@ def render(summary: dict[str, Any], results: list[SpecResult]) -> str:
                     groups[kind if e["ok"] is False else f"{kind} not counted"][
                         _group(e["cause"])
                     ].append(detail)
-    for kind in ("spec start", "GET", "collection", "GET not counted", "notes"):
+    for kind in (
+        "spec start",
+        "GET",
+        "collection",
+        "GET not counted",
+        "collection not counted",
+        "notes",
+    ):
         if kind not in groups:
             continue
         total = sum(len(v) for v in groups[kind].values())
@@ -281,7 +296,7 @@ def render(summary: dict[str, Any], results: list[SpecResult]) -> str:
         start = f"{r.start_seconds:.2f}s" if r.started and r.start_seconds is not None else "no"
         lines.append(
             f"{r.name[:50]:50} {start:>7} {r.gets_ok:>4}/{r.gets_measured:<4} "
-            f"{r.collections_ok:>3}/{len(r.collections):<3}  {first[:90]}"
+            f"{r.collections_ok:>3}/{r.collections_measured:<3}  {first[:90]}"
         )
     return "\n".join(lines)
 
@@ -312,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"[{number}/{len(paths)}] {name}: {state},"
             f" GETs {result.gets_ok}/{result.gets_measured},"
-            f" collections {result.collections_ok}/{len(result.collections)}"
+            f" collections {result.collections_ok}/{result.collections_measured}"
             f" ({result.seconds:.1f}s{', timeout' if result.timed_out else ''})",
             file=sys.stderr,
             flush=True,

@@ -26,7 +26,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from servicestub.app.factory import create_app
 from servicestub.core.settings import Settings
 from tests.corpus import spec_walk as sw
-from tests.corpus.values import first_json, make, merged
+from tests.corpus.values import encode, files_of, make, merged
 
 Emit = Callable[[dict[str, Any]], None]
 HOST = "http://testserver"
@@ -36,16 +36,66 @@ SIZE_PARAMS = re.compile(
 )
 
 
-class Failed(Exception):
-    """A step that did not do what the spec says: `cause` groups, `detail` explains."""
+class Outcome(Exception):
+    """A GET or collection that ends here: `cause` groups, `detail` explains."""
+
+    #: The event's `ok`: False counts against the server, None leaves it out (shown apart).
+    ok: bool | None = False
 
     def __init__(self, cause: str, detail: str = "") -> None:
         super().__init__(f"{cause}: {detail}" if detail else cause)
         self.cause, self.detail = cause, detail
 
+    def event(self) -> dict[str, Any]:
+        return {"ok": self.ok, "cause": self.cause, "detail": self.detail}
 
-class Unmeasurable(Exception):
-    """openapi-core cannot judge this answer (it cannot read the spec's schema)."""
+
+class Failed(Outcome):
+    """A step that did not do what the spec says (the server's failure, counted)."""
+
+
+class Unmeasurable(Outcome):
+    """Nothing here can be judged: openapi-core cannot read the spec's schema or an XML
+    answer, or the request body's media type is one the harness cannot build and read back
+    field by field (XML, text, binary). Not counted, shown apart."""
+
+    ok = None
+
+
+class NoId(Outcome):
+    """A path parameter naming a record of a collection that no list serves and no create
+    answers (the spec gives a client no way to learn one): not counted, shown apart."""
+
+    ok = None
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("no id to take: the collection has no list and no create", detail)
+
+
+@dataclass
+class Body:
+    """A request body as sent: the value the harness made, and its bytes on the wire."""
+
+    value: Any
+    data: bytes
+    content_type: str
+    #: Fields sent as files, which no JSON answer holds (left out of what must read back).
+    files: frozenset[str] = frozenset()
+
+    @property
+    def judged(self) -> tuple[bytes, str]:
+        """(bytes, media) openapi-core validates: a form as the JSON object it encodes (its
+        form readers do not cast a part's text by the schema, so `1` would fail `integer`;
+        the request validator's spec holds every form schema under JSON too)."""
+        if sw.is_form(self.content_type):
+            return json.dumps(self.value).encode(), "application/json"
+        return self.data, self.content_type
+
+    @property
+    def compared(self) -> Any:
+        if not self.files or not isinstance(self.value, dict):
+            return self.value
+        return {k: v for k, v in self.value.items() if k not in self.files}
 
 
 @dataclass
@@ -208,6 +258,8 @@ class Probe:
         self.base = ""
         self.client: TestClient | None = None
         self.lists: dict[str, list[Any] | None] = {}
+        #: The id a create answered (or why none), per URL of a collection that lists nothing.
+        self.created: dict[str, str | Outcome] = {}
         #: Ids the server gave (listed or created): a path parameter holding one that breaks
         #: the parameter's schema is the server's failure, not the harness's.
         self.served_ids: set[str] = set()
@@ -243,10 +295,13 @@ class Probe:
         """openapi-core over the spec as served: its servers replaced by the mount, and
         (OpenAPI 3.0's rule, which openapi-core does not apply) properties marked `ignored`
         (readOnly for requests, writeOnly for answers) left out of `required`."""
-        doc = _not_required(self.doc, self.doc, ignored)
+        doc = _patterns_meant(_not_required(self.doc, self.doc, ignored))
+        if ignored == "readOnly":
+            _form_schemas_as_json(doc)
         doc["servers"] = [{"url": HOST + self.base}]
+        copied = {p: sw.resolve(doc, i) for p, i in (doc.get("paths") or {}).items()}
         doc["paths"] = {}
-        for key, item in self.paths.items():
+        for key, item in copied.items():
             if isinstance(item, dict):
                 item = {k: v for k, v in item.items() if k != "servers"}
                 for method in sw.METHODS:
@@ -313,7 +368,10 @@ class Probe:
     def _listed_id(self, prefix: str, name: str, known: dict[str, str]) -> str | None:
         """An id from the list the path above `{name}` answers; when that path lists
         nothing, from the list of another collection whose item parameter is `name`
-        (`/lists/{tasklist}/tasks` takes its `tasklist` from `/users/@me/lists`)."""
+        (`/lists/{tasklist}/tasks` takes its `tasklist` from `/users/@me/lists`); when no
+        list is there to ask, from a create on the path above (`_created_id_at`). A list
+        that answers no id leaves the parameter its made-up value (the list's own GET
+        is measured)."""
         template = prefix if prefix in self.paths else prefix + "/"
         list_item = self.paths.get(template)
         if not isinstance(list_item, dict) or "get" not in list_item:
@@ -323,7 +381,7 @@ class Probe:
                 if c.id_param == name and "get" in c.methods and not c.scope_params
             ]
             if not elsewhere:
-                return None
+                return self._created_id_at(template, name, known)
             template = elsewhere[0]
         url = self.fill(template, known)
         if url not in self.lists:
@@ -335,6 +393,47 @@ class Probe:
                 self.served_ids.add(found)
                 return found
         return None
+
+    def _created_id_at(self, template: str, name: str, known: dict[str, str]) -> str | None:
+        """The id of a record created in collection path `template`, which lists nothing --
+        by POST there (the id from its answer or Location), or by PUT on `template/{name}`
+        (the id the harness chose) -- made once per URL (a failure too: raised again).
+        `NoId` when the spec has no such create and `template` is one of its paths (the
+        collection's records cannot be learnt); None when it is not (a parameter naming no
+        collection's record takes a made-up value)."""
+        item = self.paths.get(template)
+        if not isinstance(item, dict):
+            return None
+        item_path = template.rstrip("/") + "/{" + name + "}"
+        if "post" not in item and "put" not in (self.paths.get(item_path) or {}):
+            raise NoId(f"{{{name}}} under {template}")
+        url = self.fill(template, known)
+        if url not in self.created:
+            try:
+                self.created[url] = self._create_for_id(template, url, item_path, name, known)
+                self.served_ids.add(str(self.created[url]))
+            except Outcome as exc:
+                self.created[url] = exc
+        found = self.created[url]
+        if isinstance(found, Outcome):
+            raise found
+        return found
+
+    def _create_for_id(
+        self, template: str, url: str, item_path: str, name: str, known: dict[str, str]
+    ) -> str:
+        """A record created for an id (its answer's body is judged by the round-trip)."""
+        step = "create (for an id)"
+        if "post" in self.paths[template]:
+            answer, _body = self.write(step, "post", template, url, 0, judge=False)
+            found = answered_id(answer, name)
+            if found is None:
+                raise Failed(f"{step}: no id in the answer", template)
+            return found
+        found = self._param_value(item_path, name)
+        target = self.fill(item_path, {**known, name: found})
+        self.write(step, "put", item_path, target, 0, judge=False)
+        return found
 
     def _param_value(self, template: str, name: str) -> str:
         item = self.paths.get(template) or {}
@@ -388,8 +487,7 @@ class Probe:
         method: str,
         template: str,
         url: str,
-        body: Any = None,
-        media: str = "application/json",
+        body: Body | None = None,
         listing: bool = False,
         check_body: bool = False,
     ) -> Answer:
@@ -404,19 +502,20 @@ class Probe:
         query += list(creds["query"].items())
         if creds["cookie"]:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in creds["cookie"].items())
-        data = None if body is None else json.dumps(body).encode()
-        if data is not None:
-            headers["Content-Type"] = media
+        data = None if body is None else body.data
+        if body is not None:
+            headers["Content-Type"] = body.content_type
         full = self.base + url
         if check_body and self.request_validator is not None:
+            judged, media = body.judged if body is not None else (None, "")
             exchange = Exchange(
-                method, full, self.base + template, query, headers, data, media if data else ""
+                method, full, self.base + template, query, {**headers}, judged, media
             )
             try:
                 self.request_validator.validate_request(exchange)
             except Exception as exc:
                 cause = _exc_cause(exc)
-                bad = re.search(r"Invalid path parameter: (\S+)", cause)
+                bad = re.search(r"(?:Invalid path parameter|Path parameter error): (\S+)", cause)
                 if bad and exchange.parameters.path.get(bad.group(1)) in self.served_ids:
                     raise Failed("an id the server gave breaks its path parameter", cause) from exc
                 raise Failed("harness: made an invalid request", cause) from exc
@@ -430,8 +529,11 @@ class Probe:
             response.headers.get("content-type", ""),
         )
 
-    def check(self, method: str, template: str, url: str, answer: Answer) -> None:
-        """The answer is a documented 2xx whose body validates against the spec."""
+    def check(
+        self, method: str, template: str, url: str, answer: Answer, judge: bool = True
+    ) -> None:
+        """The answer is a documented 2xx whose body (with `judge`) validates against the
+        spec."""
         operation = self.paths[template][method]
         documented = [str(s) for s in operation.get("responses") or {}]
         status = str(answer.status_code)
@@ -443,10 +545,12 @@ class Probe:
             raise Failed(f"status {status}", detail)
         if status not in documented and status[0] + "XX" not in [d.upper() for d in documented]:
             raise Failed("undocumented 2xx status", f"{status}, documented {documented}")
+        if not judge:
+            return
         if self.validator is None:
-            raise Unmeasurable("openapi-core could not read the spec")
+            raise Unmeasurable("not measurable: openapi-core could not read the spec")
         if "xml" in answer.content_type.lower() and answer.data:
-            raise Unmeasurable("an XML answer (openapi-core reads no XML)")
+            raise Unmeasurable("not measurable: an XML answer (openapi-core reads no XML)")
         exchange = Exchange(method, self.base + url, self.base + template, [], {}, None, "")
         try:
             with warnings.catch_warnings():
@@ -457,7 +561,7 @@ class Probe:
             if re.search(
                 r"re\.error|PatternError|bad escape|unterminated|nothing to repeat", cause
             ):
-                raise Unmeasurable(cause) from exc
+                raise Unmeasurable("not measurable: a pattern Python cannot read", cause) from exc
             raise Failed("body invalid", cause) from exc
 
     # -- GETs --------------------------------------------------------------------------
@@ -474,10 +578,8 @@ class Probe:
                 answer = self.request("get", template, url, listing=True)
                 self.check("get", template, url, answer)
                 self.emit({**event, "ok": True})
-            except Failed as exc:
-                self.emit({**event, "ok": False, "cause": exc.cause, "detail": exc.detail})
-            except Unmeasurable as exc:
-                self.emit({**event, "ok": None, "cause": "not measurable", "detail": str(exc)})
+            except Outcome as exc:
+                self.emit({**event, **exc.event()})
             except Exception as exc:
                 self.emit(
                     {**event, "ok": False, "cause": "harness error", "detail": _exc_cause(exc)}
@@ -490,47 +592,72 @@ class Probe:
             try:
                 self.round_trip(coll)
                 self.emit({**event, "ok": True})
-            except Failed as exc:
-                self.emit({**event, "ok": False, "cause": exc.cause, "detail": exc.detail})
+            except Outcome as exc:
+                self.emit({**event, **exc.event()})
             except Exception as exc:
                 self.emit(
                     {**event, "ok": False, "cause": "harness error", "detail": _exc_cause(exc)}
                 )
 
     def write(
-        self, name: str, method: str, template: str, url: str, salt: int
+        self, name: str, method: str, template: str, url: str, salt: int, judge: bool = True
     ) -> tuple[Answer, Any]:
         """A write with a body made for its schema: with the spec's examples, and when
-        those break the schema, without them. Returns the answer and the body sent."""
-        body, media = self._body(template, method, salt)
+        those break the schema, without them. Returns the answer and what of the body sent
+        must read back (None without a body). `judge`: as `step`'s."""
+        body = self._body(template, method, salt)
         try:
-            return self.step(name, method, template, url, body, media), body
+            answer = self.step(name, method, template, url, body, judge=judge)
+            return answer, body and body.compared
         except Failed as exc:
             if not exc.cause.startswith("harness") or body is None:
                 raise
-        body, media = self._body(template, method, salt, examples=False)
+        body = self._body(template, method, salt, examples=False)
         try:
-            return self.step(name, method, template, url, body, media), body
+            answer = self.step(name, method, template, url, body, judge=judge)
+            return answer, body and body.compared
         except Failed as exc:
             if exc.cause.startswith("harness"):
                 raise Failed("harness: could not make a valid body", exc.detail) from exc
             raise
 
-    def _body(
-        self, template: str, method: str, salt: int, examples: bool = True
-    ) -> tuple[Any, str]:
+    def _body(self, template: str, method: str, salt: int, examples: bool = True) -> Body | None:
+        """The body of a write, in the media type a client would pick (`sw.body_media`); a
+        JSON Patch body holds `add` operations setting the fields of a value made for
+        the item (the PUT body's schema, else the create's)."""
         operation = self.paths[template][method]
         request_body = sw.resolve(self.doc, operation.get("requestBody"))
-        if not isinstance(request_body, dict):
-            return None, "application/json"
-        found = first_json(self.doc, request_body.get("content"))
-        if found is None:
-            media = ", ".join(request_body.get("content") or {}) or "none"
-            raise Failed(f"{method.upper()} body not JSON", media)
-        media, schema = found
+        content = request_body.get("content") if isinstance(request_body, dict) else None
+        if not content:
+            return None
+        media = sw.body_media(content)
+        if media is None:
+            raise Unmeasurable(
+                f"not measurable: a {method.upper()} body neither JSON nor a form",
+                ", ".join(content),
+            )
+        schema = (sw.resolve(self.doc, content[media]) or {}).get("schema", {})
         if "json-patch" in media.lower():
-            raise Failed("JSON Patch body", media)
-        return make(self.doc, schema, "value", salt, examples=examples), media
+            value = make(self.doc, self._item_schema(template), "value", salt, examples=examples)
+            ops = [{"op": "add", "path": "/" + _pointer(k), "value": v} for k, v in value.items()]
+            return Body(value, json.dumps(ops).encode(), media)
+        value = make(self.doc, schema, "value", salt, examples=examples)
+        files = files_of(self.doc, schema) if sw.is_form(media) else frozenset()
+        data, content_type = encode(value, media, files)
+        return Body(value, data, content_type, files)
+
+    def _item_schema(self, item_path: str) -> Json:
+        """The schema of a whole record written to `item_path`: its PUT body's, else the
+        create's on the path above, else its GET answer's."""
+        parent = item_path.rstrip("/").rpartition("/")[0]
+        for template, method in ((item_path, "put"), (parent, "post"), (parent + "/", "post")):
+            operation = (self.paths.get(template) or {}).get(method)
+            body = sw.resolve(self.doc, (operation or {}).get("requestBody"))
+            found = sw.json_schema_of(self.doc, (body or {}).get("content"))
+            if found is not None:
+                return found[1]
+        got = sw.ok_response(self.doc, (self.paths.get(item_path) or {}).get("get"))
+        return got[2] if got and got[2] is not None else {"type": "object"}
 
     def round_trip(self, coll: sw.Collection) -> None:
         scope: dict[str, str] = {}
@@ -582,14 +709,15 @@ class Probe:
         method: str,
         template: str,
         url: str,
-        body: Any = None,
-        media: str = "application/json",
+        body: Body | None = None,
         listing: bool = False,
+        judge: bool = True,
     ) -> Answer:
-        """One request of a round-trip, which must answer a documented, valid 2xx."""
-        answer = self.request(method, template, url, body, media, listing, check_body=True)
+        """One request of a round-trip, which must answer a documented, valid 2xx
+        (`judge=False`: only a documented 2xx, its body judged elsewhere)."""
+        answer = self.request(method, template, url, body, listing, check_body=True)
         try:
-            self.check(method, template, url, answer)
+            self.check(method, template, url, answer, judge)
         except Failed as exc:
             raise Failed(f"{name}: {exc.cause}", exc.detail) from exc
         except Unmeasurable:
@@ -624,16 +752,7 @@ class Probe:
         return [found for r in _items(listed) or [] if (found := id_of(r, coll.id_param))]
 
     def _created_id(self, coll: sw.Collection, answer: Answer) -> str | None:
-        """The created record's id, from the answer's body or its Location header."""
-        created = answer.json()
-        for record in (created, *(_values_of(created))):
-            found = id_of(record, coll.id_param)
-            if found is not None:
-                return found
-        location = answer.headers.get("Location")
-        if location:
-            return urlsplit(location).path.rstrip("/").rpartition("/")[2]
-        return None
+        return answered_id(answer, coll.id_param)
 
     def _new_id(self, coll: sw.Collection, url: str, before: list[str]) -> str:
         """An answer without the id: the one id the list gained, as a client would find it."""
@@ -641,6 +760,23 @@ class Probe:
         if len(new) != 1:
             raise Failed("create: no id in the answer, nor one new id in the list", str(new))
         return new.pop()
+
+
+def answered_id(answer: Answer, param: str) -> str | None:
+    """A created record's id for item parameter `param`, from the answer's body (the
+    record, an object wrapping it, or a bare string/integer: the id itself, as in
+    Magento's `POST /V1/taxClasses`) or its Location header."""
+    created = answer.json()
+    if isinstance(created, str | int) and not isinstance(created, bool) and created != "":
+        return _text(created)
+    for record in (created, *(_values_of(created))):
+        found = id_of(record, param)
+        if found is not None:
+            return found
+    location = answer.headers.get("Location")
+    if location:
+        return urlsplit(location).path.rstrip("/").rpartition("/")[2]
+    return None
 
 
 def _not_required(doc: Json, node: Json, flag: str, depth: int = 0) -> Json:
@@ -663,6 +799,39 @@ def _not_required(doc: Json, node: Json, flag: str, depth: int = 0) -> Json:
         if not out["required"]:
             del out["required"]
     return out
+
+
+def _patterns_meant(node: Json, depth: int = 0) -> Json:
+    """A copy of `node` whose string `pattern`s read as their authors meant them
+    (`sw.pattern_meant`), the same reading the harness's values are made with."""
+    if depth > 200:
+        return node
+    if isinstance(node, list):
+        return [_patterns_meant(v, depth + 1) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _patterns_meant(v, depth + 1) for k, v in node.items()}
+    if isinstance(out.get("pattern"), str):
+        out["pattern"] = sw.pattern_meant(out["pattern"])
+    return out
+
+
+def _form_schemas_as_json(doc: Json) -> None:
+    """Every request body taking a form and no JSON also takes JSON of the same schema (in
+    place: `doc` is the validator's own copy), for `Body.judged`."""
+    for _path, _method, _item, operation in sw.operations(doc):
+        body = sw.resolve(doc, operation.get("requestBody"))
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, dict) or any(sw.is_json(m) for m in content):
+            continue
+        form = next((m for m in content if sw.is_form(m) and isinstance(content[m], dict)), None)
+        if form is not None:
+            content["application/json"] = {"schema": content[form].get("schema", {})}
+
+
+def _pointer(key: str) -> str:
+    """`key` as a JSON Pointer segment (RFC 6901)."""
+    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _media_types(node: Any, depth: int = 0) -> Iterator[str]:

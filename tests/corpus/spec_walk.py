@@ -20,6 +20,9 @@ import yaml
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON_RE = re.compile(r"^application/([\w.+-]*\+)?json\b|^\*/\*$|^application/\*$", re.I)
 PARAM_SEGMENT = re.compile(r"^\{([^{}]+)\}$")
+#: A pattern written as an anchored JavaScript regex literal: `/^[a-z0-9._]+$/`, `/^abc/i`.
+JS_LITERAL = re.compile(r"^/(\^.*|.*\$)/([dgimsuy]*)$", re.S)
+FORM_MEDIA = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 Json = Any
 
@@ -63,6 +66,35 @@ def resolve(doc: Json, node: Json, depth: int = 0) -> Json:
 
 def is_json(media: str) -> bool:
     return bool(JSON_RE.match(media.strip()))
+
+
+def is_form(media: str) -> bool:
+    return media.split(";")[0].strip().lower() in FORM_MEDIA
+
+
+def body_media(content: Json) -> str | None:
+    """The media type a client sends a request body as: JSON when the operation takes it,
+    else a form (urlencoded, then multipart); None when it takes neither (XML, text,
+    binary: nothing the harness can build and read back field by field)."""
+    if not isinstance(content, dict):
+        return None
+    kinds = [m for m in content if isinstance(content[m], dict)]
+    for accepts in (is_json, lambda m: m.split(";")[0].strip().lower() == FORM_MEDIA[0], is_form):
+        found = next((m for m in kinds if accepts(m)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def pattern_meant(pattern: str) -> str:
+    """A schema `pattern` as its author meant it: an anchored JavaScript regex literal
+    (`/^[a-z]+$/`, from specs generated out of JS code) is the regex between its slashes
+    (its `i` flag kept) -- read literally, `/^` or `$/` matches no string at all, so no value
+    could be valid. Any other pattern is unchanged."""
+    match = JS_LITERAL.match(pattern)
+    if match is None:
+        return pattern
+    return ("(?i)" if "i" in match.group(2) else "") + match.group(1)
 
 
 def json_schema_of(doc: Json, content: Json) -> tuple[str, Json] | None:

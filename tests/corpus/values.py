@@ -8,8 +8,10 @@ judged elsewhere (openapi-core validates each request body before it is sent).""
 from __future__ import annotations
 
 import base64
+import json
 import re
 import uuid
+from urllib.parse import urlencode
 
 try:  # Python 3.11 names it re._parser; sre_parse is the deprecated alias
     from re import _parser as sre_parse
@@ -17,7 +19,7 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 from typing import Any
 
-from tests.corpus.spec_walk import Json, resolve
+from tests.corpus.spec_walk import Json, pattern_meant, resolve
 
 MAX_DEPTH = 6
 FORMATS: dict[str, str] = {
@@ -168,7 +170,8 @@ def _string(schema: dict[str, Any], name: str, salt: int) -> str:
     low, high = int(schema.get("minLength", 0) or 0), schema.get("maxLength")
     pattern = schema.get("pattern")
     if isinstance(pattern, str):
-        found = _regex_value(pattern, salt, low, high if isinstance(high, int) else None)
+        top = high if isinstance(high, int) else None
+        found = _regex_value(pattern_meant(pattern), salt, low, top)
         if found is not None:
             return found
     text = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "value"
@@ -268,12 +271,58 @@ def _object(
     return out
 
 
-def first_json(doc: Json, content: Json) -> tuple[str, Json] | None:
-    """(media, schema) of a content map's JSON entry, or None when it has none."""
-    if not isinstance(content, dict):
-        return None
-    for media, entry in content.items():
-        low = media.lower()
-        if ("json" in low or low == "*/*") and isinstance(entry, dict):
-            return media, entry.get("schema", {})
-    return None
+#: The multipart boundary of every form the harness sends (no part holds it).
+BOUNDARY = "corpus-harness-boundary-5f1d"
+
+
+def files_of(doc: Json, schema: Json) -> frozenset[str]:
+    """The top-level properties of a form schema sent as files (`format: binary`/`base64`,
+    or arrays of them): their bytes are not something a JSON read answer can give back."""
+    props = (merged(doc, schema) or {}).get("properties") or {}
+    found = set()
+    for name, raw in props.items():
+        prop = merged(doc, raw) or {}
+        if prop.get("type") == "array":
+            prop = merged(doc, prop.get("items")) or {}
+        if prop.get("format") in ("binary", "base64"):
+            found.add(name)
+    return frozenset(found)
+
+
+def _form_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+def encode(value: Any, media: str, files: frozenset[str] = frozenset()) -> tuple[bytes, str]:
+    """(bytes, Content-Type) of a request body `value` sent as `media`, the way OpenAPI 3
+    serialises forms by default: urlencoded fields `style: form, explode: true` (an array is
+    its key repeated); multipart one part per field (per array item), text/plain for a
+    scalar, application/json for an object, a file part for the fields in `files`."""
+    kind = media.split(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded" and isinstance(value, dict):
+        pairs = [
+            (key, _form_text(item))
+            for key, field in value.items()
+            for item in (field if isinstance(field, list) else [field])
+        ]
+        return urlencode(pairs).encode(), kind
+    if kind == "multipart/form-data" and isinstance(value, dict):
+        out: list[bytes] = []
+        for key, field in value.items():
+            for item in field if isinstance(field, list) else [field]:
+                if key in files:
+                    head = (
+                        f'Content-Disposition: form-data; name="{key}"; filename="{key}.bin"\r\n'
+                        "Content-Type: application/octet-stream"
+                    )
+                else:
+                    part = "application/json" if isinstance(item, dict) else "text/plain"
+                    head = f'Content-Disposition: form-data; name="{key}"\r\nContent-Type: {part}'
+                out.append(f"--{BOUNDARY}\r\n{head}\r\n\r\n{_form_text(item)}\r\n".encode())
+        out.append(f"--{BOUNDARY}--\r\n".encode())
+        return b"".join(out), f"{kind}; boundary={BOUNDARY}"
+    return json.dumps(value).encode(), media

@@ -1,0 +1,173 @@
+"""The corpus harness's round-2 rules (tests/corpus/): request bodies go in the media type a
+client would pick (JSON, else a form), other bodies are left out as not measurable; a path id
+no list serves is taken from a create, and where the spec offers neither the GET is left out
+as "no id to take"; a JavaScript regex-literal pattern is read as its author meant it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openapi_core.deserializing.media_types.util import data_form_loads
+from werkzeug.datastructures import Headers
+
+from tests.corpus import spec_walk as sw
+from tests.corpus.probe import Answer, answered_id, probe
+from tests.corpus.values import BOUNDARY, encode, make
+from tests.thirdparty.test_corpus_harness import PATTERNS
+
+OK = {"description": "ok"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _spec(create_media: str) -> dict[str, Any]:
+    """`/sessions`: created (in `create_media`) but never listed; `/things`: neither listed
+    nor created; `/notes`: created from a text/plain body only."""
+    session = {
+        "type": "object",
+        "required": ["sessionId"],
+        "properties": {
+            "sessionId": {"type": "string", "readOnly": True},
+            "name": {"type": "string"},
+            "size": {"type": "integer"},
+        },
+    }
+    new = {
+        "type": "object",
+        "required": ["name", "size"],
+        "properties": {"name": {"type": "string", "minLength": 2}, "size": {"type": "integer"}},
+    }
+
+    def item(name: str, kind: str, schema: dict[str, Any]) -> dict[str, Any]:
+        param = {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+        return {"get": {"parameters": [param], "responses": {"200": {**OK, **_json(schema)}}}}
+
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "bodies", "version": "1"},
+        "paths": {
+            "/sessions": {
+                "post": {
+                    "requestBody": {"required": True, "content": {create_media: {"schema": new}}},
+                    "responses": {"201": {**OK, **_json(session)}},
+                }
+            },
+            "/sessions/{sessionId}": item("sessionId", "string", session),
+            "/things": {"delete": {"responses": {"204": OK}}},
+            "/things/{thingId}": item("thingId", "integer", {"type": "object"}),
+            "/notes": {
+                "post": {
+                    "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
+                    "responses": {"201": {**OK, **_json({"type": "object"})}},
+                }
+            },
+            "/notes/{noteId}": item("noteId", "string", {"type": "object"}),
+        },
+    }
+
+
+def _events(tmp_path: Path, create_media: str) -> dict[tuple[str, str], dict[str, Any]]:
+    path = tmp_path / "bodies.json"
+    path.write_text(json.dumps(_spec(create_media)))
+    events: list[dict[str, Any]] = []
+    probe(path, events.append)
+    return {(e["kind"], e["path"]): e for e in events if "path" in e}
+
+
+@pytest.mark.parametrize(
+    "media", ["application/x-www-form-urlencoded", "multipart/form-data", "application/json"]
+)
+def test_unlisted_ids_come_from_a_create_and_forms_are_sent(tmp_path: Path, media: str) -> None:
+    events = _events(tmp_path, media)
+    # the id a create answered (a made-up one would answer 404), whatever the body's media
+    assert events["get", "/sessions/{sessionId}"]["ok"] is True, events
+    assert events["collection", "/sessions"]["ok"] is True, events
+    # neither listed nor created: left out, and says why
+    things = events["get", "/things/{thingId}"]
+    assert things["ok"] is None and things["cause"].startswith("no id to take"), things
+    # a text body: left out of the collections, not failed
+    notes = events["collection", "/notes"]
+    assert notes["ok"] is None and notes["cause"].startswith("not measurable"), notes
+    assert events["get", "/notes/{noteId}"]["ok"] is not False, events
+
+
+@pytest.mark.parametrize(
+    ("content", "chosen"),
+    [
+        (["application/xml", "application/json"], "application/json"),
+        (
+            ["multipart/form-data", "application/x-www-form-urlencoded"],
+            "application/x-www-form-urlencoded",
+        ),
+        (["application/xml", "multipart/form-data"], "multipart/form-data"),
+        (["application/xml", "text/plain"], None),
+    ],
+)
+def test_the_media_a_client_picks(content: list[str], chosen: str | None) -> None:
+    assert sw.body_media({m: {"schema": {}} for m in content}) == chosen
+
+
+scalars = st.one_of(
+    st.integers(-1000, 1000), st.booleans(), st.text("abc xyz-&=%/é", min_size=0, max_size=8)
+)
+fields = st.dictionaries(
+    st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True),
+    scalars | st.lists(scalars, min_size=1, max_size=3),
+    max_size=5,
+)
+
+
+def _texts(value: dict[str, Any]) -> list[tuple[str, str]]:
+    def text(v: Any) -> str:
+        return ("true" if v else "false") if isinstance(v, bool) else str(v)
+
+    return [(k, text(i)) for k, v in value.items() for i in (v if isinstance(v, list) else [v])]
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(fields)
+def test_forms_encode_every_field(value: dict[str, Any]) -> None:
+    data, kind = encode(value, "application/x-www-form-urlencoded")
+    assert kind == "application/x-www-form-urlencoded"
+    assert parse_qsl(data.decode(), keep_blank_values=True) == _texts(value)
+    data, kind = encode(value, "multipart/form-data")
+    assert kind == f"multipart/form-data; boundary={BOUNDARY}"
+    parts = data_form_loads(data, boundary=BOUNDARY)
+    assert [(k, v.decode()) for k, v in parts.items(multi=True)] == _texts(value)
+
+
+@pytest.mark.parametrize("pattern", [p for p in PATTERNS if not p.startswith("(?")])
+@pytest.mark.parametrize("flags", ["", "i"])
+def test_a_js_literal_pattern_is_read_as_meant(pattern: str, flags: str) -> None:
+    anchored = pattern if pattern.startswith("^") else "^" + pattern
+    literal = f"/{anchored}/{flags}"
+    value = make({}, {"type": "string", "pattern": literal})
+    assert re.search(anchored, value, re.I if flags else 0), value
+    assert sw.pattern_meant(pattern) == pattern  # an ordinary pattern is left as it is
+
+
+@pytest.mark.parametrize(
+    ("body", "location", "found"),
+    [
+        ('"tax-7"', None, "tax-7"),  # a bare string: the id itself
+        ("42", None, "42"),
+        ('{"classId": "c1", "name": "n"}', None, "c1"),
+        ('{"taxClass": {"id": 5}}', None, "5"),
+        ("", "/v1/classes/c9", "c9"),
+        ("true", None, None),
+        ('""', None, None),
+    ],
+)
+def test_the_id_a_create_answers(body: str, location: str | None, found: str | None) -> None:
+    headers = Headers({"Location": location} if location else {})
+    answer = Answer(201, headers, body.encode(), "application/json")
+    assert answered_id(answer, "classId") == found
