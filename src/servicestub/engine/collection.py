@@ -42,6 +42,7 @@ from servicestub.engine.documented import (
     Answer,
     Completion,
     Schemas,
+    completion_for,
     documented_answers,
     is_json,
     is_object_schema,
@@ -275,8 +276,7 @@ class Collection(Generic[OwnerT]):
     @functools.cached_property
     def _completion(self) -> Completion:
         """What completes a stored record against the item schema and every answer's."""
-        answered = [answer.record for answer in self.answers.values() if answer.record]
-        return Completion(self.model, self._schemas, [self.model.item_schema, *answered])
+        return completion_for(self.model, self.answers)
 
     def respond(self, action: str, result: Any) -> tuple[Any, ...]:
         """``result`` of ``action`` (an answer, or ``(answer, status)``) as the spec
@@ -295,12 +295,12 @@ class Collection(Generic[OwnerT]):
             return None, status, {}
         if answer.record is not None and not is_object_schema(answer.record):
             body = self._scalar(body, answer.record)
+        elif action == "list" and isinstance(body, dict) and answer.whole is not None:
+            self._completion.around(body, answer.whole, body)
         media = answer.media
         if media == JSON_MEDIA and isinstance(body, dict | list):
             return body, status
-        if is_json(media):
-            body = orjson.dumps(body)
-        elif not isinstance(body, str | bytes):
+        if not is_json(media) and not isinstance(body, str | bytes):
             body = body if body is None else orjson.dumps(body).decode()
         return body, status, {"Content-Type": media}
 
@@ -465,6 +465,8 @@ class Collection(Generic[OwnerT]):
             fields = self._apply(owner, self.base, body, None)  # refused before an id is used
             records = owner.records(self.model.name)
             given = body.get(self.model.id_field) if uid is None else self._path_id(uid)
+            if given is not None and str(given) in records and self._counts(uid):
+                given = None  # the server counts integer ids: a taken one is its to give
             if given is not None:
                 if str(given) in records:
                     raise Conflict(
@@ -484,6 +486,11 @@ class Collection(Generic[OwnerT]):
             records[str(new_id)] = record
             self.rules.after_change(owner, record, "created")
         return self.view(owner, record)
+
+    def _counts(self, uid: str | None) -> bool:
+        """Whether a create (by POST: no ``uid``) takes the server's next id over one
+        the body gives that is taken: integer ids are the server's counter."""
+        return uid is None and self.model.id_type == "integer"
 
     def _scope_value(self, field: str, value: str) -> Json:
         """A path value as the record's ``field`` holds it (a number for a number)."""

@@ -51,6 +51,8 @@ class Answer:
     media: str | None
     #: The schema of the record the answer holds (unwrapped), if documented.
     record: Json | None
+    #: The whole answer's schema (a list's envelope, a wrapper), if documented.
+    whole: Json | None = None
 
     def status_for(self, given: int | None) -> int:
         """``given`` when documented (or nothing numeric is), else the documented one."""
@@ -124,12 +126,13 @@ def documented_answers(model: CollectionModel, schemas: Schemas) -> dict[str, An
             entry = schemas.resolve(content.get(media))
             if isinstance(entry, dict) and "schema" in entry:
                 schema = schemas.flat(entry["schema"])
+        whole = schema
         wrapper = model.wrappers.get(action)
         if schema is not None and wrapper is not None:
             schema = schemas.flat((schema.get("properties") or {}).get(wrapper))
         if schema is not None and action == "list":
             schema = _listed(schema, model, schemas)
-        answers[action] = Answer(statuses, status, media, schema)
+        answers[action] = Answer(statuses, status, media, schema, whole)
     return answers
 
 
@@ -175,6 +178,15 @@ class Completion:
             self._object(record, schema, rng, 0, self.pinned)
         return record
 
+    def around(self, body: Record, schema: Json, kept: Iterable[str]) -> Record:
+        """``body`` (an answer around records: a list's page) with what ``schema``
+        requires of it; the properties ``kept`` (the records, the paging) as they are."""
+        rng = rng_for(0, "around", self.model.path)
+        flat = self.schemas.flat(schema)
+        if is_object_schema(flat):
+            self._object(body, flat, rng, 0, frozenset(kept))
+        return body
+
     def _draw(self, schema: Json, rng: random.Random, name: str | None) -> tuple[bool, Json]:
         try:
             return True, self.fabricator.value(schema, rng, name)
@@ -210,3 +222,12 @@ class Completion:
             return value
         drawn, found = self._draw(raw, rng, name)
         return found if drawn else value
+
+
+def completion_for(model: CollectionModel, answers: dict[str, Answer] | None = None) -> Completion:
+    """The :class:`Completion` of ``model``'s records: against its item schema and
+    the record of every answer (``answers``, else read from ``model``)."""
+    schemas = Schemas(model.components)
+    found = documented_answers(model, schemas) if answers is None else answers
+    answered = [answer.record for answer in found.values() if answer.record]
+    return Completion(model, schemas, [model.item_schema, *answered])
