@@ -296,7 +296,9 @@ class Collection(Generic[OwnerT]):
         if answer.record is not None and not is_object_schema(answer.record):
             body = self._scalar(body, answer.record)
         elif action == "list" and isinstance(body, dict) and answer.whole is not None:
-            self._completion.around(body, answer.whole, body)
+            # the records and the paging fields as they are; a meta object completed
+            kept = [k for k, v in body.items() if not isinstance(v, dict)]
+            self._completion.around(body, answer.whole, kept)
         media = answer.media
         if media == JSON_MEDIA and isinstance(body, dict | list):
             return body, status
