@@ -101,7 +101,8 @@ def _chosen_media(content: Any) -> str | None:
     """The media type answered for ``content``: JSON when documented, else the first."""
     if not isinstance(content, dict) or not content:
         return None
-    return next((m for m in content if is_json(m)), next(iter(content)))
+    media: str = next((m for m in content if is_json(m)), next(iter(content)))
+    return media
 
 
 def documented_answers(model: CollectionModel, schemas: Schemas) -> dict[str, Answer]:
