@@ -32,10 +32,22 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 import jsonpatch
 import jsonpointer
 import jsonschema_rs
+import orjson
 
 from servicestub.core.errors import BadRequest, Conflict, NotFound, StatusProblem
 from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.shapes import Json, Record, Records
+from servicestub.engine.documented import (
+    JSON_MEDIA,
+    Answer,
+    Completion,
+    Schemas,
+    completion_for,
+    documented_answers,
+    is_json,
+    is_object_schema,
+)
+from servicestub.engine.fabricate import FabricateError
 from servicestub.engine.model import (
     CollectionModel,
     Envelope,
@@ -52,6 +64,7 @@ from servicestub.engine.paging import (
     field_key,
     page_of,
 )
+from servicestub.engine.seeding import rng_for
 
 Change = Literal["created", "updated", "deleted"]
 
@@ -251,6 +264,74 @@ class Collection(Generic[OwnerT]):
         """The item schema, compiled: what a patched record must still be."""
         return draft4(self.model.item_schema, components_of({"components": self.model.components}))
 
+    @functools.cached_property
+    def _schemas(self) -> Schemas:
+        return Schemas(self.model.components)
+
+    @functools.cached_property
+    def answers(self) -> dict[str, Answer]:
+        """Action -> what its operation documents answering on success."""
+        return documented_answers(self.model, self._schemas)
+
+    @functools.cached_property
+    def _completion(self) -> Completion:
+        """What completes a stored record against the item schema and every answer's."""
+        return completion_for(self.model, self.answers)
+
+    def respond(self, action: str, result: Any) -> tuple[Any, ...]:
+        """``result`` of ``action`` (an answer, or ``(answer, status)``) as the spec
+        documents it: a documented 2xx status, a documented media type, and a body
+        of the answer's schema (a record's id where the answer is the id alone).
+
+        An object or array answered as ``application/json`` is ``(body, status)``
+        (the resolver's wrapper names the media type and a 201's ``Location``);
+        any other ``(body, status, headers)`` with its ``Content-Type``."""
+        body, given = result if isinstance(result, tuple) else (result, None)
+        answer = self.answers.get(action)
+        if answer is None:
+            return body, given or 200
+        status = answer.status_for(given)
+        if status == 204 or answer.media is None:
+            return None, status, {}
+        if answer.record is not None and not is_object_schema(answer.record):
+            body = self._scalar(body, answer.record)
+        elif action == "list" and isinstance(body, dict) and answer.whole is not None:
+            # the records and the paging fields as they are; a meta object completed
+            kept = [k for k, v in body.items() if not isinstance(v, dict)]
+            self._completion.around(body, answer.whole, kept)
+        media = answer.media
+        if media == JSON_MEDIA and isinstance(body, dict | list):
+            return body, status
+        if not is_json(media) and not isinstance(body, str | bytes):
+            body = body if body is None else orjson.dumps(body).decode()
+        return body, status, {"Content-Type": media}
+
+    def _scalar(self, body: Json, schema: Json) -> Json:
+        """What an answer that is no record holds for ``body``: its id when the
+        schema takes it (``type: integer`` for the new id), else a value drawn."""
+        fabricator = self._completion.fabricator
+        uid = body.get(self.model.id_field) if isinstance(body, dict) else None
+        if uid is not None and fabricator.valid(uid, schema):
+            return uid
+        if fabricator.valid(body, schema):
+            return body
+        rng = rng_for(0, "answer", self.model.path, str(uid))
+        try:
+            return fabricator.value(schema, rng)
+        except FabricateError:
+            return body
+
+    def _unwrapped(self, body: Json) -> Json:
+        """A write body holding the record in its one property (``{"block": {...}}``
+        where the record is answered bare) as the record; any other as it is."""
+        fields = self.model.fields
+        if not isinstance(body, dict) or len(body) != 1 or any(k in fields for k in body):
+            return body
+        inner = next(iter(body.values()))
+        if isinstance(inner, dict) and any(k in fields for k in inner):
+            return inner
+        return body
+
     # -- reads -----------------------------------------------------------------
 
     @property
@@ -381,10 +462,13 @@ class Collection(Generic[OwnerT]):
         id is ``uid`` (a PUT that creates), the body's when the client writes one,
         else a new one. The properties that hold ``scope``'s values (its path
         parameters' values: the parent's id) are set to them."""
+        body = self._unwrapped(body)
         with owner.writing():
             fields = self._apply(owner, self.base, body, None)  # refused before an id is used
             records = owner.records(self.model.name)
             given = body.get(self.model.id_field) if uid is None else self._path_id(uid)
+            if given is not None and str(given) in records and self._counts(uid):
+                given = None  # the server counts integer ids: a taken one is its to give
             if given is not None:
                 if str(given) in records:
                     raise Conflict(
@@ -400,9 +484,15 @@ class Collection(Generic[OwnerT]):
                     record[held] = self._scope_value(held, value)
             for stamp in self.model.stamped:
                 record[stamp] = owner.now()
+            self._completion.complete(record)
             records[str(new_id)] = record
             self.rules.after_change(owner, record, "created")
         return self.view(owner, record)
+
+    def _counts(self, uid: str | None) -> bool:
+        """Whether a create (by POST: no ``uid``) takes the server's next id over one
+        the body gives that is taken: integer ids are the server's counter."""
+        return uid is None and self.model.id_type == "integer"
 
     def _scope_value(self, field: str, value: str) -> Json:
         """A path value as the record's ``field`` holds it (a number for a number)."""
@@ -414,14 +504,17 @@ class Collection(Generic[OwnerT]):
         return value
 
     def _restamp(self, owner: OwnerT, record: Record) -> None:
+        """Stamp an updated record again, and complete it as its answers require."""
         for stamp in self.model.restamped:
             record[stamp] = owner.now()
+        self._completion.complete(record)
 
     def update(self, owner: OwnerT, uid: str, body: Json) -> Record:
         """Replace the fields present in ``body``, keep the others; where the spec
         PATCHes, merge it (RFC 7396), or apply it when it is a JSON Patch (RFC 6902)."""
         if isinstance(body, list):
             return self.json_patch(owner, uid, body)
+        body = self._unwrapped(body)
         if self.model.merges and isinstance(body, dict):
             return self.merge(owner, uid, body)
         with owner.writing():
@@ -434,6 +527,7 @@ class Collection(Generic[OwnerT]):
     def merge(self, owner: OwnerT, uid: str, body: Record) -> Record:
         """RFC 7396 merge patch of the writable fields of ``body`` (``null`` removes)."""
         current = self.stored(owner, uid)
+        body = self._unwrapped(body)
         patch = {k: v for k, v in body.items() if k in self.model.writable}
         return self._patched(owner, current, merge_patch(current, patch))
 
@@ -477,6 +571,7 @@ class Collection(Generic[OwnerT]):
     def replace(self, owner: OwnerT, uid: str, body: Record) -> Record:
         """Replace every writable field: those absent from ``body`` take their
         defaults, or are left out."""
+        body = self._unwrapped(body)
         with owner.writing():
             current = self.stored(owner, uid)
             kept = {f: v for f, v in current.items() if f not in self.model.writable}

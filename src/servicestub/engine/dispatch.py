@@ -44,6 +44,7 @@ from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.shapes import Json, Records
 from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
+from servicestub.engine.documented import Completion, completion_for
 from servicestub.engine.fabricate import Context, FabricateError, fabricate_records
 from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
 from servicestub.engine.model import (
@@ -192,6 +193,12 @@ class Seeding:
         default_factory=OrderedDict, init=False, repr=False, compare=False
     )
 
+    #: Collection (API, path) -> what completes its seeded records against every
+    #: answer schema (:mod:`servicestub.engine.documented`).
+    _completions: dict[tuple[str, str], Completion] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
     def records(self, api: str, model: CollectionModel, scope: Scope) -> Records:
         """The seeded records of ``model`` in ``scope``, by id (the id as a path
         segment: ``str`` of an integer id), made anew: the caller may change them."""
@@ -219,7 +226,10 @@ class Seeding:
             document=document,
             context=Context(now=self.now),
         )
-        return {str(record[model.id_field]): record for record in drawn}
+        completion = self._completions.get((api, model.path))
+        if completion is None:
+            completion = self._completions[api, model.path] = completion_for(model)
+        return {str(record[model.id_field]): completion.complete(record) for record in drawn}
 
     def check(self, api: str, model: CollectionModel) -> None:
         """Fail now (at start-up), not on a request, when ``model``'s records

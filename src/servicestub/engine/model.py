@@ -378,6 +378,9 @@ class CollectionModel:
     #: documents only 200, answering the deleted record).
     created_status: int = 201
     deleted_status: int = 204
+    #: Action -> its operation's ``responses`` as written (what the engine answers:
+    #: :class:`~servicestub.engine.collection.Collection` reads status, media type, schema).
+    responses: dict[str, Json] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     #: The spec's ``components`` (what the item schema's ``$ref``s name).
     components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -927,6 +930,7 @@ def _collection(
         wrappers=wrappers,
         deleted_status=_documented(item_path_item.get("delete"), 204),
         components=document.get("components") or {},
+        responses={a: (by_id.get(o) or {}).get("responses") or {} for a, o in operations.items()},
     )
 
 

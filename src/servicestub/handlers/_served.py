@@ -81,9 +81,11 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
                 arguments["body"] = body[wrapper]  # a body wrapped like the answer
             answer = act(collection, owner, arguments, uid)
             if isinstance(answer, tuple):
-                return ({wrapper: answer[0]} if answer[0] is not None else None), answer[1]
-            return {wrapper: answer}
-        return act(collection, owner, arguments, uid)
+                answer = ({wrapper: answer[0]} if answer[0] is not None else None), answer[1]
+            else:
+                answer = {wrapper: answer}
+            return collection.respond(action, answer)
+        return collection.respond(action, act(collection, owner, arguments, uid))
 
     handler.__name__ = handler.__qualname__ = name
     return handler

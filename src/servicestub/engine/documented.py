@@ -1,0 +1,234 @@
+"""What a collection's operations document answering, and records that meet it.
+
+A real server answers a create with more than the client wrote: the fields it
+owns (``assistantArn``, a ``status``, nested parts of its own). A spec says so
+only by the answer's schema, so the engine reads, per action, what its
+operation documents on success (:class:`Answer`: the status, the media type,
+the schema of the record it holds) and completes every record it stores
+against all of them (:class:`Completion`): each required property missing is
+drawn from its schema (:func:`~servicestub.engine.fabricate.fabricate`,
+deterministic from the collection path and the record's id), in nested objects
+and arrays too, and a value of a shape no answer allows is drawn anew. What the
+client wrote and the answers allow is kept as written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Iterable
+from typing import Any
+
+from servicestub.core.shapes import Json, Record
+from servicestub.engine.fabricate import Context, FabricateError, Fabricator
+from servicestub.engine.model import CollectionModel
+from servicestub.engine.seeding import rng_for
+from servicestub.specs import resolve
+
+#: The status each action answers when its operation documents it (or nothing).
+USUAL_STATUS = {"list": 200, "get": 200, "update": 200, "replace": 200}
+#: How deep ``allOf`` members are merged and records walked (a schema nests in itself).
+MAX_DEPTH = 24
+#: The media type answered where the operation documents none.
+JSON_MEDIA = "application/json"
+
+
+def is_json(media: str) -> bool:
+    """Whether ``media`` is a JSON media type (``application/json``, ``*+json``)."""
+    base = media.split(";")[0].strip().lower()
+    return base == JSON_MEDIA or base.endswith("+json") or base.endswith("/json")
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """What an action's operation documents answering on success."""
+
+    #: The documented 2xx statuses, in the spec's order (``()``: none numeric).
+    statuses: tuple[int, ...]
+    #: The status answered when the engine has no other reason to choose.
+    status: int
+    #: The media type answered (``None``: no content documented).
+    media: str | None
+    #: The schema of the record the answer holds (unwrapped), if documented.
+    record: Json | None
+    #: The whole answer's schema (a list's envelope, a wrapper), if documented.
+    whole: Json | None = None
+
+    def status_for(self, given: int | None) -> int:
+        """``given`` when documented (or nothing numeric is), else the documented one."""
+        if given is not None and (not self.statuses or given in self.statuses):
+            return given
+        return self.status
+
+
+class Schemas:
+    """Schemas of one spec's components: ``$ref``s followed, ``allOf`` merged."""
+
+    def __init__(self, components: Json) -> None:
+        self.document: Json = {"components": components}
+
+    def resolve(self, node: Any) -> Any:
+        try:
+            return resolve(self.document, node)
+        except (KeyError, TypeError, ValueError, IndexError):
+            return {}
+
+    def flat(self, node: Any, depth: int = 0) -> Record:
+        """``node`` resolved with its ``allOf`` members' properties and ``required``
+        joined (the node's own keywords over theirs)."""
+        node = self.resolve(node)
+        if not isinstance(node, dict):
+            return {}
+        members = node.get("allOf")
+        if not isinstance(members, list) or depth >= MAX_DEPTH:
+            return dict(node)
+        merged: Record = {}
+        properties: Record = {}
+        required: list[str] = []
+        for member in [*members, {k: v for k, v in node.items() if k != "allOf"}]:
+            part = self.flat(member, depth + 1)
+            properties.update(part.get("properties") or {})
+            required += [r for r in part.get("required") or () if r not in required]
+            merged.update({k: v for k, v in part.items() if k not in ("properties", "required")})
+        if properties:
+            merged["properties"] = properties
+        if required:
+            merged["required"] = required
+        return merged
+
+
+def _chosen_media(content: Any) -> str | None:
+    """The media type answered for ``content``: JSON when documented, else the first."""
+    if not isinstance(content, dict) or not content:
+        return None
+    media: str = next((m for m in content if is_json(m)), next(iter(content)))
+    return media
+
+
+def documented_answers(model: CollectionModel, schemas: Schemas) -> dict[str, Answer]:
+    """Action -> what its operation documents answering (:class:`Answer`)."""
+    usual = {**USUAL_STATUS, "create": model.created_status, "delete": model.deleted_status}
+    answers = {}
+    for action, responses in model.responses.items():
+        codes = [str(code) for code in responses or {}]
+        statuses = tuple(int(c) for c in codes if c.isdigit() and c.startswith("2"))
+        status = usual.get(action, 200)
+        if statuses and status not in statuses:
+            status = statuses[0]
+        response = schemas.resolve((responses or {}).get(str(status)))
+        if not isinstance(response, dict) and not statuses:
+            response = schemas.resolve((responses or {}).get("default"))
+        content = response.get("content") if isinstance(response, dict) else None
+        media = _chosen_media(content) if status != 204 else None
+        if media is None and status != 204 and not statuses and not content:
+            media = JSON_MEDIA  # nothing documented: the engine's own answer
+        schema = None
+        if media is not None and isinstance(content, dict):
+            entry = schemas.resolve(content.get(media))
+            if isinstance(entry, dict) and "schema" in entry:
+                schema = schemas.flat(entry["schema"])
+        whole = schema
+        wrapper = model.wrappers.get(action)
+        if schema is not None and wrapper is not None:
+            schema = schemas.flat((schema.get("properties") or {}).get(wrapper))
+        if schema is not None and action == "list":
+            schema = _listed(schema, model, schemas)
+        answers[action] = Answer(statuses, status, media, schema, whole)
+    return answers
+
+
+def _listed(schema: Record, model: CollectionModel, schemas: Schemas) -> Json | None:
+    """The schema of one listed record in a list answer's ``schema``."""
+    if schema.get("type") == "array" or "items" in schema:
+        return schemas.flat(schema.get("items"))
+    envelope = model.envelope
+    if envelope is None or envelope.bare:
+        return None
+    array = schemas.flat((schema.get("properties") or {}).get(envelope.items))
+    return schemas.flat(array.get("items")) if array else None
+
+
+def is_object_schema(schema: Json) -> bool:
+    """Whether ``schema`` (flattened) describes an object with named properties."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return isinstance(schema, dict) and kind in ("object", None) and bool(schema.get("properties"))
+
+
+class Completion:
+    """Completes the records of one collection against the schemas its answers
+    document (the item schema first): see the module's docstring."""
+
+    def __init__(self, model: CollectionModel, schemas: Schemas, records: Iterable[Json]) -> None:
+        self.model = model
+        self.schemas = schemas
+        self.fabricator = Fabricator(schemas.document, Context(view="read"))
+        seen: list[Json] = []
+        for schema in records:
+            flat = schemas.flat(schema)
+            if is_object_schema(flat) and flat not in seen:
+                seen.append(flat)
+        #: The distinct object schemas a stored record is answered as.
+        self.records: tuple[Json, ...] = tuple(seen)
+        #: Top-level fields never drawn anew: the id and the scope's values.
+        self.pinned = frozenset({model.id_field, *model.scope_fields.values()})
+
+    def complete(self, record: Record) -> Record:
+        """``record`` with what each answer schema requires (in place, and returned)."""
+        rng = rng_for(0, "complete", self.model.path, str(record.get(self.model.id_field)))
+        for schema in self.records:
+            self._object(record, schema, rng, 0, self.pinned)
+        return record
+
+    def around(self, body: Record, schema: Json, kept: Iterable[str]) -> Record:
+        """``body`` (an answer around records: a list's page) with what ``schema``
+        requires of it; the properties ``kept`` (the records, the paging) as they are."""
+        rng = rng_for(0, "around", self.model.path)
+        flat = self.schemas.flat(schema)
+        if is_object_schema(flat):
+            self._object(body, flat, rng, 0, frozenset(kept))
+        return body
+
+    def _draw(self, schema: Json, rng: random.Random, name: str | None) -> tuple[bool, Json]:
+        try:
+            return True, self.fabricator.value(schema, rng, name)
+        except FabricateError:
+            return False, None
+
+    def _object(
+        self, value: Record, schema: Record, rng: random.Random, depth: int, pinned: frozenset[str]
+    ) -> None:
+        properties = schema.get("properties") or {}
+        for name in schema.get("required") or ():
+            prop = self.schemas.flat(properties.get(name, {}))
+            if name in value or prop.get("writeOnly"):
+                continue
+            drawn, found = self._draw(properties.get(name, {}), rng, name)
+            if drawn:
+                value[name] = found
+        for name, raw in properties.items():
+            if name in value and name not in pinned:
+                value[name] = self._value(value[name], raw, rng, depth + 1, name)
+
+    def _value(self, value: Json, raw: Json, rng: random.Random, depth: int, name: str) -> Json:
+        """``value`` completed against ``raw``, or drawn anew when no completion
+        makes it valid (a value of another shape)."""
+        if depth > MAX_DEPTH:
+            return value
+        schema = self.schemas.flat(raw)
+        if isinstance(value, dict) and is_object_schema(schema):
+            self._object(value, schema, rng, depth, frozenset())
+        elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+            value = [self._value(item, schema["items"], rng, depth + 1, name) for item in value]
+        if self.fabricator.valid(value, raw):
+            return value
+        drawn, found = self._draw(raw, rng, name)
+        return found if drawn else value
+
+
+def completion_for(model: CollectionModel, answers: dict[str, Answer] | None = None) -> Completion:
+    """The :class:`Completion` of ``model``'s records: against its item schema and
+    the record of every answer (``answers``, else read from ``model``)."""
+    schemas = Schemas(model.components)
+    found = documented_answers(model, schemas) if answers is None else answers
+    answered = [answer.record for answer in found.values() if answer.record]
+    return Completion(model, schemas, [model.item_schema, *answered])
