@@ -726,12 +726,14 @@ class Probe:
 
     def _readable(self, coll: sw.Collection) -> set[str] | None:
         """The fields the item's GET answer declares (its own properties and those of an
-        object it wraps the record in), or None when it declares none (all compared)."""
+        object it wraps the record in), or None when it declares none (all compared).
+        A ``writeOnly`` field (a password) is never answered, so never compared."""
         got = sw.ok_response(self.doc, self.paths[coll.item_path]["get"])
         props = sw.merged_properties(self.doc, got[2]) if got else {}
-        names = set(props)
+        names = {name for name, prop in props.items() if not _write_only(self.doc, prop)}
         for prop in props.values():
-            names |= set(sw.merged_properties(self.doc, prop))
+            inner = sw.merged_properties(self.doc, prop)
+            names |= {name for name, node in inner.items() if not _write_only(self.doc, node)}
         return names or None
 
     def _id_schema(self, coll: sw.Collection) -> Json:
@@ -847,6 +849,12 @@ def _media_types(node: Any, depth: int = 0) -> Iterator[str]:
     elif isinstance(node, list):
         for value in node:
             yield from _media_types(value, depth + 1)
+
+
+def _write_only(doc: Json, node: Any) -> bool:
+    """Whether a property's schema (its ``$ref`` followed) says ``writeOnly``."""
+    resolved = sw.resolve(doc, node) if isinstance(node, dict) else node
+    return isinstance(resolved, dict) and bool(resolved.get("writeOnly"))
 
 
 def _kept(sent: Any, readable: set[str] | None) -> Any:

@@ -171,3 +171,44 @@ def test_the_id_a_create_answers(body: str, location: str | None, found: str | N
     headers = Headers({"Location": location} if location else {})
     answer = Answer(201, headers, body.encode(), "application/json")
     assert answered_id(answer, "classId") == found
+
+
+def test_a_write_only_field_is_not_expected_back(tmp_path: Path) -> None:
+    """A password is written and never answered (writeOnly, here inside an allOf as
+    Airflow writes it): a server that hides it still round-trips."""
+    account = {
+        "allOf": [
+            {"type": "object", "properties": {"accountId": {"type": "string", "readOnly": True}}},
+            {
+                "type": "object",
+                "required": ["name", "password"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "password": {"type": "string", "format": "password", "writeOnly": True},
+                },
+            },
+        ]
+    }
+    param = {"name": "accountId", "in": "path", "required": True, "schema": {"type": "string"}}
+    created = {"201": {**OK, **_json(account)}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "accounts", "version": "1"},
+        "paths": {
+            "/accounts": {
+                "get": {"responses": {"200": {**OK, **_json({"type": "array", "items": account})}}},
+                "post": {"requestBody": {"required": True, **_json(account)}, "responses": created},
+            },
+            "/accounts/{accountId}": {
+                "parameters": [param],
+                "get": {"responses": {"200": {**OK, **_json(account)}}},
+                "delete": {"responses": {"204": OK}},
+            },
+        },
+    }
+    path = tmp_path / "accounts.json"
+    path.write_text(json.dumps(document))
+    events: list[dict[str, Any]] = []
+    probe(path, events.append)
+    (collection,) = [e for e in events if e.get("kind") == "collection"]
+    assert collection["ok"] is True, collection
