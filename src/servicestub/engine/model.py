@@ -144,6 +144,10 @@ class Sorting:
     #: The sort parameter takes a field name as text (``name``, ``-name``,
     #: ``name:desc``, ``name desc``): :attr:`fields` are then every field.
     free: bool = False
+    #: An object-shaped sort parameter (``sort[by]=name&sort[direction]=desc``, a
+    #: deepObject): the property naming the field, and the one naming the direction.
+    by: str | None = None
+    direction: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,27 +204,31 @@ class ListQuery:
         paging, sorting = self.paging, self.sorting
         order = given(sorting.order_param)
         sort = given(sorting.param) or sorting.default
+        if sorting.by is not None or sorting.direction is not None:
+            parts = sort if isinstance(sort, dict) else {}
+            order = parts.get(sorting.direction) if order is None else order
+            sort = parts.get(sorting.by) or sorting.default
         descending: bool | None = None
         if isinstance(sort, list):  # an array of sorts: the first sorts
             sort = sort[0] if sort else sorting.default
         if sorting.free:
             sort, descending = sort_text(str(sort))
         if order is not None:
-            if sorting.free or sorting.param is None:
+            if sorting.free or sorting.param is None or sorting.direction is not None:
                 descending = str(order).casefold().startswith("d")
             else:
                 descending = order == sorting.descending
         if descending is None:
             descending = sorting.order_default == sorting.descending
-        offset = given(paging.offset)
+        offset = _whole(given(paging.offset))
         cursor = given(paging.cursor)
         return Listing(
-            page=given(paging.page) or paging.page_default,
-            per_page=given(paging.per_page) or paging.per_page_default,
+            page=_whole(given(paging.page)) or paging.page_default,
+            per_page=_whole(given(paging.per_page)) or paging.per_page_default,
             sort=sort,
             descending=descending,
             filters=self.filter_sets({name: given(name) for name in self.filters}),
-            offset=None if offset is None else int(offset),
+            offset=offset,
             cursor=None if cursor in (None, "") else str(cursor),
         )
 
@@ -234,6 +242,20 @@ class ListQuery:
             listed = value if isinstance(value, list) else [value]
             active[self.filters[name]] = frozenset(_hashable(v) for v in listed)
         return active
+
+
+def _whole(value: Any) -> int | None:
+    """A paging argument as a whole number: a spec may type a page size as a string
+    (AWS's ``MaxResults``), so ``"100"`` is 100; ``None`` for what is none (the
+    default then applies)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"[+-]?\d{1,18}", text) else None
 
 
 def _hashable(value: Any) -> Any:
@@ -610,6 +632,12 @@ def _list_query(
     free = False
     order: dict[str, Any] = {}
     filters: dict[str, str] = {}
+    typed: dict[str, bool] = {}  # paging role -> whether its parameter is a number
+    object_sort: dict[str, str | None] = {}
+
+    def _pages(found: dict[str, Any], role: str, numeric: bool) -> bool:
+        return role not in found or (numeric and not typed.get(role, False))
+
     for parameter in parameters:
         if parameter.get("in") != "query":
             continue
@@ -618,9 +646,18 @@ def _list_query(
         schema = _schema(document, parameter.get("schema", {}))
         enum = tuple(schema.get("enum") or ())
         role = parameter.get(PAGING_EXTENSION)
-        if role == "page" or (role is None and key in PAGE_NAMES and "page" not in paging):
+        # Of two parameters named alike (AWS's ``maxResults`` and ``MaxResults``), the
+        # first pages, unless a later one is a number and the first is not.
+        numeric = _kind(schema) in ("integer", "number")
+        if role == "page" or (
+            role is None and key in PAGE_NAMES and _pages(paging, "page", numeric)
+        ):
             paging.update(page=name, page_default=_integer(schema, "default") or 1)
+            typed["page"] = numeric
         elif role == "per-page" or (role is None and key in PER_PAGE_NAMES):
+            if role is None and not _pages(paging, "per_page", numeric):
+                continue
+            typed["per_page"] = numeric
             paging.update(
                 per_page=name,
                 per_page_default=_integer(schema, "default") or FALLBACK_PER_PAGE,
@@ -629,7 +666,20 @@ def _list_query(
         elif role is None and key in OFFSET_NAMES and _kind(schema) in ("integer", "number"):
             paging.update(offset=name)
         elif role is None and key in CURSOR_NAMES and _kind(schema) in ("string", None):
-            paging.update(cursor=name)
+            paging.setdefault("cursor", name)
+        elif key in SORT_NAMES and sort_param is None and (parts := _sort_object(schema)):
+            sort_param, (by, direction) = name, parts
+            by_schema = _schema(document, (schema.get("properties") or {}).get(by or "", {}))
+            by_enum = tuple(by_schema.get("enum") or ())
+            if by_enum and all(value in item_fields for value in by_enum):
+                sort_fields = by_enum
+            else:
+                free = True
+            default = schema.get("default")
+            chosen = default.get(by) if isinstance(default, dict) and by else None
+            if chosen in item_fields:
+                sort_default = chosen
+            object_sort = {"by": by, "direction": direction}
         elif _is_order(name, enum):
             ascending, descending = sorted(enum or ("asc", "desc"), key=lambda v: str(v).casefold())
             order = {
@@ -654,8 +704,25 @@ def _list_query(
         fields = (field, *(f for f in item_fields if f != field))
     else:
         fields = (default, *(f for f in sort_fields or (default,) if f != default))
-    sorting = Sorting(param=sort_param, fields=fields, default=default, free=free, **order)
+    sorting = Sorting(
+        param=sort_param, fields=fields, default=default, free=free, **order, **object_sort
+    )
     return ListQuery(paging=Paging(**paging), sorting=sorting, filters=filters)
+
+
+#: Names of the property of an object-shaped sort parameter that names the field.
+_SORT_BY_NAMES = frozenset({"by", "field", "sortby", "orderby", "key", "property", "column"})
+
+
+def _sort_object(schema: Json) -> tuple[str | None, str | None] | None:
+    """``(field property, direction property)`` of an object-shaped sort parameter
+    (``{by, direction}``, ``{field, order}``), ``None`` for any other schema."""
+    properties = schema.get("properties") or {}
+    if (_kind(schema) or "object") != "object" or not isinstance(properties, dict):
+        return None
+    by = next((n for n in properties if folded(n) in _SORT_BY_NAMES), None)
+    direction = next((n for n in properties if folded(n) in ORDER_NAMES), None)
+    return (by, direction) if by is not None or direction is not None else None
 
 
 def _free_values(enum: tuple[Any, ...], item_fields: tuple[str, ...]) -> bool:
