@@ -731,10 +731,21 @@ def _free_values(enum: tuple[Any, ...], item_fields: tuple[str, ...]) -> bool:
     return all(isinstance(v, str) and sort_text(v)[0] in item_fields for v in enum)
 
 
-def _pointed(name: str, properties: Mapping[str, Json]) -> str | None:
+def singular(segment: str) -> str:
+    """A path segment's noun in the singular, folded (``policies`` -> ``policy``)."""
+    key = folded(segment)
+    if key.endswith("ies") and len(key) > 4:
+        return key[:-3] + "y"
+    if key.endswith(("sses", "xes", "ches", "shes")):
+        return key[:-2]
+    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key
+
+
+def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> str | None:
     """The property an id parameter's name points to: the same name as people
     read it (``pet_id``, ``petID`` for ``{petId}``; ``username`` for
-    ``{userName}``), else ``id``, else the property its last word names
+    ``{userName}``), else ``id``, else the record's own name for it (``roleId``
+    for ``{id}`` of ``/roles``, ``certId`` of ``/certificates``), else the property its last word names
     (``{petName}`` -> ``name``)."""
     key = folded(name)
     same = [p for p in properties if folded(p) == key]
@@ -742,6 +753,16 @@ def _pointed(name: str, properties: Mapping[str, Json]) -> str | None:
         return same[0]
     if "id" in properties:
         return "id"
+    if segment:
+        noun = singular(segment)
+
+        def owned(prop: str) -> bool:  # roleId, certId of /certificates
+            stem = folded(prop).removesuffix(key)
+            return stem != folded(prop) and len(stem) >= 3 and noun.startswith(stem)
+
+        named = [p for p in properties if owned(p)]
+        if named:
+            return max(named, key=len)
     for suffix in _ID_SUFFIXES:
         if key.endswith(suffix):
             for prop in properties:
@@ -788,7 +809,8 @@ def _id_field(
     linked = _linked(document, create, item_param)
     if linked in properties:
         return str(linked)
-    pointed = _pointed(item_param, properties) if item_param else None
+    segment = _PARAMETER.sub("", path.rstrip("/").rsplit("/", 1)[-1])
+    pointed = _pointed(item_param, properties, segment) if item_param else None
     if pointed is None and "id" in properties:
         pointed = "id"
     if pointed is None:
@@ -797,6 +819,19 @@ def _id_field(
             f"({item_param or 'none'}) or id; name the id with {ID_EXTENSION} on the item schema."
         )
     return pointed
+
+
+def _joined(read: Json, listed: Json) -> Json | None:
+    """The schema of a record read alone with the properties its listed form adds
+    (``None`` when it adds none): its ``required`` the read one's."""
+    extra = {
+        name: raw
+        for name, raw in (listed.get("properties") or {}).items()
+        if name not in (read.get("properties") or {})
+    }
+    if not extra:
+        return None
+    return {**read, "properties": {**(read.get("properties") or {}), **extra}}
 
 
 def _write_schemas(document: Json, item: Json, item_path_item: Json) -> list[Json]:
@@ -920,7 +955,15 @@ def _collection(
     except ModelError:
         if item_path is None and listed is not None and listed[0].bare:
             return None  # a bare array with no item path and no id: no collection
-        raise
+        # A record read alone may leave out its id where the list's records hold it
+        # (``MssqlHostConfiguration`` read, ``...WithHostId`` listed): the two together.
+        fuller = _joined(item_schema, listed[1]) if listed is not None else None
+        if fuller is None:
+            raise
+        id_field = _id_field(document, item_param, fuller, path, (list_op, create_op))
+        item_schema = fuller
+        properties = {name: _schema(document, raw) for name, raw in fuller["properties"].items()}
+        fields = tuple(properties)
     writes = _write_schemas(document, item, item_path_item)
     nullable = {
         name
