@@ -745,8 +745,8 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
     """The property an id parameter's name points to: the same name as people
     read it (``pet_id``, ``petID`` for ``{petId}``; ``username`` for
     ``{userName}``), else ``id``, else the record's own name for it (``roleId``
-    for ``{id}`` of ``/roles``, ``certId`` of ``/certificates``), else the property its last word names
-    (``{petName}`` -> ``name``)."""
+    for ``{id}`` of ``/roles``, ``certId`` of ``/certificates``), else the property
+    its last word names (``{petName}`` -> ``name``)."""
     key = folded(name)
     same = [p for p in properties if folded(p) == key]
     if same:
