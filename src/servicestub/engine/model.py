@@ -400,6 +400,9 @@ class CollectionModel:
     #: documents only 200, answering the deleted record).
     created_status: int = 201
     deleted_status: int = 204
+    #: The schema a new id must meet where the item path parameter constrains it
+    #: beyond the id property (a pattern, a length): both together; ``None``: any id.
+    id_shape: Json = None
     #: The spec's ``components`` (what the item schema's ``$ref``s name).
     components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -821,6 +824,37 @@ def _id_field(
     return pointed
 
 
+#: Keywords of a path parameter's schema that narrow the ids it accepts.
+_NARROWING = frozenset({"pattern", "minLength", "maxLength", "format", "enum", "const"})
+
+
+def _id_shape(
+    document: Json, raw: Any, item_path_item: Json, item_param: str | None
+) -> Json | None:
+    """The id property ``raw`` and the item path parameter's schema together, where
+    the parameter narrows what the property allows (Azure's ``accountName``: 3 to 24
+    letters and digits; Twilio's ``Sid``: ``^KD[0-9a-fA-F]{32}$``); ``None`` where it
+    does not, or where the two do not agree on a type (an integer id in a path
+    typed as a string)."""
+    if item_param is None or raw is None:
+        return None
+    found = None
+    for operation in [None, *(item_path_item.get(m) for m in METHODS)]:
+        if operation is not None and not isinstance(operation, dict):
+            continue
+        for parameter in _parameters(document, item_path_item, operation or {}):
+            if parameter["name"] == item_param and parameter["in"] == "path":
+                found = _schema(document, parameter.get("schema", {}))
+        if found is not None:
+            break
+    if not found or not _NARROWING & found.keys():
+        return None
+    own = _schema(document, raw)
+    if _kind(found) not in (None, _kind(own) or "string") or _kind(own) not in (None, "string"):
+        return None
+    return {"allOf": [raw, found]}
+
+
 def _joined(read: Json, listed: Json) -> Json | None:
     """The schema of a record read alone with the properties its listed form adds
     (``None`` when it adds none): its ``required`` the read one's."""
@@ -964,6 +998,14 @@ def _collection(
         item_schema = fuller
         properties = {name: _schema(document, raw) for name, raw in fuller["properties"].items()}
         fields = tuple(properties)
+    id_shape = _id_shape(
+        document, (item_schema.get("properties") or {}).get(id_field), item_path_item, item_param
+    )
+    if id_shape is not None:  # records (seeded ones too) hold ids their path accepts
+        item_schema = {
+            **item_schema,
+            "properties": {**(item_schema.get("properties") or {}), id_field: id_shape},
+        }
     writes = _write_schemas(document, item, item_path_item)
     nullable = {
         name
@@ -1036,6 +1078,7 @@ def _collection(
         created_status=_documented(create_op, 201),
         wrappers=wrappers,
         deleted_status=_documented(item_path_item.get("delete"), 204),
+        id_shape=id_shape,
         components=document.get("components") or {},
     )
 
