@@ -321,6 +321,9 @@ class Filled:
     nullable: bool
     required: bool
     value: Json = None
+    #: The objects it sits in, outermost first, below the object it is filled in
+    #: (``("pagination",)`` for ``meta: {pagination: {total}}``).
+    within: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -554,28 +557,76 @@ def _fixed(schema: Json) -> tuple[bool, Json]:
     return False, None
 
 
-def _filled(document: Json, schema: Json, skip: str | None) -> tuple[Filled, ...]:
+#: How deep objects inside a list answer are looked into for fields to fill.
+_FILLED_DEPTH = 4
+
+
+def _filled(
+    document: Json, schema: Json, skip: str | None, within: tuple[str, ...] = ()
+) -> tuple[Filled, ...]:
     """The fields of an object in a list answer the engine fills: those whose names
-    say they page (:data:`ROLES`), and the required ones with a fixed value."""
+    say they page (:data:`ROLES`), in it or in the objects inside it
+    (``meta: {pagination: {total}}``), and the required ones, with a fixed value
+    (the schema's own, else :func:`minimal`)."""
     required = set(schema.get("required") or ())
-    found = []
+    found: list[Filled] = []
     for name, raw in (schema.get("properties") or {}).items():
         if name == skip:
             continue
         prop = _schema(document, raw)
         role = ROLES.get(folded(name))
         kind = _kind(prop)
-        if role == "has_more" and kind != "boolean":
+        if (role == "has_more" and kind != "boolean") or kind in ("object", "array"):
             role = None
+        if role == "next" and prop.get("format") in ("uri", "url", "uri-reference"):
+            role = "next_link"  # a next page's URL, not its cursor
+        nested: tuple[Filled, ...] = ()
+        if role is None and kind in ("object", None) and prop.get("properties"):
+            if len(within) < _FILLED_DEPTH:
+                nested = _filled(document, prop, None, (*within, name))
+            if nested:  # its own fields filled: it is made of them
+                found += nested
+                continue
         if role is None:
             has, value = _fixed(prop)
-            if not (has and name in required):
+            if name not in required:
                 continue
-            role = "fixed"
+            role, value = "fixed", value if has else minimal(document, prop)
         else:
             value = None
-        found.append(Filled(name, role, kind, _nullable(prop), name in required, value))
+        found.append(Filled(name, role, kind, _nullable(prop), name in required, value, within))
     return tuple(found)
+
+
+def minimal(document: Json, schema: Json, depth: int = 0) -> Json:
+    """The plainest value ``schema`` accepts, for a required field of a list answer
+    that says nothing the engine knows (a ``status``, a ``links`` object): its own
+    fixed value, else null where allowed, else the least of its type."""
+    has, value = _fixed(schema)
+    if has:
+        return value
+    if _nullable(schema) or depth > _MERGE_DEPTH:
+        return None
+    kind = _kind(schema) or ("object" if "properties" in schema else None)
+    if kind in ("integer", "number"):
+        low = schema.get("minimum")
+        low = 0 if not isinstance(low, int | float) or isinstance(low, bool) else low
+        return low + 1 if schema.get("exclusiveMinimum") is True else low
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        count = _integer(schema, "minItems") or 0
+        return [minimal(document, _schema(document, schema.get("items", {})), depth + 1)] * count
+    if kind == "object":
+        properties = schema.get("properties") or {}
+        return {
+            name: minimal(document, _schema(document, properties[name]), depth + 1)
+            for name in schema.get("required") or ()
+            if name in properties
+        }
+    formats = {"date-time": "1970-01-01T00:00:00Z", "date": "1970-01-01"}
+    text = formats.get(str(schema.get("format")), "")
+    return text or "x" * (_integer(schema, "minLength") or 0)
 
 
 def _is_record_array(document: Json, prop: Json) -> bool:
@@ -602,10 +653,11 @@ def _envelope(document: Json, schema: Json | None) -> tuple[Envelope, Json] | No
         for n, p in properties.items()
         if n != items and (_kind(p) or "object") == "object" and "properties" in p
     ]
-    meta = next((n for n in metas if _filled(document, properties[n], None)), None)
-    meta = meta or next(iter(metas), None)
-    top = tuple(f for f in _filled(document, schema, items) if f.name != meta)
-    inner = _filled(document, properties[meta], None) if meta else ()
+    filled = {n: _filled(document, properties[n], None) for n in metas}
+    paged = [n for n in metas if any(f.role not in ("fixed", "next_link") for f in filled[n])]
+    meta = next(iter(paged or [n for n in metas if filled[n]] or metas), None)
+    top = tuple(f for f in _filled(document, schema, items) if meta not in (f.name, *f.within[:1]))
+    inner = filled[meta] if meta else ()
     meta_fields = tuple(properties[meta]["properties"]) if meta else ()
     item_schema = _schema(document, properties[items].get("items", {}))
     return Envelope(items, meta, meta_fields, top=top, inner=inner), item_schema
