@@ -6,7 +6,6 @@ their schemas accept; every answer validated against the spec."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
