@@ -139,3 +139,37 @@ def test_a_body_no_record_can_be_read_from_is_a_415_writing_nothing(folder: Path
         assert made.headers["content-type"].startswith("application/problem+json")
         assert "JSON" in made.json()["detail"]
         assert client.get("/things").json() == before
+
+
+def test_a_collection_whose_answers_document_no_body_keeps_its_records(folder: Path) -> None:
+    """Answers without content (``201`` and a ``Location``, a list documented by its
+    headers only): records are what the create's object body holds, found by the
+    ``Location`` and removed by DELETE."""
+    created = {"201": {"description": "created"}}
+    document = spec(
+        {
+            "/words": {
+                "get": {"operationId": "list", "responses": {"200": {"description": "ok"}}},
+                "post": {
+                    "operationId": "make",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": created,
+                },
+            },
+            "/words/{wordID}": {
+                "get": {"operationId": "one", "responses": {"200": {"description": "ok"}}},
+                "delete": {"operationId": "drop", "responses": {"204": {"description": "gone"}}},
+            },
+        }
+    )
+    with serve(write(folder, document, "unwritten")) as client:
+        made = client.post("/words", json={"text": "hello"})
+        assert made.status_code == 201, made.text
+        location = made.headers["location"]
+        assert client.get(location).status_code == 200
+        assert client.get("/words").status_code == 200
+        assert client.delete(location).status_code == 204
+        assert client.get(location).status_code == 404

@@ -688,7 +688,8 @@ def _list_query(
     order: dict[str, Any] = {}
     filters: dict[str, str] = {}
     typed: dict[str, bool] = {}  # paging role -> whether its parameter is a number
-    object_sort: dict[str, str | None] = {}
+    by: str | None = None
+    direction: str | None = None
 
     def _pages(found: dict[str, Any], role: str, numeric: bool) -> bool:
         return role not in found or (numeric and not typed.get(role, False))
@@ -734,7 +735,6 @@ def _list_query(
             chosen = default.get(by) if isinstance(default, dict) and by else None
             if chosen in item_fields:
                 sort_default = chosen
-            object_sort = {"by": by, "direction": direction}
         elif _is_order(name, enum):
             ascending, descending = sorted(enum or ("asc", "desc"), key=lambda v: str(v).casefold())
             order = {
@@ -760,7 +760,13 @@ def _list_query(
     else:
         fields = (default, *(f for f in sort_fields or (default,) if f != default))
     sorting = Sorting(
-        param=sort_param, fields=fields, default=default, free=free, **order, **object_sort
+        param=sort_param,
+        fields=fields,
+        default=default,
+        free=free,
+        by=by,
+        direction=direction,
+        **order,
     )
     return ListQuery(paging=Paging(**paging), sorting=sorting, filters=filters)
 
@@ -907,6 +913,18 @@ def _id_shape(
     return {"allOf": [raw, found]}
 
 
+def _unwritten(document: Json, item: Json, item_param: str) -> Json | None:
+    """The record of a collection whose answers document no body (a create answering
+    201 with a ``Location`` only): what its create's object body holds, with the
+    item parameter as its id; ``None`` where no create takes an object."""
+    create = item.get("post")
+    body = _json_schema(document, create.get("requestBody")) if isinstance(create, dict) else None
+    if body is None or (_kind(body) or "object") != "object" or _success(document, create):
+        return None
+    properties = {item_param: {"type": "string", "readOnly": True}}
+    return {**body, "properties": {**(body.get("properties") or {}), **properties}}
+
+
 def _joined(read: Json, listed: Json) -> Json | None:
     """The schema of a record read alone with the properties its listed form adds
     (``None`` when it adds none): its ``required`` the read one's."""
@@ -1029,6 +1047,10 @@ def _collection(
             break
     if item_schema is None and listed is not None:
         item_schema = listed[1]
+    if item_schema is None and item_path is not None and item_param is not None:
+        item_schema = _unwritten(document, item, item_param)
+        if item_schema is not None and list_op is not None and not _success(document, list_op):
+            listed = Envelope("", None, bare=True), item_schema  # answered as an array
     if item_schema is None or (item_path is None and listed is None):
         return None
     properties = {
