@@ -141,19 +141,3 @@ def test_a_parameter_that_narrows_nothing_leaves_ids_as_they_were() -> None:
     assert plain.id_shape is None
     typed = read_model(narrowed({"type": "integer", "maximum": 9})).collections["/accounts"]
     assert typed.id_shape is None  # a string id in a path typed otherwise: not joined
-
-
-@pytest.mark.parametrize(
-    ("param", "names", "expected"),
-    [
-        ("accountName", ("id", "name", "location"), "name"),  # Azure: id is the ARM path
-        ("noteKey", ("id", "key"), "key"),
-        ("petId", ("id", "name"), "id"),
-        ("userName", ("id", "username"), "username"),
-    ],
-)
-def test_the_last_word_of_an_id_parameter_names_its_property_before_id(
-    param: str, names: tuple[str, ...], expected: str
-) -> None:
-    model = read_model(collection("things", param, record(*names)))
-    assert model.collections["/things"].id_field == expected

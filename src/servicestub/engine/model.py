@@ -19,10 +19,8 @@ serve it is inferred:
   of that name (``eventUid``), else the schema's ``x-servicestub-id``, else the
   property the create response's ``links`` pass as the parameter, else the one
   the parameter's name points to (``pet_id``/``petID`` for ``{petId}``,
-  ``username`` for ``{userName}``), else one its last word names (``{noteKey}``
-  -> ``key``), else ``id``, else the record's own name for it (``roleId`` for
-  ``{id}`` of ``/roles``), looked for in the listed records too; and its JSON
-  type (integer ids count up);
+  ``username`` for ``{userName}``), else ``id``, else one its last word names
+  (``{noteKey}`` -> ``key``); and its JSON type (integer ids count up);
 * its **list query**: which parameters page (page number and size, offset, an
   opaque cursor; their names in their common forms, by :func:`folded` name),
   which one sorts (an enum of fields, or any field named as text: ``-name``,
@@ -807,20 +805,13 @@ def singular(segment: str) -> str:
 def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> str | None:
     """The property an id parameter's name points to: the same name as people
     read it (``pet_id``, ``petID`` for ``{petId}``; ``username`` for
-    ``{userName}``), else the property its last word names (``{petName}`` ->
-    ``name``, even beside an ``id``: Azure's ``{accountName}`` is the record's
-    ``name``, its ``id`` the whole resource path), else ``id``, else the record's
-    own name for it (``roleId`` for ``{id}`` of ``/roles``, ``certId`` of
-    ``/certificates``)."""
+    ``{userName}``), else ``id``, else the record's own name for it (``roleId``
+    for ``{id}`` of ``/roles``, ``certId`` of ``/certificates``), else the property
+    its last word names (``{petName}`` -> ``name``)."""
     key = folded(name)
     same = [p for p in properties if folded(p) == key]
     if same:
         return same[0]
-    for suffix in _ID_SUFFIXES:  # {applicationName} is a name, whatever else has an id
-        if key.endswith(suffix) and key != suffix:
-            named = [p for p in properties if folded(p) == suffix]
-            if named:
-                return named[0]
     if "id" in properties:
         return "id"
     if segment:
@@ -833,6 +824,11 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
         named = [p for p in properties if owned(p)]
         if named:
             return max(named, key=len)
+    for suffix in _ID_SUFFIXES:
+        if key.endswith(suffix):
+            for prop in properties:
+                if folded(prop) == suffix:
+                    return prop
     return None
 
 
