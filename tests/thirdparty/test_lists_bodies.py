@@ -173,3 +173,13 @@ def test_a_collection_whose_answers_document_no_body_keeps_its_records(folder: P
         assert client.get("/words").status_code == 200
         assert client.delete(location).status_code == 204
         assert client.get(location).status_code == 404
+
+
+def test_the_location_of_a_created_record_includes_the_mount(folder: Path) -> None:
+    file = write(folder, spec(collection({"application/json": {"schema": WRITE}})), "mounted")
+    app = create_app(Settings(specs=((file, "/shop/v1"),), validate_responses=True))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        made = client.post("/shop/v1/things", json={"name": "a"})
+        assert made.status_code == 201, made.text
+        assert made.headers["location"] == f"/shop/v1/things/{made.json()['thingId']}"
+        assert client.get(made.headers["location"]).json() == made.json()
