@@ -63,6 +63,8 @@ def record(*names: str) -> dict[str, Any]:
         ("certificate", "id", ("certId", "description"), "certId"),
         ("boxes", "key", ("boxKey", "label"), "boxKey"),
         ("users", "id", ("id", "userId"), "id"),  # an ``id`` property comes first
+        ("templates", "templateIdOrAlias", ("TemplateId", "Alias", "Name"), "TemplateId"),
+        ("projects", "id_or_slug", ("slug", "title"), "slug"),
     ],
 )
 def test_an_id_parameter_points_to_the_records_own_name_for_it(

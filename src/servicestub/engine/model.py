@@ -792,6 +792,10 @@ def _free_values(enum: tuple[Any, ...], item_fields: tuple[str, ...]) -> bool:
     return all(isinstance(v, str) and sort_text(v)[0] in item_fields for v in enum)
 
 
+#: Where a parameter's name joins alternatives (``templateIdOrAlias``, ``id_or_slug``).
+_EITHER = re.compile(r"(?<=[a-z0-9])Or(?=[A-Z])|[-_]or[-_]")
+
+
 def singular(segment: str) -> str:
     """A path segment's noun in the singular, folded (``policies`` -> ``policy``)."""
     key = folded(segment)
@@ -807,11 +811,18 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
     read it (``pet_id``, ``petID`` for ``{petId}``; ``username`` for
     ``{userName}``), else ``id``, else the record's own name for it (``roleId``
     for ``{id}`` of ``/roles``, ``certId`` of ``/certificates``), else the property
-    its last word names (``{petName}`` -> ``name``)."""
+    its last word names (``{petName}`` -> ``name``); each alternative of a name
+    that joins some (``{templateIdOrAlias}``, ``{id_or_slug}``) in turn."""
     key = folded(name)
     same = [p for p in properties if folded(p) == key]
     if same:
         return same[0]
+    alternatives = _EITHER.split(name)
+    if len(alternatives) > 1:  # {templateIdOrAlias}: the first alternative a record holds
+        for alternative in alternatives:
+            found = _pointed(alternative, properties, segment)
+            if found is not None:
+                return found
     if "id" in properties:
         return "id"
     if segment:
