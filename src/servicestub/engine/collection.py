@@ -135,7 +135,9 @@ def _fill(fields: tuple[Filled, ...], page: Page) -> Record:
     for field in fields:
         present, value = _filled_value(field, page)
         if present:
-            found[field.name] = value
+            functools.reduce(lambda into, name: into.setdefault(name, {}), field.within, found)[
+                field.name
+            ] = value
     return found
 
 

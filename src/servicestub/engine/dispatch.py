@@ -46,7 +46,7 @@ from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
 from servicestub.engine.documented import Completion, completion_for
 from servicestub.engine.fabricate import Context, FabricateError, fabricate_records
-from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count
+from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count, shaped_id
 from servicestub.engine.model import (
     SEED_COUNT_EXTENSION,
     CollectionModel,
@@ -280,7 +280,7 @@ class HeldOwner(Generic[ParentT]):
             while str(count := self._holder.new_count()) in self._records:
                 pass
             return count
-        while str(uid := self.parent.new_id()) in self._records:
+        while str(uid := shaped_id(self.parent.new_id(), self._model)) in self._records:
             pass
         return uid
 

@@ -15,8 +15,12 @@ a uid was issued past the counter it comes with.
 from __future__ import annotations
 
 import hashlib
+import random
 
 from servicestub.core.errors import Conflict
+from servicestub.core.shapes import Json
+from servicestub.engine.fabricate import Fabricator
+from servicestub.engine.model import CollectionModel
 
 #: The largest value of a counter: the largest integer every JSON reader
 #: (JavaScript's included) holds exactly.
@@ -96,3 +100,16 @@ class UidCodec:
         for number in reversed(range(_ROUNDS)):
             left, right = right ^ self._round(number, left), left
         return right if left == 0 and right >= 1 else None
+
+
+def shaped_id(uid: Json, model: CollectionModel) -> Json:
+    """``uid`` (an id the engine issued for ``model``) as one its item path accepts
+    (:attr:`CollectionModel.id_shape`): itself where it does, else a value drawn for
+    the shape with ``uid`` as the seed (the same for the same uid; the caller draws
+    again, from the next uid, while one is taken)."""
+    if model.id_shape is None:
+        return uid
+    fabricator = Fabricator({"components": model.components})
+    if fabricator.valid(uid, model.id_shape):
+        return uid
+    return fabricator.value(model.id_shape, random.Random(str(uid)))

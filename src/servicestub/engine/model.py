@@ -144,6 +144,10 @@ class Sorting:
     #: The sort parameter takes a field name as text (``name``, ``-name``,
     #: ``name:desc``, ``name desc``): :attr:`fields` are then every field.
     free: bool = False
+    #: An object-shaped sort parameter (``sort[by]=name&sort[direction]=desc``, a
+    #: deepObject): the property naming the field, and the one naming the direction.
+    by: str | None = None
+    direction: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,27 +204,31 @@ class ListQuery:
         paging, sorting = self.paging, self.sorting
         order = given(sorting.order_param)
         sort = given(sorting.param) or sorting.default
+        if sorting.by is not None or sorting.direction is not None:
+            parts = sort if isinstance(sort, dict) else {}
+            order = parts.get(sorting.direction) if order is None else order
+            sort = parts.get(sorting.by) or sorting.default
         descending: bool | None = None
         if isinstance(sort, list):  # an array of sorts: the first sorts
             sort = sort[0] if sort else sorting.default
         if sorting.free:
             sort, descending = sort_text(str(sort))
         if order is not None:
-            if sorting.free or sorting.param is None:
+            if sorting.free or sorting.param is None or sorting.direction is not None:
                 descending = str(order).casefold().startswith("d")
             else:
                 descending = order == sorting.descending
         if descending is None:
             descending = sorting.order_default == sorting.descending
-        offset = given(paging.offset)
+        offset = _whole(given(paging.offset))
         cursor = given(paging.cursor)
         return Listing(
-            page=given(paging.page) or paging.page_default,
-            per_page=given(paging.per_page) or paging.per_page_default,
+            page=_whole(given(paging.page)) or paging.page_default,
+            per_page=_whole(given(paging.per_page)) or paging.per_page_default,
             sort=sort,
             descending=descending,
             filters=self.filter_sets({name: given(name) for name in self.filters}),
-            offset=None if offset is None else int(offset),
+            offset=offset,
             cursor=None if cursor in (None, "") else str(cursor),
         )
 
@@ -234,6 +242,20 @@ class ListQuery:
             listed = value if isinstance(value, list) else [value]
             active[self.filters[name]] = frozenset(_hashable(v) for v in listed)
         return active
+
+
+def _whole(value: Any) -> int | None:
+    """A paging argument as a whole number: a spec may type a page size as a string
+    (AWS's ``MaxResults``), so ``"100"`` is 100; ``None`` for what is none (the
+    default then applies)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"[+-]?\d{1,18}", text) else None
 
 
 def _hashable(value: Any) -> Any:
@@ -299,6 +321,9 @@ class Filled:
     nullable: bool
     required: bool
     value: Json = None
+    #: The objects it sits in, outermost first, below the object it is filled in
+    #: (``("pagination",)`` for ``meta: {pagination: {total}}``).
+    within: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -381,6 +406,9 @@ class CollectionModel:
     #: Action -> its operation's ``responses`` as written (what the engine answers:
     #: :class:`~servicestub.engine.collection.Collection` reads status, media type, schema).
     responses: dict[str, Json] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    #: The schema a new id must meet where the item path parameter constrains it
+    #: beyond the id property (a pattern, a length): both together; ``None``: any id.
+    id_shape: Json = None
     #: The spec's ``components`` (what the item schema's ``$ref``s name).
     components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -532,28 +560,76 @@ def _fixed(schema: Json) -> tuple[bool, Json]:
     return False, None
 
 
-def _filled(document: Json, schema: Json, skip: str | None) -> tuple[Filled, ...]:
+#: How deep objects inside a list answer are looked into for fields to fill.
+_FILLED_DEPTH = 4
+
+
+def _filled(
+    document: Json, schema: Json, skip: str | None, within: tuple[str, ...] = ()
+) -> tuple[Filled, ...]:
     """The fields of an object in a list answer the engine fills: those whose names
-    say they page (:data:`ROLES`), and the required ones with a fixed value."""
+    say they page (:data:`ROLES`), in it or in the objects inside it
+    (``meta: {pagination: {total}}``), and the required ones, with a fixed value
+    (the schema's own, else :func:`minimal`)."""
     required = set(schema.get("required") or ())
-    found = []
+    found: list[Filled] = []
     for name, raw in (schema.get("properties") or {}).items():
         if name == skip:
             continue
         prop = _schema(document, raw)
         role = ROLES.get(folded(name))
         kind = _kind(prop)
-        if role == "has_more" and kind != "boolean":
+        if (role == "has_more" and kind != "boolean") or kind in ("object", "array"):
             role = None
+        if role == "next" and prop.get("format") in ("uri", "url", "uri-reference"):
+            role = "next_link"  # a next page's URL, not its cursor
+        nested: tuple[Filled, ...] = ()
+        if role is None and kind in ("object", None) and prop.get("properties"):
+            if len(within) < _FILLED_DEPTH:
+                nested = _filled(document, prop, None, (*within, name))
+            if nested:  # its own fields filled: it is made of them
+                found += nested
+                continue
         if role is None:
             has, value = _fixed(prop)
-            if not (has and name in required):
+            if name not in required:
                 continue
-            role = "fixed"
+            role, value = "fixed", value if has else minimal(document, prop)
         else:
             value = None
-        found.append(Filled(name, role, kind, _nullable(prop), name in required, value))
+        found.append(Filled(name, role, kind, _nullable(prop), name in required, value, within))
     return tuple(found)
+
+
+def minimal(document: Json, schema: Json, depth: int = 0) -> Json:
+    """The plainest value ``schema`` accepts, for a required field of a list answer
+    that says nothing the engine knows (a ``status``, a ``links`` object): its own
+    fixed value, else null where allowed, else the least of its type."""
+    has, value = _fixed(schema)
+    if has:
+        return value
+    if _nullable(schema) or depth > _MERGE_DEPTH:
+        return None
+    kind = _kind(schema) or ("object" if "properties" in schema else None)
+    if kind in ("integer", "number"):
+        low = schema.get("minimum")
+        low = 0 if not isinstance(low, int | float) or isinstance(low, bool) else low
+        return low + 1 if schema.get("exclusiveMinimum") is True else low
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        count = _integer(schema, "minItems") or 0
+        return [minimal(document, _schema(document, schema.get("items", {})), depth + 1)] * count
+    if kind == "object":
+        properties = schema.get("properties") or {}
+        return {
+            name: minimal(document, _schema(document, properties[name]), depth + 1)
+            for name in schema.get("required") or ()
+            if name in properties
+        }
+    formats = {"date-time": "1970-01-01T00:00:00Z", "date": "1970-01-01"}
+    text = formats.get(str(schema.get("format")), "")
+    return text or "x" * (_integer(schema, "minLength") or 0)
 
 
 def _is_record_array(document: Json, prop: Json) -> bool:
@@ -580,10 +656,11 @@ def _envelope(document: Json, schema: Json | None) -> tuple[Envelope, Json] | No
         for n, p in properties.items()
         if n != items and (_kind(p) or "object") == "object" and "properties" in p
     ]
-    meta = next((n for n in metas if _filled(document, properties[n], None)), None)
-    meta = meta or next(iter(metas), None)
-    top = tuple(f for f in _filled(document, schema, items) if f.name != meta)
-    inner = _filled(document, properties[meta], None) if meta else ()
+    filled = {n: _filled(document, properties[n], None) for n in metas}
+    paged = [n for n in metas if any(f.role not in ("fixed", "next_link") for f in filled[n])]
+    meta = next(iter(paged or [n for n in metas if filled[n]] or metas), None)
+    top = tuple(f for f in _filled(document, schema, items) if meta not in (f.name, *f.within[:1]))
+    inner = filled[meta] if meta else ()
     meta_fields = tuple(properties[meta]["properties"]) if meta else ()
     item_schema = _schema(document, properties[items].get("items", {}))
     return Envelope(items, meta, meta_fields, top=top, inner=inner), item_schema
@@ -613,6 +690,13 @@ def _list_query(
     free = False
     order: dict[str, Any] = {}
     filters: dict[str, str] = {}
+    typed: dict[str, bool] = {}  # paging role -> whether its parameter is a number
+    by: str | None = None
+    direction: str | None = None
+
+    def _pages(found: dict[str, Any], role: str, numeric: bool) -> bool:
+        return role not in found or (numeric and not typed.get(role, False))
+
     for parameter in parameters:
         if parameter.get("in") != "query":
             continue
@@ -621,9 +705,18 @@ def _list_query(
         schema = _schema(document, parameter.get("schema", {}))
         enum = tuple(schema.get("enum") or ())
         role = parameter.get(PAGING_EXTENSION)
-        if role == "page" or (role is None and key in PAGE_NAMES and "page" not in paging):
+        # Of two parameters named alike (AWS's ``maxResults`` and ``MaxResults``), the
+        # first pages, unless a later one is a number and the first is not.
+        numeric = _kind(schema) in ("integer", "number")
+        if role == "page" or (
+            role is None and key in PAGE_NAMES and _pages(paging, "page", numeric)
+        ):
             paging.update(page=name, page_default=_integer(schema, "default") or 1)
+            typed["page"] = numeric
         elif role == "per-page" or (role is None and key in PER_PAGE_NAMES):
+            if role is None and not _pages(paging, "per_page", numeric):
+                continue
+            typed["per_page"] = numeric
             paging.update(
                 per_page=name,
                 per_page_default=_integer(schema, "default") or FALLBACK_PER_PAGE,
@@ -632,7 +725,19 @@ def _list_query(
         elif role is None and key in OFFSET_NAMES and _kind(schema) in ("integer", "number"):
             paging.update(offset=name)
         elif role is None and key in CURSOR_NAMES and _kind(schema) in ("string", None):
-            paging.update(cursor=name)
+            paging.setdefault("cursor", name)
+        elif key in SORT_NAMES and sort_param is None and (parts := _sort_object(schema)):
+            sort_param, (by, direction) = name, parts
+            by_schema = _schema(document, (schema.get("properties") or {}).get(by or "", {}))
+            by_enum = tuple(by_schema.get("enum") or ())
+            if by_enum and all(value in item_fields for value in by_enum):
+                sort_fields = by_enum
+            else:
+                free = True
+            default = schema.get("default")
+            chosen = default.get(by) if isinstance(default, dict) and by else None
+            if chosen in item_fields:
+                sort_default = chosen
         elif _is_order(name, enum):
             ascending, descending = sorted(enum or ("asc", "desc"), key=lambda v: str(v).casefold())
             order = {
@@ -657,8 +762,31 @@ def _list_query(
         fields = (field, *(f for f in item_fields if f != field))
     else:
         fields = (default, *(f for f in sort_fields or (default,) if f != default))
-    sorting = Sorting(param=sort_param, fields=fields, default=default, free=free, **order)
+    sorting = Sorting(
+        param=sort_param,
+        fields=fields,
+        default=default,
+        free=free,
+        by=by,
+        direction=direction,
+        **order,
+    )
     return ListQuery(paging=Paging(**paging), sorting=sorting, filters=filters)
+
+
+#: Names of the property of an object-shaped sort parameter that names the field.
+_SORT_BY_NAMES = frozenset({"by", "field", "sortby", "orderby", "key", "property", "column"})
+
+
+def _sort_object(schema: Json) -> tuple[str | None, str | None] | None:
+    """``(field property, direction property)`` of an object-shaped sort parameter
+    (``{by, direction}``, ``{field, order}``), ``None`` for any other schema."""
+    properties = schema.get("properties") or {}
+    if (_kind(schema) or "object") != "object" or not isinstance(properties, dict):
+        return None
+    by = next((n for n in properties if folded(n) in _SORT_BY_NAMES), None)
+    direction = next((n for n in properties if folded(n) in ORDER_NAMES), None)
+    return (by, direction) if by is not None or direction is not None else None
 
 
 def _free_values(enum: tuple[Any, ...], item_fields: tuple[str, ...]) -> bool:
@@ -667,17 +795,49 @@ def _free_values(enum: tuple[Any, ...], item_fields: tuple[str, ...]) -> bool:
     return all(isinstance(v, str) and sort_text(v)[0] in item_fields for v in enum)
 
 
-def _pointed(name: str, properties: Mapping[str, Json]) -> str | None:
+#: Where a parameter's name joins alternatives (``templateIdOrAlias``, ``id_or_slug``).
+_EITHER = re.compile(r"(?<=[a-z0-9])Or(?=[A-Z])|[-_]or[-_]")
+
+
+def singular(segment: str) -> str:
+    """A path segment's noun in the singular, folded (``policies`` -> ``policy``)."""
+    key = folded(segment)
+    if key.endswith("ies") and len(key) > 4:
+        return key[:-3] + "y"
+    if key.endswith(("sses", "xes", "ches", "shes")):
+        return key[:-2]
+    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key
+
+
+def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> str | None:
     """The property an id parameter's name points to: the same name as people
     read it (``pet_id``, ``petID`` for ``{petId}``; ``username`` for
-    ``{userName}``), else ``id``, else the property its last word names
-    (``{petName}`` -> ``name``)."""
+    ``{userName}``), else ``id``, else the record's own name for it (``roleId``
+    for ``{id}`` of ``/roles``, ``certId`` of ``/certificates``), else the property
+    its last word names (``{petName}`` -> ``name``); each alternative of a name
+    that joins some (``{templateIdOrAlias}``, ``{id_or_slug}``) in turn."""
     key = folded(name)
     same = [p for p in properties if folded(p) == key]
     if same:
         return same[0]
+    alternatives = _EITHER.split(name)
+    if len(alternatives) > 1:  # {templateIdOrAlias}: the first alternative a record holds
+        for alternative in alternatives:
+            found = _pointed(alternative, properties, segment)
+            if found is not None:
+                return found
     if "id" in properties:
         return "id"
+    if segment:
+        noun = singular(segment)
+
+        def owned(prop: str) -> bool:  # roleId, certId of /certificates
+            stem = folded(prop).removesuffix(key)
+            return stem != folded(prop) and len(stem) >= 3 and noun.startswith(stem)
+
+        named = [p for p in properties if owned(p)]
+        if named:
+            return max(named, key=len)
     for suffix in _ID_SUFFIXES:
         if key.endswith(suffix):
             for prop in properties:
@@ -724,7 +884,8 @@ def _id_field(
     linked = _linked(document, create, item_param)
     if linked in properties:
         return str(linked)
-    pointed = _pointed(item_param, properties) if item_param else None
+    segment = _PARAMETER.sub("", path.rstrip("/").rsplit("/", 1)[-1])
+    pointed = _pointed(item_param, properties, segment) if item_param else None
     if pointed is None and "id" in properties:
         pointed = "id"
     if pointed is None:
@@ -733,6 +894,62 @@ def _id_field(
             f"({item_param or 'none'}) or id; name the id with {ID_EXTENSION} on the item schema."
         )
     return pointed
+
+
+#: Keywords of a path parameter's schema that narrow the ids it accepts.
+_NARROWING = frozenset({"pattern", "minLength", "maxLength", "format", "enum", "const"})
+
+
+def _id_shape(
+    document: Json, raw: Any, item_path_item: Json, item_param: str | None
+) -> Json | None:
+    """The id property ``raw`` and the item path parameter's schema together, where
+    the parameter narrows what the property allows (Azure's ``accountName``: 3 to 24
+    letters and digits; Twilio's ``Sid``: ``^KD[0-9a-fA-F]{32}$``); ``None`` where it
+    does not, or where the two do not agree on a type (an integer id in a path
+    typed as a string)."""
+    if item_param is None or raw is None:
+        return None
+    found = None
+    for operation in [None, *(item_path_item.get(m) for m in METHODS)]:
+        if operation is not None and not isinstance(operation, dict):
+            continue
+        for parameter in _parameters(document, item_path_item, operation or {}):
+            if parameter["name"] == item_param and parameter["in"] == "path":
+                found = _schema(document, parameter.get("schema", {}))
+        if found is not None:
+            break
+    if not found or not _NARROWING & found.keys():
+        return None
+    own = _schema(document, raw)
+    if _kind(found) not in (None, _kind(own) or "string") or _kind(own) not in (None, "string"):
+        return None
+    return {"allOf": [raw, found]}
+
+
+def _unwritten(document: Json, item: Json, item_param: str) -> Json | None:
+    """The record of a collection whose answers document no body (a create answering
+    201 with a ``Location`` only): what its create's object body holds, with the
+    item parameter as its id; ``None`` where no create takes an object."""
+    create = item.get("post")
+    body = _json_schema(document, create.get("requestBody")) if isinstance(create, dict) else None
+    if body is None or (_kind(body) or "object") != "object" or _success(document, create):
+        return None
+    properties = {item_param: {"type": "string", "readOnly": True}}
+    return {**body, "properties": {**(body.get("properties") or {}), **properties}}
+
+
+def _joined(read: Json, listed: Json) -> Json | None:
+    """The schema of a record read alone with the properties its listed form adds
+    (``None`` when it adds none): its ``required`` the read one's."""
+    extra = {
+        name: raw
+        for name, raw in (listed.get("properties") or {}).items()
+        if name not in (read.get("properties") or {})
+    }
+    if not extra:
+        return None
+    return {**read, "properties": {**(read.get("properties") or {}), **extra}}
 
 
 def _write_schemas(document: Json, item: Json, item_path_item: Json) -> list[Json]:
@@ -844,6 +1061,10 @@ def _collection(
             break
     if item_schema is None and listed is not None:
         item_schema = listed[1]
+    if item_schema is None and item_path is not None and item_param is not None:
+        item_schema = _unwritten(document, item, item_param)
+        if item_schema is not None and list_op is not None and not _success(document, list_op):
+            listed = Envelope("", None, bare=True), item_schema  # answered as an array
     if item_schema is None or (item_path is None and listed is None):
         return None
     properties = {
@@ -856,7 +1077,23 @@ def _collection(
     except ModelError:
         if item_path is None and listed is not None and listed[0].bare:
             return None  # a bare array with no item path and no id: no collection
-        raise
+        # A record read alone may leave out its id where the list's records hold it
+        # (``MssqlHostConfiguration`` read, ``...WithHostId`` listed): the two together.
+        fuller = _joined(item_schema, listed[1]) if listed is not None else None
+        if fuller is None:
+            raise
+        id_field = _id_field(document, item_param, fuller, path, (list_op, create_op))
+        item_schema = fuller
+        properties = {name: _schema(document, raw) for name, raw in fuller["properties"].items()}
+        fields = tuple(properties)
+    id_shape = _id_shape(
+        document, (item_schema.get("properties") or {}).get(id_field), item_path_item, item_param
+    )
+    if id_shape is not None:  # records (seeded ones too) hold ids their path accepts
+        item_schema = {
+            **item_schema,
+            "properties": {**(item_schema.get("properties") or {}), id_field: id_shape},
+        }
     writes = _write_schemas(document, item, item_path_item)
     nullable = {
         name
@@ -929,6 +1166,7 @@ def _collection(
         created_status=_documented(create_op, 201),
         wrappers=wrappers,
         deleted_status=_documented(item_path_item.get("delete"), 204),
+        id_shape=id_shape,
         components=document.get("components") or {},
         responses={a: (by_id.get(o) or {}).get("responses") or {} for a, o in operations.items()},
     )

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
+from connexion import context
+
+from servicestub.core.errors import UnsupportedMediaType
 from servicestub.engine.collection import Collection, Owner
 from servicestub.engine.dispatch import WRITES, ServedOperation
 from servicestub.engine.model import python_name
@@ -26,12 +30,70 @@ def _created(
     return collection.create(owner, body, scope=scope), collection.model.created_status
 
 
+#: The keyword connexion passes a request body as (OpenAPI 3, no ``x-body-name``).
+_BODY = "body"
+
+
+def _upload(value: Any) -> Any:
+    """A multipart file part as a record holds it: its file name (a list for a list)."""
+    if isinstance(value, list):
+        return [_upload(v) for v in value]
+    return getattr(value, "filename", None) or ""
+
+
+def _is_upload(value: Any) -> bool:
+    first = value[0] if isinstance(value, list) and value else value
+    return hasattr(first, "filename") and hasattr(first, "read")
+
+
+def request_body(arguments: Mapping[str, Any]) -> Any:
+    """The body a write stores, whatever media type it came in: JSON as parsed, a
+    form (urlencoded or multipart) as its fields (connexion types them by the
+    schema) with each file part as its file name, nothing at all as ``{}`` (a create
+    whose spec documents no body); any other media type (XML, text) is refused
+    with a 415, since it cannot be read as a record."""
+    body = arguments.get(_BODY)
+    files = {name: _upload(v) for name, v in arguments.items() if _is_upload(v)}
+    if isinstance(body, bytes | bytearray | str):
+        raise UnsupportedMediaType(
+            "servicestub stores records sent as JSON or as a form (urlencoded or multipart); "
+            "this body is neither, so it cannot be read as a record. Send it as "
+            "application/json, or as a form, where the spec allows it."
+        )
+    if body is None:
+        return files
+    if files and isinstance(body, dict):
+        return {**body, **files}
+    return body
+
+
+def _location(record: Any, id_field: str) -> dict[str, str]:
+    """The ``Location`` of a created record: the request's path (the collection's)
+    and the record's id; none when the answer holds no id."""
+    uid = record.get(id_field) if isinstance(record, dict) else None
+    if uid is None or isinstance(uid, dict | list):
+        return {}
+    scope = context.scope
+    path = f"{scope.get('root_path', '')}{scope['path']}".rstrip("/")
+    return {"Location": f"{path}/{quote(str(uid), safe='')}"}
+
+
 def _deleted(collection: Collection[Any], owner: Owner, uid: str) -> tuple[Any, int]:
     """204 and nothing, or the status the spec documents with the record deleted."""
     status = collection.model.deleted_status
     record = collection.get(owner, uid) if status != 204 else None
     collection.delete(owner, uid)
     return record, status
+
+
+#: The actions whose request carries the record (or the part of it) written.
+_WITH_BODY = frozenset({"create", "update", "replace"})
+
+
+def _here() -> str:
+    """The request's own path (a PUT that created the record it names)."""
+    scope = context.scope
+    return f"{scope.get('root_path', '')}{scope['path']}"
 
 
 #: Where a handler puts the scope's values (path parameter -> value) among the arguments.
@@ -41,13 +103,25 @@ _SCOPE = "servicestub.scope"
 _ACTIONS: dict[str, Callable[[Collection[Any], Owner, dict[str, Any], str], Any]] = {
     "list": lambda c, owner, arguments, _uid: c.list(owner, arguments),
     "create": lambda c, owner, arguments, _uid: _created(
-        c, owner, arguments["body"], arguments[_SCOPE]
+        c, owner, arguments[_BODY], arguments[_SCOPE]
     ),
     "get": lambda c, owner, _arguments, uid: c.get(owner, uid),
-    "update": lambda c, owner, arguments, uid: c.update(owner, uid, arguments["body"]),
-    "replace": lambda c, owner, arguments, uid: c.replace(owner, uid, arguments["body"]),
+    "update": lambda c, owner, arguments, uid: c.update(owner, uid, arguments[_BODY]),
+    "replace": lambda c, owner, arguments, uid: c.replace(owner, uid, arguments[_BODY]),
     "delete": lambda c, owner, _arguments, uid: _deleted(c, owner, uid),
 }
+
+
+def _with_headers(responded: tuple[Any, ...], headers: dict[str, str]) -> tuple[Any, ...]:
+    """An answer of :meth:`Collection.respond` with ``headers`` added (a JSON body
+    given as ``(body, status)`` then names its media type itself)."""
+    if not headers:
+        return responded
+    body, status, *rest = responded
+    sent = dict(rest[0]) if rest else {}
+    if not rest and isinstance(body, dict | list):
+        sent["Content-Type"] = "application/json"
+    return body, status, {**sent, **headers}
 
 
 def served_handler(api: str, collection: Collection[Any], action: str, name: str) -> Handler:
@@ -68,24 +142,35 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
         replace = action == "replace"
 
         def act(c: Collection[Any], owner: Owner, arguments: dict[str, Any], uid: str) -> Any:
-            return c.put(owner, uid, arguments["body"], replace=replace, scope=arguments[_SCOPE])
+            return c.put(owner, uid, arguments[_BODY], replace=replace, scope=arguments[_SCOPE])
+
+    writes_body = action in _WITH_BODY
+    locates = model.put_creates is not None and action in _ON_ONE
 
     async def handler(**arguments: Any) -> Any:
         values = tuple(str(arguments[parameter]) for parameter in scope)
+        if writes_body:
+            arguments[_BODY] = request_body(arguments)
         owner = current().held_owner(api, model, values, write=write)
         uid = "" if record_id is None else str(arguments[record_id])
         arguments[_SCOPE] = dict(zip(model.scope, values, strict=True))
         if wrapper is not None:
-            body = arguments.get("body")
+            body = arguments.get(_BODY)
             if isinstance(body, dict) and set(body) == {wrapper}:
-                arguments["body"] = body[wrapper]  # a body wrapped like the answer
-            answer = act(collection, owner, arguments, uid)
-            if isinstance(answer, tuple):
-                answer = ({wrapper: answer[0]} if answer[0] is not None else None), answer[1]
-            else:
-                answer = {wrapper: answer}
-            return collection.respond(action, answer)
-        return collection.respond(action, act(collection, owner, arguments, uid))
+                arguments[_BODY] = body[wrapper]  # a body wrapped like the answer
+        answer = act(collection, owner, arguments, uid)
+        record = answer[0] if isinstance(answer, tuple) else answer
+        status = answer[1] if isinstance(answer, tuple) else None
+        headers: dict[str, str] = {}
+        if action == "create" and model.item_path is not None:
+            headers = _location(record, model.id_field)
+        elif locates and status == 201:
+            headers = {"Location": _here()}
+        if wrapper is not None and record is not None:
+            record = {wrapper: record}
+        # The documented status, media type and answer shape (Collection.respond).
+        responded = collection.respond(action, record if status is None else (record, status))
+        return _with_headers(responded, headers)
 
     handler.__name__ = handler.__qualname__ = name
     return handler
