@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -63,6 +63,9 @@ class ServedParts:
     stateful: int
     answered: int
     dropped: tuple[Dropped, ...] = ()
+    #: operationId -> why the engine does not serve it though it is a collection's
+    #: (its records cannot be seeded): it is answered from the spec instead.
+    unserved: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Runtime:

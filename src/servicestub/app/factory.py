@@ -187,7 +187,7 @@ def create_app(settings: Settings | None = None) -> App:
             )
         total = sum(1 for _ in iter_operations((api,)))
         runtime.parts[api.name] = ServedParts(
-            len(served), total - len(served) - len(unresolved), dropped
+            len(served), total - len(served) - len(unresolved), dropped, unserved
         )
         with _specs_checked_by_the_tests(api):
             app.add_api(

@@ -13,7 +13,7 @@ come from :func:`dropped_parts`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -94,11 +94,15 @@ def _not_a_collection(model: SpecModel, path: str) -> str:
     return "not a collection's operation"
 
 
-def inspect_api(api: ApiSpec, dropped: Iterable[Dropped] = ()) -> Report:
+def inspect_api(
+    api: ApiSpec, dropped: Iterable[Dropped] = (), unserved: Mapping[str, str] | None = None
+) -> Report:
     """How each operation of ``api`` is served; ``dropped``: the operations left
-    out of it (at load, or when the app was built), each with its reason."""
+    out of it (at load, or when the app was built), each with its reason;
+    ``unserved``: operationId -> why a collection's operation is answered instead."""
     model = model_of(api)
-    engine = collection_operations(model)
+    unserved = unserved or {}
+    engine = {k: v for k, v in collection_operations(model).items() if k not in unserved}
     left_out = dropped_parts((*api.dropped, *dropped))
     listed: list[tuple[str, str, str, dict[str, Any]]] = []
     for _doc, path, method, operation in operations((api,)):
@@ -115,7 +119,7 @@ def inspect_api(api: ApiSpec, dropped: Iterable[Dropped] = ()) -> Report:
             found.append(Served(method, path, shown, "stateful", why))
         else:
             how, made = _planned(plans[operation_id])
-            why = f"{made}; {_not_a_collection(model, path)}"
+            why = f"{made}; {unserved.get(operation_id) or _not_a_collection(model, path)}"
             found.append(Served(method, path, shown, how, why))
     # What was left out of the served spec comes last, with its reason.
     found += [Served(m, p, "", "dropped", why) for (m, p), why in left_out.items()]
@@ -132,4 +136,6 @@ def inspect_spec(path: Path) -> Report:
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         return Report(path.stem, "", (), refused=first)
     parts = app.runtime.parts.get(api.name)
-    return inspect_api(api, () if parts is None else parts.dropped)
+    if parts is None:
+        return inspect_api(api)
+    return inspect_api(api, parts.dropped, parts.unserved)

@@ -77,6 +77,10 @@ HARD_DEPTH = 64
 #: 100000000``) is refused with a FabricateError instead of a start-up that never ends.
 MAX_SIZE = 10_000
 MAX_VALUES = 200_000
+#: How many ``$ref``s, distinct or not, a value may nest in before it is drawn minimal:
+#: a spec whose schemas all refer to each other (an object expandable into any other)
+#: nests without repeating one and would draw a record of millions of values.
+MAX_NESTING = 4
 #: How many times a value that misses a constraint is drawn again.
 ATTEMPTS = 24
 #: How many values each pool of realistic values holds.
@@ -535,6 +539,8 @@ class _Draw:
 
     @property
     def minimal(self) -> bool:
+        if len(self.refs) > MAX_NESTING:
+            return True
         return any(self.refs.count(ref) > self.context.depth for ref in set(self.refs))
 
     def chance(self, probability: float) -> bool:
