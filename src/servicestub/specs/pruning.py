@@ -28,6 +28,10 @@ import jsonschema_rs
 
 from servicestub.specs.loading import METHODS
 
+#: Methods an OpenAPI path item may document that the mock does not serve: left
+#: out with their reason (connexion would otherwise need a handler for each).
+UNSERVED_METHODS = ("head", "options", "trace")
+
 #: A reason is cut to this many characters (a ``oneOf`` failure quotes whole nodes).
 REASON_CHARS = 300
 
@@ -171,6 +175,13 @@ def prune(document: dict[str, Any]) -> tuple[Dropped, ...]:
             problem = shared or reach.problem(item[method])
             if problem is not None:
                 reasons[(method, path)] = problem
+    for path, item in paths.items():
+        for method in UNSERVED_METHODS:
+            if isinstance(item, dict) and isinstance(item.get(method), dict):
+                reasons[(method, path)] = (
+                    f"{method.upper()} operations are not served (only GET, PUT, POST, DELETE "
+                    "and PATCH are); the rest of the spec is"
+                )
     drop(document, reasons)
     _drop_unusable_components(document, reach)
     return tuple(Dropped(method, path, reason) for (method, path), reason in reasons.items())
