@@ -149,8 +149,12 @@ class Pattern:
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self._compiled = re.compile(pattern)
-        self._tree = regex_parser.parse(pattern)
+        ascii_pattern = ascii_properties(pattern)
+        try:
+            self._compiled = re.compile(ascii_pattern)
+            self._tree = regex_parser.parse(ascii_pattern)
+        except re.error as error:
+            raise FabricateError(f"the pattern {pattern!r} cannot be drawn from: {error}") from None
 
     def matches(self, text: str) -> bool:
         return self._compiled.search(text) is not None
@@ -238,6 +242,63 @@ def _character_set(items: Sequence[tuple[Any, Any]]) -> str:
         return "".join(c for c in _PRINTABLE if c not in chosen)
     ascii_only = "".join(sorted(c for c in chosen if c in _PRINTABLE))
     return ascii_only or "".join(sorted(chosen))
+
+
+#: The ASCII characters of the Unicode properties specs use (``\\p{L}``), which
+#: Python's ``re`` does not read: what is drawn is ASCII, and ASCII letters are
+#: letters, so a string drawn from the ASCII class matches the property too.
+_PROPERTY_CLASSES = {
+    "L": "a-zA-Z",
+    "Letter": "a-zA-Z",
+    "Lu": "A-Z",
+    "Ll": "a-z",
+    "Alpha": "a-zA-Z",
+    "N": "0-9",
+    "Nd": "0-9",
+    "Number": "0-9",
+    "Digit": "0-9",
+    "Z": " ",
+    "Zs": " ",
+    "Space": " ",
+    "White_Space": " ",
+    "P": "!-#%-*,-/:;?@\\[-\\]_{}",
+    "Punct": "!-#%-*,-/:;?@\\[-\\]_{}",
+    "S": "$+<->^`|~",
+    "Alnum": "a-zA-Z0-9",
+    "ASCII": " -~",
+    "Any": " -~",
+}
+_PROPERTY = re.compile(r"\\p\{([A-Za-z_]+)\}|\\p([A-Za-z])")
+
+
+def ascii_properties(pattern: str) -> str:
+    """``pattern`` with each Unicode property escape (``\\p{L}``, ``\\pN``) read
+    as the ASCII characters it holds (inside a class: its ranges; outside: a class
+    of them). A property not known here, or ``\\P`` (its negation), is left as it
+    is, which ``re`` then refuses (:class:`FabricateError`)."""
+    if "\\p" not in pattern:
+        return pattern
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        found = _PROPERTY.match(pattern, index)
+        if found and (chars := _PROPERTY_CLASSES.get(found.group(1) or found.group(2))):
+            out.append(chars if in_class else f"[{chars}]")
+            index = found.end()
+            continue
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=512)
