@@ -171,7 +171,7 @@ class RawPathRouting(RoutingMiddleware):  # type: ignore[misc]  # connexion is u
         if path == scope["path"]:
             await super().__call__(scope, receive, send)
             return
-        _routing_scope.set(scope.copy())  # what routing hands on: the decoded path
+        _routing_scope.set(dict(scope))  # what routing hands on: the decoded path
         await self.router({**scope, "path": path}, receive, send)
 
 

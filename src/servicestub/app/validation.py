@@ -39,7 +39,7 @@ from connexion.validators import (
 )
 from jsonschema_rs import ValidationErrorKind
 from starlette.datastructures import Headers
-from starlette.types import Scope
+from starlette.types import Message, Scope, Send
 
 from servicestub.core.errors import json_text
 from servicestub.core.json_schema import to_json_schema
@@ -441,10 +441,29 @@ class FastJSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[mi
         return None
 
 
+#: Statuses whose answers carry no content (RFC 9110, 15.3.5, 15.3.6 and 15.4.5):
+#: whatever schema the spec gives them, their empty body is not checked against it.
+BODILESS = frozenset({204, 205, 304})
+
+
 class FastJSONResponseBodyValidator(JSONResponseBodyValidator):  # type: ignore[misc]  # connexion is untyped
+    _status: int | None = None
+
+    def wrap_send(self, send: Send) -> Send:
+        checked = super().wrap_send(send)
+
+        async def send_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self._status = message["status"]
+            await checked(message)
+
+        return send_status
+
     def _parse(self, stream: Any) -> Any:
         raw = b"".join(stream)
         if not raw:
+            if self._status in BODILESS:
+                self._nullable = True  # nothing to check: see BODILESS
             return None
         try:
             return orjson.loads(raw)
