@@ -138,3 +138,22 @@ def test_a_create_body_without_its_read_only_fields_is_taken_in_every_media_type
     if status == 400:
         assert "is a required property" in response.json()["detail"]
         assert '"id"' not in response.json()["detail"]
+
+
+@pytest.mark.parametrize("header", ["Accept", "Content-Type", "Authorization"])
+def test_a_header_parameter_the_spec_must_ignore_is_not_required(
+    tmp_path: Path, header: str
+) -> None:
+    """OpenAPI 3.0 (Parameter Object): a header parameter named Accept,
+    Content-Type or Authorization SHALL be ignored (vtex's specs require them)."""
+    required = {"name": header, "in": "header", "required": True, "schema": {"type": "string"}}
+    other = {"name": "X-Tenant", "in": "header", "required": True, "schema": {"type": "string"}}
+    operation = {
+        "operationId": "getThing",
+        "parameters": [required, other],
+        "responses": {"204": {"description": "x"}},
+    }
+    client = serve(tmp_path, spec({"/thing": {"get": operation}}))
+    assert client.get("/thing", headers={"X-Tenant": "t"}).status_code == 204
+    refused = client.get("/thing")
+    assert refused.status_code == 400 and "X-Tenant" in refused.json()["detail"]

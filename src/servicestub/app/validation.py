@@ -500,6 +500,12 @@ _SEND = {
 }
 
 
+#: Header parameters a spec may define but that are not checked as parameters:
+#: ``Accept``, ``Content-Type`` and ``Authorization`` "SHALL be ignored" (OpenAPI
+#: 3.0, Parameter Object); media types and security schemes say what they hold.
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
 class FastParameterValidator(ParameterValidator):  # type: ignore[misc]  # connexion is untyped
     """connexion's parameter checks with each parameter's schema compiled once
     (connexion deep-copies the schema and builds a validator for every
@@ -510,6 +516,8 @@ class FastParameterValidator(ParameterValidator):  # type: ignore[misc]  # conne
     def validate_parameter(
         parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
     ) -> str | None:
+        if parameter_type == "header" and param["name"].lower() in IGNORED_HEADERS:
+            return None
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
