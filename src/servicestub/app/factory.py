@@ -18,7 +18,7 @@ from servicestub.app.error_handlers import HANDLED, connexion_middlewares, probl
 from servicestub.app.jsonifier import OrjsonJsonifier
 from servicestub.app.operations import App
 from servicestub.app.resolver import engine_operations, handler_resolver
-from servicestub.app.uri_parser import SpecURIParser
+from servicestub.app.uri_parser import SpecURIParser, raw_path_routing
 from servicestub.app.validation import VALIDATORS
 from servicestub.control.documented import ResponseCatalog
 from servicestub.core.errors import ApiError
@@ -155,7 +155,7 @@ def create_app(settings: Settings | None = None) -> App:
     app = App(
         "servicestub",
         lifespan=_saving_on_shutdown(runtime),
-        middlewares=without_connexion_security(connexion_middlewares()),
+        middlewares=raw_path_routing(without_connexion_security(connexion_middlewares())),
         specification_dir=SPEC_DIR,
         jsonifier=OrjsonJsonifier(),
         pythonic_params=True,

@@ -121,6 +121,12 @@ INTERNALS = (
         "the stack still starts with connexion's ServerErrorMiddleware(handler=)",
     ),
     Internal(
+        "connexion.middleware.routing",
+        "_scope",
+        "app.uri_parser.RawPathRouting (also RoutingMiddleware.router)",
+        "RoutingMiddleware.__call__ still sets _scope to the scope handed on, then routes",
+    ),
+    Internal(
         "connexion.middleware.abstract",
         "ROUTING_CONTEXT",
         "middleware.operations.routed_operation_id",

@@ -7,9 +7,11 @@ any other operation of a third-party spec is answered from the spec
 (:mod:`servicestub.handlers._answered`); any other fails at start-up, naming the
 function to write.
 
-Operations document ``application/json`` for success and
-``application/problem+json`` for errors, so connexion cannot guess the media
-type of a returned dict; the wrapper names it once for every handler.
+An operation documents media types per status (JSON and problem+json; JSON,
+XML and RSS for one success; text alone), and connexion, which knows only
+their union, cannot tell which one a returned body is in (and refuses a
+body-less answer when there are several): the wrapper names, for every
+handler, one its operation documents for the status answered.
 """
 
 from __future__ import annotations
@@ -20,37 +22,101 @@ import importlib.util
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import orjson
 from connexion.context import scope as request_scope
 from connexion.resolver import RelativeResolver
+from starlette.responses import Response
 
 from servicestub.engine.answers import Answerer, plan_operation
 from servicestub.engine.dispatch import ServedOperation, collection_operations
 from servicestub.engine.model import SpecModel
 from servicestub.handlers._answered import answered_handler
+from servicestub.middleware.negotiation import (
+    NEGOTIATED_KEY,
+    OperationMedia,
+    operation_media,
+    parse_media_type,
+)
 from servicestub.middleware.operations import HANDLERS, created_location, spec_operation_id
 from servicestub.specs import APIS, ApiSpec, operations
 
-JSON = {"Content-Type": "application/json"}
+JSON_MEDIA = "application/json"
+
+
+def _is_json(media: str) -> bool:
+    """Whether connexion's jsonifier writes a body of ``media`` (``application/json``,
+    ``application/*+json``)."""
+    parsed = parse_media_type(media)
+    return (
+        parsed is not None
+        and parsed.type == "application"
+        and (parsed.subtype == "json" or parsed.subtype.endswith("+json"))
+    )
+
+
+def _chosen_media(documented: tuple[str, ...], negotiated: str | None) -> str:
+    """The media type a body goes out in, among those ``documented`` for its
+    status: the one ``Accept`` chose (``negotiated``) when JSON, else the first
+    JSON one, else the negotiated one, else the first."""
+    ranked = sorted(documented, key=lambda media: (not _is_json(media), media != negotiated))
+    return ranked[0]
+
+
+def documented_answer(
+    result: Any, media: OperationMedia | None, negotiated: str | None = None
+) -> Any:
+    """A handler's ``result`` (a body alone, ``(body, status)`` or ``(body, status,
+    headers)``) as connexion sends it, in a media type the operation documents
+    for that status (``media``; ``negotiated``: the one ``Accept`` chose):
+
+    * a body-less answer goes out as it is, with no media type (connexion
+      would otherwise insist on one when the operation documents several);
+    * a body without a ``Content-Type`` goes out in one its status documents
+      (:func:`_chosen_media`; written as JSON text for a type that is not JSON),
+      without the body when that status documents none, and as JSON when the
+      operation does not document the status at all;
+    * a ``Content-Type`` the handler names is kept.
+    """
+    body: Any
+    if isinstance(result, dict | list):
+        body, status, headers = result, 200, {}
+    elif isinstance(result, tuple) and len(result) in (2, 3) and isinstance(result[1], int):
+        body, status = result[0], result[1]
+        headers = dict(result[2]) if len(result) == 3 else {}
+    else:
+        return result
+    named = any(key.lower() == "content-type" for key in headers)
+    documented = media.answered(status) if media is not None else None
+    if body is None or (documented == () and not named):
+        kept = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        return Response(status_code=status, headers=kept)
+    if named or (documented is None and not isinstance(body, dict | list)):
+        return body, status, headers
+    chosen = JSON_MEDIA if documented is None else _chosen_media(documented, negotiated)
+    if not _is_json(chosen) and not isinstance(body, str | bytes):
+        body = orjson.dumps(body)
+    return body, status, {**headers, "Content-Type": chosen}
 
 
 def as_json(
     handler: Callable[..., Awaitable[Any]], operation_id: str, apis: tuple[ApiSpec, ...] = APIS
 ) -> Callable[..., Awaitable[Any]]:
-    """Give dict/list results (alone or as ``(body, status)``) a JSON content type,
-    and a 201 the ``Location`` its spec (one of ``apis``) declares."""
+    """Send what ``handler`` returns in a media type its operation documents for
+    the status (:func:`documented_answer`), a 201 with the ``Location`` its spec
+    (one of ``apis``) declares."""
+    found: list[OperationMedia | None] = []
 
     @functools.wraps(handler)
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         result = await handler(*args, **kwargs)
-        if isinstance(result, dict | list):
-            return result, 200, JSON
+        if not found:  # read when first answered: the table covers every operation
+            found.append(operation_media(apis).get(operation_id))
         if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], dict | list):
             body, status = result
             location = created_location(operation_id, request_scope["path"], body, apis)
             if status == 201 and location is not None:
-                return body, status, {**JSON, "Location": location}
-            return body, status, JSON
-        return result
+                result = body, status, {"Location": location}
+        return documented_answer(result, found[0], request_scope.get(NEGOTIATED_KEY))
 
     return wrapper
 

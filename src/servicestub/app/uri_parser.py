@@ -1,15 +1,21 @@
 """Query and path parameters as the spec's ``style`` and ``explode`` say, typed
 strictly by their schema, whatever form it takes: a ``type``, or one stated
 through ``allOf``/``oneOf``/``anyOf`` (a ``$ref``'d schema wrapped in ``allOf``,
-``oneOf: [integer id, uuid]``); and handed to the handler as typed."""
+``oneOf: [integer id, uuid]``); and handed to the handler as typed.
+
+Requests are routed on the path as sent (:class:`RawPathRouting`): an encoded
+slash (``%2F``) stays inside its segment, so ``/tags/arn%3Aaws%3A...%2Fmy-key``
+reaches ``/tags/{resourceArn}`` (the server hands ASGI the decoded path, where
+that slash would split the value), and the handler gets the decoded value."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from connexion.context import operation
 from connexion.decorators.parameter import (
@@ -18,7 +24,10 @@ from connexion.decorators.parameter import (
     prep_kwargs,
     unwrap_decorators,
 )
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.routing import _scope as _routing_scope
 from connexion.uri_parsing import QUERY_STRING_DELIMITERS, OpenAPIURIParser
+from starlette.types import Receive, Scope, Send
 
 from servicestub.app.validation import first_violation
 
@@ -104,10 +113,10 @@ class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is unt
         for name, values in params.items():
             definition = self.param_defns.get(name)
             if definition is None:
-                resolved[name] = values  # not in the spec: ignored
+                resolved[name] = _decoded(values) if _in == "path" else values  # ignored
                 continue
             schema = definition.get("schema", {})
-            occurrences = [values] if _in == "path" else values
+            occurrences = [_decoded(values)] if _in == "path" else values
             if "array" in kinds(schema):
                 items = self._items(occurrences, definition, _in)
                 resolved[name] = [typed(item, items_of(schema)) for item in items]
@@ -122,6 +131,53 @@ class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is unt
         if definition.get("explode", style == "form"):
             return list(occurrences)
         return occurrences[-1].split(QUERY_STRING_DELIMITERS.get(style, ","))
+
+
+#: The escapes a routed path keeps: a slash inside a segment, and ``%`` itself
+#: (so that decoding the routed value once gives what was sent).
+_KEPT_ESCAPES = re.compile(r"(%2[fF]|%25)")
+
+
+def routed_path(scope: Scope) -> str:
+    """The path a request is routed on: its decoded path, except that ``%2F``
+    and ``%25`` stay escaped (see :func:`_decoded`), read from the ``raw_path``
+    the server gives (a request without one, or whose path is not its raw
+    path decoded, routes on its decoded path)."""
+    path: str = scope["path"]
+    raw = scope.get("raw_path")
+    if not isinstance(raw, bytes) or b"%" not in raw:
+        return path.replace("%", "%25")
+    parts: Sequence[str] = _KEPT_ESCAPES.split(raw.decode("ascii", errors="replace"))
+    if unquote("".join(parts)) != path:
+        return path.replace("%", "%25")
+    return "".join(part.upper() if index % 2 else unquote(part) for index, part in enumerate(parts))
+
+
+def _decoded(value: Any) -> Any:
+    """A path parameter's value as sent, from its routed text (:func:`routed_path`)."""
+    return unquote(value) if isinstance(value, str) else value
+
+
+class RawPathRouting(RoutingMiddleware):  # type: ignore[misc]  # connexion is untyped
+    """connexion's routing on :func:`routed_path`; every middleware and handler
+    after it sees the request's own (decoded) path, and path parameters are
+    decoded by :class:`SpecURIParser`."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        path = routed_path(scope)
+        if path == scope["path"]:
+            await super().__call__(scope, receive, send)
+            return
+        _routing_scope.set(dict(scope))  # what routing hands on: the decoded path
+        await self.router({**scope, "path": path}, receive, send)
+
+
+def raw_path_routing(middlewares: list[Any]) -> list[Any]:
+    """connexion's middleware stack ``middlewares`` routing on the raw path."""
+    return [RawPathRouting if m is RoutingMiddleware else m for m in middlewares]
 
 
 def _castable(definition: dict[str, Any]) -> bool:

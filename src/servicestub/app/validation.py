@@ -7,9 +7,10 @@ request and parse with the stdlib; these parse with orjson and validate with a
 
 connexion hands over schemas with every ``$ref`` resolved, so a recursive
 schema arrives as a dict that contains itself: :func:`acyclic` turns each
-such cycle back into a ``$ref`` before it is compiled. A response schema does
-not require its ``writeOnly`` properties (they are never answered: OpenAPI
-3.0, "Fixed Fields" of the Schema Object). A text body (``text/plain``) is
+such cycle back into a ``$ref`` before it is compiled. A request body (JSON, a
+form, multipart) never has to hold a ``readOnly`` property, an answer never a
+``writeOnly`` one (OpenAPI 3.0, "Fixed Fields" of the Schema Object), in
+nested objects too. A text body (``text/plain``) is
 validated as the string it is, only against a string schema; bodies of other
 media types that are not JSON (XML, forms the handler does not read) are not
 validated as JSON.
@@ -38,7 +39,7 @@ from connexion.validators import (
 )
 from jsonschema_rs import ValidationErrorKind
 from starlette.datastructures import Headers
-from starlette.types import Scope
+from starlette.types import Message, Scope, Send
 
 from servicestub.core.errors import json_text
 from servicestub.core.json_schema import to_json_schema
@@ -107,30 +108,82 @@ def acyclic(schema: Any) -> Any:
     return result
 
 
-def _answered(node: Any) -> Any:
-    """A response schema: ``required`` without the ``writeOnly`` properties."""
-    if isinstance(node, list):
-        return [_answered(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    found = {key: _answered(value) for key, value in node.items()}
+#: Schema keywords whose value is a schema, a list of schemas, or (``_MAPS``) a
+#: map of names to schemas: what :func:`_view` walks into.
+_SCHEMA_KEYS = frozenset({"items", "additionalProperties", "not", "allOf", "anyOf", "oneOf"})
+#: Combinators whose members describe the same instance as the schema holding them.
+_SAME_INSTANCE = ("allOf", "anyOf", "oneOf")
+#: The flag that lifts ``required`` from a property, per direction: a request
+#: never has to send what the server owns (``readOnly``), an answer never holds
+#: what only a client sends (``writeOnly``) - OpenAPI 3.0, "Fixed Fields" of the
+#: Schema Object.
+_NOT_REQUIRED = {False: "readOnly", True: "writeOnly"}
+
+
+def _local(root: Any, node: Any) -> Any:
+    """``node``, or the schema under ``root``'s ``definitions`` its ``$ref`` names
+    (the only ``$ref``s left after :func:`acyclic`)."""
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/definitions/"):
+        return (root.get("definitions") or {}).get(ref.removeprefix("#/definitions/"), {})
+    return node
+
+
+def _flagged(root: Any, node: Any, flag: str, depth: int = 0) -> set[str]:
+    """The properties ``node`` (and the ``allOf`` members it is made of) mark ``flag``."""
+    node = _local(root, node)
+    if not isinstance(node, dict) or depth > MAX_JSON_DEPTH:
+        return set()
     properties = node.get("properties")
-    if isinstance(properties, dict) and isinstance(node.get("required"), list):
-        hidden = {k for k, v in properties.items() if isinstance(v, dict) and v.get("writeOnly")}
-        found["required"] = [name for name in node["required"] if name not in hidden]
-        if not found["required"]:
-            del found["required"]
+    found = {
+        name
+        for name, prop in (properties.items() if isinstance(properties, dict) else ())
+        if isinstance(_local(root, prop), dict) and _local(root, prop).get(flag) is True
+    }
+    for member in node.get("allOf") or ():
+        found |= _flagged(root, member, flag, depth + 1)
     return found
+
+
+def _view(root: Any, response: bool) -> Any:
+    """``root`` (an acyclic schema) as one direction validates it: no ``required``
+    names a property the other direction alone carries (see :data:`_NOT_REQUIRED`),
+    in nested objects, array items and combinators too. A ``required`` in an
+    ``allOf``/``oneOf``/``anyOf`` member is lifted by the flags of the schema
+    holding it (the member constrains the same object)."""
+    flag = _NOT_REQUIRED[response]
+
+    def walk(node: Any, inherited: frozenset[str]) -> Any:
+        if not isinstance(node, dict):
+            return node
+        hidden = inherited | _flagged(root, node, flag)
+        found = dict(node)
+        for key, value in node.items():
+            if key in _MAPS and isinstance(value, dict):
+                found[key] = {name: walk(sub, frozenset()) for name, sub in value.items()}
+            elif key in _SAME_INSTANCE and isinstance(value, list):
+                found[key] = [walk(member, hidden) for member in value]
+            elif key in _SCHEMA_KEYS:
+                many = isinstance(value, list)
+                found[key] = (
+                    [walk(v, frozenset()) for v in value] if many else walk(value, frozenset())
+                )
+        required = node.get("required")
+        if isinstance(required, list) and hidden:
+            found["required"] = [name for name in required if name not in hidden]
+            if not found["required"]:
+                del found["required"]
+        return found
+
+    return walk(root, frozenset())
 
 
 def compiled(schema: dict[str, Any], response: bool = False) -> Any:
     """The compiled validator of ``schema`` (connexion passes the same dict each
-    time); of a ``response`` schema, without requiring ``writeOnly`` properties."""
+    time), for a request or (``response``) an answer: see :func:`_view`."""
     found = _compiled.get((id(schema), response))
     if found is None or found[0] is not schema:
-        flat = acyclic(schema)
-        if response:
-            flat = _answered(flat)
+        flat = _view(acyclic(schema), response)
         validator = jsonschema_rs.Draft4Validator(to_json_schema(flat), validate_formats=True)
         found = _compiled[(id(schema), response)] = (schema, validator)
     return found[1]
@@ -388,10 +441,29 @@ class FastJSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[mi
         return None
 
 
+#: Statuses whose answers carry no content (RFC 9110, 15.3.5, 15.3.6 and 15.4.5):
+#: whatever schema the spec gives them, their empty body is not checked against it.
+BODILESS = frozenset({204, 205, 304})
+
+
 class FastJSONResponseBodyValidator(JSONResponseBodyValidator):  # type: ignore[misc]  # connexion is untyped
+    _status: int | None = None
+
+    def wrap_send(self, send: Send) -> Send:
+        checked = super().wrap_send(send)
+
+        async def send_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self._status = message["status"]
+            await checked(message)
+
+        return send_status
+
     def _parse(self, stream: Any) -> Any:
         raw = b"".join(stream)
         if not raw:
+            if self._status in BODILESS:
+                self._nullable = True  # nothing to check: see BODILESS
             return None
         try:
             return orjson.loads(raw)
@@ -428,6 +500,12 @@ _SEND = {
 }
 
 
+#: Header parameters a spec may define but that are not checked as parameters:
+#: ``Accept``, ``Content-Type`` and ``Authorization`` "SHALL be ignored" (OpenAPI
+#: 3.0, Parameter Object); media types and security schemes say what they hold.
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
 class FastParameterValidator(ParameterValidator):  # type: ignore[misc]  # connexion is untyped
     """connexion's parameter checks with each parameter's schema compiled once
     (connexion deep-copies the schema and builds a validator for every
@@ -438,6 +516,8 @@ class FastParameterValidator(ParameterValidator):  # type: ignore[misc]  # conne
     def validate_parameter(
         parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
     ) -> str | None:
+        if parameter_type == "header" and param["name"].lower() in IGNORED_HEADERS:
+            return None
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
@@ -473,17 +553,36 @@ _SCALARS: dict[str, Any] = {
 }
 
 
+def _form_properties(schema: Any) -> dict[str, Any]:
+    """The properties of a form's ``schema``, its ``allOf`` members' included."""
+    if not isinstance(schema, dict):
+        return {}
+    found: dict[str, Any] = {}
+    for member in schema.get("allOf") or ():
+        found |= _form_properties(member)
+    properties = schema.get("properties")
+    return found | (properties if isinstance(properties, dict) else {})
+
+
+def _is_array(schema: Any) -> bool:
+    return isinstance(schema, dict) and (schema.get("type") == "array" or "items" in schema)
+
+
 def form_values(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Form fields as their schema's types: a form sends text only, so ``n=3``
     for an integer property is the number 3 (connexion leaves it a string and
-    refuses it); a value that is not of the type stays text, for validation
-    to refuse."""
-    properties = schema.get("properties") if isinstance(schema, dict) else None
-    if not isinstance(properties, dict):
+    refuses it), and a field that is no array is its one (last) value
+    (connexion leaves every field a list when the form is not the operation's
+    first media type); a value that is not of the type stays text, for
+    validation to refuse."""
+    properties = _form_properties(schema)
+    if not properties:
         return data
 
     def typed(value: Any, node: Any) -> Any:
         kind = node.get("type") if isinstance(node, dict) else None
+        if isinstance(value, list) and not _is_array(node) and value:
+            value = value[-1]
         if isinstance(value, list):
             items = node.get("items") if isinstance(node, dict) else None
             return [typed(item, items) for item in value]
@@ -497,18 +596,35 @@ def form_values(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
     return {key: typed(value, properties.get(key)) for key, value in data.items()}
 
 
-class FormRequestBodyValidator(FormDataValidator):  # type: ignore[misc]  # connexion is untyped
-    """connexion's form validation with each field as its schema's type."""
+class _FormFields:
+    """A form body read with each field as its schema's type, validated like a
+    JSON body (:func:`first_error`: compiled once, ``readOnly`` never required),
+    not by connexion's own jsonschema validator (built anew for every request,
+    and requiring ``readOnly`` properties)."""
+
+    _schema: dict[str, Any]
+    _strict_validation: bool
 
     async def _parse(self, stream: Any, scope: Scope) -> Any:
-        return form_values(self._schema, await super()._parse(stream, scope))
+        return form_values(self._schema, await super()._parse(stream, scope))  # type: ignore[misc]
+
+    def _validate(self, body: Any) -> dict[str, Any] | None:
+        if not isinstance(body, dict):
+            raise BadRequestProblem(detail="The form body must hold named fields.")
+        if self._strict_validation:
+            self._validate_params_strictly(body)  # type: ignore[attr-defined]
+        message = first_error(self._schema, body)
+        if message is not None:
+            raise BadRequestProblem(detail=message)
+        return None
 
 
-class MultiPartRequestBodyValidator(MultiPartFormDataValidator):  # type: ignore[misc]  # connexion is untyped
-    """connexion's multipart validation with each field as its schema's type."""
+class FormRequestBodyValidator(_FormFields, FormDataValidator):  # type: ignore[misc]  # connexion is untyped
+    """connexion's form parsing, fields typed and validated by :class:`_FormFields`."""
 
-    async def _parse(self, stream: Any, scope: Scope) -> Any:
-        return form_values(self._schema, await super()._parse(stream, scope))
+
+class MultiPartRequestBodyValidator(_FormFields, MultiPartFormDataValidator):  # type: ignore[misc]  # connexion is untyped
+    """connexion's multipart parsing, fields typed and validated by :class:`_FormFields`."""
 
 
 class _MediaTypes(MediaTypeDict):  # type: ignore[misc]  # connexion is untyped

@@ -199,6 +199,27 @@ class Seeding:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    #: Collection (API, path) -> whether its records can be seeded (:meth:`checked`).
+    _verdicts: dict[tuple[str, str], bool] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def checked(self, api: str, model: CollectionModel) -> None:
+        """:meth:`check`, its verdict kept for :meth:`seedable`."""
+        self._verdicts[api, model.path] = False
+        self.check(api, model)
+        self._verdicts[api, model.path] = True
+
+    def seedable(self, api: str, model: CollectionModel) -> bool:
+        """Whether ``model``'s records can be seeded: :meth:`checked`'s verdict, given
+        at start-up (and for another seed, after a reset, when first asked), so that
+        no request draws what cannot be drawn (a collection that cannot be seeded
+        is served without state: it holds no records, and parents none)."""
+        if (api, model.path) not in self._verdicts:
+            with contextlib.suppress(ModelError):
+                self.checked(api, model)
+        return self._verdicts[api, model.path]
+
     def records(self, api: str, model: CollectionModel, scope: Scope) -> Records:
         """The seeded records of ``model`` in ``scope``, by id (the id as a path
         segment: ``str`` of an integer id), made anew: the caller may change them."""
@@ -347,13 +368,15 @@ class HeldRecordsByScope:
 
     def seeded(self, api: str, model: CollectionModel, scope: Scope) -> Records:
         """The records a clean group of ``model`` in ``scope`` starts with (new ones)."""
-        return {} if self.seeding is None else self.seeding.records(api, model, scope)
+        if self.seeding is None or not self.seeding.seedable(api, model):
+            return {}
+        return self.seeding.records(api, model, scope)
 
     def check(self, api: str, model: CollectionModel) -> None:
         """:meth:`Seeding.check` (when seeding): a collection that cannot be seeded
         fails when it is served, not on a request."""
         if self.seeding is not None:
-            self.seeding.check(api, model)
+            self.seeding.checked(api, model)
 
     def seeds(self, model: CollectionModel) -> bool:
         """Whether a clean group of ``model`` starts with records."""
@@ -386,10 +409,15 @@ class HeldRecordsByScope:
         except NotFound:
             self.groups.pop(key, None)
             raise
-        if found is None and model.parent is not None:
+        if found is None and model.parent is not None and self._stateful(api, model.parent):
             self._check_parent(api, model.parent, values, parent, key)
         parented = found or Standalone(self, where_text(scope, model.path))
         return HeldOwner(self, key, parented, model)
+
+    def _stateful(self, api: str, model: CollectionModel) -> bool:
+        """Whether ``model`` holds records a child's scope must name (one served
+        without state, its records not seedable, holds none to name)."""
+        return self.seeding is None or self.seeding.seedable(api, model)
 
     def _check_parent(
         self,

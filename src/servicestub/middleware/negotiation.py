@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -133,11 +133,23 @@ def choose(accept: str | None, offers: Sequence[str]) -> str | None:
 @dataclasses.dataclass(frozen=True)
 class OperationMedia:
     """What an operation documents: the media types its request body may be
-    sent as (none: it takes no body) and those of its successful answers (none:
-    they carry no body, so there is nothing to negotiate)."""
+    sent as (none: it takes no body), those of its successful answers (none:
+    they carry no body, so there is nothing to negotiate), and the media types
+    of each documented response (its key as the spec writes it -> them)."""
 
     consumes: tuple[str, ...]
     offers: tuple[str, ...]
+    answers: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+    def answered(self, status: int) -> tuple[str, ...] | None:
+        """The media types documented for an answer of ``status``: its own
+        response's, else its class's (``2XX``), else ``default``'s; ``None``
+        when the operation documents nothing for it."""
+        by_key = {key.upper(): media for key, media in self.answers.items()}
+        for key in (str(status), f"{str(status)[0]}XX", "DEFAULT"):
+            if key in by_key:
+                return by_key[key]
+        return None
 
 
 @functools.lru_cache(maxsize=PARSED_SPECS_KEPT)
@@ -147,11 +159,14 @@ def operation_media(apis: tuple[ApiSpec, ...] = APIS) -> dict[str, OperationMedi
     for document, _path, _method, operation in operations(apis):
         body = resolve(document, operation.get("requestBody", {}))
         offers: dict[str, None] = {}
+        answers: dict[str, tuple[str, ...]] = {}
         for status, response in operation["responses"].items():
-            if status.startswith("2"):
-                offers |= dict.fromkeys(resolve(document, response).get("content", {}))
+            content = tuple(resolve(document, response).get("content") or {})
+            answers[str(status)] = content
+            if str(status).startswith("2"):
+                offers |= dict.fromkeys(content)
         table[operation["operationId"]] = OperationMedia(
-            tuple(body.get("content", {})), tuple(offers)
+            tuple(body.get("content", {})), tuple(offers), answers
         )
     return table
 
