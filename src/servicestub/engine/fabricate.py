@@ -706,6 +706,11 @@ class _Draw:
                     with self.inside(chosen) as flat_branch:
                         merged = dict(rest)
                         _merge(merged, flat_branch)
+                        if isinstance(merged.get("discriminator"), dict):
+                            # a member of a discriminated union is told apart by its
+                            # property: a null would be no member (openapi-core refuses it)
+                            merged.pop("nullable", None)
+                            merged.pop(NULL_LAST, None)
                         if _BRANCHES & flat_branch.keys():  # a branch that branches itself
                             found = self.branch(merged, chosen, name)
                         else:
