@@ -87,7 +87,8 @@ ATTEMPTS = 24
 POOL_SIZE = 64
 #: Where a wide range of numbers is mostly drawn (:meth:`_Draw.near`).
 NEAR = 9999
-#: How many validators compiled for examples and ``oneOf`` branches are kept.
+#: How many validators compiled for examples, ``oneOf`` branches and completed
+#: records are kept (shared by every fabricator of every spec).
 VALIDATORS_KEPT = 256
 
 
@@ -537,6 +538,29 @@ class _Unchecked:
 _UNCHECKED = _Unchecked()
 
 
+#: ``(id of a spec's converted components, schema) -> (those components, validator)``,
+#: most recent last: shared by every :class:`Fabricator` of a spec (each collection,
+#: each record completed draws with its own, and compiling is the dear part: a big
+#: spec compiled thousands at start-up). The components are held so that their id
+#: cannot be reused while an entry is kept.
+_VALIDATORS: OrderedDict[tuple[int, bytes], tuple[Json, Any]] = OrderedDict()
+
+
+def _validator(schema: Json, components: Json) -> Any:
+    """The draft 4 validator of ``schema`` under ``components`` (compiled once;
+    a schema that does not compile so, 3.1 words, is taken as met: unchecked)."""
+    key = (id(components), _canonical(schema))
+    found = _VALIDATORS.get(key)
+    if found is not None:
+        _VALIDATORS.move_to_end(key)
+        return found[1]
+    validator = draft4(schema, components) or _UNCHECKED
+    _VALIDATORS[key] = (components, validator)
+    if len(_VALIDATORS) > VALIDATORS_KEPT:
+        _VALIDATORS.popitem(last=False)
+    return validator
+
+
 class Fabricator:
     """Draws values for the schemas of one document (its ``$ref`` targets) in one
     :class:`Context`; holds what is worth keeping between values (validators)."""
@@ -545,7 +569,6 @@ class Fabricator:
         self.document: Json = document or {}
         self.context = context or Context()
         self._components = components_of(self.document)
-        self._validators: OrderedDict[bytes, Any] = OrderedDict()
 
     def value(self, schema: Json, rng: random.Random, name: str | None = None) -> Json:
         """One value for ``schema`` (``name``: the property it is for, if any)."""
@@ -571,17 +594,7 @@ class Fabricator:
         """``value`` validates against ``schema`` (as the mock's request validation reads
         OpenAPI: ``core.json_schema``, draft 4, formats checked; a schema that does not
         compile so is taken as met)."""
-        key = _canonical(schema)
-        validator = self._validators.get(key)
-        if validator is None:
-            # not a draft 4 schema (3.1 words): taken as valid, unchecked
-            validator = draft4(schema, self._components) or _UNCHECKED
-            self._validators[key] = validator
-            if len(self._validators) > VALIDATORS_KEPT:
-                self._validators.popitem(last=False)
-        else:
-            self._validators.move_to_end(key)
-        return bool(validator.is_valid(value))
+        return bool(_validator(schema, self._components).is_valid(value))
 
 
 class _Draw:
