@@ -389,20 +389,25 @@ class Probe:
             name = match.group(1)
             if name not in known:
                 prefix = "/".join(names[:index])
-                known[name] = self._listed_id(prefix, name, known) or self._param_value(
-                    template, name
-                )
+                known[name] = self._listed_id(
+                    prefix, name, known, self._path_param(template, name)
+                ) or self._param_value(template, name)
             segments[index] = quote(str(known[name]), safe="")
         return "/".join(segments)
 
-    def _listed_id(self, prefix: str, name: str, known: dict[str, str]) -> str | None:
+    def _listed_id(
+        self, prefix: str, name: str, known: dict[str, str], param: Json | None = None
+    ) -> str | None:
         """An id from the list the path above `{name}` answers; when that path lists
         nothing, from the list of another collection whose item parameter is `name`
         (`/lists/{tasklist}/tasks` takes its `tasklist` from `/users/@me/lists`); when no
         list is there to ask, from a create on the path above (`_created_id_at`). A list
         that answers no id leaves the parameter its made-up value (the list's own GET
-        is measured)."""
+        is measured). An id borrowed from another collection must fit the parameter's
+        schema (`param`'s): Twilio's `/v1/Channels` lists `CH...` sids, which are not the
+        `KD...` `{Sid}` of `/v1/Interactions/{Sid}`; with none fitting, the create above."""
         template = prefix if prefix in self.paths else prefix + "/"
+        own, borrowed = template, False
         list_item = self.paths.get(template)
         if not isinstance(list_item, dict) or "get" not in list_item:
             elsewhere = [
@@ -412,17 +417,18 @@ class Probe:
             ]
             if not elsewhere:
                 return self._created_id_at(template, name, known)
-            template = elsewhere[0]
+            own, template, borrowed = template, elsewhere[0], True
         url = self.fill(template, known)
         if url not in self.lists:
             answer = self.request("get", template, url, listing=True)
             self.lists[url] = _items(answer.json()) if 200 <= answer.status_code < 300 else None
+        schema = (param or {}).get("schema", {})
         for record in self.lists[url] or []:
             found = id_of(record, name)
-            if found is not None:
+            if found is not None and not (borrowed and not self._fits_text(schema, found)):
                 self.served_ids.add(found)
                 return found
-        return None
+        return self._created_id_at(own, name, known) if borrowed else None
 
     def _created_id_at(self, template: str, name: str, known: dict[str, str]) -> str | None:
         """The id of a record created in collection path `template`, which lists nothing --
@@ -465,14 +471,47 @@ class Probe:
         self.write(step, "put", item_path, target, 0, judge=False)
         return found
 
-    def _param_value(self, template: str, name: str) -> str:
+    def _path_param(self, template: str, name: str) -> Json | None:
+        """Path parameter `name` of `template` (its first operation naming it)."""
         item = self.paths.get(template) or {}
         for method in sw.METHODS:
             if isinstance(item.get(method), dict):
                 for param in sw.parameters(self.doc, item, item[method]):
                     if param.get("in") == "path" and param.get("name") == name:
-                        return _text(self.value_for(param, path=True))
-        return f"{name}-1"
+                        return param
+        return None
+
+    def _param_value(self, template: str, name: str) -> str:
+        param = self._path_param(template, name)
+        return f"{name}-1" if param is None else _text(self.value_for(param, path=True))
+
+    def _fits_text(self, schema: Json, text: str) -> bool:
+        """Whether a path segment's text is valid for `schema` (as a number where it
+        reads as one: a path value is typed by its parameter's schema)."""
+        typed: list[Any] = [text]
+        if re.fullmatch(r"-?\d+(\.\d+)?", text):
+            typed.insert(0, json.loads(text))
+        return any(fits(self.doc, schema, value) for value in typed)
+
+    def _disagreement(self, template: str, name: str) -> str | None:
+        """Why no id can be both the record's id property and path parameter `name` of
+        `template` (a value made for each breaks the other's schema), or None."""
+        param = self._path_param(template, name)
+        head, _, _ = template.partition("{" + name + "}")
+        got = sw.ok_response(self.doc, (self.paths.get(head + "{" + name + "}") or {}).get("get"))
+        props = sw.merged_properties(self.doc, got[2]) if got else {}
+        key = id_field(name, list(props))
+        if param is None or key is None:
+            return None
+        path_schema, prop_schema = param.get("schema", {}), props[key]
+        as_prop = make(self.doc, prop_schema, key, 0, examples=False)
+        as_path = self.value_for(param, path=True)
+        if fits(self.doc, path_schema, as_prop) or fits(self.doc, prop_schema, as_path):
+            return None
+        return (
+            f"{{{name}}} {path_schema.get('pattern', path_schema)!s:.60} vs "
+            f".{key} {prop_schema.get('pattern', prop_schema)!s:.60}"
+        )
 
     def value_for(self, param: Json, path: bool = False) -> Any:
         """A value for a parameter that its own schema accepts: its example, else one made
@@ -554,6 +593,9 @@ class Probe:
                 cause = _exc_cause(exc)
                 bad = re.search(r"(?:Invalid path parameter|Path parameter error): (\S+)", cause)
                 if bad and exchange.parameters.path.get(bad.group(1)) in self.served_ids:
+                    why = self._disagreement(template, bad.group(1))
+                    if why is not None:
+                        raise SpecDisagrees(why) from exc
                     raise Failed("an id the server gave breaks its path parameter", cause) from exc
                 raise HarnessFault("harness: made an invalid request", cause) from exc
         response = self.client.request(
