@@ -26,7 +26,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from servicestub.app.factory import create_app
 from servicestub.core.settings import Settings
 from tests.corpus import spec_walk as sw
-from tests.corpus.values import encode, files_of, make, merged
+from tests.corpus.values import encode, files_of, fits, make, merged
 
 Emit = Callable[[dict[str, Any]], None]
 HOST = "http://testserver"
@@ -54,12 +54,42 @@ class Failed(Outcome):
     """A step that did not do what the spec says (the server's failure, counted)."""
 
 
+class HarnessFault(Failed):
+    """A request the harness made that breaks the spec (a value it made up against a
+    parameter's or body's schema): its own failure, not the server's. Not counted, shown
+    apart."""
+
+    ok = None
+
+
 class Unmeasurable(Outcome):
     """Nothing here can be judged: openapi-core cannot read the spec's schema or an XML
     answer, or the request body's media type is one the harness cannot build and read back
     field by field (XML, text, binary). Not counted, shown apart."""
 
     ok = None
+
+
+class NoDocumented2xx(Unmeasurable):
+    """An operation documenting no 2xx (nor `default`) cannot answer a documented 2xx."""
+
+    def __init__(self, documented: list[str]) -> None:
+        super().__init__("no documented 2xx", f"documented {documented}")
+
+
+class SpecDisagrees(Outcome):
+    """The record's id property and the path parameter naming it have schemas no one value
+    meets (Twilio: `sid` `^CH...` under a `{Sid}` of `^KD...`): the spec asks the
+    impossible. Not counted, shown apart."""
+
+    ok = None
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("the spec's id and path schemas disagree", detail)
+
+
+#: Statuses whose answer HTTP forbids a body (RFC 9110 15.3.5, 15.3.6, 15.4.5).
+BODILESS = frozenset({"204", "205", "304"})
 
 
 class NoId(Outcome):
@@ -359,20 +389,25 @@ class Probe:
             name = match.group(1)
             if name not in known:
                 prefix = "/".join(names[:index])
-                known[name] = self._listed_id(prefix, name, known) or self._param_value(
-                    template, name
-                )
+                known[name] = self._listed_id(
+                    prefix, name, known, self._path_param(template, name)
+                ) or self._param_value(template, name)
             segments[index] = quote(str(known[name]), safe="")
         return "/".join(segments)
 
-    def _listed_id(self, prefix: str, name: str, known: dict[str, str]) -> str | None:
+    def _listed_id(
+        self, prefix: str, name: str, known: dict[str, str], param: Json | None = None
+    ) -> str | None:
         """An id from the list the path above `{name}` answers; when that path lists
         nothing, from the list of another collection whose item parameter is `name`
         (`/lists/{tasklist}/tasks` takes its `tasklist` from `/users/@me/lists`); when no
         list is there to ask, from a create on the path above (`_created_id_at`). A list
         that answers no id leaves the parameter its made-up value (the list's own GET
-        is measured)."""
+        is measured). An id borrowed from another collection must fit the parameter's
+        schema (`param`'s): Twilio's `/v1/Channels` lists `CH...` sids, which are not the
+        `KD...` `{Sid}` of `/v1/Interactions/{Sid}`; with none fitting, the create above."""
         template = prefix if prefix in self.paths else prefix + "/"
+        own, borrowed = template, False
         list_item = self.paths.get(template)
         if not isinstance(list_item, dict) or "get" not in list_item:
             elsewhere = [
@@ -382,17 +417,18 @@ class Probe:
             ]
             if not elsewhere:
                 return self._created_id_at(template, name, known)
-            template = elsewhere[0]
+            own, template, borrowed = template, elsewhere[0], True
         url = self.fill(template, known)
         if url not in self.lists:
             answer = self.request("get", template, url, listing=True)
             self.lists[url] = _items(answer.json()) if 200 <= answer.status_code < 300 else None
+        schema = (param or {}).get("schema", {})
         for record in self.lists[url] or []:
             found = id_of(record, name)
-            if found is not None:
+            if found is not None and not (borrowed and not self._fits_text(schema, found)):
                 self.served_ids.add(found)
                 return found
-        return None
+        return self._created_id_at(own, name, known) if borrowed else None
 
     def _created_id_at(self, template: str, name: str, known: dict[str, str]) -> str | None:
         """The id of a record created in collection path `template`, which lists nothing --
@@ -435,19 +471,63 @@ class Probe:
         self.write(step, "put", item_path, target, 0, judge=False)
         return found
 
-    def _param_value(self, template: str, name: str) -> str:
+    def _path_param(self, template: str, name: str) -> Json | None:
+        """Path parameter `name` of `template` (its first operation naming it)."""
         item = self.paths.get(template) or {}
         for method in sw.METHODS:
             if isinstance(item.get(method), dict):
                 for param in sw.parameters(self.doc, item, item[method]):
                     if param.get("in") == "path" and param.get("name") == name:
-                        for salt in range(3):  # an empty segment routes nowhere: skip ""
-                            value = param.get("example") if salt == 0 else None
-                            if value is None:
-                                value = make(self.doc, param.get("schema", {}), name, salt)
-                            if _text(value) != "":
-                                return _text(value)
-        return f"{name}-1"
+                        return param
+        return None
+
+    def _param_value(self, template: str, name: str) -> str:
+        param = self._path_param(template, name)
+        return f"{name}-1" if param is None else _text(self.value_for(param, path=True))
+
+    def _fits_text(self, schema: Json, text: str) -> bool:
+        """Whether a path segment's text is valid for `schema` (as a number where it
+        reads as one: a path value is typed by its parameter's schema)."""
+        typed: list[Any] = [text]
+        if re.fullmatch(r"-?\d+(\.\d+)?", text):
+            typed.insert(0, json.loads(text))
+        return any(fits(self.doc, schema, value) for value in typed)
+
+    def _disagreement(self, template: str, name: str) -> str | None:
+        """Why no id can be both the record's id property and path parameter `name` of
+        `template` (a value made for each breaks the other's schema), or None."""
+        param = self._path_param(template, name)
+        head, _, _ = template.partition("{" + name + "}")
+        got = sw.ok_response(self.doc, (self.paths.get(head + "{" + name + "}") or {}).get("get"))
+        props = sw.merged_properties(self.doc, got[2]) if got else {}
+        key = id_field(name, list(props))
+        if param is None or key is None:
+            return None
+        path_schema, prop_schema = param.get("schema", {}), props[key]
+        as_prop = make(self.doc, prop_schema, key, 0, examples=False)
+        as_path = self.value_for(param, path=True)
+        if fits(self.doc, path_schema, as_prop) or fits(self.doc, prop_schema, as_path):
+            return None
+        return (
+            f"{{{name}}} {path_schema.get('pattern', path_schema)!s:.60} vs "
+            f".{key} {prop_schema.get('pattern', prop_schema)!s:.60}"
+        )
+
+    def value_for(self, param: Json, path: bool = False) -> Any:
+        """A value for a parameter that its own schema accepts: its example, else one made
+        from its schema (the schema's examples first, then without them -- an example
+        outside its own enum or pattern, as rubrik's `sort_by: Name`, is passed over). A
+        path value is never empty (an empty segment routes nowhere). When nothing made
+        fits, the first candidate (the request validator then names the harness's fault)."""
+        name, schema = str(param.get("name", "value")), param.get("schema", {})
+        candidates = [param.get("example")] if param.get("example") is not None else []
+        candidates += [
+            make(self.doc, schema, name, salt, examples=examples)
+            for examples in (True, False)
+            for salt in range(3)
+        ]
+        usable = [v for v in candidates if not path or _text(v) != ""] or candidates
+        return next((v for v in usable if fits(self.doc, schema, v)), usable[0])
 
     def query(self, template: str, method: str, listing: bool = False) -> list[tuple[str, str]]:
         """The required query parameters (and, for a list, the largest page size)."""
@@ -463,8 +543,7 @@ class Probe:
                 size = min(int(high), 100) if isinstance(high, int | float) else 100
                 out.append((name, str(size)))
             elif param.get("required"):
-                value = param.get("example")
-                value = make(self.doc, schema, name) if value is None else value
+                value = self.value_for(param)
                 out += [(name, _text(v)) for v in (value if isinstance(value, list) else [value])]
         return out
 
@@ -476,10 +555,7 @@ class Probe:
                 name = str(param["name"])
                 if name.lower() in ("accept", "content-type", "authorization"):
                     continue
-                value = param.get("example")
-                out[name] = _text(
-                    make(self.doc, param.get("schema", {}), name) if value is None else value
-                )
+                out[name] = _text(self.value_for(param))
         return out
 
     def request(
@@ -517,8 +593,11 @@ class Probe:
                 cause = _exc_cause(exc)
                 bad = re.search(r"(?:Invalid path parameter|Path parameter error): (\S+)", cause)
                 if bad and exchange.parameters.path.get(bad.group(1)) in self.served_ids:
+                    why = self._disagreement(template, bad.group(1))
+                    if why is not None:
+                        raise SpecDisagrees(why) from exc
                     raise Failed("an id the server gave breaks its path parameter", cause) from exc
-                raise Failed("harness: made an invalid request", cause) from exc
+                raise HarnessFault("harness: made an invalid request", cause) from exc
         response = self.client.request(
             method.upper(), full, params=query, headers=headers, content=data
         )
@@ -536,6 +615,8 @@ class Probe:
         spec."""
         operation = self.paths[template][method]
         documented = [str(s) for s in operation.get("responses") or {}]
+        if not any(d.startswith("2") or d == "default" for d in documented):
+            raise NoDocumented2xx(documented)
         status = str(answer.status_code)
         if not status.startswith("2"):
             detail = ""
@@ -543,8 +624,13 @@ class Probe:
             if isinstance(body, dict):
                 detail = str(body.get("detail") or body.get("title") or "")[:160]
             raise Failed(f"status {status}", detail)
-        if status not in documented and status[0] + "XX" not in [d.upper() for d in documented]:
+        named = {d.upper() for d in documented}
+        if not named & {status, status[0] + "XX", "DEFAULT"}:
             raise Failed("undocumented 2xx status", f"{status}, documented {documented}")
+        if status in BODILESS:  # HTTP forbids the body the spec may document
+            if answer.data:
+                raise Failed(f"a body on a {status}", f"{len(answer.data)} bytes")
+            return
         if not judge:
             return
         if self.validator is None:
@@ -575,7 +661,7 @@ class Probe:
                 continue
             try:
                 url = self.fill(template)
-                answer = self.request("get", template, url, listing=True)
+                answer = self.request("get", template, url, listing=True, check_body=True)
                 self.check("get", template, url, answer)
                 self.emit({**event, "ok": True})
             except Outcome as exc:
@@ -600,31 +686,48 @@ class Probe:
                 )
 
     def write(
-        self, name: str, method: str, template: str, url: str, salt: int, judge: bool = True
+        self,
+        name: str,
+        method: str,
+        template: str,
+        url: str,
+        salt: int,
+        judge: bool = True,
+        record_id: RecordId | None = None,
     ) -> tuple[Answer, Any]:
         """A write with a body made for its schema: with the spec's examples, and when
         those break the schema, without them. Returns the answer and what of the body sent
-        must read back (None without a body). `judge`: as `step`'s."""
-        body = self._body(template, method, salt)
+        must read back (None without a body). `judge`: as `step`'s; `record_id`: as
+        `_body`'s."""
+        body = self._body(template, method, salt, record_id=record_id)
         try:
             answer = self.step(name, method, template, url, body, judge=judge)
             return answer, body and body.compared
         except Failed as exc:
             if not exc.cause.startswith("harness") or body is None:
                 raise
-        body = self._body(template, method, salt, examples=False)
+        body = self._body(template, method, salt, examples=False, record_id=record_id)
         try:
             answer = self.step(name, method, template, url, body, judge=judge)
             return answer, body and body.compared
         except Failed as exc:
             if exc.cause.startswith("harness"):
-                raise Failed("harness: could not make a valid body", exc.detail) from exc
+                raise HarnessFault("harness: could not make a valid body", exc.detail) from exc
             raise
 
-    def _body(self, template: str, method: str, salt: int, examples: bool = True) -> Body | None:
+    def _body(
+        self,
+        template: str,
+        method: str,
+        salt: int,
+        examples: bool = True,
+        record_id: RecordId | None = None,
+    ) -> Body | None:
         """The body of a write, in the media type a client would pick (`sw.body_media`); a
         JSON Patch body holds `add` operations setting the fields of a value made for
-        the item (the PUT body's schema, else the create's)."""
+        the item (the PUT body's schema, else the create's). The record's id is the
+        server's: `record_id`'s field is left out unless the body's schema requires it,
+        and then holds `record_id`'s value (the path's, for a PUT), if it has one."""
         operation = self.paths[template][method]
         request_body = sw.resolve(self.doc, operation.get("requestBody"))
         content = request_body.get("content") if isinstance(request_body, dict) else None
@@ -638,10 +741,14 @@ class Probe:
             )
         schema = (sw.resolve(self.doc, content[media]) or {}).get("schema", {})
         if "json-patch" in media.lower():
-            value = make(self.doc, self._item_schema(template), "value", salt, examples=examples)
+            item_schema = self._item_schema(template)
+            value = make(self.doc, item_schema, "value", salt, examples=examples)
+            value = _with_id(self.doc, item_schema, value, record_id)
             ops = [{"op": "add", "path": "/" + _pointer(k), "value": v} for k, v in value.items()]
             return Body(value, json.dumps(ops).encode(), media)
-        value = make(self.doc, schema, "value", salt, examples=examples)
+        value = _with_id(
+            self.doc, schema, make(self.doc, schema, "value", salt, examples=examples), record_id
+        )
         files = files_of(self.doc, schema) if sw.is_form(media) else frozenset()
         data, content_type = encode(value, media, files)
         return Body(value, data, content_type, files)
@@ -668,20 +775,25 @@ class Probe:
             if match:
                 scope[match.group(1)] = unquote(real)
         item_url: str
+        key = self._id_property(coll)
         if coll.creates_by == "POST":
             before = self._listed_ids(coll, base_url)
-            answer, body = self.write("create", "post", coll.path, base_url, 0)
+            answer, body = self.write(
+                "create", "post", coll.path, base_url, 0, record_id=(key, None)
+            )
             record_id = self._created_id(coll, answer) or self._new_id(coll, base_url, before)
             self.served_ids.add(record_id)
         else:
             record_id = _text(make(self.doc, self._id_schema(coll), coll.id_param, 7))
             target = self.fill(coll.item_path, {**scope, coll.id_param: record_id})
-            answer, body = self.write("create", "put", coll.item_path, target, 0)
+            answer, body = self.write(
+                "create", "put", coll.item_path, target, 0, record_id=(key, record_id)
+            )
         item_url = self.fill(coll.item_path, {**scope, coll.id_param: record_id})
         read = self.step("read", "get", coll.item_path, item_url).json()
         readable = self._readable(coll)
         if body is not None:
-            where = contains(_unwrap(read, body), _kept(body, readable))
+            where = contains(_unwrap(read, body), _kept(body, readable, key))
             if where is not None:
                 raise Failed("read: differs from what was written", where)
         if "get" in coll.methods:
@@ -691,10 +803,12 @@ class Probe:
         for method in ("put", "patch"):
             if method not in coll.item_methods:
                 continue
-            _answer, change = self.write("update", method, coll.item_path, item_url, 1)
+            _answer, change = self.write(
+                "update", method, coll.item_path, item_url, 1, record_id=(key, record_id)
+            )
             reread = self.step("read after update", "get", coll.item_path, item_url).json()
             if change is not None:
-                where = contains(_unwrap(reread, change), _kept(change, readable))
+                where = contains(_unwrap(reread, change), _kept(change, readable, key))
                 if where is not None:
                     raise Failed(f"{method.upper()} not read back", where)
         if "delete" in coll.item_methods:
@@ -735,6 +849,14 @@ class Probe:
             inner = sw.merged_properties(self.doc, prop)
             names |= {name for name, node in inner.items() if not _write_only(self.doc, node)}
         return names or None
+
+    def _id_property(self, coll: sw.Collection) -> str | None:
+        """The record's id property: the field of the item's schema (as written, else as
+        read) that holds its path parameter's value (`id_field`)."""
+        names = list(sw.merged_properties(self.doc, self._item_schema(coll.item_path)))
+        got = sw.ok_response(self.doc, self.paths[coll.item_path]["get"])
+        names += list(sw.merged_properties(self.doc, got[2]) if got else {})
+        return id_field(coll.id_param, names)
 
     def _id_schema(self, coll: sw.Collection) -> Json:
         item = self.paths[coll.item_path]
@@ -779,6 +901,29 @@ def answered_id(answer: Answer, param: str) -> str | None:
     if location:
         return urlsplit(location).path.rstrip("/").rpartition("/")[2]
     return None
+
+
+#: (the record's id property or None, the id's value or None) of a write.
+RecordId = tuple[str | None, str | None]
+
+
+def _with_id(doc: Json, schema: Json, value: Any, record_id: RecordId | None) -> Any:
+    """`value` (a body made for `schema`) holding the record's id as the server's: its id
+    property left out, unless `schema` requires it -- then set to the id's value (typed
+    for the property's schema) when there is one, else the made-up value kept."""
+    key, known = record_id or (None, None)
+    if key is None or not isinstance(value, dict) or key not in value:
+        return value
+    whole = merged(doc, schema) or {}
+    if key not in (whole.get("required") or []):
+        return {k: v for k, v in value.items() if k != key}
+    if known is None:
+        return value
+    prop = (whole.get("properties") or {}).get(key, {})
+    typed: list[Any] = [known]
+    if re.fullmatch(r"-?\d+", known):
+        typed.insert(0, int(known))
+    return {**value, key: next((t for t in typed if fits(doc, prop, t)), known)}
 
 
 def _not_required(doc: Json, node: Json, flag: str, depth: int = 0) -> Json:
@@ -857,12 +1002,13 @@ def _write_only(doc: Json, node: Any) -> bool:
     return isinstance(resolved, dict) and bool(resolved.get("writeOnly"))
 
 
-def _kept(sent: Any, readable: set[str] | None) -> Any:
+def _kept(sent: Any, readable: set[str] | None, id_key: str | None = None) -> Any:
     """What of a sent object the read answer can hold: the fields its schema declares
-    (a field written but never answered, like an idempotency token, is not compared)."""
-    if readable is None or not isinstance(sent, dict):
+    (a field written but never answered, like an idempotency token, is not compared),
+    never the record's id property `id_key` (the server's to give)."""
+    if not isinstance(sent, dict):
         return sent
-    return {k: v for k, v in sent.items() if k in readable}
+    return {k: v for k, v in sent.items() if k != id_key and (readable is None or k in readable)}
 
 
 def _values_of(body: Any) -> list[Any]:

@@ -19,6 +19,8 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 from typing import Any
 
+from openapi_schema_validator import OAS30WriteValidator
+
 from tests.corpus.spec_walk import Json, pattern_meant, resolve
 
 MAX_DEPTH = 6
@@ -114,10 +116,36 @@ def _regex_value(pattern: str, salt: int, low: int, high: int | None) -> str | N
                 text = _from_parsed(parsed, turn, stretch)
             except (RecursionError, OverflowError, ValueError, IndexError):
                 return None
+            if len(text) < low:  # an unanchored or prefix pattern (`^arn:aws:x:`) still
+                text += "x" * (low - len(text))  # finds its match in a longer string
             fits = len(text) >= low and (high is None or len(text) <= high)
             if fits and compiled.search(text):
                 return text
     return None
+
+
+def fits(doc: Json, schema: Json, value: Any) -> bool:
+    """Whether `value` is valid for `schema` (OpenAPI 3.0, write direction; local `$ref`s
+    followed, patterns read as meant). A schema Python cannot check (a pattern `re` cannot
+    read) is taken as fitting: nothing is known against the value."""
+    root = {**(doc if isinstance(doc, dict) else {}), "$ref": "#/__value"}
+    root["__value"] = _patterns_meant(resolve(doc, schema))
+    try:
+        return OAS30WriteValidator(root).is_valid(value)
+    except (re.error, RecursionError, ValueError, TypeError, KeyError, LookupError):
+        return True
+
+
+def _patterns_meant(node: Json, depth: int = 0) -> Json:
+    """A copy of `node` whose string `pattern`s read as their authors meant them."""
+    if depth > 60 or not isinstance(node, dict | list):
+        return node
+    if isinstance(node, list):
+        return [_patterns_meant(v, depth + 1) for v in node]
+    out = {k: _patterns_meant(v, depth + 1) for k, v in node.items()}
+    if isinstance(out.get("pattern"), str):
+        out["pattern"] = pattern_meant(out["pattern"])
+    return out
 
 
 def merged(doc: Json, schema: Json, depth: int = 0) -> Json:

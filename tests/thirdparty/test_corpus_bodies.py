@@ -212,3 +212,194 @@ def test_a_write_only_field_is_not_expected_back(tmp_path: Path) -> None:
     probe(path, events.append)
     (collection,) = [e for e in events if e.get("kind") == "collection"]
     assert collection["ok"] is True, collection
+
+
+# -- round 3: what is the harness's (or the spec's) failure, not the server's ---------------
+
+
+def _probe_doc(tmp_path: Path, document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, **document}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(document))
+    events: list[dict[str, Any]] = []
+    probe(path, events.append)
+    return {(e["kind"], e["path"]): e for e in events if "path" in e}
+
+
+def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+TAGS = {"type": "object", "properties": {"tags": {"type": "object"}}}
+
+
+def test_made_up_values_meet_their_parameters_schema(tmp_path: Path) -> None:
+    """A prefix pattern shorter than its minLength (gamesparks' ResourceArn) and a query
+    example outside its own enum (rubrik's `sort_by: Name`): the harness sends values the
+    server must accept, so the GETs answer 2xx."""
+    arn = {"type": "string", "pattern": "^arn:aws:games:", "minLength": 20, "maxLength": 64}
+    sort = {
+        "name": "sort_by",
+        "in": "query",
+        "required": True,
+        "example": "Name",
+        "schema": {"type": "string", "enum": ["name", "size"]},
+    }
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/tags/{arn}": {
+                    "get": {
+                        "parameters": [_path("arn", arn)],
+                        "responses": {"200": {**OK, **_json(TAGS)}},
+                    }
+                },
+                "/report": {
+                    "get": {"parameters": [sort], "responses": {"200": {**OK, **_json(TAGS)}}}
+                },
+            }
+        },
+    )
+    assert events["get", "/tags/{arn}"]["ok"] is True, events
+    assert events["get", "/report"]["ok"] is True, events
+
+
+def test_an_invalid_request_of_the_harness_is_not_counted(tmp_path: Path) -> None:
+    """A path parameter no value can meet (`^a$` at least two long): the harness's request
+    breaks it, which is the harness's failure, shown apart."""
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/odd/{code}": {
+                    "get": {
+                        "parameters": [
+                            _path("code", {"type": "string", "pattern": "^a$", "minLength": 2})
+                        ],
+                        "responses": {"200": {**OK, **_json(TAGS)}},
+                    }
+                }
+            }
+        },
+    )
+    odd = events["get", "/odd/{code}"]
+    assert odd["ok"] is None and odd["cause"] == "harness: made an invalid request", odd
+
+
+def test_a_get_documenting_no_2xx_is_not_counted(tmp_path: Path) -> None:
+    responses = {"302": {"description": "moved"}, "404": {"description": "gone"}}
+    events = _probe_doc(tmp_path, {"paths": {"/fit": {"get": {"responses": responses}}}})
+    fit = events["get", "/fit"]
+    assert fit["ok"] is None and fit["cause"] == "no documented 2xx", fit
+
+
+def _collection(item: dict[str, Any], param: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """`/records` (list, create) and `/records/{recordId}` (read, PATCH, delete) of `item`;
+    `extra` replaces the item path's operations."""
+    ops = {
+        "get": {"responses": {"200": {**OK, **_json(item)}}},
+        "patch": {"requestBody": _json(item), "responses": {"200": {**OK, **_json(item)}}},
+        "delete": {"responses": {"204": OK}},
+        **extra,
+    }
+    return {
+        "paths": {
+            "/records": {
+                "get": {"responses": {"200": {**OK, **_json({"type": "array", "items": item})}}},
+                "post": {
+                    "requestBody": {"required": True, **_json(item)},
+                    "responses": {"201": {**OK, **_json(item)}},
+                },
+            },
+            "/records/{recordId}": {"parameters": [param], **ops},
+        }
+    }
+
+
+RECORD = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {"recordId": {"type": "integer", "minimum": 1}, "name": {"type": "string"}},
+}
+
+
+def test_a_bodiless_status_documented_with_a_body_answers_empty(tmp_path: Path) -> None:
+    """A DELETE documenting a body on its 204 (wisdom): HTTP forbids the body, so the
+    empty answer is right."""
+    deleted = {"204": {**OK, **_json(RECORD)}}
+    param = _path("recordId", {"type": "integer"})
+    events = _probe_doc(tmp_path, _collection(RECORD, param, delete={"responses": deleted}))
+    assert events["collection", "/records"]["ok"] is True, events
+
+
+def test_the_record_id_is_the_servers(tmp_path: Path) -> None:
+    """The item's id property is writable and optional (billbee's `Id`): the harness leaves
+    it to the server in the create and the PATCH, and never compares it on read-back."""
+    events = _probe_doc(tmp_path, _collection(RECORD, _path("recordId", {"type": "integer"})))
+    assert events["collection", "/records"]["ok"] is True, events
+
+
+def _sid(prefix: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": f"^{prefix}[0-9a-f]{{8}}$"}
+
+
+def test_an_id_the_spec_makes_impossible_is_counted_apart(tmp_path: Path) -> None:
+    """The record's `sid` is `^CH...`, the path's `{sid}` `^KD...`: no id meets both."""
+    room = {"type": "object", "properties": {"sid": _sid("CH"), "name": {"type": "string"}}}
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/rooms": {
+                    "get": {"responses": {"200": {**OK, **_json({"type": "array", "items": room})}}}
+                },
+                "/rooms/{sid}": {
+                    "get": {
+                        "parameters": [_path("sid", _sid("KD"))],
+                        "responses": {"200": {**OK, **_json(room)}},
+                    }
+                },
+            }
+        },
+    )
+    got = events["get", "/rooms/{sid}"]
+    assert got["ok"] is None and got["cause"] == "the spec's id and path schemas disagree", got
+
+
+def test_a_borrowed_id_fits_its_parameter(tmp_path: Path) -> None:
+    """Twilio: `/channels` lists `CH...` sids; `/interactions` only creates, its `{Sid}` is
+    `^KD...`: the id comes from the create, not from the channels' list."""
+
+    def thing(prefix: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {"sid": {**_sid(prefix), "readOnly": True}, "name": {"type": "string"}},
+        }
+
+    def item(prefix: str) -> dict[str, Any]:
+        return {
+            "get": {
+                "parameters": [_path("Sid", _sid(prefix))],
+                "responses": {"200": {**OK, **_json(thing(prefix))}},
+            }
+        }
+
+    listed = {"200": {**OK, **_json({"type": "array", "items": thing("CH")})}}
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/channels": {"get": {"responses": listed}},
+                "/channels/{Sid}": item("CH"),
+                "/interactions": {
+                    "post": {
+                        "requestBody": _json(thing("KD")),
+                        "responses": {"201": {**OK, **_json(thing("KD"))}},
+                    }
+                },
+                "/interactions/{Sid}": item("KD"),
+            }
+        },
+    )
+    assert events["get", "/interactions/{Sid}"]["ok"] is True, events

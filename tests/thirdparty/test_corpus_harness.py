@@ -162,3 +162,16 @@ def test_what_reads_back() -> None:
 )
 def test_path_values(template: str, path: str, values: dict[str, str]) -> None:
     assert path_values(template, path) == values
+
+
+#: Patterns matched by a prefix (unanchored at the end), as AWS writes ARNs.
+PREFIXES = [r"^arn:aws:gamesparks:", r"^sk_", r"arn:", r"^[A-Z]{2}-"]
+
+
+@settings(max_examples=80, derandomize=True, deadline=None)
+@given(st.sampled_from(PREFIXES), st.integers(0, 40), st.integers(0, 3))
+def test_a_prefix_pattern_longer_than_its_match(pattern: str, low: int, salt: int) -> None:
+    """A pattern whose match is shorter than the schema's minLength: the value is the
+    match, padded (it still finds the match), so it meets both."""
+    schema = {"type": "string", "pattern": pattern, "minLength": low, "maxLength": 2048}
+    validate(make({}, schema, "ResourceArn", salt), schema, cls=OAS30WriteValidator)
