@@ -972,11 +972,11 @@ def _operations(item: Json, item_path_item: Json, document: Json) -> dict[str, s
             continue
         if method == "put":
             body = _json_schema(document, operation.get("requestBody")) or {}
-            action = "replace" if body.get("required") else "update"
+            patched = isinstance(item_path_item.get("patch"), dict)
+            # Where a PATCH updates (it comes after PUT), this PUT replaces.
+            action = "replace" if body.get("required") or patched else "update"
         else:
             action = {"get": "get", "delete": "delete", "patch": "update"}[method]
-        if action == "update" and method == "put" and "update" in found:
-            action = "replace"  # PATCH updates: this PUT replaces
         found[action] = operation["operationId"]
     return found
 
