@@ -898,6 +898,10 @@ def _id_field(
 
 #: Keywords of a path parameter's schema that narrow the ids it accepts.
 _NARROWING = frozenset({"pattern", "minLength", "maxLength", "format", "enum", "const"})
+_NUMERIC = frozenset({"integer", "number"})
+#: The ids of records whose id is text where their item path takes a number: digits
+#: (no more than any integer format holds, none of them 0).
+_DIGITS: Json = {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
 
 
 def _id_shape(
@@ -905,7 +909,8 @@ def _id_shape(
 ) -> Json | None:
     """The id property ``raw`` and the item path parameter's schema together, where
     the parameter narrows what the property allows (Azure's ``accountName``: 3 to 24
-    letters and digits; Twilio's ``Sid``: ``^KD[0-9a-fA-F]{32}$``); ``None`` where it
+    letters and digits; Twilio's ``Sid``: ``^KD[0-9a-fA-F]{32}$``; digits where the
+    path takes a number and the property does not); ``None`` where it
     does not, or where the two do not agree on a type (an integer id in a path
     typed as a string)."""
     if item_param is None or raw is None:
@@ -919,9 +924,13 @@ def _id_shape(
                 found = _schema(document, parameter.get("schema", {}))
         if found is not None:
             break
+    own = _schema(document, raw)
+    if found and _kind(found) in _NUMERIC and _kind(own) not in _NUMERIC:
+        # Billbee's ``{id}`` is an integer, the record's ``Id`` a string: its ids are
+        # digits, which both accept.
+        return {"allOf": [raw, _DIGITS]}
     if not found or not _NARROWING & found.keys():
         return None
-    own = _schema(document, raw)
     if _kind(found) not in (None, _kind(own) or "string") or _kind(own) not in (None, "string"):
         return None
     return {"allOf": [raw, found]}
