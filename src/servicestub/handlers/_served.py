@@ -137,7 +137,8 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
     model = collection.model
     scope = tuple(python_name(parameter) for parameter in model.scope)
     # The item path's parameter names the record (get, update, replace, delete).
-    record_id = python_name(model.id_param) if model.id_param and action in _ON_ONE else None
+    param = model.item_params.get(action, model.id_param)
+    record_id = python_name(param) if param and action in _ON_ONE else None
     act = _ACTIONS[action]
     write = action in WRITES
     #: The property the answer holds the record in, if it is wrapped.
