@@ -48,6 +48,7 @@ from servicestub.engine.documented import (
     is_object_schema,
 )
 from servicestub.engine.fabricate import FabricateError
+from servicestub.engine.ids import fits_path
 from servicestub.engine.model import (
     CollectionModel,
     Envelope,
@@ -469,6 +470,8 @@ class Collection(Generic[OwnerT]):
             fields = self._apply(owner, self.base, body, None)  # refused before an id is used
             records = owner.records(self.model.name)
             given = body.get(self.model.id_field) if uid is None else self._path_id(uid)
+            if uid is None and given is not None and not fits_path(given, self.model):
+                given = None  # an id its item path cannot name is the server's to give
             if given is not None and str(given) in records and self._counts(uid):
                 given = None  # the server counts integer ids: a taken one is its to give
             if given is not None:

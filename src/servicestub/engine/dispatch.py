@@ -198,6 +198,10 @@ class Seeding:
     _completions: dict[tuple[str, str], Completion] = dataclasses.field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: The groups whose records cannot be drawn (:meth:`records` holds them empty).
+    _undrawable: set[GroupKey] = dataclasses.field(
+        default_factory=set, init=False, repr=False, compare=False
+    )
 
     #: Collection (API, path) -> whether its records can be seeded (:meth:`checked`).
     _verdicts: dict[tuple[str, str], bool] = dataclasses.field(
@@ -222,7 +226,25 @@ class Seeding:
 
     def records(self, api: str, model: CollectionModel, scope: Scope) -> Records:
         """The seeded records of ``model`` in ``scope``, by id (the id as a path
-        segment: ``str`` of an integer id), made anew: the caller may change them."""
+        segment: ``str`` of an integer id), made anew: the caller may change them.
+        A scope whose records cannot be drawn (its values leave a pattern nothing
+        matches; :meth:`check` found none at start-up) starts empty: a request never
+        fails for the seeding."""
+        try:
+            return self.drawn(api, model, scope)
+        except FabricateError:
+            self._drawn[api, model.path, scope] = {}
+            self._undrawable.add((api, model.path, scope))
+            return {}
+
+    def undrawable(self, api: str, model: CollectionModel, scope: Scope) -> bool:
+        """Whether the records of ``model`` in ``scope`` cannot be drawn (a collection
+        served without state, its records none the engine holds)."""
+        self.records(api, model, scope)
+        return (api, model.path, scope) in self._undrawable
+
+    def drawn(self, api: str, model: CollectionModel, scope: Scope) -> Records:
+        """:meth:`records`, or the :class:`FabricateError` that stops their drawing."""
         key = (api, model.path, scope)
         drawn = self._drawn.get(key)
         if drawn is None:
@@ -258,7 +280,7 @@ class Seeding:
         document = self.document(api)
         scope = tuple((name, _probe(model, document, name)) for name in model.scope)
         try:
-            drawn = self.records(api, model, scope)
+            drawn = self.drawn(api, model, scope)
         except FabricateError as error:
             raise ModelError(f"{model.path}: its records cannot be seeded: {error}") from None
         validator = draft4(model.item_schema, components_of(document))
@@ -431,6 +453,9 @@ class HeldRecordsByScope:
         ``above`` the scope ``values`` names does not exist (or its own parent does not)."""
         depth = len(above.scope)
         holder = self.owner(api, above, values[:depth], parent)
+        scope = tuple(zip(above.scope, values[:depth], strict=True))
+        if self.seeding is not None and self.seeding.undrawable(api, above, scope):
+            return  # a parent served without state: no record of it is held, none checked
         if values[depth] not in holder.records(above.name):
             self.groups.pop(key, None)
             label = above.name.replace("-", " ").replace("_", " ")

@@ -107,9 +107,14 @@ def shaped_id(uid: Json, model: CollectionModel) -> Json:
     (:attr:`CollectionModel.id_shape`): itself where it does, else a value drawn for
     the shape with ``uid`` as the seed (the same for the same uid; the caller draws
     again, from the next uid, while one is taken)."""
-    if model.id_shape is None:
+    if fits_path(uid, model) or model.id_shape is None:
         return uid
     fabricator = Fabricator({"components": model.components})
-    if fabricator.valid(uid, model.id_shape):
-        return uid
     return fabricator.value(model.id_shape, random.Random(str(uid)))
+
+
+def fits_path(uid: Json, model: CollectionModel) -> bool:
+    """Whether ``uid`` is an id ``model``'s item path accepts (:attr:`CollectionModel.id_shape`)."""
+    if model.id_shape is None:
+        return True
+    return Fabricator({"components": model.components}).valid(uid, model.id_shape)

@@ -54,7 +54,7 @@ import dataclasses
 import functools
 import keyword
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from servicestub.core.shapes import Json, Record
@@ -398,6 +398,9 @@ class CollectionModel:
     #: Action -> the property its answer holds the record in (``{"server": {...}}``);
     #: actions absent answer the record itself.
     wrappers: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: Action -> the item path parameter naming the record where it is not
+    #: :attr:`id_param` (Magento's ``PUT /cmsPage/{id}`` beside ``GET /cmsPage/{pageId}``).
+    item_params: dict[str, str] = dataclasses.field(default_factory=dict)
     #: The success status a create and a delete answer, as the spec documents them
     #: (a create 201 unless it documents only another 2xx; a delete 204 unless it
     #: documents only 200, answering the deleted record).
@@ -898,6 +901,10 @@ def _id_field(
 
 #: Keywords of a path parameter's schema that narrow the ids it accepts.
 _NARROWING = frozenset({"pattern", "minLength", "maxLength", "format", "enum", "const"})
+_NUMERIC = frozenset({"integer", "number"})
+#: The ids of records whose id is text where their item path takes a number: digits
+#: (no more than any integer format holds, none of them 0).
+_DIGITS: Json = {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
 
 
 def _id_shape(
@@ -905,7 +912,8 @@ def _id_shape(
 ) -> Json | None:
     """The id property ``raw`` and the item path parameter's schema together, where
     the parameter narrows what the property allows (Azure's ``accountName``: 3 to 24
-    letters and digits; Twilio's ``Sid``: ``^KD[0-9a-fA-F]{32}$``); ``None`` where it
+    letters and digits; Twilio's ``Sid``: ``^KD[0-9a-fA-F]{32}$``; digits where the
+    path takes a number and the property does not); ``None`` where it
     does not, or where the two do not agree on a type (an integer id in a path
     typed as a string)."""
     if item_param is None or raw is None:
@@ -919,9 +927,13 @@ def _id_shape(
                 found = _schema(document, parameter.get("schema", {}))
         if found is not None:
             break
+    own = _schema(document, raw)
+    if found and _kind(found) in _NUMERIC and _kind(own) not in _NUMERIC:
+        # Billbee's ``{id}`` is an integer, the record's ``Id`` a string: its ids are
+        # digits, which both accept.
+        return {"allOf": [raw, _DIGITS]}
     if not found or not _NARROWING & found.keys():
         return None
-    own = _schema(document, raw)
     if _kind(found) not in (None, _kind(own) or "string") or _kind(own) not in (None, "string"):
         return None
     return {"allOf": [raw, found]}
@@ -972,11 +984,11 @@ def _operations(item: Json, item_path_item: Json, document: Json) -> dict[str, s
             continue
         if method == "put":
             body = _json_schema(document, operation.get("requestBody")) or {}
-            action = "replace" if body.get("required") else "update"
+            patched = isinstance(item_path_item.get("patch"), dict)
+            # Where a PATCH updates (it comes after PUT), this PUT replaces.
+            action = "replace" if body.get("required") or patched else "update"
         else:
             action = {"get": "get", "delete": "delete", "patch": "update"}[method]
-        if action == "update" and method == "put" and "update" in found:
-            action = "replace"  # PATCH updates: this PUT replaces
         found[action] = operation["operationId"]
     return found
 
@@ -1044,10 +1056,16 @@ def _stamps(
 
 
 def _collection(
-    document: Json, path: str, item: Json, item_path: str | None, item_param: str | None
+    document: Json,
+    path: str,
+    item: Json,
+    item_path: str | None,
+    item_param: str | None,
+    siblings: Sequence[tuple[str, str]] = (),
 ) -> CollectionModel | None:
     paths = document["paths"]
     item_path_item: Json = resolve(document, paths.get(item_path, {})) if item_path else {}
+    item_path_item, item_params = _sibling_operations(document, item_path_item, siblings)
     list_op = item.get("get") if isinstance(item.get("get"), dict) else None
     listed = _envelope(document, _success(document, list_op)) if list_op else None
     if listed is not None and not listed[1].get("properties"):
@@ -1165,6 +1183,7 @@ def _collection(
         merges="patch" in item_path_item,
         created_status=_documented(create_op, 201),
         wrappers=wrappers,
+        item_params={a: item_params[o] for a, o in operations.items() if o in item_params},
         deleted_status=_documented(item_path_item.get("delete"), 204),
         id_shape=id_shape,
         components=document.get("components") or {},
@@ -1172,9 +1191,28 @@ def _collection(
     )
 
 
+def _sibling_operations(
+    document: Json, item_path_item: Json, siblings: Sequence[tuple[str, str]]
+) -> tuple[Json, dict[str, str]]:
+    """``item_path_item`` with the methods it lacks taken from the item paths beside it
+    (each with its path's parameters), and operationId -> parameter of those taken."""
+    merged, taken = dict(item_path_item), {}
+    for sibling_path, param in siblings:
+        sibling = resolve(document, document["paths"][sibling_path]) or {}
+        for method in METHODS:
+            operation = sibling.get(method)
+            if method in merged or not isinstance(operation, dict):
+                continue
+            shared = [*(sibling.get("parameters") or []), *(operation.get("parameters") or [])]
+            merged[method] = {**operation, "parameters": shared}
+            if "operationId" in operation:
+                taken[operation["operationId"]] = param
+    return merged, taken
+
+
 def _item_paths(paths: Json, path: str) -> Iterator[tuple[str, str]]:
     """``(item path, its parameter)`` for each ``path/{param}`` of ``paths``."""
-    pattern = re.compile(re.escape(path) + r"/\{([^}/]+)\}")
+    pattern = re.compile(re.escape(path.rstrip("/")) + r"/\{([^}/]+)\}")
     for candidate in paths:
         if found := pattern.fullmatch(candidate):
             yield candidate, found.group(1)
@@ -1215,16 +1253,22 @@ def read_model(document: Json) -> SpecModel:
         writes = isinstance(item, dict) and {"put", "patch", "delete"} & item.keys()
         if path.endswith("}") and "/" in path.rstrip("/") and writes:
             parent = path.rsplit("/", 1)[0]
-            if parent and parent not in paths and parent not in dict(candidates):
+            twin = parent + "/" in paths  # /x/ lists and creates them
+            if parent and parent not in paths and not twin and parent not in dict(candidates):
                 candidates.append((parent, {}))
     for path, item in candidates:
         if not isinstance(item, dict):
             skipped[path] = f"{path}: its path item is {type(item).__name__}, not an object."
             continue
-        item_path, item_param = next(_item_paths(paths, path), (None, None))
+        # One collection of every item path its path has (``/x/{id}``, ``/x/{xId}``):
+        # the one that reads a record first.
+        twin = path.endswith("/") and path.rstrip("/") in paths  # /x/ beside /x: /x's items
+        items = [] if twin else list(_item_paths(paths, path))
+        items.sort(key=lambda found: "get" not in paths[found[0]])
+        item_path, item_param = items[0] if items else (None, None)
         try:
             found = _collection(
-                document, path, resolve(document, item) or {}, item_path, item_param
+                document, path, resolve(document, item) or {}, item_path, item_param, items[1:]
             )
         except ModelError as problem:
             skipped[path] = str(problem)

@@ -124,12 +124,21 @@ def _with_headers(responded: tuple[Any, ...], headers: dict[str, str]) -> tuple[
     return body, status, {**sent, **headers}
 
 
+def _path_text(value: Any) -> str:
+    """A path parameter's value as it was written (``17`` of a ``number`` path that
+    connexion read as ``17.0``), the key records are held by."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def served_handler(api: str, collection: Collection[Any], action: str, name: str) -> Handler:
     """The handler of ``action`` on ``collection`` of the API ``api``, named ``name``."""
     model = collection.model
     scope = tuple(python_name(parameter) for parameter in model.scope)
     # The item path's parameter names the record (get, update, replace, delete).
-    record_id = python_name(model.id_param) if model.id_param and action in _ON_ONE else None
+    param = model.item_params.get(action, model.id_param)
+    record_id = python_name(param) if param and action in _ON_ONE else None
     act = _ACTIONS[action]
     write = action in WRITES
     #: The property the answer holds the record in, if it is wrapped.
@@ -148,11 +157,11 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
     locates = model.put_creates is not None and action in _ON_ONE
 
     async def handler(**arguments: Any) -> Any:
-        values = tuple(str(arguments[parameter]) for parameter in scope)
+        values = tuple(_path_text(arguments[parameter]) for parameter in scope)
         if writes_body:
             arguments[_BODY] = request_body(arguments)
         owner = current().held_owner(api, model, values, write=write)
-        uid = "" if record_id is None else str(arguments[record_id])
+        uid = "" if record_id is None else _path_text(arguments[record_id])
         arguments[_SCOPE] = dict(zip(model.scope, values, strict=True))
         if wrapper is not None:
             body = arguments.get(_BODY)
