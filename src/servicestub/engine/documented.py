@@ -21,7 +21,7 @@ from typing import Any
 
 from servicestub.core.shapes import Json, Record
 from servicestub.engine.fabricate import Context, FabricateError, Fabricator
-from servicestub.engine.model import CollectionModel
+from servicestub.engine.model import CollectionModel, merged_all_of
 from servicestub.engine.seeding import rng_for
 from servicestub.specs import resolve
 
@@ -82,19 +82,7 @@ class Schemas:
         members = node.get("allOf")
         if not isinstance(members, list) or depth >= MAX_DEPTH:
             return dict(node)
-        merged: Record = {}
-        properties: Record = {}
-        required: list[str] = []
-        for member in [*members, {k: v for k, v in node.items() if k != "allOf"}]:
-            part = self.flat(member, depth + 1)
-            properties.update(part.get("properties") or {})
-            required += [r for r in part.get("required") or () if r not in required]
-            merged.update({k: v for k, v in part.items() if k not in ("properties", "required")})
-        if properties:
-            merged["properties"] = properties
-        if required:
-            merged["required"] = required
-        return merged
+        return merged_all_of(node, members, lambda member: self.flat(member, depth + 1))
 
 
 def _chosen_media(content: Any) -> str | None:

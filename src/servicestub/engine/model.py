@@ -54,7 +54,7 @@ import dataclasses
 import functools
 import keyword
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from servicestub.core.shapes import Json, Record
@@ -484,11 +484,17 @@ def _schema(document: Json, node: Any, depth: int = 0) -> Json:
     members = node.get("allOf")
     if not isinstance(members, list) or depth >= _MERGE_DEPTH:
         return dict(node)
-    merged: Json = {}
+    return merged_all_of(node, members, lambda member: _schema(document, member, depth + 1))
+
+
+def merged_all_of(node: Json, members: list[Any], flat: Callable[[Any], Json]) -> Record:
+    """``node`` with its ``allOf`` ``members`` merged in, each made flat by ``flat``:
+    their properties and ``required`` joined, the node's own keywords over theirs."""
+    merged: Record = {}
     properties: Json = {}
     required: list[str] = []
     for member in [*members, {k: v for k, v in node.items() if k != "allOf"}]:
-        part = _schema(document, member, depth + 1)
+        part = flat(member)
         properties.update(part.get("properties") or {})
         required += [r for r in part.get("required") or () if r not in required]
         merged.update({k: v for k, v in part.items() if k not in ("properties", "required")})
