@@ -232,8 +232,11 @@ class _FromTheSpec:
                 self.answerers[api.name] = Answerer(document, {}, api.base_path), by_id
             answerer, by_id = self.answerers[api.name]
             if operation_id in by_id:
-                answerer.plans[operation_id] = plan_operation(
-                    answerer.document, operation_id, by_id[operation_id]
-                )
+                # connexion resolves an operation several times while it builds the
+                # app: its answers are planned on the first, once
+                if operation_id not in answerer.plans:
+                    answerer.plans[operation_id] = plan_operation(
+                        answerer.document, operation_id, by_id[operation_id]
+                    )
                 return answered_handler(answerer, operation_id)
         return None
