@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import httpx
 
 from servicestub.contract.model import Failure, Outcome
-from servicestub.specs import resolve
+from servicestub.specs import METHODS, resolve
 
 
 class Guard(Protocol):
@@ -49,7 +49,6 @@ class Guard(Protocol):
     ) -> None: ...
 
 
-METHODS = ("get", "put", "post", "delete", "patch")
 Operations = dict[str, tuple[str, str, dict[str, Any]]]
 
 

@@ -40,7 +40,7 @@ import schemathesis
 from servicestub.contract import lifecycle
 from servicestub.contract.created import CreatedLog
 from servicestub.contract.scope import RunScope
-from servicestub.specs import resolve
+from servicestub.specs import METHODS, resolve
 
 #: Path parameters the run's scope fixes, and the scope field each takes.
 SCOPE_PARAMETERS = {"tenantId": "tenant", "storeId": "store"}
@@ -105,7 +105,7 @@ def pin_scope(document: dict[str, Any], scope: RunScope) -> dict[str, str]:
         for name, value in values.items():
             path = path.replace("{" + name + "}", value)
         templates[path] = template
-        for holder in (item, *(item[m] for m in lifecycle.METHODS if m in item)):
+        for holder in (item, *(item[m] for m in METHODS if m in item)):
             if "parameters" in holder:
                 holder["parameters"] = [
                     p for p in holder["parameters"] if not _is_scope_parameter(document, p)

@@ -7,9 +7,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
-from servicestub.specs import ApiSpec, resolve
-
-METHODS = ("get", "put", "post", "delete", "patch")
+from servicestub.specs import METHODS, ApiSpec, resolve
 
 
 @dataclasses.dataclass(frozen=True)
