@@ -460,6 +460,9 @@ _CHANGE_WORDS = ("updat", "modif")
 #: What the last segment of an id parameter may name besides the whole name
 #: (``{petName}`` -> ``name``).
 _ID_SUFFIXES = ("id", "uid", "uuid", "key", "name", "slug", "code", "number")
+#: What a parameter naming the collection's noun itself (``{project}`` of
+#: ``/projects``) may be, in the order looked for.
+_NAMING_SUFFIXES = ("name", "key", "slug", "code")
 #: How deep ``allOf`` members are merged (a schema that is its own member ends there).
 _MERGE_DEPTH = 16
 
@@ -852,6 +855,13 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
             for prop in properties:
                 if folded(prop) == suffix:
                     return prop
+    if segment and key in (folded(segment), singular(segment)):
+        # ``{project}`` of ``/projects`` names the record itself: by what names it
+        # (AWS's ``GET /projects/{project}``: "you must already know the project name").
+        for suffix in _NAMING_SUFFIXES:
+            for prop in properties:
+                if folded(prop) == suffix:
+                    return prop
     return None
 
 
@@ -1022,15 +1032,30 @@ def _wrapped(document: Json, schema: Json, segment: str) -> tuple[str | None, Js
     return None, schema
 
 
-def _scope_fields(scope: tuple[str, ...], properties: Mapping[str, Json]) -> dict[str, str]:
-    """Each scope parameter's property: the same name, else the same as people read it."""
+#: Keywords of a property's schema that a path value must meet to be stored in it.
+_SHAPING = ("pattern", "format")
+
+
+def _scope_fields(
+    scope: tuple[str, ...], properties: Mapping[str, Json], parameters: Sequence[Json] = ()
+) -> dict[str, str]:
+    """Each scope parameter's property: the same name, else the same as people read it;
+    none where the property asks a shape the path parameter does not promise (AWS's
+    experiment ``project``, an ARN ``arn:...:project/x``, beside the ``{project}`` name)."""
+    given = {p.get("name"): p.get("schema") or {} for p in parameters if p.get("in") == "path"}
     found = {}
     for param in scope:
         same = [p for p in properties if p == param] or [
             p for p in properties if folded(p) == folded(param)
         ]
-        if same:
-            found[param] = same[0]
+        promised = given.get(param, {})
+        shaped = [
+            p
+            for p in same
+            if all(properties[p].get(k) in (None, promised.get(k)) for k in _SHAPING)
+        ]
+        if shaped:
+            found[param] = shaped[0]
     return found
 
 
@@ -1138,6 +1163,10 @@ def _collection(
         fallback = list_op.get(DEFAULT_SORT_EXTENSION, id_field)
         listing = _list_query(document, _parameters(document, item, list_op), fields, str(fallback))
     operations = _operations(item, item_path_item, document)
+    if listing is None:
+        # A GET on the path that answers no list of records (one object, a list of
+        # strings) is no list: the answers serve it, never the engine's list.
+        operations.pop("list", None)
     by_id = {
         op.get("operationId"): op
         for op in [*item.values(), *item_path_item.values()]
@@ -1180,7 +1209,11 @@ def _collection(
         seed_count=(list_op or {}).get(SEED_COUNT_EXTENSION, item.get(SEED_COUNT_EXTENSION)),
         id_type=_kind(properties.get(id_field, {})) or "string",
         hidden=frozenset(n for n, p in properties.items() if p.get("writeOnly")),
-        scope_fields=_scope_fields(tuple(_PARAMETER.findall(path)), properties),
+        scope_fields=_scope_fields(
+            tuple(_PARAMETER.findall(path)),
+            properties,
+            _parameters(document, item, list_op or create_op or {}),
+        ),
         numeric=frozenset(n for n, p in properties.items() if _kind(p) == "integer"),
         starts_null=frozenset(n for n in nullable if _nullable(properties.get(n, {}))),
         restamped=restamped,
