@@ -840,6 +840,12 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
                 return found
     if "id" in properties:
         return "id"
+    if key.endswith("id"):
+        # The record's name for the parameter's last words: ``class_id`` for
+        # ``{taxClassId}``; ``entity_id`` (the record's own id) for a bare ``{id}``.
+        tails = [p for p in properties if _tail_id(folded(p), key)]
+        if tails:
+            return max(tails, key=len)
     if segment:
         noun = singular(segment)
 
@@ -863,6 +869,15 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
                 if folded(prop) == suffix:
                     return prop
     return None
+
+
+def _tail_id(prop: str, key: str) -> bool:
+    """Whether folded property ``prop`` names the id folded parameter ``key`` ends in:
+    its last words (``classid`` of ``taxclassid``, three letters before ``id`` at
+    least), or ``entityid`` for a bare ``id`` (the record, as Magento names it)."""
+    if key == "id":
+        return prop == "entityid"
+    return prop.endswith("id") and len(prop) >= 5 and key.endswith(prop) and prop != key
 
 
 def _linked(document: Json, create: Json | None, item_param: str | None) -> str | None:
@@ -1127,9 +1142,15 @@ def _collection(
         if item_path is None and listed is not None and listed[0].bare:
             return None  # a bare array with no item path and no id: no collection
         # A record read alone may leave out its id where the list's records hold it
-        # (``MssqlHostConfiguration`` read, ``...WithHostId`` listed): the two together.
-        fuller = _joined(item_schema, listed[1]) if listed is not None else None
-        if fuller is None:
+        # (``MssqlHostConfiguration`` read, ``...WithHostId`` listed), or where only
+        # the create's answer does (CircleCI's ``BuildSummary`` of a new build holds
+        # its ``build_num``): the read with what those add.
+        fuller = item_schema
+        created = _success(document, create_op) if create_op else None
+        for other in (listed[1] if listed is not None else None, created):
+            if other is not None and other.get("properties"):
+                fuller = _joined(fuller, other) or fuller
+        if fuller is item_schema:
             raise
         id_field = _id_field(document, item_param, fuller, path, (list_op, create_op))
         item_schema = fuller
@@ -1279,12 +1300,32 @@ def _parented(collections: dict[str, CollectionModel]) -> dict[str, CollectionMo
     return {path: done[path] for path in collections}
 
 
+def _lists_below(document: Json, path: str) -> bool:
+    """Whether ``path``, which ends in a parameter, is a collection of records read at
+    ``path/{param}`` (CircleCI's builds: ``/project/{username}/{project}`` lists and
+    starts them, ``.../{build_num}`` reads one): no path above it lists it as an item,
+    and an item path below it answers one object -- not a list filtered by the last
+    parameter (``/sync/ratings/{type}/{rating}``)."""
+    paths = document["paths"]
+    above = path.rsplit("/", 1)[0]
+    if not above or above in paths or above + "/" in paths:
+        return False
+    for item_path, _param in _item_paths(paths, path):
+        answer = resolve(document, paths[item_path]) or {}
+        schema = _success(document, answer.get("get")) if isinstance(answer, dict) else None
+        if schema and schema.get("properties") and _kind(schema) != "array":
+            return True
+    return False
+
+
 def read_model(document: Json) -> SpecModel:
     """Every collection ``document`` describes (see the module's docstring)."""
     paths = document.get("paths") or {}
     collections, skipped = {}, {}
     candidates: list[tuple[str, Json]] = [
-        (path, item) for path, item in paths.items() if not path.endswith("}")
+        (path, item)
+        for path, item in paths.items()
+        if not path.endswith("}") or _lists_below(document, path)
     ]
     # An item path whose collection path the spec leaves out (``/x/{id}`` alone, written
     # by PUT, PATCH or DELETE).
