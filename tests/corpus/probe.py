@@ -233,6 +233,8 @@ def id_field(param: str, keys: Iterator[str] | list[str]) -> str | None:
     if re.search(r"name$", param, re.I) and "name" in lowered:
         return lowered["name"]
     ids = [k for k in names if k.lower().endswith("id")]
+    if not ids and "name" in lowered:  # `{project}` of AWS's /projects: the project's name
+        return lowered["name"]
     return ids[0] if len(ids) == 1 else None
 
 

@@ -460,6 +460,9 @@ _CHANGE_WORDS = ("updat", "modif")
 #: What the last segment of an id parameter may name besides the whole name
 #: (``{petName}`` -> ``name``).
 _ID_SUFFIXES = ("id", "uid", "uuid", "key", "name", "slug", "code", "number")
+#: What a parameter naming the collection's noun itself (``{project}`` of
+#: ``/projects``) may be, in the order looked for.
+_NAMING_SUFFIXES = ("name", "key", "slug", "code")
 #: How deep ``allOf`` members are merged (a schema that is its own member ends there).
 _MERGE_DEPTH = 16
 
@@ -837,6 +840,12 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
                 return found
     if "id" in properties:
         return "id"
+    if key.endswith("id"):
+        # The record's name for the parameter's last words: ``class_id`` for
+        # ``{taxClassId}``; ``entity_id`` (the record's own id) for a bare ``{id}``.
+        tails = [p for p in properties if _tail_id(folded(p), key)]
+        if tails:
+            return max(tails, key=len)
     if segment:
         noun = singular(segment)
 
@@ -852,7 +861,23 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
             for prop in properties:
                 if folded(prop) == suffix:
                     return prop
+    if segment and key in (folded(segment), singular(segment)):
+        # ``{project}`` of ``/projects`` names the record itself: by what names it
+        # (AWS's ``GET /projects/{project}``: "you must already know the project name").
+        for suffix in _NAMING_SUFFIXES:
+            for prop in properties:
+                if folded(prop) == suffix:
+                    return prop
     return None
+
+
+def _tail_id(prop: str, key: str) -> bool:
+    """Whether folded property ``prop`` names the id folded parameter ``key`` ends in:
+    its last words (``classid`` of ``taxclassid``, three letters before ``id`` at
+    least), or ``entityid`` for a bare ``id`` (the record, as Magento names it)."""
+    if key == "id":
+        return prop == "entityid"
+    return prop.endswith("id") and len(prop) >= 5 and key.endswith(prop) and prop != key
 
 
 def _linked(document: Json, create: Json | None, item_param: str | None) -> str | None:
@@ -1022,15 +1047,30 @@ def _wrapped(document: Json, schema: Json, segment: str) -> tuple[str | None, Js
     return None, schema
 
 
-def _scope_fields(scope: tuple[str, ...], properties: Mapping[str, Json]) -> dict[str, str]:
-    """Each scope parameter's property: the same name, else the same as people read it."""
+#: Keywords of a property's schema that a path value must meet to be stored in it.
+_SHAPING = ("pattern", "format")
+
+
+def _scope_fields(
+    scope: tuple[str, ...], properties: Mapping[str, Json], parameters: Sequence[Json] = ()
+) -> dict[str, str]:
+    """Each scope parameter's property: the same name, else the same as people read it;
+    none where the property asks a shape the path parameter does not promise (AWS's
+    experiment ``project``, an ARN ``arn:...:project/x``, beside the ``{project}`` name)."""
+    given = {p.get("name"): p.get("schema") or {} for p in parameters if p.get("in") == "path"}
     found = {}
     for param in scope:
         same = [p for p in properties if p == param] or [
             p for p in properties if folded(p) == folded(param)
         ]
-        if same:
-            found[param] = same[0]
+        promised = given.get(param, {})
+        shaped = [
+            p
+            for p in same
+            if all(properties[p].get(k) in (None, promised.get(k)) for k in _SHAPING)
+        ]
+        if shaped:
+            found[param] = shaped[0]
     return found
 
 
@@ -1102,9 +1142,15 @@ def _collection(
         if item_path is None and listed is not None and listed[0].bare:
             return None  # a bare array with no item path and no id: no collection
         # A record read alone may leave out its id where the list's records hold it
-        # (``MssqlHostConfiguration`` read, ``...WithHostId`` listed): the two together.
-        fuller = _joined(item_schema, listed[1]) if listed is not None else None
-        if fuller is None:
+        # (``MssqlHostConfiguration`` read, ``...WithHostId`` listed), or where only
+        # the create's answer does (CircleCI's ``BuildSummary`` of a new build holds
+        # its ``build_num``): the read with what those add.
+        fuller = item_schema
+        created = _success(document, create_op) if create_op else None
+        for other in (listed[1] if listed is not None else None, created):
+            if other is not None and other.get("properties"):
+                fuller = _joined(fuller, other) or fuller
+        if fuller is item_schema:
             raise
         id_field = _id_field(document, item_param, fuller, path, (list_op, create_op))
         item_schema = fuller
@@ -1138,6 +1184,10 @@ def _collection(
         fallback = list_op.get(DEFAULT_SORT_EXTENSION, id_field)
         listing = _list_query(document, _parameters(document, item, list_op), fields, str(fallback))
     operations = _operations(item, item_path_item, document)
+    if listing is None:
+        # A GET on the path that answers no list of records (one object, a list of
+        # strings) is no list: the answers serve it, never the engine's list.
+        operations.pop("list", None)
     by_id = {
         op.get("operationId"): op
         for op in [*item.values(), *item_path_item.values()]
@@ -1180,7 +1230,11 @@ def _collection(
         seed_count=(list_op or {}).get(SEED_COUNT_EXTENSION, item.get(SEED_COUNT_EXTENSION)),
         id_type=_kind(properties.get(id_field, {})) or "string",
         hidden=frozenset(n for n, p in properties.items() if p.get("writeOnly")),
-        scope_fields=_scope_fields(tuple(_PARAMETER.findall(path)), properties),
+        scope_fields=_scope_fields(
+            tuple(_PARAMETER.findall(path)),
+            properties,
+            _parameters(document, item, list_op or create_op or {}),
+        ),
         numeric=frozenset(n for n, p in properties.items() if _kind(p) == "integer"),
         starts_null=frozenset(n for n in nullable if _nullable(properties.get(n, {}))),
         restamped=restamped,
@@ -1246,12 +1300,32 @@ def _parented(collections: dict[str, CollectionModel]) -> dict[str, CollectionMo
     return {path: done[path] for path in collections}
 
 
+def _lists_below(document: Json, path: str) -> bool:
+    """Whether ``path``, which ends in a parameter, is a collection of records read at
+    ``path/{param}`` (CircleCI's builds: ``/project/{username}/{project}`` lists and
+    starts them, ``.../{build_num}`` reads one): no path above it lists it as an item,
+    and an item path below it answers one object -- not a list filtered by the last
+    parameter (``/sync/ratings/{type}/{rating}``)."""
+    paths = document["paths"]
+    above = path.rsplit("/", 1)[0]
+    if not above or above in paths or above + "/" in paths:
+        return False
+    for item_path, _param in _item_paths(paths, path):
+        answer = resolve(document, paths[item_path]) or {}
+        schema = _success(document, answer.get("get")) if isinstance(answer, dict) else None
+        if schema and schema.get("properties") and _kind(schema) != "array":
+            return True
+    return False
+
+
 def read_model(document: Json) -> SpecModel:
     """Every collection ``document`` describes (see the module's docstring)."""
     paths = document.get("paths") or {}
     collections, skipped = {}, {}
     candidates: list[tuple[str, Json]] = [
-        (path, item) for path, item in paths.items() if not path.endswith("}")
+        (path, item)
+        for path, item in paths.items()
+        if not path.endswith("}") or _lists_below(document, path)
     ]
     # An item path whose collection path the spec leaves out (``/x/{id}`` alone, written
     # by PUT, PATCH or DELETE).
