@@ -12,11 +12,14 @@ issue sets targets for. The peers install themselves from npm into the git-ignor
 
     PYTHONPATH=src python tests/benchmarks/peers.py     (or `make bench-peers`)
 
-BENCH_PEER_DURATION (default 8s) is each measured wrk run; BENCH_WARMUP (default 2s)
-each server's warm-up."""
+BENCH_PEER_DURATION (default 8s) is each measured wrk run, BENCH_WARMUP (default 2s)
+each server's and case's warm-up (BENCH_JVM_WARMUP, default 6s, WireMock's), BENCH_ROUNDS
+(default 1) how many rounds measure every server in turn (all of them up at once): the
+tables give medians, and the ratios' range over the rounds (each taken within one round)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -24,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +42,8 @@ PEERS_DIR = HERE / ".peers"
 NPM_PACKAGES = ("json-server@0.17.4", "wiremock@3.13.2", "@stoplight/prism-cli@5.14.2")
 DURATION = os.environ.get("BENCH_PEER_DURATION", "8s")
 WARMUP = os.environ.get("BENCH_WARMUP", "2s")
+JVM_WARMUP = os.environ.get("BENCH_JVM_WARMUP", "6s")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1"))
 CASES = ("list 20 orders", "get one order")
 
 
@@ -63,6 +68,8 @@ class Peer:
     env: Callable[[Path], dict[str, str]] = lambda _workdir: {}
     drop_prefix: str = ""
     ready_timeout: float = 120
+    #: wrk's warm-up of each case before any is measured; the JVM's JIT needs longer.
+    warmup: str = WARMUP
 
 
 def ensure_peers() -> Path:
@@ -213,18 +220,22 @@ def _servicestub(*options: str) -> Callable[[Captured, Path, int], list[str]]:
 
 SERVICESTUB = "servicestub"
 SERVICESTUB_RESPONSES = "servicestub, responses validated"
+JSON_SERVER = "json-server 0.17"
+WIREMOCK = "WireMock 3.13"
+PRISM = "Prism 5"
+BARE = "bare Starlette + orjson"
 PEERS = (
     Peer(SERVICESTUB, _servicestub()),
     Peer(SERVICESTUB_RESPONSES, _servicestub("--validate-responses")),
     Peer(
-        "json-server 0.17",
+        JSON_SERVER,
         _json_server,
         env=lambda _w: {"NODE_PATH": str(PEERS_DIR / "node_modules")},
     ),
-    Peer("WireMock 3.13", _wiremock),
-    Peer("Prism 5", _prism, drop_prefix="/v1"),
+    Peer(WIREMOCK, _wiremock, warmup=JVM_WARMUP),
+    Peer(PRISM, _prism, drop_prefix="/v1"),
     Peer(
-        "bare Starlette + orjson",
+        BARE,
         _bare,
         env=lambda w: {"BENCH_BARE_ANSWERS": str(w / "bare.json")},
     ),
@@ -240,8 +251,9 @@ def same_body(captured: bytes, served: bytes) -> str:
     return "DIFFERENT"
 
 
-def measure(binary: str, peer: Peer, captured: Captured) -> dict[str, Figures]:
-    """The peer's figures for each case, after its warm-up, with how its bodies compare."""
+@contextlib.contextmanager
+def serving(peer: Peer, captured: Captured) -> Iterator[dict[str, str]]:
+    """``peer`` serving ``captured`` on a free port until the block ends: its URL per case."""
     with tempfile.TemporaryDirectory(prefix="bench-peer-") as name:
         workdir = Path(name)
         port = free_port()
@@ -259,69 +271,113 @@ def measure(binary: str, peer: Peer, captured: Captured) -> dict[str, Figures]:
         )
         try:
             wait_for(urls[CASES[0]], timeout=peer.ready_timeout)
-            results: dict[str, Figures] = {}
-            for case, url in urls.items():
-                body = urllib.request.urlopen(url).read()
-                wrk(binary, url, duration=WARMUP)
-                results[case] = wrk(binary, url, duration=DURATION) | {
-                    "body": same_body(captured.bodies[case], body)
-                }
-            return results
+            yield urls
         finally:
             stop(process)
 
 
-def ratio(mine: Figures, theirs: Figures | None) -> str:
-    return f"{mine['rps'] / theirs['rps']:.2f}x" if theirs and theirs["rps"] else "-"
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def compare(binary: str) -> dict[str, dict[str, Figures]]:
+#: Runs[peer][case]: one wrk figure per round.
+Runs = dict[str, dict[str, list[Figures]]]
+
+
+def run_all(binary: str, captured: Captured, rounds: int) -> tuple[Runs, dict[str, dict[str, str]]]:
+    """Every peer up at once (the idle ones cost nothing), each warmed up and its bodies
+    checked, then ``rounds`` rounds each measuring every peer and case in turn, so that a
+    change of the machine's load falls on all of them alike."""
+    with contextlib.ExitStack() as stack:
+        urls = {peer.name: stack.enter_context(serving(peer, captured)) for peer in PEERS}
+        bodies = {
+            name: {
+                case: same_body(captured.bodies[case], urllib.request.urlopen(url).read())
+                for case, url in cases.items()
+            }
+            for name, cases in urls.items()
+        }
+        for peer in PEERS:
+            for url in urls[peer.name].values():
+                wrk(binary, url, duration=peer.warmup)
+        runs: Runs = {name: {case: [] for case in CASES} for name in urls}
+        for _ in range(rounds):
+            for name, cases in urls.items():
+                for case, url in cases.items():
+                    runs[name][case].append(wrk(binary, url, duration=DURATION))
+    return runs, bodies
+
+
+def ratio(mine: list[Figures], theirs: list[Figures], *, percent: bool = False) -> str:
+    """The median of the per-round ratios of req/s (as a percentage with ``percent``), with
+    their range when there were several rounds."""
+    ratios = [
+        a["rps"] / b["rps"] * (100 if percent else 1) if b["rps"] else float("inf")
+        for a, b in zip(mine, theirs, strict=True)
+    ]
+    form, unit = (".0f", " %") if percent else (".2f", "x")
+    text = f"{median(ratios):{form}}{unit}"
+    if len(ratios) > 1:
+        text += f" ({min(ratios):{form}}-{max(ratios):{form}})"
+    return text
+
+
+def compare(binary: str, rounds: int = ROUNDS) -> Runs:
     """Every peer measured in this run, then the two tables printed."""
-    modules = ensure_peers()
-    assert modules.exists()
+    ensure_peers()
     mock, origin, _ = start_mock()
     try:
         captured = capture(origin)
     finally:
         stop(mock)
-    figures = {peer.name: measure(binary, peer, captured) for peer in PEERS}
+    runs, bodies = run_all(binary, captured, rounds)
     print(
         f"\npeers, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
-        f"wrk -t2 -c32 -d{DURATION} after a {WARMUP} warm-up each; bodies of "
+        f"wrk -t2 -c32 -d{DURATION} after a {WARMUP} warm-up each ({JVM_WARMUP} WireMock's), "
+        f"{rounds} round(s) "
+        "(medians); bodies: "
         + ", ".join(f"{case} {len(captured.bodies[case])} B" for case in CASES)
         + " (servicestub's, fed to each peer)\n"
     )
     print(
         "| server | list req/s | p50 ms | p99 ms | get req/s | p50 ms | p99 ms "
-        "| non-2xx | timeouts | bodies |"
+        "| non-2xx | timeouts | list body | get body |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, cases in figures.items():
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, cases in runs.items():
         cells = " | ".join(
-            f"{cases[case]['rps']:.0f} | {cases[case]['p50']:.2f} | {cases[case]['p99']:.2f}"
+            " | ".join(
+                f"{median([f[key] for f in cases[case]]):{form}}"
+                for key, form in (("rps", ".0f"), ("p50", ".2f"), ("p99", ".2f"))
+            )
             for case in CASES
         )
-        bad = sum(cases[case]["non2xx"] for case in CASES)
-        timeouts = sum(cases[case]["timeouts"] for case in CASES)
-        bodies = "; ".join(sorted({cases[case]["body"] for case in CASES}))
-        print(f"| {name} | {cells} | {bad} | {timeouts} | {bodies} |")
+        bad = sum(f["non2xx"] for case in CASES for f in cases[case])
+        timeouts = sum(f["timeouts"] for case in CASES for f in cases[case])
+        print(
+            f"| {name} | {cells} | {bad} | {timeouts} "
+            f"| {bodies[name][CASES[0]]} | {bodies[name][CASES[1]]} |"
+        )
     print(
         "\n| servicestub | case | vs WireMock (>= 1.0) | vs json-server (>= 1.0) "
         "| vs Prism (>= 1.5; >= 1.0 validating responses) | of bare (>= 40 %) |"
     )
     print("|---|---|---|---|---|---|")
-    bare = figures["bare Starlette + orjson"]
     for name in (SERVICESTUB, SERVICESTUB_RESPONSES):
         label = "requests validated" if name == SERVICESTUB else "requests + responses validated"
         for case in CASES:
-            mine = figures[name][case]
+            mine = runs[name][case]
             print(
-                f"| {label} | {case} | {ratio(mine, figures['WireMock 3.13'][case])} "
-                f"| {ratio(mine, figures['json-server 0.17'][case])} "
-                f"| {ratio(mine, figures['Prism 5'][case])} "
-                f"| {100 * mine['rps'] / bare[case]['rps']:.0f} % |"
+                f"| {label} | {case} | {ratio(mine, runs[WIREMOCK][case])} "
+                f"| {ratio(mine, runs[JSON_SERVER][case])} "
+                f"| {ratio(mine, runs[PRISM][case])} "
+                f"| {ratio(mine, runs[BARE][case], percent=True)} |"
             )
-    return figures
+    if any(body == "DIFFERENT" for cases in bodies.values() for body in cases.values()):
+        print("\nA peer served a DIFFERENT body: its figures do not compare.")
+    return runs
 
 
 if __name__ == "__main__":
