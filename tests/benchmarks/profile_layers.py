@@ -53,6 +53,26 @@ LAYERS: tuple[tuple[str, str], ...] = (
     (r"^(jsonschema_rs|orjson|openapi_core|jsonschema)", "validation libraries"),
     (r"^(asyncio|uvloop)/", "event loop"),
 )
+#: (pattern on a layer, the part of the request path it belongs to), the first match wins.
+GROUPS: tuple[tuple[str, str], ...] = (
+    (r"^socket write", "kernel: socket write (loopback TCP, waking wrk; CPU contention)"),
+    (r"^access log", "uvicorn access log"),
+    (r"^(uvicorn|servicestub server\.py|event loop)", "uvicorn + httptools, our protocol"),
+    (r"routing", "routing (connexion's and the inner app's Starlette routers)"),
+    (
+        r"validation|uri_parser|decorators: parameter",
+        "parameters: URI parsing, validation, argument passing",
+    ),
+    (r"^(handler|API rules|servicestub connexion wiring: (resolver|operations))", "the handler"),
+    (r"^engine", "the engine (list/sort/page, lookup)"),
+    (r"serialisation|decorators: response|starlette: responses", "serialisation, the response"),
+    (
+        r"^(servicestub middleware|control|servicestub, other|servicestub connexion)",
+        "our middlewares and wiring",
+    ),
+    (r"^(connexion|starlette)", "connexion's middleware chain (and Starlette under it)"),
+    (r".", "other"),
+)
 FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^:()]+):\d+\)$")
 
 
@@ -64,11 +84,26 @@ def layer_of(stack: str) -> str:
         if not match:
             continue
         file = match["file"]
+        if match["function"] == "RequestResponseCycle.send" and "httptools_impl" in file:
+            return "socket write (uvicorn's send: transport.write)"
         for pattern, layer in LAYERS[:-1]:
             found = re.search(pattern, file)
             if found:
                 return layer.format(*found.groups())
     return "event loop"
+
+
+def group_of(layer: str) -> str:
+    return next(group for pattern, group in GROUPS if re.search(pattern, layer))
+
+
+def read_raw(path: Path) -> Counter[str]:
+    """Layer sample counts of a py-spy raw (collapsed stacks) file."""
+    counts: Counter[str] = Counter()
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        counts[layer_of(stack)] += int(count)
+    return counts
 
 
 def py_spy() -> str:
@@ -108,12 +143,8 @@ def profile(
             timeout=seconds + 60,
         )
     load.join()
-    counts: Counter[str] = Counter()
-    for line in Path(raw.name).read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        counts[layer_of(stack)] += int(count)
     print(f"raw stacks: {raw.name}", file=sys.stderr)
-    return counts, figures
+    return read_raw(Path(raw.name)), figures
 
 
 def report(case: str, counts: Counter[str], figures: Figures) -> None:
@@ -123,10 +154,15 @@ def report(case: str, counts: Counter[str], figures: Figures) -> None:
         f"\n{case}: {figures['rps']:.0f} req/s under profile ({total} samples), "
         f"so ~{per_request_us:.0f} µs a request\n"
     )
-    print("| layer | share | µs per request |\n|---|---|---|")
-    for layer, count in counts.most_common():
-        share = count / total
-        print(f"| {layer} | {100 * share:.1f} % | {share * per_request_us:.0f} |")
+    groups: Counter[str] = Counter()
+    for layer, count in counts.items():
+        groups[group_of(layer)] += count
+    for title, table in (("part of the request path", groups), ("layer", counts)):
+        print(f"| {title} | share | µs per request |\n|---|---|---|")
+        for name, count in table.most_common():
+            share = count / total
+            print(f"| {name} | {100 * share:.1f} % | {share * per_request_us:.0f} |")
+        print()
 
 
 def main() -> None:
@@ -140,7 +176,16 @@ def main() -> None:
         help="py-spy samples without pausing the server (less overhead, less exact)",
     )
     parser.add_argument("--only", choices=("list", "get"), help="profile one case only")
+    parser.add_argument(
+        "--raw",
+        nargs=2,
+        metavar=("FILE", "REQS_PER_S"),
+        help="analyse saved py-spy raw stacks measured at REQS_PER_S instead of a new run",
+    )
     options, serve = parser.parse_known_args()
+    if options.raw:
+        report(options.raw[0], read_raw(Path(options.raw[0])), {"rps": float(options.raw[1])})
+        return
     binary = ensure_wrk()
     mock, origin, _ = start_mock(*serve)
     try:
