@@ -83,7 +83,7 @@ def ensure_peers() -> Path:
         PEERS_DIR.mkdir(exist_ok=True)
         subprocess.run(
             [
-                *("npm", "install", "--silent", "--no-audit", "--no-fund"),
+                *("npm", "install", "--silent", "--no-audit", "--no-fund", "--save-exact"),
                 *("--prefix", str(PEERS_DIR), *NPM_PACKAGES),
             ],
             check=True,
