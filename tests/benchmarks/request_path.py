@@ -3,6 +3,7 @@ ASGI call loop over a GET of one order and a page of the list, and with
 ``--profile`` where the time goes. Figures in docs/request-path.md.
 
     PYTHONPATH=src python tests/benchmarks/request_path.py [--n 2000] [--profile]
+        [--only "one order"|list|health]
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ async def loop(app: Any, path: str, query: bytes, n: int) -> float:
     return (time.perf_counter() - started) / n * 1e6
 
 
-async def main(n: int, profile: bool, validate_responses: bool) -> None:
+async def main(n: int, profile: bool, validate_responses: bool, only: str | None = None) -> None:
     app = create_app(Settings(validate_responses=validate_responses))
     await startup(app)
 
@@ -98,8 +99,12 @@ async def main(n: int, profile: bool, validate_responses: bool) -> None:
         "GET list, 20 per page": (BASE, b"perPage=20"),
         "GET /_mock/health": ("/_mock/health", b""),
     }
+    if only:  # one case alone, e.g. for an outside profiler (py-spy record -- ...)
+        cases = {name: case for name, case in cases.items() if only in name}
     for name, (path, query) in cases.items():
         print(f"{name:26} {await loop(app, path, query, n):8.0f} µs/request")
+    if only:
+        return
     print(f"{'floor: bare ASGI app':26} {await loop(bare(page), BASE, b'', n):8.0f} µs/request")
     if profile:
         path, query = cases["GET one order"]
@@ -153,5 +158,6 @@ if __name__ == "__main__":
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--validate-responses", action="store_true")
+    parser.add_argument("--only", choices=("one order", "list", "health"), help="one case alone")
     options = parser.parse_args()
-    asyncio.run(main(options.n, options.profile, options.validate_responses))
+    asyncio.run(main(options.n, options.profile, options.validate_responses, options.only))
