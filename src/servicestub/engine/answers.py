@@ -54,6 +54,34 @@ _JSON = re.compile(r"[^/]+/([^;]+\+)?json(;.*)?", re.IGNORECASE)
 _BINARY_TYPES = ("application/octet-stream", "application/pdf", "application/zip")
 _BINARY_PREFIXES = ("image/", "audio/", "video/", "font/")
 _MISSING: Any = object()
+#: The media type answered for a range of them (``image/*``) the spec documents.
+_FOR_RANGE = {
+    "application": "application/octet-stream",
+    "text": "text/plain",
+    "image": "image/png",
+    "audio": "audio/mpeg",
+    "video": "video/mp4",
+    "font": "font/woff2",
+}
+
+
+def answered_media_type(documented: str, kind: Kind) -> str:
+    """The ``Content-Type`` of an answer in the ``documented`` media type: itself,
+    or for a range (``*/*``, ``application/*``, ``image/*``) a media type inside
+    it - an answer's ``Content-Type`` is a media type, never a range (RFC 9110,
+    8.3): ``application/json`` for a JSON body, else the range's common type
+    (``text/plain``, ``image/png``, ``application/octet-stream``)."""
+    essence, _, rest = documented.partition(";")
+    kind_part, _, subtype = essence.strip().lower().partition("/")
+    if subtype != "*":
+        return documented
+    if kind == "json" and kind_part in ("*", "application"):
+        concrete = "application/json"
+    elif kind_part == "*":
+        concrete = "text/plain" if kind == "text" else "application/octet-stream"
+    else:
+        concrete = _FOR_RANGE.get(kind_part, f"{kind_part}/octet-stream")
+    return f"{concrete};{rest}" if rest else concrete
 
 
 @dataclasses.dataclass(frozen=True)
@@ -316,7 +344,8 @@ class Answerer:
             body = _drawn(fabricator, schema, rng)
         else:
             body = _drawn(fabricator, chosen.schema, rng)
-        return Answer(plan.status, chosen.media_type, body, headers, chosen.kind)
+        answered = answered_media_type(chosen.media_type, chosen.kind)
+        return Answer(plan.status, answered, body, headers, chosen.kind)
 
 
 def _drawn(fabricator: Fabricator, schema: Json, rng: Any) -> Json:
