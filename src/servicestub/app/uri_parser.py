@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote
 
+import orjson
 import starlette.convertors
 from connexion.context import operation
 from connexion.decorators.parameter import (
@@ -25,15 +26,18 @@ from connexion.decorators.parameter import (
     prep_kwargs,
     unwrap_decorators,
 )
+from connexion.exceptions import BadRequestProblem
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.routing import _scope as _routing_scope
 from connexion.uri_parsing import QUERY_STRING_DELIMITERS, OpenAPIURIParser
+from connexion.utils import all_json
 from starlette.types import Receive, Scope, Send
 
 from servicestub.app.validation import (
     INTEGER_TEXT,
     NUMBER_TEXT,
     effective_parameters,
+    form_properties,
     items_of,
     kinds,
     typed,
@@ -68,6 +72,30 @@ class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is unt
             else:
                 resolved[name] = typed(occurrences[-1], schema)
         return resolved
+
+    def resolve_form(self, form_data: dict[str, Any]) -> dict[str, Any]:
+        """A form's fields as their encoding says: duplicates resolved, a field
+        the encoding declares JSON parsed (a 400 when it is not JSON), an array
+        field split - whatever form its schema takes. connexion's own reads each
+        property's ``type`` directly and casts it, failing (a 500) on a property
+        without one (``Channel: {description: ...}``) or a leaf of an object
+        without one; the fields are typed by the form validator instead
+        (:func:`~servicestub.app.validation.form_values`)."""
+        properties = form_properties(self._body_schema)
+        for name in form_data:
+            encoding = self._body_encoding.get(name, {"style": "form"})
+            value = self._resolve_param_duplicates(form_data[name], encoding, "form")
+            if "contentType" in encoding and all_json([encoding.get("contentType")]):
+                try:
+                    value = orjson.loads(value)
+                except orjson.JSONDecodeError:
+                    raise BadRequestProblem(
+                        detail=f"{name}: the form field is to hold JSON; send a JSON document."
+                    ) from None
+            elif "array" in kinds(properties.get(name)):
+                value = self._split(value, encoding, "form")
+            form_data[name] = value
+        return form_data
 
     def _items(self, occurrences: list[str], definition: dict[str, Any], _in: str) -> list[str]:
         """An array's values: one per occurrence when exploded, else the

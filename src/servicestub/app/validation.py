@@ -659,26 +659,19 @@ def _what_to_send(error: Any, param: dict[str, Any]) -> str:
     return ""
 
 
-_SCALARS: dict[str, Any] = {
-    "integer": int,
-    "number": float,
-    "boolean": lambda text: {"true": True, "false": False}[text.lower()],
-}
-
-
-def _form_properties(schema: Any) -> dict[str, Any]:
+def form_properties(schema: Any) -> dict[str, Any]:
     """The properties of a form's ``schema``, its ``allOf`` members' included."""
     if not isinstance(schema, dict):
         return {}
     found: dict[str, Any] = {}
     for member in schema.get("allOf") or ():
-        found |= _form_properties(member)
+        found |= form_properties(member)
     properties = schema.get("properties")
     return found | (properties if isinstance(properties, dict) else {})
 
 
 def _is_array(schema: Any) -> bool:
-    return isinstance(schema, dict) and (schema.get("type") == "array" or "items" in schema)
+    return "array" in kinds(schema) or (isinstance(schema, dict) and "items" in schema)
 
 
 def form_values(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -686,27 +679,21 @@ def form_values(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
     for an integer property is the number 3 (connexion leaves it a string and
     refuses it), and a field that is no array is its one (last) value
     (connexion leaves every field a list when the form is not the operation's
-    first media type); a value that is not of the type stays text, for
-    validation to refuse."""
-    properties = _form_properties(schema)
+    first media type); a value is read as a parameter is (:func:`typed`: its
+    types wherever its schema states them, spelled as JSON spells them), and a
+    value that is not of the type stays text, for validation to refuse."""
+    properties = form_properties(schema)
     if not properties:
         return data
 
-    def typed(value: Any, node: Any) -> Any:
-        kind = node.get("type") if isinstance(node, dict) else None
+    def field(value: Any, node: Any) -> Any:
         if isinstance(value, list) and not _is_array(node) and value:
             value = value[-1]
         if isinstance(value, list):
-            items = node.get("items") if isinstance(node, dict) else None
-            return [typed(item, items) for item in value]
-        if isinstance(value, str) and kind in _SCALARS:
-            try:
-                return _SCALARS[kind](value)
-            except (ValueError, KeyError):
-                return value
-        return value
+            return [field(item, items_of(node)) for item in value]
+        return typed(value, node) if isinstance(node, dict) else value
 
-    return {key: typed(value, properties.get(key)) for key, value in data.items()}
+    return {key: field(value, properties.get(key)) for key, value in data.items()}
 
 
 class _FormFields:
