@@ -91,15 +91,31 @@ class SpecDisagrees(Outcome):
 #: Statuses whose answer HTTP forbids a body (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 BODILESS = frozenset({"204", "205", "304"})
 
+#: Item parameter names that say nothing of whose record they name (many collections use
+#: them): an id is never borrowed from another collection by one of these.
+GENERIC_IDS = frozenset({"id", "uuid", "key", "name", "sid", "code", "slug", "identifier"})
+
 
 class NoId(Outcome):
-    """A path parameter naming a record of a collection that no list serves and no create
-    answers (the spec gives a client no way to learn one): not counted, shown apart."""
+    """A path parameter naming a record whose id the harness cannot take as a client
+    would (no list of that collection answers one, no create makes one): a made-up id
+    would measure only the harness's guess. Not counted, shown apart; the cause says
+    whether the list answered records without a field holding the id (the engine's
+    records, or the harness's reading of them, to look at) or nothing did."""
 
     ok = None
 
-    def __init__(self, detail: str) -> None:
-        super().__init__("no id to take: the collection has no list and no create", detail)
+    def __init__(self, where: str, tried: str = "") -> None:
+        unfound = "no field of" in tried
+        super().__init__(
+            "no id to take: "
+            + (
+                "no field of the listed records holds it"
+                if unfound
+                else "no list or create of its collection answers one"
+            ),
+            f"{where}: {tried}" if tried else where,
+        )
 
 
 @dataclass
@@ -220,18 +236,35 @@ def _items(body: Any) -> list[Any] | None:
     return next(iter(arrays.values()), None) if len(arrays) == 1 else None
 
 
+def _words(name: str) -> list[str]:
+    """The words of an identifier: `protectedItemName`, `variable_key`, `AssetSid`."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
+
+
+def _plain(name: str) -> str:
+    """`name` lower-cased without separators: `attribute_code`, `attributeCode` alike."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
 def id_field(param: str, keys: Iterator[str] | list[str]) -> str | None:
-    """The record field holding an item path parameter's value (same name, `id`, ...)."""
+    """The record field holding an item path parameter's value, as its name points to it:
+    the same name (`attributeCode` is `attribute_code`), `id`, the name without its `Id`
+    (`petId`: `pet`), then its trailing words (`variable_key`: `key`, `AssetSid`: `sid`,
+    `pool_name`: `name`), else the record's only field named like an id."""
     names = list(keys)
-    lowered = {k.lower(): k for k in names}
+    plain: dict[str, str] = {}
+    for key in names:
+        plain.setdefault(_plain(key), key)
+    words = _words(param)
     stripped = re.sub(r"[-_]?(id|Id|ID)$", "", param)
-    for candidate in (param, "id", stripped + "Id", stripped + "_id", stripped):
+    candidates = [param, "id", stripped + "Id", stripped]
+    candidates += ["".join(words[start:]) for start in range(1, len(words))]
+    for candidate in candidates:
         if candidate in names:
             return candidate
-        if candidate.lower() in lowered:
-            return lowered[candidate.lower()]
-    if re.search(r"name$", param, re.I) and "name" in lowered:
-        return lowered["name"]
+        if _plain(candidate) in plain:
+            return plain[_plain(candidate)]
     ids = [k for k in names if k.lower().endswith("id")]
     return ids[0] if len(ids) == 1 else None
 
@@ -398,51 +431,105 @@ class Probe:
     def _listed_id(
         self, prefix: str, name: str, known: dict[str, str], param: Json | None = None
     ) -> str | None:
-        """An id from the list the path above `{name}` answers; when that path lists
-        nothing, from the list of another collection whose item parameter is `name`
-        (`/lists/{tasklist}/tasks` takes its `tasklist` from `/users/@me/lists`); when no
-        list is there to ask, from a create on the path above (`_created_id_at`). A list
-        that answers no id leaves the parameter its made-up value (the list's own GET
-        is measured). An id borrowed from another collection must fit the parameter's
-        schema (`param`'s): Twilio's `/v1/Channels` lists `CH...` sids, which are not the
-        `KD...` `{Sid}` of `/v1/Interactions/{Sid}`; with none fitting, the create above."""
+        """The value of path parameter `{name}` below `prefix`, taken as a client would:
+        when `{name}` names a record (`_names_record`), from the list `prefix` answers
+        (the field of each record the collection's own item parameter, else `name`,
+        points to: `id_field`); when that path lists nothing, from the list of the one
+        other collection whose item parameter is `name` (`/lists/{tasklist}/tasks` takes
+        its `tasklist` from `/users/@me/lists`; a name many collections use, like `id`,
+        is no one's) if one of its ids fits the parameter's schema; else from a create
+        (`_created_id_at`). With none of these, `NoId`: a made-up id would measure
+        nothing but the harness's guess. A parameter naming no record (`{format}`,
+        `{date}`) takes a made-up value (None)."""
         template = prefix if prefix in self.paths else prefix + "/"
-        own, borrowed = template, False
-        list_item = self.paths.get(template)
-        if not isinstance(list_item, dict) or "get" not in list_item:
-            elsewhere = [
-                c.path
-                for c in sw.path_pairs(self.doc)
-                if c.id_param == name and "get" in c.methods and not c.scope_params
-            ]
-            if not elsewhere:
-                return self._created_id_at(template, name, known)
-            own, template, borrowed = template, elsewhere[0], True
+        others = [
+            c.path
+            for c in sw.path_pairs(self.doc)
+            if c.id_param == name and "get" in c.methods and not c.scope_params
+        ]
+        if len(others) != 1 or others[0] == template or _plain(name) in GENERIC_IDS:
+            others = []
+        if not others and not self._names_record(prefix, name):
+            return None
+        tried: list[str] = []
+        if "get" in (self.paths.get(template) or {}):
+            found = self._id_from_list(template, name, known, None, tried)
+            if found is not None:
+                return found
+        elif others:
+            schema = (param or {}).get("schema", {})
+            found = self._id_from_list(others[0], name, known, schema, tried)
+            if found is not None:
+                return found
+        found = self._created_id_at(template, name, known)
+        if found is None:
+            raise NoId(f"{{{name}}} under {template}", "; ".join(tried))
+        return found
+
+    def _names_record(self, prefix: str, name: str) -> bool:
+        """Whether `{name}` below `prefix` names a record: `prefix` is a path of the spec
+        (its collection), `prefix/{name}` answers PUT (a create), or `prefix/{name}`
+        answers GET with an object holding a field `id_field` finds for `name`."""
+        template = prefix if prefix in self.paths else prefix + "/"
+        item_path = prefix.rstrip("/") + "/{" + name + "}"
+        item = self.paths.get(item_path) or {}
+        if template in self.paths or "put" in item:
+            return True
+        got = sw.ok_response(self.doc, item.get("get"))
+        props = sw.merged_properties(self.doc, got[2]) if got else {}
+        names = set(props)
+        for prop in props.values():
+            names |= set(sw.merged_properties(self.doc, prop))
+        return id_field(name, sorted(names)) is not None
+
+    def _id_from_list(
+        self,
+        template: str,
+        name: str,
+        known: dict[str, str],
+        schema: Json | None,
+        tried: list[str],
+    ) -> str | None:
+        """The first id the list at `template` answers for `{name}` (one fitting `schema`
+        when it is given); why none, appended to `tried`."""
         url = self.fill(template, known)
         if url not in self.lists:
             answer = self.request("get", template, url, listing=True)
             self.lists[url] = _items(answer.json()) if 200 <= answer.status_code < 300 else None
-        schema = (param or {}).get("schema", {})
-        for record in self.lists[url] or []:
-            found = id_of(record, name)
-            if found is not None and not (borrowed and not self._fits_text(schema, found)):
-                self.served_ids.add(found)
-                return found
-        return self._created_id_at(own, name, known) if borrowed else None
+        records = self.lists[url]
+        own = self._own_item_param(template)
+        for record in records or []:
+            for param_name in dict.fromkeys((own or name, name)):
+                found = id_of(record, param_name)
+                if found is not None and (schema is None or self._fits_text(schema, found)):
+                    self.served_ids.add(found)
+                    return found
+        if records is None:
+            tried.append(f"the list {url} answered no records")
+        elif not records:
+            tried.append(f"the list {url} is empty")
+        else:
+            keys = sorted({k for r in records if isinstance(r, dict) for k in r})
+            tried.append(f"no field of {url}'s records holds {{{name}}}: {keys[:12]}")
+        return None
+
+    def _own_item_param(self, template: str) -> str | None:
+        """The path parameter of the collection at `template`'s own item path."""
+        for coll in sw.path_pairs(self.doc):
+            if coll.path == template:
+                return coll.id_param
+        return None
 
     def _created_id_at(self, template: str, name: str, known: dict[str, str]) -> str | None:
-        """The id of a record created in collection path `template`, which lists nothing --
-        by POST there (the id from its answer or Location), or by PUT on `template/{name}`
-        (the id the harness chose) -- made once per URL (a failure too: raised again).
-        `NoId` when the spec has no such create and `template` is one of its paths (the
-        collection's records cannot be learnt); None when it is not (a parameter naming no
-        collection's record takes a made-up value)."""
-        item = self.paths.get(template)
-        if not isinstance(item, dict):
-            return None
+        """The id of a record created in collection path `template` -- by POST there (the
+        id from its answer or Location), or by PUT on `template/{name}` (the id the
+        harness chose) -- made once per URL (a failure too: raised again). None when the
+        spec has no such create."""
         item_path = template.rstrip("/") + "/{" + name + "}"
-        if "post" not in item and "put" not in (self.paths.get(item_path) or {}):
-            raise NoId(f"{{{name}}} under {template}")
+        if "post" not in (self.paths.get(template) or {}) and "put" not in (
+            self.paths.get(item_path) or {}
+        ):
+            return None
         url = self.fill(template, known)
         if url not in self.created:
             try:
@@ -460,7 +547,7 @@ class Probe:
     ) -> str:
         """A record created for an id (its answer's body is judged by the round-trip)."""
         step = "create (for an id)"
-        if "post" in self.paths[template]:
+        if "post" in (self.paths.get(template) or {}):
             answer, _body = self.write(step, "post", template, url, 0, judge=False)
             found = answered_id(answer, name)
             if found is None:

@@ -132,6 +132,10 @@ def test_read_only_properties_are_not_written() -> None:
         ("Sid", ["sid", "friendly_name"], "sid"),
         ("username", ["email", "username"], "username"),
         ("task", ["title", "notes"], None),
+        ("variable_key", ["key", "value", "account_id"], "key"),
+        ("attributeCode", ["attribute_code", "frontend_label"], "attribute_code"),
+        ("AssetSid", ["sid", "account_sid", "service_sid"], "sid"),
+        ("protectedItemName", ["id", "name"], "id"),
     ],
 )
 def test_id_field(param: str, keys: list[str], field: str | None) -> None:
