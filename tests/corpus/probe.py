@@ -105,17 +105,14 @@ class NoId(Outcome):
 
     ok = None
 
-    def __init__(self, where: str, tried: str = "") -> None:
-        unfound = "no field of" in tried
-        super().__init__(
-            "no id to take: "
-            + (
+    def __init__(self, where: str, tried: str = "", why: str = "") -> None:
+        if not why:
+            why = (
                 "no field of the listed records holds it"
-                if unfound
+                if "no field of" in tried
                 else "no list or create of its collection answers one"
-            ),
-            f"{where}: {tried}" if tried else where,
-        )
+            )
+        super().__init__("no id to take: " + why, f"{where}: {tried}" if tried else where)
 
 
 @dataclass
@@ -357,10 +354,17 @@ class Probe:
     def _validator(self, ignored: str) -> OpenAPI | None:
         """openapi-core over the spec as served: its servers replaced by the mount, and
         (OpenAPI 3.0's rule, which openapi-core does not apply) properties marked `ignored`
-        (readOnly for requests, writeOnly for answers) left out of `required`."""
-        doc = _patterns_meant(_not_required(self.doc, self.doc, ignored))
+        (readOnly for requests, writeOnly for answers) left out of `required`. A request
+        is judged by the spec's patterns as written -- a JavaScript regex literal
+        (`/^[a-z]+$/`, peertube) matches no string, so no body holding one is valid and
+        the harness "could not make a valid body" (not counted); an answer by the
+        patterns as meant (`sw.pattern_meant`), so the server is not failed for what no
+        value could meet."""
+        doc = _not_required(self.doc, self.doc, ignored)
         if ignored == "readOnly":
             _form_schemas_as_json(doc)
+        else:
+            doc = _patterns_meant(doc)
         doc["servers"] = [{"url": HOST + self.base}]
         copied = {p: sw.resolve(doc, i) for p, i in (doc.get("paths") or {}).items()}
         doc["paths"] = {}
@@ -550,6 +554,8 @@ class Probe:
         if "post" in (self.paths.get(template) or {}):
             answer, _body = self.write(step, "post", template, url, 0, judge=False)
             found = answered_id(answer, name)
+            if found is None and not self._documents_id(template, name):
+                raise NoId(f"{{{name}}} under {template}", why="its create documents no id")
             if found is None:
                 raise Failed(f"{step}: no id in the answer", template)
             return found
@@ -557,6 +563,25 @@ class Probe:
         target = self.fill(item_path, {**known, name: found})
         self.write(step, "put", item_path, target, 0, judge=False)
         return found
+
+    def _documents_id(self, template: str, name: str) -> bool:
+        """Whether the create at `template` documents an answer a client can read the id
+        `{name}` from: a `Location` header, a bare string or integer, or a field of the
+        record (or of an object it wraps it in) that `id_field` finds."""
+        got = sw.ok_response(self.doc, (self.paths.get(template) or {}).get("post"))
+        if got is None:
+            return False
+        _status, response, schema = got
+        headers = {str(h).lower() for h in (response.get("headers") or {})}
+        kind = (merged(self.doc, schema) or {}).get("type") if schema is not None else None
+        if "location" in headers or kind in ("string", "integer"):
+            return True
+        props = sw.merged_properties(self.doc, schema)
+        names = set(props)
+        for prop in props.values():
+            names |= set(sw.merged_properties(self.doc, prop))
+        own = self._own_item_param(template)
+        return any(id_field(p, sorted(names)) for p in {name, own or name})
 
     def _path_param(self, template: str, name: str) -> Json | None:
         """Path parameter `name` of `template` (its first operation naming it)."""
@@ -617,7 +642,7 @@ class Probe:
         return next((v for v in usable if fits(self.doc, schema, v)), usable[0])
 
     def query(self, template: str, method: str, listing: bool = False) -> list[tuple[str, str]]:
-        """The required query parameters (and, for a list, the largest page size)."""
+        """The query parameters to send (`_sent`), and for a list the largest page size."""
         item = self.paths[template]
         out: list[tuple[str, str]] = []
         for param in sw.parameters(self.doc, item, item[method]):
@@ -629,19 +654,38 @@ class Probe:
                 high = schema.get("maximum")
                 size = min(int(high), 100) if isinstance(high, int | float) else 100
                 out.append((name, str(size)))
-            elif param.get("required"):
+            elif self._sent(param):
                 value = self.value_for(param)
                 out += [(name, _text(v)) for v in (value if isinstance(value, list) else [value])]
         return out
 
+    def _sent(self, param: Json) -> bool:
+        """Whether the harness sends parameter `param`: when it is required, or when its
+        schema's `default` breaks the schema (rubrik's `sort_by` default `Name` outside its
+        enum, vtex's number defaulting to the string `"101.22"`, a `default: null` not
+        nullable) -- left out, the request would stand for that invalid default, so a
+        valid value is sent instead."""
+        if param.get("required"):
+            return True
+        schema = merged(self.doc, param.get("schema", {}))
+        return (
+            isinstance(schema, dict)
+            and "default" in schema
+            and not fits(self.doc, schema, schema["default"])
+        )
+
     def headers(self, template: str, method: str) -> dict[str, str]:
+        """The headers to send: `Accept` a documented value when the operation names an
+        `Accept` parameter (spoonacular's enum), else any JSON; the others as `_sent`."""
         item = self.paths[template]
         out = {"Accept": "application/json, */*;q=0.5"}
         for param in sw.parameters(self.doc, item, item[method]):
-            if param.get("in") == "header" and param.get("required"):
-                name = str(param["name"])
-                if name.lower() in ("accept", "content-type", "authorization"):
-                    continue
+            if param.get("in") != "header":
+                continue
+            name = str(param["name"])
+            if name.lower() == "accept":
+                out["Accept"] = _text(self.value_for(param))
+            elif name.lower() not in ("content-type", "authorization") and self._sent(param):
                 out[name] = _text(self.value_for(param))
         return out
 
@@ -739,7 +783,7 @@ class Probe:
 
     # -- GETs --------------------------------------------------------------------------
     def gets(self) -> None:
-        for template, method, _item, _op in sw.operations(self.doc):
+        for template, method, _item, op in sw.operations(self.doc):
             if method != "get":
                 continue
             event: dict[str, Any] = {"kind": "get", "path": template}
@@ -748,7 +792,8 @@ class Probe:
                 continue
             try:
                 url = self.fill(template)
-                answer = self.request("get", template, url, listing=True, check_body=True)
+                body = self._body(template, "get", 0) if "requestBody" in op else None
+                answer = self.request("get", template, url, body, listing=True, check_body=True)
                 self.check("get", template, url, answer)
                 self.emit({**event, "ok": True})
             except Outcome as exc:
@@ -928,14 +973,22 @@ class Probe:
     def _readable(self, coll: sw.Collection) -> set[str] | None:
         """The fields the item's GET answer declares (its own properties and those of an
         object it wraps the record in), or None when it declares none (all compared).
-        A ``writeOnly`` field (a password) is never answered, so never compared."""
+        A ``writeOnly`` field (a password) is never answered, and a ``readOnly`` one is
+        the server's to fill (OpenAPI 3.0: it is not sent, or its value is ignored), so
+        neither is compared; every other field written must read back."""
         got = sw.ok_response(self.doc, self.paths[coll.item_path]["get"])
         props = sw.merged_properties(self.doc, got[2]) if got else {}
-        names = {name for name, prop in props.items() if not _write_only(self.doc, prop)}
+        declared = dict(props)
         for prop in props.values():
-            inner = sw.merged_properties(self.doc, prop)
-            names |= {name for name, node in inner.items() if not _write_only(self.doc, node)}
-        return names or None
+            declared.update(sw.merged_properties(self.doc, prop))
+        if not declared:
+            return None
+        return {
+            name
+            for name, node in declared.items()
+            if not _flagged(self.doc, node, "writeOnly")
+            and not _flagged(self.doc, node, "readOnly")
+        }
 
     def _id_property(self, coll: sw.Collection) -> str | None:
         """The record's id property: the field of the item's schema (as written, else as
@@ -1083,10 +1136,11 @@ def _media_types(node: Any, depth: int = 0) -> Iterator[str]:
             yield from _media_types(value, depth + 1)
 
 
-def _write_only(doc: Json, node: Any) -> bool:
-    """Whether a property's schema (its ``$ref`` followed) says ``writeOnly``."""
-    resolved = sw.resolve(doc, node) if isinstance(node, dict) else node
-    return isinstance(resolved, dict) and bool(resolved.get("writeOnly"))
+def _flagged(doc: Json, node: Any, flag: str) -> bool:
+    """Whether a property's schema (its ``$ref`` followed, allOf parts merged) says
+    ``flag`` (``readOnly``, ``writeOnly``)."""
+    resolved = merged(doc, node) if isinstance(node, dict) else node
+    return isinstance(resolved, dict) and bool(resolved.get(flag))
 
 
 def _kept(sent: Any, readable: set[str] | None, id_key: str | None = None) -> Any:

@@ -512,3 +512,109 @@ def test_a_listed_id_is_read_from_the_field_its_name_points_to(
     gets = ("/things/{" + own + "}", versions, versions + "/{number}")
     for key in [("get", g) for g in gets] + [("collection", "/things")]:
         assert events[key]["ok"] is True, events
+
+
+def test_the_parameters_sent_are_valid(tmp_path: Path) -> None:
+    """Optional parameters whose `default` breaks their schema (rubrik's `sort_by: Name`
+    outside its enum, vtex's number defaulting to `"101.22"`, contract-p.fit's `default:
+    null`), an `Accept` header parameter with an enum (spoonacular) and a GET whose spec
+    requires a body (trakt): the harness sends valid values and the body, so the GETs are
+    measured (2xx) instead of "harness: made an invalid request"."""
+
+    def query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "in": "query", "schema": schema}
+
+    accept = {
+        "name": "Accept",
+        "in": "header",
+        "schema": {"type": "string", "enum": ["application/json", "text/html"]},
+    }
+    params = [
+        query("sort_by", {"type": "string", "enum": ["name", "size"], "default": "Name"}),
+        query("value", {"type": "number", "default": "101.22"}),
+        query("start_date", {"type": "string", "format": "date-time", "default": None}),
+        accept,
+    ]
+    asked = {"type": "object", "required": ["ids"], "properties": {"ids": {"type": "array"}}}
+    answer = {"200": {**OK, **_json(TAGS)}}
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/report": {"get": {"parameters": params, "responses": answer}},
+                "/progress": {
+                    "get": {
+                        "requestBody": {"required": True, **_json(asked)},
+                        "responses": answer,
+                    }
+                },
+            }
+        },
+    )
+    assert events["get", "/report"]["ok"] is True, events
+    assert events["get", "/progress"]["ok"] is True, events
+
+
+def test_a_body_no_value_can_meet_is_the_harness_s(tmp_path: Path) -> None:
+    """peertube: `pattern: "/^[a-z]+$/"` (a JavaScript regex literal) matches no string as
+    written; the server judges it as written, so no body is valid: "harness: could not
+    make a valid body", not counted -- never a 400 counted against the server."""
+    record = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "name": {"type": "string", "pattern": "/^[a-z]+$/"},
+        },
+    }
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/channels": {
+                    **_listed(record),
+                    "post": {
+                        "requestBody": {"required": True, **_json(record)},
+                        "responses": {"201": {**OK, **_json(record)}},
+                    },
+                },
+                "/channels/{id}": _read("id", record),
+            }
+        },
+    )
+    got = events["collection", "/channels"]
+    assert got["ok"] is None and got["cause"] == "harness: could not make a valid body", got
+
+
+def test_a_read_only_field_of_the_answer_is_the_server_s(tmp_path: Path) -> None:
+    """The create's schema lets a client send `status`; the item's answer marks it
+    `readOnly`: the server fills it, so it is not compared -- every other field is."""
+    sent = {
+        "type": "object",
+        "required": ["name", "status"],
+        "properties": {"name": {"type": "string"}, "status": {"type": "string"}},
+    }
+    read = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "name": {"type": "string"},
+            "status": {"type": "string", "readOnly": True, "enum": ["new", "done"]},
+        },
+    }
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/jobs": {
+                    **_listed(read),
+                    "post": {
+                        "requestBody": {"required": True, **_json(sent)},
+                        "responses": {"201": {**OK, **_json(read)}},
+                    },
+                },
+                "/jobs/{id}": _read("id", read),
+            }
+        },
+    )
+    assert events["collection", "/jobs"]["ok"] is True, events
