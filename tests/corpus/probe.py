@@ -239,16 +239,26 @@ def _words(name: str) -> list[str]:
     return [w for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
 
 
+def _last_word(template: str) -> str | None:
+    """The last literal segment of a collection path (`/V1/orders/items`: `items`)."""
+    literal = [seg for seg in template.split("/") if seg and not sw.PARAM_SEGMENT.match(seg)]
+    return literal[-1] if literal else None
+
+
 def _plain(name: str) -> str:
     """`name` lower-cased without separators: `attribute_code`, `attributeCode` alike."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def id_field(param: str, keys: Iterator[str] | list[str]) -> str | None:
+def id_field(
+    param: str, keys: Iterator[str] | list[str], collection: str | None = None
+) -> str | None:
     """The record field holding an item path parameter's value, as its name points to it:
     the same name (`attributeCode` is `attribute_code`), `id`, the name without its `Id`
     (`petId`: `pet`), then its trailing words (`variable_key`: `key`, `AssetSid`: `sid`,
-    `pool_name`: `name`), else the record's only field named like an id."""
+    `pool_name`: `name`), then the collection's name made singular with `id`
+    (`{id}` of `/transactions` is `transaction_id`), else the record's only field named
+    like an id."""
     names = list(keys)
     plain: dict[str, str] = {}
     for key in names:
@@ -257,6 +267,8 @@ def id_field(param: str, keys: Iterator[str] | list[str]) -> str | None:
     stripped = re.sub(r"[-_]?(id|Id|ID)$", "", param)
     candidates = [param, "id", stripped + "Id", stripped]
     candidates += ["".join(words[start:]) for start in range(1, len(words))]
+    if collection:
+        candidates.append(re.sub(r"(?<!s)s$", "", re.sub(r"ies$", "y", collection)) + "Id")
     for candidate in candidates:
         if candidate in names:
             return candidate
@@ -266,12 +278,13 @@ def id_field(param: str, keys: Iterator[str] | list[str]) -> str | None:
     return ids[0] if len(ids) == 1 else None
 
 
-def id_of(record: Any, param: str) -> str | None:
-    """The value of a record's id field for item parameter `param`: a non-empty scalar."""
+def id_of(record: Any, param: str, collection: str | None = None) -> str | None:
+    """The value of a record's id field for item parameter `param` (of `collection`, the
+    last word of its path): a non-empty scalar."""
     if not isinstance(record, dict):
         return None
     names = [k for k, v in record.items() if isinstance(v, str | int) and v != ""]
-    key = id_field(param, names)
+    key = id_field(param, names, collection)
     return None if key is None else _text(record[key])
 
 
@@ -504,7 +517,7 @@ class Probe:
         own = self._own_item_param(template)
         for record in records or []:
             for param_name in dict.fromkeys((own or name, name)):
-                found = id_of(record, param_name)
+                found = id_of(record, param_name, _last_word(template))
                 if found is not None and (schema is None or self._fits_text(schema, found)):
                     self.served_ids.add(found)
                     return found
@@ -1013,7 +1026,11 @@ class Probe:
             listed = self.step(step, "get", coll.path, url, listing=True).json()
         else:
             listed = self.request("get", coll.path, url, listing=True).json()
-        return [found for r in _items(listed) or [] if (found := id_of(r, coll.id_param))]
+        return [
+            found
+            for r in _items(listed) or []
+            if (found := id_of(r, coll.id_param, _last_word(coll.path)))
+        ]
 
     def _created_id(self, coll: sw.Collection, answer: Answer) -> str | None:
         return answered_id(answer, coll.id_param)

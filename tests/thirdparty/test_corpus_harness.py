@@ -142,6 +142,23 @@ def test_id_field(param: str, keys: list[str], field: str | None) -> None:
     assert id_field(param, keys) == field
 
 
+@pytest.mark.parametrize(
+    ("param", "collection", "keys", "field"),
+    [
+        ("id", "transactions", ["transaction_id", "order_id", "payment_id"], "transaction_id"),
+        ("id", "items", ["item_id", "order_id"], "item_id"),
+        ("id", "categories", ["category_id", "parent_id"], "category_id"),
+        ("id", "address", ["address_id", "customer_id"], "address_id"),
+    ],
+)
+def test_id_field_of_a_collection(
+    param: str, collection: str, keys: list[str], field: str | None
+) -> None:
+    """magento's `/V1/transactions/{id}`: the record's `transaction_id`, named after the
+    collection, not its `order_id` or `payment_id`."""
+    assert id_field(param, keys, collection) == field
+
+
 def test_items_of_lists() -> None:
     assert _items([{"id": 1}]) == [{"id": 1}]
     assert _items({"data": [{"id": 1}], "links": {}}) == [{"id": 1}]
