@@ -391,7 +391,7 @@ class Probe:
         json_media = {
             media.split(";")[0].strip().lower()
             for media in _media_types(self.doc)
-            if "json" in media.lower()
+            if "json" in media.lower() or sw.is_json(media)  # `*/*` bodies go as JSON
         }
         config = Config(
             spec_validator_cls=None,

@@ -536,6 +536,7 @@ def test_the_parameters_sent_are_valid(tmp_path: Path) -> None:
         accept,
     ]
     asked = {"type": "object", "required": ["ids"], "properties": {"ids": {"type": "array"}}}
+    anything = {"content": {"*/*": {"schema": {"type": "string"}}}}
     answer = {"200": {**OK, **_json(TAGS)}}
     events = _probe_doc(
         tmp_path,
@@ -548,11 +549,12 @@ def test_the_parameters_sent_are_valid(tmp_path: Path) -> None:
                         "responses": answer,
                     }
                 },
+                "/token": {"get": {"requestBody": anything, "responses": answer}},
             }
         },
     )
-    assert events["get", "/report"]["ok"] is True, events
-    assert events["get", "/progress"]["ok"] is True, events
+    for path in ("/report", "/progress", "/token"):
+        assert events["get", path]["ok"] is True, events
 
 
 def test_a_body_no_value_can_meet_is_the_harness_s(tmp_path: Path) -> None:
