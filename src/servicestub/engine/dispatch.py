@@ -203,22 +203,34 @@ class Seeding:
         default_factory=set, init=False, repr=False, compare=False
     )
 
-    #: Collection (API, path) -> whether its records can be seeded (:meth:`checked`).
-    _verdicts: dict[tuple[str, str], bool] = dataclasses.field(
+    #: Collection (API, path) -> why its records cannot be seeded, ``None`` when
+    #: they can (:meth:`checked`).
+    _verdicts: dict[tuple[str, str], str | None] = dataclasses.field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
     def checked(self, api: str, model: CollectionModel) -> None:
         """:meth:`check`, its verdict kept for :meth:`seedable`."""
-        self._verdicts[api, model.path] = False
-        self.check(api, model)
-        self._verdicts[api, model.path] = True
+        self._verdicts[api, model.path] = f"{model.path}: its records are being checked"
+        try:
+            self.check(api, model)
+        except ModelError as error:
+            self._verdicts[api, model.path] = str(error)
+            raise
+        self._verdicts[api, model.path] = None
 
     def seedable(self, api: str, model: CollectionModel) -> bool:
         """Whether ``model``'s records can be seeded: :meth:`checked`'s verdict, given
-        at start-up (and for another seed, after a reset, when first asked), so that
-        no request draws what cannot be drawn (a collection that cannot be seeded
-        is served without state: it holds no records, and parents none)."""
+        at start-up for a built-in API, else when first asked (a third-party
+        collection's first request, or a built-in one's after a reset to another
+        seed), so that no request draws what cannot be drawn (a collection that
+        cannot be seeded is served without state: it holds no records, and parents
+        none)."""
+        return self.unseedable(api, model) is None
+
+    def unseedable(self, api: str, model: CollectionModel) -> str | None:
+        """Why ``model``'s records cannot be seeded (:meth:`check`'s error), or
+        ``None`` when they can; decided on first asking, then kept."""
         if (api, model.path) not in self._verdicts:
             with contextlib.suppress(ModelError):
                 self.checked(api, model)
