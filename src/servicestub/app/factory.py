@@ -153,12 +153,27 @@ class _StateDecided:
         return why is None
 
     def handler(self, engine: Handler, answered: Handler) -> Handler:
-        """``engine`` while the collection is served with state, else ``answered``."""
+        """``engine`` while the collection is served with state, else ``answered``;
+        ``answered`` too when ``engine`` fails on a request (logged with its
+        traceback) rather than answer it with a 500. An :class:`ApiError` (a 404,
+        a 409, a refused body) is the engine's answer, and goes out."""
 
         @functools.wraps(engine)
         async def handler(**arguments: Any) -> Any:
-            chosen = engine if self.stateful() else answered
-            return await chosen(**arguments)
+            if not self.stateful():
+                return await answered(**arguments)
+            try:
+                return await engine(**arguments)
+            except ApiError:
+                raise
+            except Exception:
+                log.exception(
+                    "%s: the engine failed on %s %s; answered from the spec instead",
+                    self._api,
+                    engine.__name__,
+                    self._model.path,
+                )
+                return await answered(**arguments)
 
         return handler
 
