@@ -1218,7 +1218,7 @@ def _sibling_operations(
 
 def _item_paths(paths: Json, path: str) -> Iterator[tuple[str, str]]:
     """``(item path, its parameter)`` for each ``path/{param}`` of ``paths``."""
-    pattern = re.compile(re.escape(path.rstrip("/")) + r"/\{([^}/]+)\}")
+    pattern = re.compile(re.escape(path.rstrip("/")) + r"/\{([^}/]+)\}/?")
     for candidate in paths:
         if found := pattern.fullmatch(candidate):
             yield candidate, found.group(1)
