@@ -1138,6 +1138,8 @@ def _collection(
         fallback = list_op.get(DEFAULT_SORT_EXTENSION, id_field)
         listing = _list_query(document, _parameters(document, item, list_op), fields, str(fallback))
     operations = _operations(item, item_path_item, document)
+    if listing is None:  # a GET whose answer holds no records (ids alone): not the engine's list
+        operations = {action: op for action, op in operations.items() if action != "list"}
     by_id = {
         op.get("operationId"): op
         for op in [*item.values(), *item_path_item.values()]
