@@ -298,16 +298,28 @@ class Collection(Generic[OwnerT]):
             return None, status, {}
         if answer.record is not None and not is_object_schema(answer.record):
             body = self._scalar(body, answer.record)
-        elif action == "list" and isinstance(body, dict) and answer.whole is not None:
-            # the records and the paging fields as they are; a meta object completed
-            kept = [k for k, v in body.items() if not isinstance(v, dict)]
-            self._completion.around(body, answer.whole, kept)
+        elif isinstance(body, dict) and answer.whole is not None:
+            self._around(action, body, answer.whole)
         media = answer.media
         if media == JSON_MEDIA and isinstance(body, dict | list):
             return body, status
         if not is_json(media) and not isinstance(body, str | bytes):
             body = body if body is None else orjson.dumps(body).decode()
         return body, status, {"Content-Type": media}
+
+    def _around(self, action: str, body: Record, whole: Json) -> None:
+        """An answer around records (a list's page, a record in its wrapper) with
+        every field its schema ``whole`` requires (``status_code`` beside ``data``):
+        the records as they are, and a list's paging fields too."""
+        wrapper = self.model.wrappers.get(action)
+        if action == "list":
+            # the records and the paging fields as they are; a meta object completed
+            kept = [k for k, v in body.items() if not isinstance(v, dict)]
+        elif wrapper is not None and wrapper in body:
+            kept = [wrapper]
+        else:
+            return  # the record itself, completed when it was stored
+        self._completion.around(body, whole, kept)
 
     def _scalar(self, body: Json, schema: Json) -> Json:
         """What an answer that is no record holds for ``body``: its id when the
