@@ -34,7 +34,7 @@ import jsonpointer
 import jsonschema_rs
 import orjson
 
-from servicestub.core.errors import BadRequest, Conflict, NotFound, StatusProblem
+from servicestub.core.errors import ApiError, BadRequest, Conflict, NotFound, StatusProblem
 from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.shapes import Json, Record, Records
 from servicestub.engine.documented import (
@@ -296,7 +296,9 @@ class Collection(Generic[OwnerT]):
         status = answer.status_for(given)
         if status == 204 or answer.media is None:
             return None, status, {}
-        if answer.record is not None and not is_object_schema(answer.record):
+        if isinstance(body, list) and action == "create":
+            body = self._created_many(body, answer.record)
+        elif answer.record is not None and not is_object_schema(answer.record):
             body = self._scalar(body, answer.record)
         elif isinstance(body, dict) and answer.whole is not None:
             self._around(action, body, answer.whole)
@@ -320,6 +322,24 @@ class Collection(Generic[OwnerT]):
         else:
             return  # the record itself, completed when it was stored
         self._completion.around(body, whole, kept)
+
+    def _created_many(self, created: list[Record], schema: Json | None) -> Json:
+        """The answer of a bulk create (:meth:`create_many`) in the documented shape:
+        an array holds each record (or its id, as :meth:`_scalar` makes it); an answer
+        documented as one record is the first created (400 when none was)."""
+        if schema is None:
+            return created
+        if is_object_schema(schema):
+            if not created:
+                raise BadRequest(
+                    f"The array is empty: this create answers the {self.label} it creates, "
+                    f"so send at least one."
+                )
+            return created[0]
+        items = schema.get("items") if isinstance(schema, dict) else None
+        if isinstance(items, dict) and not is_object_schema(self._completion.schemas.flat(items)):
+            return [self._scalar(record, items) for record in created]
+        return self._scalar(created, schema)
 
     def _scalar(self, body: Json, schema: Json) -> Json:
         """What an answer that is no record holds for ``body``: its id when the
@@ -505,6 +525,28 @@ class Collection(Generic[OwnerT]):
             records[str(new_id)] = record
             self.rules.after_change(owner, record, "created")
         return self.view(owner, record)
+
+    def create_many(
+        self, owner: OwnerT, bodies: Sequence[Json], scope: Mapping[str, str] | None = None
+    ) -> list[Record]:
+        """A create whose body is an array of records (a bulk create, as Azure's
+        ``POST .../reviews``): each created as :meth:`create` creates one, all or none
+        (a refused one leaves the collection as it was)."""
+        for index, body in enumerate(bodies):
+            if not isinstance(body, dict):
+                raise BadRequest(
+                    f"Item {index} of the array is {type(body).__name__}, not a {self.label}: "
+                    f"an array creates one {self.label} from each object it holds."
+                )
+        records = owner.records(self.model.name)
+        with owner.writing():
+            before = dict(records)
+            try:
+                return [self.create(owner, body, scope=scope) for body in bodies]
+            except ApiError:
+                records.clear()
+                records.update(before)
+                raise
 
     def _counts(self, uid: str | None) -> bool:
         """Whether a create (by POST: no ``uid``) takes the server's next id over one

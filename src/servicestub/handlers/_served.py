@@ -27,6 +27,8 @@ _ON_ONE = frozenset({"get", "update", "replace", "delete"})
 def _created(
     collection: Collection[Any], owner: Owner, body: Any, scope: dict[str, str]
 ) -> tuple[Any, int]:
+    if isinstance(body, list):  # a bulk create: an array of records
+        return collection.create_many(owner, body, scope=scope), collection.model.created_status
     return collection.create(owner, body, scope=scope), collection.model.created_status
 
 
