@@ -1,0 +1,307 @@
+"""What a client writes to a third-party collection reads back, and every answer of the
+engine is in its documented shape (responses validated by the app and here):
+
+* an item path written with a trailing slash (``/apps/{app_id}/`` beside ``/apps/``)
+  is its collection's item path, so the record created reads back from it;
+* a collection whose GET answers no records (an array of ids) leaves that GET to the
+  documented answers, never a 500;
+* a record answered in a wrapper (``{status_code, status, data}``) carries every field
+  the wrapper's schema requires;
+* a create whose body is an array of records creates each (all or none) and answers
+  in the documented shape.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
+
+from servicestub import Settings, create_app
+from servicestub.core.json_schema import components_of, draft4
+
+JsonObject = dict[str, Any]
+
+THING: JsonObject = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {
+        "id": {"type": "string", "readOnly": True},
+        "name": {"type": "string"},
+        "size": {"type": "integer"},
+    },
+}
+NEW_THING: JsonObject = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "size": {"type": "integer"},
+    },
+}
+
+
+def _content(schema: JsonObject) -> JsonObject:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _answer(schema: JsonObject, status: str = "200") -> JsonObject:
+    return {status: {"description": "ok", **_content(schema)}}
+
+
+def _param(name: str) -> JsonObject:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _document(paths: JsonObject) -> JsonObject:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "records5", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": {"Thing": THING, "NewThing": NEW_THING},
+        },
+    }
+
+
+def _ref(name: str) -> JsonObject:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Any]:
+    clients: list[TestClient] = []
+
+    def start(document: JsonObject) -> TestClient:
+        path = tmp_path / f"spec{len(clients)}.json"
+        path.write_text(json.dumps(document))
+        app = create_app(Settings(specs=((path, "/"),), validate_responses=True))
+        client = TestClient(app, raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def _valid(document: JsonObject, schema: JsonObject, value: Any) -> bool:
+    validator = draft4(schema, components_of(document))
+    assert validator is not None
+    return bool(validator.is_valid(value))
+
+
+# -- a trailing slash ---------------------------------------------------------
+
+
+def _slashed(slash: str) -> JsonObject:
+    item = {"parameters": [_param("app_id")], "get": {"responses": _answer(_ref("Thing"))}}
+    return _document(
+        {
+            f"/apps{slash}": {
+                "get": {"responses": _answer({"type": "array", "items": _ref("Thing")})},
+                "post": {
+                    "requestBody": {"required": True, **_content(_ref("NewThing"))},
+                    "responses": _answer(_ref("Thing"), "201"),
+                },
+            },
+            f"/apps/{{app_id}}{slash}": item,
+        }
+    )
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    slash=st.sampled_from(["", "/"]),
+    name=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+    size=st.integers(-(2**31), 2**31 - 1),
+)
+def test_what_is_created_reads_back_from_its_item_path_with_or_without_a_slash(
+    serve: Any, slash: str, name: str, size: int
+) -> None:
+    client = serve(_slashed(slash))
+    created = client.post(f"/apps{slash}", json={"name": name, "size": size})
+    assert created.status_code == 201, created.text
+    uid = created.json()["id"]
+    read = client.get(f"/apps/{uid}{slash}")
+    assert read.status_code == 200, read.text
+    assert read.json()["name"] == name and read.json()["size"] == size
+    assert client.get(f"/apps/no-such-app{slash}").status_code == 404
+
+
+# -- a GET answering ids alone ------------------------------------------------
+
+
+def test_a_collection_listed_as_ids_answers_its_documented_list_not_a_500(serve: Any) -> None:
+    ids = {"type": "array", "items": {"type": "integer", "format": "int32"}}
+    document = _document(
+        {
+            "/regions": {"get": {"responses": _answer(ids)}},
+            "/regions/{region_id}": {
+                "parameters": [_param("region_id")],
+                "get": {"responses": _answer(_ref("Thing"))},
+            },
+        }
+    )
+    client = serve(document)
+    listed = client.get("/regions")
+    assert listed.status_code == 200, listed.text
+    assert _valid(document, ids, listed.json())
+
+
+# -- a wrapper's required fields ----------------------------------------------
+
+WRAPPED: JsonObject = {
+    "type": "object",
+    "required": ["status_code", "status", "data"],
+    "properties": {
+        "status_code": {"type": "integer", "example": 200},
+        "status": {"type": "string", "example": "OK"},
+        "service": {"type": "string"},
+        "data": _ref("Thing"),
+    },
+}
+
+
+def _wrapped() -> JsonObject:
+    return _document(
+        {
+            "/items": {
+                "get": {
+                    "responses": _answer(
+                        {
+                            "type": "object",
+                            "required": ["status_code", "data"],
+                            "properties": {
+                                "status_code": {"type": "integer"},
+                                "data": {"type": "array", "items": _ref("Thing")},
+                            },
+                        }
+                    )
+                },
+                "post": {
+                    "requestBody": {"required": True, **_content(_ref("NewThing"))},
+                    "responses": _answer(WRAPPED, "201"),
+                },
+            },
+            "/items/{id}": {
+                "parameters": [_param("id")],
+                "get": {"responses": _answer(WRAPPED)},
+                "patch": {
+                    "requestBody": {"required": True, **_content(_ref("NewThing"))},
+                    "responses": _answer(WRAPPED),
+                },
+            },
+        }
+    )
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(name=st.text(max_size=8), renamed=st.text(max_size=8))
+def test_a_wrapped_record_is_answered_with_every_field_its_wrapper_requires(
+    serve: Any, name: str, renamed: str
+) -> None:
+    document = _wrapped()
+    client = serve(document)
+    created = client.post("/items", json={"name": name})
+    assert created.status_code == 201, created.text
+    assert _valid(document, WRAPPED, created.json())
+    uid = created.json()["data"]["id"]
+    read = client.get(f"/items/{uid}")
+    assert read.status_code == 200, read.text
+    assert _valid(document, WRAPPED, read.json()) and read.json()["data"]["name"] == name
+    changed = client.patch(f"/items/{uid}", json={"name": renamed})
+    assert changed.status_code == 200, changed.text
+    assert _valid(document, WRAPPED, changed.json())
+    assert changed.json()["data"]["name"] == renamed
+    # the same answer for the same record: drawn deterministically
+    assert client.get(f"/items/{uid}").json() == client.get(f"/items/{uid}").json()
+
+
+# -- a create with an array body ----------------------------------------------
+
+
+def _bulk(answer: JsonObject) -> JsonObject:
+    return _document(
+        {
+            "/teams/{team}/reviews": {
+                "parameters": [_param("team")],
+                "post": {
+                    "requestBody": {
+                        "required": True,
+                        **_content({"type": "array", "items": _ref("NewThing")}),
+                    },
+                    "responses": _answer(answer),
+                },
+            },
+            "/teams/{team}/reviews/{id}": {
+                "parameters": [_param("team"), _param("id")],
+                "get": {"responses": _answer(_ref("Thing"))},
+            },
+        }
+    )
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(names=st.lists(st.text(max_size=6), min_size=1, max_size=4))
+def test_an_array_body_creates_each_record_and_answers_their_ids(
+    serve: Any, names: list[str]
+) -> None:
+    ids = {"type": "array", "items": {"type": "string"}}
+    client = serve(_bulk(ids))
+    created = client.post("/teams/t/reviews", json=[{"name": name} for name in names])
+    assert created.status_code == 200, created.text
+    answered = created.json()
+    assert len(answered) == len(names) and len(set(answered)) == len(names)
+    for uid, name in zip(answered, names, strict=True):
+        read = client.get(f"/teams/t/reviews/{uid}")
+        assert read.status_code == 200 and read.json()["name"] == name
+
+
+def test_an_array_body_answered_as_records_answers_them(serve: Any) -> None:
+    client = serve(_bulk({"type": "array", "items": _ref("Thing")}))
+    created = client.post("/teams/t/reviews", json=[{"name": "a"}, {"name": "b"}])
+    assert created.status_code == 200, created.text
+    assert [record["name"] for record in created.json()] == ["a", "b"]
+
+
+def test_an_array_body_creates_all_or_none(serve: Any) -> None:
+    client = serve(_bulk({"type": "array", "items": {"type": "string"}}))
+    taken = [{"id": "same", "name": "a"}, {"id": "same", "name": "b"}]
+    refused = client.post("/teams/t/reviews", json=taken)
+    assert refused.status_code == 409, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert client.get("/teams/t/reviews/same").status_code == 404
+
+
+def test_an_array_body_answered_as_one_record_answers_the_first(serve: Any) -> None:
+    client = serve(_bulk(_ref("Thing")))
+    created = client.post("/teams/t/reviews", json=[{"name": "a"}, {"name": "b"}])
+    assert created.status_code == 200, created.text
+    assert created.json()["name"] == "a"
+    empty = client.post("/teams/t/reviews", json=[])
+    assert empty.status_code == 400, empty.text
+    assert "at least one" in empty.json()["detail"]
