@@ -305,3 +305,38 @@ def test_an_array_body_answered_as_one_record_answers_the_first(serve: Any) -> N
     empty = client.post("/teams/t/reviews", json=[])
     assert empty.status_code == 400, empty.text
     assert "at least one" in empty.json()["detail"]
+
+
+# -- an answer documented in a media range -------------------------------------
+
+
+@pytest.mark.parametrize("media", ["*/*", "application/*"])
+def test_an_answer_documented_as_a_media_range_is_sent_as_json(serve: Any, media: str) -> None:
+    def ranged(status: str) -> JsonObject:
+        return {status: {"description": "ok", "content": {media: {"schema": _ref("Thing")}}}}
+
+    document = _document(
+        {
+            "/things": {
+                "post": {
+                    "requestBody": {"required": True, **_content(_ref("NewThing"))},
+                    "responses": ranged("201"),
+                }
+            },
+            "/things/{id}": {
+                "parameters": [_param("id")],
+                "get": {"responses": ranged("200")},
+                "delete": {"responses": {"204": {"description": "gone"}}},
+            },
+        }
+    )
+    client = serve(document)
+    created = client.post("/things", json={"name": "n", "size": 3})
+    assert created.status_code == 201, created.text
+    assert created.headers["content-type"] == "application/json"
+    assert created.headers["location"].endswith(created.json()["id"])
+    read = client.get(f"/things/{created.json()['id']}")
+    assert read.status_code == 200, read.text
+    assert read.headers["content-type"] == "application/json"
+    assert _valid(document, THING, read.json()) and read.json()["name"] == "n"
+    assert client.delete(f"/things/{created.json()['id']}").status_code == 204

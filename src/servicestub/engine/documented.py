@@ -54,6 +54,12 @@ class Answer:
     #: The whole answer's schema (a list's envelope, a wrapper), if documented.
     whole: Json | None = None
 
+    @property
+    def ranged(self) -> bool:
+        """Whether the media type documented is a range (``*/*``): a body goes out in
+        it as JSON (``application/json``), as a generated answer does."""
+        return is_range(self.media)
+
     def status_for(self, given: int | None) -> int:
         """``given`` when documented (or nothing numeric is), else the documented one."""
         if given is not None and (not self.statuses or given in self.statuses):
@@ -85,11 +91,23 @@ class Schemas:
         return merged_all_of(node, members, lambda member: self.flat(member, depth + 1))
 
 
+#: Media ranges a spec documents an answer in (``*/*``): the engine answers JSON in them.
+WILDCARDS = frozenset({"*/*", "application/*"})
+
+
+def is_range(media: str | None) -> bool:
+    """Whether ``media`` is a media range (``*/*``, ``application/*``), not a type."""
+    return media is not None and media.split(";")[0].strip().lower() in WILDCARDS
+
+
 def _chosen_media(content: Any) -> str | None:
-    """The media type answered for ``content``: JSON when documented, else the first."""
+    """The media type answered for ``content``: JSON when documented, else the first
+    (its entry in ``content`` holds the schema)."""
     if not isinstance(content, dict) or not content:
         return None
-    media: str = next((m for m in content if is_json(m)), next(iter(content)))
+    media: str = next((m for m in content if is_json(m)), None) or next(
+        (m for m in content if is_range(m)), next(iter(content))
+    )
     return media
 
 
