@@ -15,8 +15,8 @@ from starlette.responses import Response
 
 from servicestub.core.errors import UnsupportedMediaType
 from servicestub.engine.collection import Collection, Owner
-from servicestub.engine.documented import JSON_MEDIA
 from servicestub.engine.dispatch import WRITES, ServedOperation
+from servicestub.engine.documented import JSON_MEDIA
 from servicestub.engine.model import python_name
 from servicestub.runtime import current
 
