@@ -340,3 +340,45 @@ def test_an_answer_documented_as_a_media_range_is_sent_as_json(serve: Any, media
     assert read.headers["content-type"] == "application/json"
     assert _valid(document, THING, read.json()) and read.json()["name"] == "n"
     assert client.delete(f"/things/{created.json()['id']}").status_code == 204
+
+
+# -- read-only as answered, written on create ---------------------------------
+
+
+def test_a_field_read_only_as_answered_but_written_by_the_client_is_stored(serve: Any) -> None:
+    resource = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "name": {"type": "string", "readOnly": True},
+            "location": {"type": "string", "readOnly": True},
+            "state": {"type": "string", "readOnly": True, "enum": ["ready"]},
+        },
+    }
+    params = {
+        "type": "object",
+        "required": ["location"],
+        "properties": {"location": {"type": "string"}, "name": {"type": "string"}},
+    }
+    document = _document(
+        {
+            "/accounts/{name}": {
+                "parameters": [_param("name")],
+                "get": {"responses": _answer(resource)},
+                "put": {
+                    "requestBody": {"required": True, **_content(params)},
+                    "responses": _answer(resource, "201"),
+                },
+            }
+        }
+    )
+    client = serve(document)
+    created = client.put("/accounts/acc1", json={"location": "westeurope", "name": "acc1"})
+    assert created.status_code == 201, created.text
+    read = client.get("/accounts/acc1").json()
+    assert read["location"] == "westeurope" and read["name"] == "acc1"
+    assert _valid(document, resource, read)
+    # a field read-only in every schema stays the server's
+    replaced = client.put("/accounts/acc1", json={"location": "x", "state": "gone"})
+    assert replaced.status_code in (200, 201), replaced.text
+    assert client.get("/accounts/acc1").json().get("state") != "gone"
