@@ -382,3 +382,43 @@ def test_a_field_read_only_as_answered_but_written_by_the_client_is_stored(serve
     replaced = client.put("/accounts/acc1", json={"location": "x", "state": "gone"})
     assert replaced.status_code in (200, 201), replaced.text
     assert client.get("/accounts/acc1").json().get("state") != "gone"
+
+
+# -- an id space smaller than the seed count ----------------------------------
+
+
+@pytest.mark.parametrize("names", [["$default"], ["primary", "secondary"]])
+def test_a_collection_of_few_possible_ids_is_served_with_state(
+    serve: Any, names: list[str]
+) -> None:
+    param = {"name": "configName", "in": "path", "required": True}
+    param["schema"] = {"type": "string", "enum": names}
+    document = _document(
+        {
+            "/configs": {
+                "get": {
+                    "responses": _answer(
+                        {
+                            "type": "object",
+                            "properties": {"value": {"type": "array", "items": _ref("Thing")}},
+                        }
+                    )
+                }
+            },
+            "/configs/{configName}": {
+                "parameters": [param],
+                "get": {"responses": _answer(_ref("Thing"))},
+                "put": {
+                    "requestBody": {"required": True, **_content(_ref("NewThing"))},
+                    "responses": _answer(_ref("Thing")),
+                },
+            },
+        }
+    )
+    client = serve(document)
+    listed = client.get("/configs").json()["value"]
+    assert 1 <= len(listed) <= len(names) and {r["id"] for r in listed} <= set(names)
+    written = client.put(f"/configs/{names[0]}", json={"name": "mine", "size": 7})
+    assert written.status_code in (200, 201), written.text
+    read = client.get(f"/configs/{names[0]}").json()
+    assert read["name"] == "mine" and read["size"] == 7 and read["id"] == names[0]
