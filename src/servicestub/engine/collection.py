@@ -323,12 +323,12 @@ class Collection(Generic[OwnerT]):
             return  # the record itself, completed when it was stored
         self._completion.around(body, whole, kept)
 
-    def _created_many(self, created: list[Record], schema: Json | None) -> Json:
+    def _created_many(self, created: Sequence[Record], schema: Json | None) -> Json:
         """The answer of a bulk create (:meth:`create_many`) in the documented shape:
         an array holds each record (or its id, as :meth:`_scalar` makes it); an answer
         documented as one record is the first created (400 when none was)."""
         if schema is None:
-            return created
+            return [*created]
         if is_object_schema(schema):
             if not created:
                 raise BadRequest(
@@ -528,7 +528,7 @@ class Collection(Generic[OwnerT]):
 
     def create_many(
         self, owner: OwnerT, bodies: Sequence[Json], scope: Mapping[str, str] | None = None
-    ) -> list[Record]:
+    ) -> Sequence[Record]:
         """A create whose body is an array of records (a bulk create, as Azure's
         ``POST .../reviews``): each created as :meth:`create` creates one, all or none
         (a refused one leaves the collection as it was)."""
