@@ -259,6 +259,12 @@ class Collection(Generic[OwnerT]):
             def view(owner: OwnerT, record: Record) -> Record:
                 return {k: v for k, v in shown(owner, record).items() if k not in hidden}
 
+        if self._completion.hides_nested:
+            outer = view
+
+            def view(owner: OwnerT, record: Record) -> Record:
+                return self._completion.shown(outer(owner, record))
+
         #: How a record is answered: the rules' view, without ``writeOnly`` fields.
         self.view: Callable[[OwnerT, Record], Record] = view
 

@@ -15,6 +15,7 @@ client wrote and the answers allow is kept as written.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 from collections.abc import Iterable
 from typing import Any
@@ -123,7 +124,9 @@ def documented_answers(model: CollectionModel, schemas: Schemas) -> dict[str, An
             status = statuses[0]
         response = schemas.resolve((responses or {}).get(str(status)))
         if not isinstance(response, dict) and not statuses:
-            response = schemas.resolve((responses or {}).get("default"))
+            # a range (``2XX``) documents every success status, ``default`` any other
+            ranged = next((c for c in codes if c.upper() == "2XX"), "default")
+            response = schemas.resolve((responses or {}).get(ranged))
         content = response.get("content") if isinstance(response, dict) else None
         media = _chosen_media(content) if status != 204 else None
         if media is None and status != 204 and not statuses and not content:
@@ -177,6 +180,54 @@ class Completion:
         self.records: tuple[Json, ...] = tuple(seen)
         #: Top-level fields never drawn anew: the id and the scope's values.
         self.pinned = frozenset({model.id_field, *model.scope_fields.values()})
+
+    @functools.cached_property
+    def hides_nested(self) -> bool:
+        """Whether an object inside a record has a ``writeOnly`` property (the
+        ``clientId`` of Ably's ``push.recipient``): never answered (:meth:`shown`)."""
+        seen: set[str] = set()
+
+        def hides(raw: Json, depth: int) -> bool:
+            ref = raw.get("$ref") if isinstance(raw, dict) else None
+            if isinstance(ref, str):
+                if ref in seen:
+                    return False
+                seen.add(ref)
+            schema = self.schemas.flat(raw)
+            if depth > MAX_DEPTH:
+                return False
+            props = schema.get("properties") or {}
+            if depth > 0 and any(self.schemas.flat(p).get("writeOnly") for p in props.values()):
+                return True
+            children = [*props.values(), schema.get("items")]
+            return any(hides(child, depth + 1) for child in children if isinstance(child, dict))
+
+        return bool(self.records) and hides(self.records[0], 0)
+
+    def shown(self, record: Record) -> Record:
+        """``record`` as answered: without the ``writeOnly`` properties of the objects
+        inside it (a copy; the record itself where none can be)."""
+        if not self.hides_nested:
+            return record
+        shown: Record = self._shown(record, self.records[0], 0)
+        return shown
+
+    def _shown(self, value: Json, raw: Json, depth: int) -> Json:
+        schema = self.schemas.flat(raw)
+        if depth > MAX_DEPTH:
+            return value
+        if isinstance(value, dict):
+            props = schema.get("properties") or {}
+            return {
+                key: self._shown(item, props[key], depth + 1) if key in props else item
+                for key, item in value.items()
+                if not (
+                    depth > 0 and key in props and self.schemas.flat(props[key]).get("writeOnly")
+                )
+            }
+        if isinstance(value, list) and isinstance(schema.get("items"), dict):
+            return [self._shown(item, schema["items"], depth + 1) for item in value]
+        return value
 
     def complete(self, record: Record) -> Record:
         """``record`` with what each answer schema requires (in place, and returned)."""
