@@ -474,3 +474,28 @@ def test_a_create_documented_as_2xx_answers_its_record_without_nested_write_only
     read = client.get(f"/devices/{created.json()['id']}")
     assert read.status_code == 200, read.text
     assert read.json()["platform"] == "ios" and read.json()["recipient"] == {"transport": "apns"}
+
+
+# -- a status that documents its own content ----------------------------------
+
+
+def test_a_put_that_creates_answers_what_its_201_documents(serve: Any) -> None:
+    document = _document(
+        {
+            "/nodes/{id}": {
+                "parameters": [_param("id")],
+                "get": {"responses": _answer(_ref("Thing"))},
+                "put": {
+                    "requestBody": {"required": True, **_content(_ref("NewThing"))},
+                    "responses": {"200": {"description": "ok"}, **_answer(_ref("Thing"), "201")},
+                },
+            }
+        }
+    )
+    client = serve(document)
+    created = client.put("/nodes/n1", json={"name": "first"})
+    assert created.status_code == 201, created.text
+    assert created.json()["name"] == "first" and _valid(document, THING, created.json())
+    replaced = client.put("/nodes/n1", json={"name": "second"})
+    assert replaced.status_code == 200 and replaced.content == b""
+    assert client.get("/nodes/n1").json()["name"] == "second"

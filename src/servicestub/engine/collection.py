@@ -300,6 +300,7 @@ class Collection(Generic[OwnerT]):
         if answer is None:
             return body, given or 200
         status = answer.status_for(given)
+        answer = answer.at(status)
         if status == 204 or answer.media is None:
             return None, status, {}
         if isinstance(body, list) and action == "create":

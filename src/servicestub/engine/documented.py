@@ -54,6 +54,12 @@ class Answer:
     record: Json | None
     #: The whole answer's schema (a list's envelope, a wrapper), if documented.
     whole: Json | None = None
+    #: The answer of each other documented success status, by status.
+    others: dict[int, Answer] = dataclasses.field(default_factory=dict)
+
+    def at(self, status: int) -> Answer:
+        """What is answered with ``status`` (one :meth:`status_for` gave)."""
+        return self.others.get(status, self)
 
     @property
     def ranged(self) -> bool:
@@ -122,28 +128,48 @@ def documented_answers(model: CollectionModel, schemas: Schemas) -> dict[str, An
         status = usual.get(action, 200)
         if statuses and status not in statuses:
             status = statuses[0]
-        response = schemas.resolve((responses or {}).get(str(status)))
-        if not isinstance(response, dict) and not statuses:
-            # a range (``2XX``) documents every success status, ``default`` any other
-            ranged = next((c for c in codes if c.upper() == "2XX"), "default")
-            response = schemas.resolve((responses or {}).get(ranged))
-        content = response.get("content") if isinstance(response, dict) else None
-        media = _chosen_media(content) if status != 204 else None
-        if media is None and status != 204 and not statuses and not content:
-            media = JSON_MEDIA  # nothing documented: the engine's own answer
-        schema = None
-        if media is not None and isinstance(content, dict):
-            entry = schemas.resolve(content.get(media))
-            if isinstance(entry, dict) and "schema" in entry:
-                schema = schemas.flat(entry["schema"])
-        whole = schema
-        wrapper = model.wrappers.get(action)
-        if schema is not None and wrapper is not None:
-            schema = schemas.flat((schema.get("properties") or {}).get(wrapper))
-        if schema is not None and action == "list":
-            schema = _listed(schema, model, schemas)
-        answers[action] = Answer(statuses, status, media, schema, whole)
+        answer = _answer_at(model, schemas, action, responses or {}, statuses, status)
+        # Each other success status answers as it documents (a PUT that answers 200
+        # with nothing, and 201 with the record it created).
+        others = {
+            other: _answer_at(model, schemas, action, responses or {}, statuses, other)
+            for other in statuses
+            if other != status
+        }
+        answers[action] = dataclasses.replace(answer, others=others)
     return answers
+
+
+def _answer_at(
+    model: CollectionModel,
+    schemas: Schemas,
+    action: str,
+    responses: Json,
+    statuses: tuple[int, ...],
+    status: int,
+) -> Answer:
+    """What ``action``'s ``responses`` document answering with ``status``."""
+    response = schemas.resolve(responses.get(str(status)))
+    if not isinstance(response, dict) and not statuses:
+        # a range (``2XX``) documents every success status, ``default`` any other
+        ranged = next((c for c in map(str, responses) if c.upper() == "2XX"), "default")
+        response = schemas.resolve(responses.get(ranged))
+    content = response.get("content") if isinstance(response, dict) else None
+    media = _chosen_media(content) if status != 204 else None
+    if media is None and status != 204 and not statuses and not content:
+        media = JSON_MEDIA  # nothing documented: the engine's own answer
+    schema = None
+    if media is not None and isinstance(content, dict):
+        entry = schemas.resolve(content.get(media))
+        if isinstance(entry, dict) and "schema" in entry:
+            schema = schemas.flat(entry["schema"])
+    whole = schema
+    wrapper = model.wrappers.get(action)
+    if schema is not None and wrapper is not None:
+        schema = schemas.flat((schema.get("properties") or {}).get(wrapper))
+    if schema is not None and action == "list":
+        schema = _listed(schema, model, schemas)
+    return Answer(statuses, status, media, schema, whole)
 
 
 def _listed(schema: Record, model: CollectionModel, schemas: Schemas) -> Json | None:
@@ -287,5 +313,6 @@ def completion_for(model: CollectionModel, answers: dict[str, Answer] | None = N
     the record of every answer (``answers``, else read from ``model``)."""
     schemas = Schemas(model.components)
     found = documented_answers(model, schemas) if answers is None else answers
-    answered = [answer.record for answer in found.values() if answer.record]
+    every = [one for answer in found.values() for one in (answer, *answer.others.values())]
+    answered = [answer.record for answer in every if answer.record]
     return Completion(model, schemas, [model.item_schema, *answered])
