@@ -39,7 +39,7 @@ from typing import Any, Generic, TypeVar
 
 import jsonschema_rs
 
-from servicestub.core.errors import NotFound
+from servicestub.core.errors import Conflict, NotFound
 from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.shapes import Json, Records
 from servicestub.engine import snapshot as snap
@@ -72,6 +72,9 @@ DEFAULT_SEED_COUNT = 5
 MAX_SEED_COUNT = 1000
 #: How many scopes' seeded records are kept drawn (see :class:`Seeding`).
 DRAWN_GROUPS_KEPT = 256
+#: How many shaped ids a create draws before it calls the id space used up (an
+#: item path of an ``enum`` of two values has two ids, and the seeds may hold both).
+NEW_ID_DRAWS = 64
 #: The keywords that make a string id more than "any string".
 _SHAPED = frozenset({"format", "pattern", "enum", "const"})
 
@@ -372,9 +375,15 @@ class HeldOwner(Generic[ParentT]):
             while str(count := self._holder.new_count()) in self._records:
                 pass
             return count
-        while str(uid := shaped_id(self.parent.new_id(), self._model)) in self._records:
-            pass
-        return uid
+        for _ in range(NEW_ID_DRAWS):
+            uid = shaped_id(self.parent.new_id(), self._model)
+            if str(uid) not in self._records:
+                return uid
+        raise Conflict(
+            f"No new id is left for a record of {self._model.path}: its item path accepts "
+            f"few ids, and {NEW_ID_DRAWS} draws found each held by one of its "
+            f"{len(self._records)} records. Delete a record to make room for a new one."
+        )
 
     def now(self) -> str:
         return self.parent.now()
