@@ -938,36 +938,53 @@ _NUMERIC = frozenset({"integer", "number"})
 _DIGITS: Json = {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
 
 
-def _id_shape(
-    document: Json, raw: Any, item_path_item: Json, item_param: str | None
-) -> Json | None:
-    """The id property ``raw`` and the item path parameter's schema together, where
-    the parameter narrows what the property allows (Azure's ``accountName``: 3 to 24
-    letters and digits; Twilio's ``Sid``: ``^KD[0-9a-fA-F]{32}$``; digits where the
-    path takes a number and the property does not); ``None`` where it
-    does not, or where the two do not agree on a type (an integer id in a path
-    typed as a string)."""
-    if item_param is None or raw is None:
+def _id_parameters(
+    document: Json, item_paths: Sequence[tuple[str, str]]
+) -> Iterator[Json]:
+    """The schema of every path parameter that names a record of the collection whose
+    item paths are ``item_paths`` (``(path, parameter)``): the parameter on each item
+    path and on every path below one (Trakt's ``/comments/{id}`` takes text,
+    ``/comments/{id}/item`` a number: one id must do for both)."""
+    paths = document["paths"]
+    for item_path, name in item_paths:
+        for path, path_item in paths.items():
+            if path != item_path and not path.startswith(item_path + "/"):
+                continue
+            path_item = resolve(document, path_item)
+            if not isinstance(path_item, dict):
+                continue
+            for method in (None, *METHODS):
+                operation = path_item.get(method) if method else {}
+                if not isinstance(operation, dict):
+                    continue
+                for parameter in _parameters(document, path_item, operation):
+                    if parameter.get("name") == name and parameter.get("in") == "path":
+                        yield _schema(document, parameter.get("schema", {}))
+
+
+def _id_shape(document: Json, raw: Any, item_paths: Sequence[tuple[str, str]]) -> Json | None:
+    """The id property ``raw`` and the schemas of the path parameters naming a record
+    (:func:`_id_parameters`) together, where one narrows what the property allows
+    (Azure's ``accountName``: 3 to 24 letters and digits; Twilio's ``Sid``:
+    ``^KD[0-9a-fA-F]{32}$``; digits where a path takes a number and the property
+    does not); ``None`` where none does. A parameter that does not agree with the
+    property on a type (an integer id in a path typed as a string) narrows nothing."""
+    if not item_paths or raw is None:
         return None
-    found = None
-    for operation in [None, *(item_path_item.get(m) for m in METHODS)]:
-        if operation is not None and not isinstance(operation, dict):
-            continue
-        for parameter in _parameters(document, item_path_item, operation or {}):
-            if parameter["name"] == item_param and parameter["in"] == "path":
-                found = _schema(document, parameter.get("schema", {}))
-        if found is not None:
-            break
     own = _schema(document, raw)
-    if found and _kind(found) in _NUMERIC and _kind(own) not in _NUMERIC:
-        # Billbee's ``{id}`` is an integer, the record's ``Id`` a string: its ids are
-        # digits, which both accept.
-        return {"allOf": [raw, _DIGITS]}
-    if not found or not _NARROWING & found.keys():
-        return None
-    if _kind(found) not in (None, _kind(own) or "string") or _kind(own) not in (None, "string"):
-        return None
-    return {"allOf": [raw, found]}
+    narrowing: list[Json] = []
+    for found in _id_parameters(document, item_paths):
+        if _kind(found) in _NUMERIC and _kind(own) not in _NUMERIC:
+            # Billbee's ``{id}`` is an integer, the record's ``Id`` a string: its ids
+            # are digits, which both accept.
+            found = _DIGITS
+        elif not _NARROWING & found.keys() or _kind(own) not in (None, "string"):
+            continue
+        elif _kind(found) not in (None, _kind(own) or "string"):
+            continue
+        if found not in narrowing:
+            narrowing.append(found)
+    return {"allOf": [raw, *narrowing]} if narrowing else None
 
 
 def _unwritten(document: Json, item: Json, item_param: str) -> Json | None:
@@ -1156,8 +1173,9 @@ def _collection(
         item_schema = fuller
         properties = {name: _schema(document, raw) for name, raw in fuller["properties"].items()}
         fields = tuple(properties)
+    named_by = [(item_path, item_param)] if item_path and item_param else []
     id_shape = _id_shape(
-        document, (item_schema.get("properties") or {}).get(id_field), item_path_item, item_param
+        document, (item_schema.get("properties") or {}).get(id_field), [*named_by, *siblings]
     )
     if id_shape is not None:  # records (seeded ones too) hold ids their path accepts
         item_schema = {

@@ -1,0 +1,143 @@
+"""Ids every path naming a record accepts (round 5, third part): a path below the item
+path may type the record's parameter more narrowly than the item path does (Trakt's
+``/comments/{id}`` takes text, ``/comments/{id}/likes`` an integer), and a create that
+answers the new id alone as text answers the record's number id as text (Magento's
+``POST /V1/taxClasses`` answers ``"7"``, read back at ``/V1/taxClasses/{taxClassId}``,
+an integer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from starlette.testclient import TestClient
+
+from servicestub import Settings, create_app
+from tests.thirdparty.infer_specs import answer, json_body, write
+
+
+def record(**properties: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": properties}
+
+
+def param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def client(tmp_path: Path, document: dict[str, Any]) -> TestClient:
+    app = create_app(Settings(specs=((write(tmp_path, document), None),), validate_responses=True))
+    return TestClient(app, raise_server_exceptions=False)
+
+
+TEXT = {"type": "string"}
+
+
+def comments(below: dict[str, Any]) -> dict[str, Any]:
+    """Comments with text ids read at ``/comments/{id}`` (text) and liked at
+    ``/comments/{id}/likes``, whose ``{id}`` is ``below``."""
+    comment = record(id={"type": "string", "readOnly": True}, comment=TEXT)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/comments": {
+                "get": {
+                    "operationId": "list",
+                    "responses": answer({"type": "array", "items": comment}),
+                },
+                "post": {
+                    "operationId": "post",
+                    "requestBody": json_body(record(comment=TEXT)),
+                    "responses": answer(comment, "201"),
+                },
+            },
+            "/comments/{id}": {
+                "parameters": [param("id", TEXT)],
+                "get": {"operationId": "get", "responses": answer(comment)},
+                "delete": {"operationId": "delete", "responses": {"204": {"description": "ok"}}},
+            },
+            "/comments/{id}/likes": {
+                "get": {
+                    "operationId": "likes",
+                    "parameters": [param("id", below)],
+                    "responses": answer({"type": "array", "items": record(user=TEXT)}),
+                },
+            },
+        },
+    }
+
+
+BELOW = {
+    "integer": {"type": "integer"},
+    "hex": {"type": "string", "pattern": "^[0-9a-f]{24}$"},
+    "short": {"type": "string", "minLength": 3, "maxLength": 12},
+}
+
+
+@pytest.mark.parametrize("kind", BELOW)
+def test_an_id_fits_the_parameter_of_every_path_below_its_item_path(
+    tmp_path: Path, kind: str
+) -> None:
+    below = BELOW[kind]
+    served = client(tmp_path, comments(below))
+    made = served.post("/comments", json={"comment": "nice"})
+    assert made.status_code == 201, made.text
+    listed = served.get("/comments")
+    assert listed.status_code == 200, listed.text
+    ids = [made.json()["id"], *(found["id"] for found in listed.json())]
+    assert len(ids) > 1  # seeded ones too
+    for uid in ids:
+        as_path = int(uid) if below["type"] == "integer" else uid
+        jsonschema.validate(as_path, below)
+        read = served.get(f"/comments/{uid}")
+        assert read.status_code == 200, read.text
+    assert served.get(f"/comments/{made.json()['id']}/likes").status_code == 200
+
+
+def tax_classes() -> dict[str, Any]:
+    """Magento's shape: the create answers the new id alone, as text; the class is read
+    and deleted at ``{taxClassId}`` (an integer), saved at ``{classId}`` (text)."""
+    tax_class = record(class_id={"type": "integer"}, class_name=TEXT)
+    new_id = answer({"type": "string", "description": "id for the newly created Tax class"})
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/V1/taxClasses": {
+                "post": {
+                    "operationId": "save",
+                    "requestBody": json_body(record(taxClass=tax_class)),
+                    "responses": new_id,
+                },
+            },
+            "/V1/taxClasses/{classId}": {
+                "put": {
+                    "operationId": "replace",
+                    "parameters": [param("classId", TEXT)],
+                    "requestBody": json_body(record(taxClass=tax_class)),
+                    "responses": new_id,
+                },
+            },
+            "/V1/taxClasses/{taxClassId}": {
+                "parameters": [param("taxClassId", {"type": "integer"})],
+                "get": {"operationId": "get", "responses": answer(tax_class)},
+                "delete": {"operationId": "delete", "responses": answer({"type": "boolean"})},
+            },
+        },
+    }
+
+
+def test_a_create_answering_the_id_as_text_answers_the_number_id_as_written(
+    tmp_path: Path,
+) -> None:
+    served = client(tmp_path, tax_classes())
+    made = served.post("/V1/taxClasses", json={"taxClass": {"class_name": "goods"}})
+    assert made.status_code == 200, made.text
+    uid = made.json()
+    assert isinstance(uid, str) and uid.isdigit(), uid
+    read = served.get(f"/V1/taxClasses/{uid}")
+    assert read.status_code == 200, read.text
+    assert read.json()["class_id"] == int(uid)
+    assert read.json()["class_name"] == "goods"
