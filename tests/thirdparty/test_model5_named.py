@@ -141,3 +141,75 @@ def test_a_create_answering_the_id_as_text_answers_the_number_id_as_written(
     assert read.status_code == 200, read.text
     assert read.json()["class_id"] == int(uid)
     assert read.json()["class_name"] == "goods"
+
+
+def placements(key: dict[str, Any], by_put: bool) -> dict[str, Any]:
+    """Placements keyed by a ``placementName`` of schema ``key`` the client chooses:
+    written in the create's body, or (``by_put``) in the path of the PUT creating one."""
+    placement = record(placementName=key, floor=TEXT)
+    item: dict[str, Any] = {
+        "parameters": [param("placementName", key)],
+        "get": {"operationId": "get", "responses": answer(placement)},
+    }
+    listing: dict[str, Any] = {
+        "x-servicestub-seed-count": 30,  # enough draws that a short key would come up
+        "get": {"operationId": "list", "responses": answer({"type": "array", "items": placement})},
+    }
+    if by_put:
+        item["put"] = {
+            "operationId": "put",
+            "requestBody": json_body(record(floor=TEXT)),
+            "responses": answer(placement, "201"),
+        }
+    else:
+        listing["post"] = {
+            "operationId": "post",
+            "requestBody": json_body({**record(placementName=key, floor=TEXT)}),
+            "responses": answer(placement, "201"),
+        }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/placements": listing, "/placements/{placementName}": item},
+    }
+
+
+KEYS = {
+    "aws name": {"type": "string", "pattern": "^[a-zA-Z0-9_-]+$", "minLength": 1, "maxLength": 128},
+    "starred": {"type": "string", "pattern": "^[-a-zA-Z0-9._]*$", "minLength": 1},
+    "letters": {"type": "string", "pattern": "^[a-z]+$"},
+}
+
+
+@pytest.mark.parametrize("by_put", [False, True], ids=["post", "put"])
+@pytest.mark.parametrize("kind", KEYS)
+def test_a_clients_short_key_meets_no_seeded_record(
+    tmp_path: Path, kind: str, by_put: bool
+) -> None:
+    """The shortest keys a schema takes (what a client sends first) are free on a fresh
+    mock; a seeded record's key is still taken (409 to a create by POST)."""
+    served = client(tmp_path, placements(KEYS[kind], by_put))
+    listed = served.get("/placements")
+    assert listed.status_code == 200, listed.text
+    seeded = [found["placementName"] for found in listed.json()]
+    assert seeded and all(len(key) >= 3 for key in seeded), seeded
+    for key in ("a", "b", "ab", "-", "x1"):
+        if not jsonschema.Draft4Validator(KEYS[kind]).is_valid(key):
+            continue
+        if by_put:
+            made = served.put(f"/placements/{key}", json={"floor": "1"})
+        else:
+            made = served.post("/placements", json={"placementName": key, "floor": "1"})
+        assert made.status_code == 201, made.text
+        assert made.json()["placementName"] == key
+    if not by_put:
+        taken = served.post("/placements", json={"placementName": seeded[0]})
+        assert taken.status_code == 409, taken.text
+
+
+def test_a_key_schema_allowing_no_longer_key_is_seeded_as_it_allows(tmp_path: Path) -> None:
+    """Two-letter codes: no key of three is drawable, so seeded ones are as short."""
+    key = {"type": "string", "pattern": "^[A-Z]{2}$"}
+    listed = client(tmp_path, placements(key, False)).get("/placements")
+    assert listed.status_code == 200, listed.text
+    assert listed.json() and all(len(found["placementName"]) == 2 for found in listed.json())

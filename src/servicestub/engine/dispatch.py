@@ -46,7 +46,7 @@ from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
 from servicestub.engine.documented import Completion, completion_for
 from servicestub.engine.fabricate import Context, FabricateError, fabricate_records
-from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count, shaped_id
+from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count, seeded_key, shaped_id
 from servicestub.engine.model import (
     SEED_COUNT_EXTENSION,
     CollectionModel,
@@ -153,15 +153,16 @@ def seed_count(model: CollectionModel) -> int:
 
 def _seeded_schema(model: CollectionModel, document: Json) -> Json:
     """The item schema records are seeded from: an id that may be any string is
-    drawn as a uuid, which is a path segment (a string drawn as words is not)."""
+    drawn as a uuid, which is a path segment (a string drawn as words is not); a
+    key the client chooses, as :func:`~servicestub.engine.ids.seeded_key` says."""
     properties = model.item_schema.get("properties") or {}
     id_schema = resolve(document, properties.get(model.id_field))
-    if not isinstance(id_schema, dict) or id_schema.get("type") != "string":
+    plain = isinstance(id_schema, dict) and id_schema.get("type") == "string"
+    # else a key the client chooses is drawn no shorter than three (ids.seeded_key)
+    key = {"format": "uuid"} if plain and not _SHAPED & id_schema.keys() else seeded_key(model)
+    if key is None:
         return model.item_schema
-    if _SHAPED & id_schema.keys():
-        return model.item_schema
-    uuid_id = {"properties": {model.id_field: {"format": "uuid"}}}
-    return {"allOf": [model.item_schema, uuid_id]}
+    return {"allOf": [model.item_schema, {"properties": {model.id_field: key}}]}
 
 
 def _probe(model: CollectionModel, document: Json, param: str) -> str:

@@ -19,7 +19,7 @@ import random
 
 from servicestub.core.errors import Conflict
 from servicestub.core.shapes import Json
-from servicestub.engine.fabricate import Fabricator
+from servicestub.engine.fabricate import FabricateError, Fabricator
 from servicestub.engine.model import CollectionModel
 
 #: The largest value of a counter: the largest integer every JSON reader
@@ -31,6 +31,8 @@ _HALF_MASK = (1 << _HALF) - 1
 _ROUNDS = 3  # the fewest that make a Feistel network look random
 #: Where a UUID4's version (4 bits) and variant (2 bits) sit among its 128 bits.
 _VERSION_SHIFT, _VARIANT_SHIFT = 76, 62
+#: What the id of a seeded record meets beside its schema where clients choose keys.
+_SEEDED_KEY: Json = {"minLength": 3}
 
 
 def next_count(last: int, limit: int, what: str) -> int:
@@ -118,3 +120,23 @@ def fits_path(uid: Json, model: CollectionModel) -> bool:
     if model.id_shape is None:
         return True
     return Fabricator({"components": model.components}).valid(uid, model.id_shape)
+
+
+def seeded_key(model: CollectionModel) -> Json | None:
+    """What a seeded record's text id meets beside its schema where the client chooses
+    ids (:attr:`CollectionModel.keyed_by_client`): three characters or more, where its
+    schema allows them. A client's first key is often the shortest its schema takes
+    (``a``, ``-``); a seeded record holding it would answer that create 409 though the
+    client made nothing yet. A client that sends a seeded key still meets a 409."""
+    if not model.keyed_by_client or model.id_type != "string":
+        return None
+    raw = (model.item_schema.get("properties") or {}).get(model.id_field)
+    if raw is None:
+        return None
+    keyed: Json = {"allOf": [raw, _SEEDED_KEY]}
+    fabricator = Fabricator({"components": model.components})
+    try:
+        drawn = fabricator.value(keyed, random.Random(model.path))
+    except FabricateError:
+        return None
+    return _SEEDED_KEY if fabricator.valid(drawn, keyed) else None

@@ -412,6 +412,10 @@ class CollectionModel:
     #: The schema a new id must meet where the item path parameter constrains it
     #: beyond the id property (a pattern, a length): both together; ``None``: any id.
     id_shape: Json = None
+    #: The id is a key the client chooses: the create's body holds it, or the path of
+    #: the PUT that creates names it (records are seeded with keys a client's short
+    #: one never meets: :func:`servicestub.engine.ids.seeded_key`).
+    keyed_by_client: bool = False
     #: The spec's ``components`` (what the item schema's ``$ref``s name).
     components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -938,9 +942,7 @@ _NUMERIC = frozenset({"integer", "number"})
 _DIGITS: Json = {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
 
 
-def _id_parameters(
-    document: Json, item_paths: Sequence[tuple[str, str]]
-) -> Iterator[Json]:
+def _id_parameters(document: Json, item_paths: Sequence[tuple[str, str]]) -> Iterator[Json]:
     """The schema of every path parameter that names a record of the collection whose
     item paths are ``item_paths`` (``(path, parameter)``): the parameter on each item
     path and on every path below one (Trakt's ``/comments/{id}`` takes text,
@@ -962,6 +964,11 @@ def _id_parameters(
                         yield _schema(document, parameter.get("schema", {}))
 
 
+def _agree(own: Json, found: Json) -> bool:
+    """Whether a text id property ``own`` and a path parameter ``found`` agree on a type."""
+    return _kind(own) in (None, "string") and _kind(found) in (None, _kind(own) or "string")
+
+
 def _id_shape(document: Json, raw: Any, item_paths: Sequence[tuple[str, str]]) -> Json | None:
     """The id property ``raw`` and the schemas of the path parameters naming a record
     (:func:`_id_parameters`) together, where one narrows what the property allows
@@ -978,9 +985,7 @@ def _id_shape(document: Json, raw: Any, item_paths: Sequence[tuple[str, str]]) -
             # Billbee's ``{id}`` is an integer, the record's ``Id`` a string: its ids
             # are digits, which both accept.
             found = _DIGITS
-        elif not _NARROWING & found.keys() or _kind(own) not in (None, "string"):
-            continue
-        elif _kind(found) not in (None, _kind(own) or "string"):
+        elif not _NARROWING & found.keys() or not _agree(own, found):
             continue
         if found not in narrowing:
             narrowing.append(found)
@@ -1264,6 +1269,8 @@ def _collection(
         item_params={a: item_params[o] for a, o in operations.items() if o in item_params},
         deleted_status=_documented(item_path_item.get("delete"), 204),
         id_shape=id_shape,
+        keyed_by_client=put_creates is not None
+        or id_field in (_schema(document, create).get("properties") or {}),
         components=document.get("components") or {},
         responses={a: (by_id.get(o) or {}).get("responses") or {} for a, o in operations.items()},
     )
