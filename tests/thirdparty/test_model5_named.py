@@ -213,3 +213,71 @@ def test_a_key_schema_allowing_no_longer_key_is_seeded_as_it_allows(tmp_path: Pa
     listed = client(tmp_path, placements(key, False)).get("/placements")
     assert listed.status_code == 200, listed.text
     assert listed.json() and all(len(found["placementName"]) == 2 for found in listed.json())
+
+
+def few_ids(key: dict[str, Any], keyed_by_client: bool) -> dict[str, Any]:
+    """Datasets whose ids are few (``train|test``): the client names one in its create
+    (``keyed_by_client``), else the server gives it."""
+    dataset = record(datasetType={**key, "readOnly": not keyed_by_client}, size=NUMBER)
+    written = record(datasetType=key, size=NUMBER) if keyed_by_client else record(size=NUMBER)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/datasets": {
+                "post": {
+                    "operationId": "create",
+                    "requestBody": json_body(written),
+                    "responses": answer(dataset, "201"),
+                },
+            },
+            "/datasets/{datasetType}": {
+                "parameters": [param("datasetType", key)],
+                "get": {"operationId": "get", "responses": answer(dataset)},
+                "delete": {"operationId": "delete", "responses": {"204": {"description": "ok"}}},
+            },
+        },
+    }
+
+
+NUMBER = {"type": "integer"}
+FEW = {
+    "alternatives": {"type": "string", "pattern": "train|test", "minLength": 1, "maxLength": 10},
+    "enum": {"type": "string", "enum": ["train", "test"]},
+}
+
+
+@pytest.mark.parametrize("kind", FEW)
+def test_a_collection_of_few_keys_a_client_chooses_is_served_with_state(
+    tmp_path: Path, kind: str
+) -> None:
+    """Fewer ids than records to seed: it starts empty (each key free to create) and
+    holds what is written; it is not served without state (a GET after DELETE 200)."""
+    served = client(tmp_path, few_ids(FEW[kind], True))
+    assert served.get("/datasets/train").status_code == 404
+    made = served.post("/datasets", json={"datasetType": "train", "size": 3})
+    assert made.status_code == 201, made.text
+    assert served.post("/datasets", json={"datasetType": "train"}).status_code == 409
+    read = served.get("/datasets/train")
+    assert read.status_code == 200, read.text
+    assert read.json()["size"] == 3
+    assert served.delete("/datasets/train").status_code == 204
+    assert served.get("/datasets/train").status_code == 404
+
+
+@pytest.mark.parametrize("kind", FEW)
+def test_a_collection_of_few_ids_the_server_gives_answers_409_when_all_are_held(
+    tmp_path: Path, kind: str
+) -> None:
+    """Seeded with as many records as there are ids; a create finding none free is a
+    409 (not a request that never ends), and one deleted frees its id."""
+    served = client(tmp_path, few_ids(FEW[kind], False))
+    for uid in ("train", "test"):
+        assert served.get(f"/datasets/{uid}").status_code == 200
+    full = served.post("/datasets", json={"size": 1})
+    assert full.status_code == 409, full.text
+    assert "held" in full.json()["detail"]
+    assert served.delete("/datasets/test").status_code == 204
+    made = served.post("/datasets", json={"size": 2})
+    assert made.status_code == 201, made.text
+    assert made.json()["datasetType"] == "test"

@@ -46,7 +46,14 @@ from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
 from servicestub.engine.documented import Completion, completion_for
 from servicestub.engine.fabricate import Context, FabricateError, fabricate_records
-from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count, seeded_key, shaped_id
+from servicestub.engine.ids import (
+    COUNTER_MAX,
+    UidCodec,
+    free_id,
+    next_count,
+    seeded_key,
+    shaped_id,
+)
 from servicestub.engine.model import (
     SEED_COUNT_EXTENSION,
     CollectionModel,
@@ -324,9 +331,9 @@ class HeldOwner(Generic[ParentT]):
             while str(count := self._holder.new_count()) in self._records:
                 pass
             return count
-        while str(uid := shaped_id(self.parent.new_id(), self._model)) in self._records:
-            pass
-        return uid
+        return free_id(
+            lambda: shaped_id(self.parent.new_id(), self._model), self._records, self.where()
+        )
 
     def now(self) -> str:
         return self.parent.now()

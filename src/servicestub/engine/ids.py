@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable, Container
 
 from servicestub.core.errors import Conflict
 from servicestub.core.shapes import Json
@@ -31,6 +32,9 @@ _HALF_MASK = (1 << _HALF) - 1
 _ROUNDS = 3  # the fewest that make a Feistel network look random
 #: Where a UUID4's version (4 bits) and variant (2 bits) sit among its 128 bits.
 _VERSION_SHIFT, _VARIANT_SHIFT = 76, 62
+#: How many ids a new record's id is drawn from before its item path is taken to
+#: accept none that is free (a path taking ``train|test``, both held).
+FREE_ID_ATTEMPTS = 64
 #: What the id of a seeded record meets beside its schema where clients choose keys.
 _SEEDED_KEY: Json = {"minLength": 3}
 
@@ -113,6 +117,19 @@ def shaped_id(uid: Json, model: CollectionModel) -> Json:
         return uid
     fabricator = Fabricator({"components": model.components})
     return fabricator.value(model.id_shape, random.Random(str(uid)))
+
+
+def free_id(draw: Callable[[], Json], taken: Container[str], where: str) -> Json:
+    """An id ``draw`` gives that ``taken`` does not hold; 409 where none of
+    :data:`FREE_ID_ATTEMPTS` draws is free (every id the item path accepts is held)."""
+    for _ in range(FREE_ID_ATTEMPTS):
+        uid = draw()
+        if str(uid) not in taken:
+            return uid
+    raise Conflict(
+        f"Every id the item path accepts seems held {where} already; delete a record "
+        "to make room, or reset the mock (POST /_mock/reset)."
+    )
 
 
 def fits_path(uid: Json, model: CollectionModel) -> bool:
