@@ -281,3 +281,72 @@ def test_a_collection_of_few_ids_the_server_gives_answers_409_when_all_are_held(
     made = served.post("/datasets", json={"size": 2})
     assert made.status_code == 201, made.text
     assert made.json()["datasetType"] == "test"
+
+
+def channels(combined: str, names: dict[str, Any], writes: bool) -> dict[str, Any]:
+    """Ably's shape: ``GET /channels`` answers ``combined`` (``oneOf``/``anyOf``) of an
+    array of channel records and ``names`` (an array of their names); ``writes``: a
+    POST creates channels and a DELETE removes one."""
+    channel = {**record(channelId=TEXT, region=TEXT), "required": ["channelId"]}
+    either = {combined: [{"type": "array", "items": channel}, names]}
+    listing: dict[str, Any] = {"get": {"operationId": "list", "responses": answer(either)}}
+    item: dict[str, Any] = {
+        "parameters": [param("channelId", TEXT)],
+        "get": {"operationId": "get", "responses": answer(channel)},
+    }
+    if writes:
+        listing["post"] = {
+            "operationId": "create",
+            "requestBody": json_body(channel),
+            "responses": answer(channel, "201"),
+        }
+        item["delete"] = {"operationId": "delete", "responses": {"204": {"description": "ok"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/channels": listing, "/channels/{channelId}": item},
+    }
+
+
+NAMES = {"type": "array", "items": TEXT}
+
+
+@pytest.mark.parametrize(
+    ("combined", "names"),
+    [("anyOf", NAMES), ("oneOf", {**NAMES, "minItems": 1})],
+    ids=["anyOf", "oneOf, names never empty"],
+)
+def test_a_list_answering_records_or_their_names_lists_the_records(
+    tmp_path: Path, combined: str, names: dict[str, Any]
+) -> None:
+    """The record member is the list: what is created is listed and read; an empty
+    page is valid too (the answers are validated)."""
+    served = client(tmp_path, channels(combined, names, True))
+    made = served.post("/channels", json={"channelId": "news", "region": "eu"})
+    assert made.status_code == 201, made.text
+    listed = served.get("/channels")
+    assert listed.status_code == 200, listed.text
+    ids = [found["channelId"] for found in listed.json()]
+    assert "news" in ids
+    for uid in ids:
+        assert served.get(f"/channels/{uid}").status_code == 200
+        assert served.delete(f"/channels/{uid}").status_code == 204
+    empty = served.get("/channels")
+    assert empty.status_code == 200, empty.text
+    assert empty.json() == []
+
+
+def test_a_read_only_list_no_list_of_records_is_valid_for_is_answered_with_its_items(
+    tmp_path: Path,
+) -> None:
+    """Under ``oneOf`` an empty array matches both members, so no list of records is
+    valid (an empty page never): the GET stays answered, and with nothing written the
+    item GET is answered too, so each name the list gives reads as a channel."""
+    served = client(tmp_path, channels("oneOf", NAMES, False))
+    listed = served.get("/channels")
+    assert listed.status_code == 200, listed.text
+    for found in listed.json():
+        uid = found["channelId"] if isinstance(found, dict) else found
+        read = served.get(f"/channels/{uid}")
+        assert read.status_code == 200, read.text
+        assert "channelId" in read.json()

@@ -652,13 +652,41 @@ def _is_record_array(document: Json, prop: Json) -> bool:
     return bool(_schema(document, prop.get("items", {})).get("properties"))
 
 
+def _is_array(schema: Json) -> bool:
+    return _kind(schema) == "array" or ("items" in schema and "properties" not in schema)
+
+
+def _record_member(document: Json, schema: Json) -> Json | None:
+    """The member of a ``oneOf``/``anyOf`` of arrays that is an array of records (Ably's
+    ``GET /channels``: ``ChannelDetails`` objects, or their names), where a list of
+    records, an empty one included, is valid for the whole: under ``anyOf`` always;
+    under ``oneOf`` where no other member takes an empty array (else no list of none
+    is valid, and the GET is no list the engine answers)."""
+    for combined in ("oneOf", "anyOf"):
+        members = schema.get(combined)
+        if not isinstance(members, list) or schema.get("properties") or _kind(schema):
+            continue
+        flat = [_schema(document, member) for member in members]
+        records = [m for m in flat if _is_array(m) and _is_record_array(document, m)]
+        if not records:
+            return None
+        others = [m for m in flat if m is not records[0]]
+        if combined == "oneOf" and any(
+            _is_array(m) and not (_integer(m, "minItems") or 0) for m in others
+        ):
+            return None
+        return records[0]
+    return None
+
+
 def _envelope(document: Json, schema: Json | None) -> tuple[Envelope, Json] | None:
     """The envelope of a list response and its item schema, or ``None`` if it is
     none: a bare array, or an object with an array property (one of records
     preferred) and maybe a meta object beside it."""
     if not schema:
         return None
-    if _kind(schema) == "array" or ("items" in schema and "properties" not in schema):
+    schema = _record_member(document, schema) or schema
+    if _is_array(schema):
         return Envelope("", None, bare=True), _schema(document, schema.get("items", {}))
     if (_kind(schema) or "object") != "object":
         return None
@@ -1228,6 +1256,10 @@ def _collection(
     if "create" not in operations and isinstance(put, dict) and item_param is not None:
         status = "201" if "201" in (put.get("responses") or {}) else _success_status(put)
         put_creates = int(status) if status and status.isdigit() else 200
+    if set(operations) <= {"get"} and put_creates is None:
+        # Neither a list nor a write: nothing to hold. The answers serve its item too,
+        # so that an id the answered GET lists is found there.
+        return None
     server_values = {}
     for name, prop in properties.items():
         has, value = _fixed(prop)
