@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from servicestub import Settings, create_app
+from servicestub.engine.model import read_model
 from tests.thirdparty.infer_specs import answer, json_body, write
 
 
@@ -350,3 +351,51 @@ def test_a_read_only_list_no_list_of_records_is_valid_for_is_answered_with_its_i
         read = served.get(f"/channels/{uid}")
         assert read.status_code == 200, read.text
         assert "channelId" in read.json()
+
+
+def jobs(post_answers: str) -> dict[str, Any]:
+    """Jobs read at ``/jobs/{jobId}``; ``POST /jobs`` answers, by ``post_answers``: a
+    page of jobs (AWS's ``ListBackendJobs``, a query), one job (a create), or an array
+    of jobs for an array of them (a bulk create)."""
+    job = record(JobId=TEXT, Status=TEXT)
+    written: dict[str, Any] = record(Status=TEXT, MaxResults=NUMBER)
+    answered: dict[str, Any] = job
+    if post_answers == "page":
+        answered = record(Jobs={"type": "array", "items": job}, NextToken=TEXT)
+    elif post_answers == "bulk":
+        written, answered = {"type": "array", "items": written}, {"type": "array", "items": job}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/jobs": {
+                "post": {
+                    "operationId": "post",
+                    "requestBody": json_body(written),
+                    "responses": answer(answered),
+                },
+            },
+            "/jobs/{jobId}": {
+                "parameters": [param("jobId", TEXT)],
+                "get": {"operationId": "get", "responses": answer(job)},
+            },
+        },
+    }
+
+
+def test_a_post_answering_a_page_of_records_queries_them_and_creates_none(
+    tmp_path: Path,
+) -> None:
+    assert "/jobs" not in read_model(jobs("page")).collections
+    served = client(tmp_path, jobs("page"))
+    page = served.post("/jobs", json={"Status": "done"})
+    assert page.status_code == 200, page.text
+    assert isinstance(page.json().get("Jobs", []), list)
+    read = served.get("/jobs/job-1")  # answered, like the query
+    assert read.status_code == 200, read.text
+
+
+@pytest.mark.parametrize("post_answers", ["one", "bulk"])
+def test_a_post_answering_what_it_made_still_creates(post_answers: str) -> None:
+    model = read_model(jobs(post_answers)).collections["/jobs"]
+    assert "create" in model.operations

@@ -1235,6 +1235,8 @@ def _collection(
         fallback = list_op.get(DEFAULT_SORT_EXTENSION, id_field)
         listing = _list_query(document, _parameters(document, item, list_op), fields, str(fallback))
     operations = _operations(item, item_path_item, document)
+    if create_op is not None and _queries(document, create_op, id_field):
+        operations.pop("create", None)
     if listing is None:
         # A GET on the path that answers no list of records (one object, a list of
         # strings) is no list: the answers serve it, never the engine's list.
@@ -1306,6 +1308,21 @@ def _collection(
         components=document.get("components") or {},
         responses={a: (by_id.get(o) or {}).get("responses") or {} for a, o in operations.items()},
     )
+
+
+def _queries(document: Json, post: Json, id_field: str) -> bool:
+    """Whether a POST on the collection path answers a list of its records, not one
+    (AWS's ``ListBackendJobs``: ``{"Jobs": [...], "NextToken": ...}``): a query sent
+    as a body, no create. A POST of an array (a bulk create) answering one is none."""
+    answered = _success(document, post)
+    found = _envelope(document, answered) if answered else None
+    if answered is None or found is None:
+        return False
+    body = _json_schema(document, post.get("requestBody")) or {}
+    if _is_array(body):
+        return False
+    records = found[1].get("properties") or {}
+    return id_field in records and id_field not in (answered.get("properties") or {})
 
 
 def _sibling_operations(
