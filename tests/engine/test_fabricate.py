@@ -3,6 +3,7 @@ seed draws the same records, and realistic values never break a constraint."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 import re
@@ -627,8 +628,10 @@ def test_record_ids_are_unique_in_every_id_shape() -> None:
         if id_schema["type"] == "integer":
             assert ids == [10, 11, 12, 13]
     item = {"type": "object", "properties": {"shelfId": {"type": "string", "enum": ["a"]}}}
-    with pytest.raises(FabricateError, match="distinct"):
-        fabricate_records(model, item, 5, {}, 2)
+    # fewer ids than records: as many records as ids, none where clients choose the ids
+    assert [r["shelfId"] for r in fabricate_records(model, item, 5, {}, 2)] == ["a"]
+    keyed = dataclasses.replace(model, keyed_by_client=True)
+    assert fabricate_records(keyed, item, 5, {}, 2) == []
 
 
 def test_a_property_named_like_a_scope_parameter_holds_the_scope_value() -> None:

@@ -353,8 +353,10 @@ class Collection(Generic[OwnerT]):
         schema takes it (``type: integer`` for the new id), else a value drawn."""
         fabricator = self._completion.fabricator
         uid = body.get(self.model.id_field) if isinstance(body, dict) else None
-        if uid is not None and fabricator.valid(uid, schema):
-            return uid
+        # the id as written (``"7"`` where the answer is text and the id a number)
+        for written in () if uid is None else (uid, str(uid)):
+            if fabricator.valid(written, schema):
+                return written
         if fabricator.valid(body, schema):
             return body
         rng = rng_for(0, "answer", self.model.path, str(uid))

@@ -39,14 +39,21 @@ from typing import Any, Generic, TypeVar
 
 import jsonschema_rs
 
-from servicestub.core.errors import Conflict, NotFound
+from servicestub.core.errors import NotFound
 from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.shapes import Json, Records
 from servicestub.engine import snapshot as snap
 from servicestub.engine.collection import Collection, Owner, Rules
 from servicestub.engine.documented import Completion, completion_for
 from servicestub.engine.fabricate import Context, FabricateError, fabricate_records
-from servicestub.engine.ids import COUNTER_MAX, UidCodec, next_count, shaped_id
+from servicestub.engine.ids import (
+    COUNTER_MAX,
+    UidCodec,
+    free_id,
+    next_count,
+    seeded_key,
+    shaped_id,
+)
 from servicestub.engine.model import (
     SEED_COUNT_EXTENSION,
     CollectionModel,
@@ -72,9 +79,6 @@ DEFAULT_SEED_COUNT = 5
 MAX_SEED_COUNT = 1000
 #: How many scopes' seeded records are kept drawn (see :class:`Seeding`).
 DRAWN_GROUPS_KEPT = 256
-#: How many shaped ids a create draws before it calls the id space used up (an
-#: item path of an ``enum`` of two values has two ids, and the seeds may hold both).
-NEW_ID_DRAWS = 64
 #: The keywords that make a string id more than "any string".
 _SHAPED = frozenset({"format", "pattern", "enum", "const"})
 
@@ -156,15 +160,16 @@ def seed_count(model: CollectionModel) -> int:
 
 def _seeded_schema(model: CollectionModel, document: Json) -> Json:
     """The item schema records are seeded from: an id that may be any string is
-    drawn as a uuid, which is a path segment (a string drawn as words is not)."""
+    drawn as a uuid, which is a path segment (a string drawn as words is not); a
+    key the client chooses, as :func:`~servicestub.engine.ids.seeded_key` says."""
     properties = model.item_schema.get("properties") or {}
     id_schema = resolve(document, properties.get(model.id_field))
-    if not isinstance(id_schema, dict) or id_schema.get("type") != "string":
+    plain = isinstance(id_schema, dict) and id_schema.get("type") == "string"
+    # else a key the client chooses is drawn no shorter than three (ids.seeded_key)
+    key = {"format": "uuid"} if plain and not _SHAPED & id_schema.keys() else seeded_key(model)
+    if key is None:
         return model.item_schema
-    if _SHAPED & id_schema.keys():
-        return model.item_schema
-    uuid_id = {"properties": {model.id_field: {"format": "uuid"}}}
-    return {"allOf": [model.item_schema, uuid_id]}
+    return {"allOf": [model.item_schema, {"properties": {model.id_field: key}}]}
 
 
 def _probe(model: CollectionModel, document: Json, param: str) -> str:
@@ -375,14 +380,8 @@ class HeldOwner(Generic[ParentT]):
             while str(count := self._holder.new_count()) in self._records:
                 pass
             return count
-        for _ in range(NEW_ID_DRAWS):
-            uid = shaped_id(self.parent.new_id(), self._model)
-            if str(uid) not in self._records:
-                return uid
-        raise Conflict(
-            f"No new id is left for a record of {self._model.path}: its item path accepts "
-            f"few ids, and {NEW_ID_DRAWS} draws found each held by one of its "
-            f"{len(self._records)} records. Delete a record to make room for a new one."
+        return free_id(
+            lambda: shaped_id(self.parent.new_id(), self._model), self._records, self.where()
         )
 
     def now(self) -> str:

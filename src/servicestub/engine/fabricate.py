@@ -1154,7 +1154,16 @@ def fabricate_records(
         if not isinstance(record, dict):
             raise FabricateError(f"{model.path}: its item schema draws {record!r}, not an object.")
         record.update(fixed)
-        record[model.id_field] = _unique_id(record.get(model.id_field), ids, seen, draw, id_schema)
+        try:
+            uid = _unique_id(record.get(model.id_field), ids, seen, draw, id_schema)
+        except FabricateError:
+            if not records:
+                raise
+            # The ids its schema allows are all taken (``train|test``): as many records
+            # as there are ids, or none where clients choose them (else every create
+            # would find its key taken).
+            return [] if model.keyed_by_client else records
+        record[model.id_field] = uid
         records.append(record)
     return records
 

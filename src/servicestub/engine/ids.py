@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable, Container
 
 from servicestub.core.errors import Conflict
 from servicestub.core.shapes import Json
-from servicestub.engine.fabricate import Fabricator
+from servicestub.engine.fabricate import FabricateError, Fabricator
 from servicestub.engine.model import CollectionModel
 
 #: The largest value of a counter: the largest integer every JSON reader
@@ -31,6 +32,11 @@ _HALF_MASK = (1 << _HALF) - 1
 _ROUNDS = 3  # the fewest that make a Feistel network look random
 #: Where a UUID4's version (4 bits) and variant (2 bits) sit among its 128 bits.
 _VERSION_SHIFT, _VARIANT_SHIFT = 76, 62
+#: How many ids a new record's id is drawn from before its item path is taken to
+#: accept none that is free (a path taking ``train|test``, both held).
+FREE_ID_ATTEMPTS = 64
+#: What the id of a seeded record meets beside its schema where clients choose keys.
+_SEEDED_KEY: Json = {"minLength": 3}
 
 
 def next_count(last: int, limit: int, what: str) -> int:
@@ -113,8 +119,41 @@ def shaped_id(uid: Json, model: CollectionModel) -> Json:
     return fabricator.value(model.id_shape, random.Random(str(uid)))
 
 
+def free_id(draw: Callable[[], Json], taken: Container[str], where: str) -> Json:
+    """An id ``draw`` gives that ``taken`` does not hold; 409 where none of
+    :data:`FREE_ID_ATTEMPTS` draws is free (every id the item path accepts is held)."""
+    for _ in range(FREE_ID_ATTEMPTS):
+        uid = draw()
+        if str(uid) not in taken:
+            return uid
+    raise Conflict(
+        f"Every id the item path accepts seems held {where} already; delete a record "
+        "to make room, or reset the mock (POST /_mock/reset)."
+    )
+
+
 def fits_path(uid: Json, model: CollectionModel) -> bool:
     """Whether ``uid`` is an id ``model``'s item path accepts (:attr:`CollectionModel.id_shape`)."""
     if model.id_shape is None:
         return True
     return Fabricator({"components": model.components}).valid(uid, model.id_shape)
+
+
+def seeded_key(model: CollectionModel) -> Json | None:
+    """What a seeded record's text id meets beside its schema where the client chooses
+    ids (:attr:`CollectionModel.keyed_by_client`): three characters or more, where its
+    schema allows them. A client's first key is often the shortest its schema takes
+    (``a``, ``-``); a seeded record holding it would answer that create 409 though the
+    client made nothing yet. A client that sends a seeded key still meets a 409."""
+    if not model.keyed_by_client or model.id_type != "string":
+        return None
+    raw = (model.item_schema.get("properties") or {}).get(model.id_field)
+    if raw is None:
+        return None
+    keyed: Json = {"allOf": [raw, _SEEDED_KEY]}
+    fabricator = Fabricator({"components": model.components})
+    try:
+        drawn = fabricator.value(keyed, random.Random(model.path))
+    except FabricateError:
+        return None
+    return _SEEDED_KEY if fabricator.valid(drawn, keyed) else None

@@ -412,6 +412,10 @@ class CollectionModel:
     #: The schema a new id must meet where the item path parameter constrains it
     #: beyond the id property (a pattern, a length): both together; ``None``: any id.
     id_shape: Json = None
+    #: The id is a key the client chooses: the create's body holds it, or the path of
+    #: the PUT that creates names it (records are seeded with keys a client's short
+    #: one never meets: :func:`servicestub.engine.ids.seeded_key`).
+    keyed_by_client: bool = False
     #: The spec's ``components`` (what the item schema's ``$ref``s name).
     components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -648,13 +652,41 @@ def _is_record_array(document: Json, prop: Json) -> bool:
     return bool(_schema(document, prop.get("items", {})).get("properties"))
 
 
+def _is_array(schema: Json) -> bool:
+    return _kind(schema) == "array" or ("items" in schema and "properties" not in schema)
+
+
+def _record_member(document: Json, schema: Json) -> Json | None:
+    """The member of a ``oneOf``/``anyOf`` of arrays that is an array of records (Ably's
+    ``GET /channels``: ``ChannelDetails`` objects, or their names), where a list of
+    records, an empty one included, is valid for the whole: under ``anyOf`` always;
+    under ``oneOf`` where no other member takes an empty array (else no list of none
+    is valid, and the GET is no list the engine answers)."""
+    for combined in ("oneOf", "anyOf"):
+        members = schema.get(combined)
+        if not isinstance(members, list) or schema.get("properties") or _kind(schema):
+            continue
+        flat = [_schema(document, member) for member in members]
+        records = [m for m in flat if _is_array(m) and _is_record_array(document, m)]
+        if not records:
+            return None
+        others = [m for m in flat if m is not records[0]]
+        if combined == "oneOf" and any(
+            _is_array(m) and not (_integer(m, "minItems") or 0) for m in others
+        ):
+            return None
+        return records[0]
+    return None
+
+
 def _envelope(document: Json, schema: Json | None) -> tuple[Envelope, Json] | None:
     """The envelope of a list response and its item schema, or ``None`` if it is
     none: a bare array, or an object with an array property (one of records
     preferred) and maybe a meta object beside it."""
     if not schema:
         return None
-    if _kind(schema) == "array" or ("items" in schema and "properties" not in schema):
+    schema = _record_member(document, schema) or schema
+    if _is_array(schema):
         return Envelope("", None, bare=True), _schema(document, schema.get("items", {}))
     if (_kind(schema) or "object") != "object":
         return None
@@ -938,36 +970,54 @@ _NUMERIC = frozenset({"integer", "number"})
 _DIGITS: Json = {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
 
 
-def _id_shape(
-    document: Json, raw: Any, item_path_item: Json, item_param: str | None
-) -> Json | None:
-    """The id property ``raw`` and the item path parameter's schema together, where
-    the parameter narrows what the property allows (Azure's ``accountName``: 3 to 24
-    letters and digits; Twilio's ``Sid``: ``^KD[0-9a-fA-F]{32}$``; digits where the
-    path takes a number and the property does not); ``None`` where it
-    does not, or where the two do not agree on a type (an integer id in a path
-    typed as a string)."""
-    if item_param is None or raw is None:
+def _id_parameters(document: Json, item_paths: Sequence[tuple[str, str]]) -> Iterator[Json]:
+    """The schema of every path parameter that names a record of the collection whose
+    item paths are ``item_paths`` (``(path, parameter)``): the parameter on each item
+    path and on every path below one (Trakt's ``/comments/{id}`` takes text,
+    ``/comments/{id}/item`` a number: one id must do for both)."""
+    paths = document["paths"]
+    for item_path, name in item_paths:
+        for path, path_item in paths.items():
+            if path != item_path and not path.startswith(item_path + "/"):
+                continue
+            path_item = resolve(document, path_item)
+            if not isinstance(path_item, dict):
+                continue
+            for method in (None, *METHODS):
+                operation = path_item.get(method) if method else {}
+                if not isinstance(operation, dict):
+                    continue
+                for parameter in _parameters(document, path_item, operation):
+                    if parameter.get("name") == name and parameter.get("in") == "path":
+                        yield _schema(document, parameter.get("schema", {}))
+
+
+def _agree(own: Json, found: Json) -> bool:
+    """Whether a text id property ``own`` and a path parameter ``found`` agree on a type."""
+    return _kind(own) in (None, "string") and _kind(found) in (None, _kind(own) or "string")
+
+
+def _id_shape(document: Json, raw: Any, item_paths: Sequence[tuple[str, str]]) -> Json | None:
+    """The id property ``raw`` and the schemas of the path parameters naming a record
+    (:func:`_id_parameters`) together, where one narrows what the property allows
+    (Azure's ``accountName``: 3 to 24 letters and digits; Twilio's ``Sid``:
+    ``^KD[0-9a-fA-F]{32}$``; digits where a path takes a number and the property
+    does not); ``None`` where none does. A parameter that does not agree with the
+    property on a type (an integer id in a path typed as a string) narrows nothing."""
+    if not item_paths or raw is None:
         return None
-    found = None
-    for operation in [None, *(item_path_item.get(m) for m in METHODS)]:
-        if operation is not None and not isinstance(operation, dict):
-            continue
-        for parameter in _parameters(document, item_path_item, operation or {}):
-            if parameter["name"] == item_param and parameter["in"] == "path":
-                found = _schema(document, parameter.get("schema", {}))
-        if found is not None:
-            break
     own = _schema(document, raw)
-    if found and _kind(found) in _NUMERIC and _kind(own) not in _NUMERIC:
-        # Billbee's ``{id}`` is an integer, the record's ``Id`` a string: its ids are
-        # digits, which both accept.
-        return {"allOf": [raw, _DIGITS]}
-    if not found or not _NARROWING & found.keys():
-        return None
-    if _kind(found) not in (None, _kind(own) or "string") or _kind(own) not in (None, "string"):
-        return None
-    return {"allOf": [raw, found]}
+    narrowing: list[Json] = []
+    for found in _id_parameters(document, item_paths):
+        if _kind(found) in _NUMERIC and _kind(own) not in _NUMERIC:
+            # Billbee's ``{id}`` is an integer, the record's ``Id`` a string: its ids
+            # are digits, which both accept.
+            found = _DIGITS
+        elif not _NARROWING & found.keys() or not _agree(own, found):
+            continue
+        if found not in narrowing:
+            narrowing.append(found)
+    return {"allOf": [raw, *narrowing]} if narrowing else None
 
 
 def _unwritten(document: Json, item: Json, item_param: str) -> Json | None:
@@ -1156,8 +1206,9 @@ def _collection(
         item_schema = fuller
         properties = {name: _schema(document, raw) for name, raw in fuller["properties"].items()}
         fields = tuple(properties)
+    named_by = [(item_path, item_param)] if item_path and item_param else []
     id_shape = _id_shape(
-        document, (item_schema.get("properties") or {}).get(id_field), item_path_item, item_param
+        document, (item_schema.get("properties") or {}).get(id_field), [*named_by, *siblings]
     )
     if id_shape is not None:  # records (seeded ones too) hold ids their path accepts
         item_schema = {
@@ -1196,6 +1247,8 @@ def _collection(
         fallback = list_op.get(DEFAULT_SORT_EXTENSION, id_field)
         listing = _list_query(document, _parameters(document, item, list_op), fields, str(fallback))
     operations = _operations(item, item_path_item, document)
+    if create_op is not None and _queries(document, create_op, id_field):
+        operations.pop("create", None)
     if listing is None:
         # A GET on the path that answers no list of records (one object, a list of
         # strings) is no list: the answers serve it, never the engine's list.
@@ -1217,6 +1270,10 @@ def _collection(
     if "create" not in operations and isinstance(put, dict) and item_param is not None:
         status = "201" if "201" in (put.get("responses") or {}) else _success_status(put)
         put_creates = int(status) if status and status.isdigit() else 200
+    if set(operations) <= {"get"} and put_creates is None:
+        # Neither a list nor a write: nothing to hold. The answers serve its item too,
+        # so that an id the answered GET lists is found there.
+        return None
     server_values = {}
     for name, prop in properties.items():
         has, value = _fixed(prop)
@@ -1258,9 +1315,26 @@ def _collection(
         item_params={a: item_params[o] for a, o in operations.items() if o in item_params},
         deleted_status=_documented(item_path_item.get("delete"), 204),
         id_shape=id_shape,
+        keyed_by_client=put_creates is not None
+        or id_field in (_schema(document, create).get("properties") or {}),
         components=document.get("components") or {},
         responses={a: (by_id.get(o) or {}).get("responses") or {} for a, o in operations.items()},
     )
+
+
+def _queries(document: Json, post: Json, id_field: str) -> bool:
+    """Whether a POST on the collection path answers a list of its records, not one
+    (AWS's ``ListBackendJobs``: ``{"Jobs": [...], "NextToken": ...}``): a query sent
+    as a body, no create. A POST of an array (a bulk create) answering one is none."""
+    answered = _success(document, post)
+    found = _envelope(document, answered) if answered else None
+    if answered is None or found is None:
+        return False
+    body = _json_schema(document, post.get("requestBody")) or {}
+    if _is_array(body):
+        return False
+    records = found[1].get("properties") or {}
+    return id_field in records and id_field not in (answered.get("properties") or {})
 
 
 def _sibling_operations(
