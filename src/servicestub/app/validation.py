@@ -783,7 +783,7 @@ class DocumentedContent:
             return {}
         key = next(iter(content)) if media_type is None else documented_key(media_type, content)
         found = content.get(key) if key is not None else None
-        return self._operation.with_definitions(found) if isinstance(found, dict) else {}  # type: ignore[no-any-return]
+        return self._operation.with_definitions(found) if isinstance(found, dict) else {}
 
     def body_definition(self, content_type: str | None = None) -> dict[str, Any]:
         return self._content(self._operation.request_body, content_type)
