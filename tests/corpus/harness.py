@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.corpus import spec_walk as sw
-from tests.corpus.probe import probe
+from tests.corpus.probe import VALIDATE_RESPONSES, probe
 
 INDEX_NAME = "crud-index.json"
 
@@ -311,7 +311,14 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=float, default=float(os.environ.get("CORPUS_TIMEOUT", 90))
     )
     parser.add_argument("--json", type=Path, default=os.environ.get("CORPUS_JSON") or None)
+    parser.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="serve with the server's own response validation on (a nonconforming answer: a 500)",
+    )
     args = parser.parse_args(argv)
+    if args.validate_responses:
+        os.environ[VALIDATE_RESPONSES] = "1"  # read by each forked child's Probe
     if not args.dir.is_dir() and not args.specs:
         print(f"no corpus at {args.dir}: run `make corpus` (it installs it)", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ known, so a spec that hangs half-way still counts what it did (see `harness.py`)
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 import warnings
@@ -30,6 +31,8 @@ from tests.corpus.values import encode, files_of, fits, make, merged
 
 Emit = Callable[[dict[str, Any]], None]
 HOST = "http://testserver"
+#: Set to "1" (by the harness's --validate-responses): serve with response validation on.
+VALIDATE_RESPONSES = "CORPUS_VALIDATE_RESPONSES"
 LIST_NAMES = ("items", "data", "results", "value", "values", "records", "entries", "resources")
 SIZE_PARAMS = re.compile(
     r"^(\$?top|limit|per_?page|page_?size|size|max_?results|max_?items|count|rows|take)$", re.I
@@ -344,10 +347,11 @@ class Probe:
     # -- start -------------------------------------------------------------------------
     def start(self) -> bool:
         started = time.monotonic()
+        checked = os.environ.get(VALIDATE_RESPONSES) == "1"
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                app = create_app(Settings(specs=((self.path, None),), validate_responses=False))
+                app = create_app(Settings(specs=((self.path, None),), validate_responses=checked))
                 client = TestClient(app, raise_server_exceptions=False, base_url=HOST)
                 client.__enter__()
         except Exception as exc:

@@ -25,7 +25,7 @@ from servicestub.app.jsonifier import OrjsonJsonifier
 from servicestub.app.operations import App
 from servicestub.app.resolver import engine_operations, handler_resolver
 from servicestub.app.uri_parser import SpecURIParser, raw_path_routing
-from servicestub.app.validation import VALIDATORS
+from servicestub.app.validation import VALIDATORS, documented_media_validation
 from servicestub.control.documented import ResponseCatalog
 from servicestub.core.errors import ApiError
 from servicestub.core.settings import Settings
@@ -349,6 +349,8 @@ def create_app(settings: Settings | None = None) -> App:
     # After routing and request validation, so it knows the operation.
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     app.add_middleware(TrackingHeaderMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
+    # Once every position is found: validation then reads media types as RFC 9110 does.
+    app.middleware.middlewares = documented_media_validation(app.middleware.middlewares)
     for handled in HANDLED:
         app.add_error_handler(handled, problem_response)
     app.runtime = runtime

@@ -26,8 +26,23 @@ from typing import Any
 import jsonschema_rs
 import orjson
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.exceptions import (
+    BadRequestProblem,
+    NonConformingResponseBody,
+    NonConformingResponseHeaders,
+    UnsupportedMediaTypeProblem,
+)
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.middleware.response_validation import (
+    ResponseValidationAPI,
+    ResponseValidationMiddleware,
+    ResponseValidationOperation,
+)
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
@@ -39,11 +54,16 @@ from connexion.validators import (
 )
 from jsonschema_rs import ValidationErrorKind
 from starlette.datastructures import Headers
-from starlette.types import Message, Scope, Send
+from starlette.types import ASGIApp, Message, Scope, Send
 
 from servicestub.core.errors import json_text
 from servicestub.core.json_schema import to_json_schema
-from servicestub.middleware.negotiation import parse_media_type
+from servicestub.middleware.negotiation import (
+    documented_key,
+    documented_status,
+    is_json,
+    parse_media_type,
+)
 
 _compiled: dict[tuple[int, bool], tuple[dict[str, Any], Any]] = {}
 _SKIPPED = frozenset({"components"})  # connexion attaches them to schemas; not a schema
@@ -729,11 +749,121 @@ class MultiPartRequestBodyValidator(_FormFields, MultiPartFormDataValidator):  #
 
 class _MediaTypes(MediaTypeDict):  # type: ignore[misc]  # connexion is untyped
     """connexion's media-type table, looked up by the type's essence in lower
-    case (``Application/JSON; charset=UTF-8`` finds the JSON validator)."""
+    case (``Application/JSON; charset=UTF-8`` finds the JSON validator); its
+    JSON validator serves JSON alone (:func:`is_json`: not ``x-ndjson``)."""
 
     def __getitem__(self, item: str) -> Any:
         media = parse_media_type(item)
-        return super().__getitem__(media.essence if media is not None else item)
+        if media is None:
+            return super().__getitem__(item)
+        if not is_json(media) and media.subtype.endswith("json"):
+            raise KeyError(item)  # JSON lines and the like: not one JSON document
+        return super().__getitem__(media.essence)
+
+
+class DocumentedContent:
+    """An operation as connexion's validation reads it, with each body's media
+    type found among the spec's ``content`` keys as RFC 9110 matches them
+    (:func:`documented_key`: ``application/json`` is documented by
+    ``application/json; charset=utf-8``, ``Application/JSON`` or ``*/*``) and
+    each answer's status among its ``responses`` keys (:func:`documented_status`:
+    ``2XX`` too). connexion compares keys as they are spelled: a JSON answer
+    under a ``charset`` key was a 500, a request body under a key in capitals
+    was not validated at all."""
+
+    def __init__(self, operation: Any) -> None:
+        self._operation = operation
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._operation, name)
+
+    def _content(self, definition: Any, media_type: str | None) -> dict[str, Any]:
+        content = definition.get("content") if isinstance(definition, dict) else None
+        if not isinstance(content, dict) or not content:
+            return {}
+        key = next(iter(content)) if media_type is None else documented_key(media_type, content)
+        found = content.get(key) if key is not None else None
+        return self._operation.with_definitions(found) if isinstance(found, dict) else {}
+
+    def body_definition(self, content_type: str | None = None) -> dict[str, Any]:
+        return self._content(self._operation.request_body, content_type)
+
+    def body_schema(self, content_type: str | None = None) -> dict[str, Any]:
+        return self.body_definition(content_type).get("schema", {})  # type: ignore[no-any-return]
+
+    def response_definition(self, status_code: Any = None, content_type: Any = None) -> Any:
+        responses = self._operation.responses
+        key = documented_status(responses, status_code)
+        return responses[key] if key is not None else {}
+
+    def response_schema(self, status_code: Any = None, content_type: Any = None) -> Any:
+        found = self._content(self.response_definition(status_code), content_type)
+        return found.get("schema", {})
+
+
+def _undocumented(media_type: str, documented: Sequence[str]) -> str | None:
+    """Why ``media_type`` is not among the ``documented`` ones, or ``None`` when it
+    is (or nothing is documented)."""
+    if not documented or documented_key(media_type, documented) is not None:
+        return None
+    return f"{media_type}, expected {' or '.join(documented)}"
+
+
+class _RequestValidation(RequestValidationOperation):  # type: ignore[misc]  # connexion is untyped
+    def __init__(self, next_app: ASGIApp, *, operation: Any, **kwargs: Any) -> None:
+        super().__init__(next_app, operation=DocumentedContent(operation), **kwargs)
+
+    def validate_mime_type(self, mime_type: str) -> None:
+        if (why := _undocumented(mime_type, self._operation.consumes)) is not None:
+            raise UnsupportedMediaTypeProblem(detail=f"Invalid Content-type ({why})")
+
+
+class _ResponseValidation(ResponseValidationOperation):  # type: ignore[misc]  # connexion is untyped
+    def __init__(self, next_app: ASGIApp, *, operation: Any, **kwargs: Any) -> None:
+        super().__init__(next_app, operation=DocumentedContent(operation), **kwargs)
+
+    def validate_mime_type(self, mime_type: str) -> None:
+        if (why := _undocumented(mime_type, self._operation.produces)) is not None:
+            raise NonConformingResponseHeaders(detail=f"Invalid Response Content-type ({why})")
+
+
+class _RequestValidationAPI(RequestValidationAPI):  # type: ignore[misc]  # connexion is untyped
+    def make_operation(self, operation: Any) -> Any:
+        return _RequestValidation(
+            self.next_app,
+            operation=operation,
+            strict_validation=self.strict_validation,
+            validator_map=self.validator_map,
+        )
+
+
+class _ResponseValidationAPI(ResponseValidationAPI):  # type: ignore[misc]  # connexion is untyped
+    def make_operation(self, operation: Any) -> Any:
+        if not self.validate_responses:
+            return self.next_app
+        return _ResponseValidation(
+            self.next_app, operation=operation, validator_map=self.validator_map
+        )
+
+
+class _RequestValidationMiddleware(RequestValidationMiddleware):  # type: ignore[misc]  # connexion is untyped
+    api_cls = _RequestValidationAPI
+
+
+class _ResponseValidationMiddleware(ResponseValidationMiddleware):  # type: ignore[misc]  # connexion is untyped
+    api_cls = _ResponseValidationAPI
+
+
+_VALIDATION_MIDDLEWARES = {
+    RequestValidationMiddleware: _RequestValidationMiddleware,
+    ResponseValidationMiddleware: _ResponseValidationMiddleware,
+}
+
+
+def documented_media_validation(middlewares: Iterable[Any]) -> list[Any]:
+    """connexion's middleware stack ``middlewares`` with its request and response
+    validation reading media types and statuses as :class:`DocumentedContent` does."""
+    return [_VALIDATION_MIDDLEWARES.get(middleware, middleware) for middleware in middlewares]
 
 
 VALIDATORS = {

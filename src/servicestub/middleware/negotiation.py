@@ -15,7 +15,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -103,6 +104,57 @@ def _specificity(media_range: MediaType, offer: MediaType) -> int | None:
     return None
 
 
+def is_json(media: MediaType) -> bool:
+    """Whether ``media`` is JSON: ``application/json`` or a ``+json`` suffix
+    (RFC 6839, 3.1) - ``application/x-ndjson`` is not one document of JSON."""
+    return media.subtype in ("json", "x-json") or media.subtype.endswith("+json")
+
+
+def _agreeing(documented: MediaType, sent: MediaType) -> int | None:
+    """How many parameters ``documented`` and ``sent`` both state alike, or
+    ``None`` when both state one with different values (values compare
+    case-sensitively, a ``charset``'s name does not: RFC 9110, 8.3.2)."""
+    theirs = dict(sent.parameters)
+    alike = 0
+    for name, value in documented.parameters:
+        if name == "q" or name not in theirs:
+            continue
+        other = theirs[name]
+        if name == "charset":
+            value, other = value.lower(), other.lower()
+        if value != other:
+            return None
+        alike += 1
+    return alike
+
+
+def documented_key(media_type: str, keys: Iterable[str]) -> str | None:
+    """The key of a ``content`` map (as the spec spells it) under which a body of
+    ``media_type`` (a request's or an answer's ``Content-Type``) is documented,
+    or ``None``: names compare case-insensitively, parameters do not change the
+    type unless both state one with different values (``application/json``
+    is documented by ``application/json; charset=utf-8``), and a range key
+    (``image/*``, ``*/*``) documents every type inside it. The most specific key
+    wins (RFC 9110, 12.5.1): the type itself with the most agreeing parameters,
+    then ``type/*``, then ``*/*``."""
+    sent = parse_media_type(media_type)
+    if sent is None:
+        return None
+    best: tuple[int, int] | None = None
+    chosen = None
+    for key in keys:
+        documented = parse_media_type(key)
+        if documented is None:
+            continue
+        specificity = _specificity(documented, sent)
+        alike = _agreeing(documented, sent) if specificity is not None else None
+        if specificity is None or alike is None:
+            continue
+        if best is None or (specificity, alike) > best:
+            best, chosen = (specificity, alike), key
+    return chosen
+
+
 def choose(accept: str | None, offers: Sequence[str]) -> str | None:
     """The offer the client prefers most; the first offer when it sends no
     ``Accept``; ``None`` when it accepts none of them (406)."""
@@ -145,11 +197,20 @@ class OperationMedia:
         """The media types documented for an answer of ``status``: its own
         response's, else its class's (``2XX``), else ``default``'s; ``None``
         when the operation documents nothing for it."""
-        by_key = {key.upper(): media for key, media in self.answers.items()}
-        for key in (str(status), f"{str(status)[0]}XX", "DEFAULT"):
-            if key in by_key:
-                return by_key[key]
-        return None
+        key = documented_status(self.answers, status)
+        return None if key is None else self.answers[key]
+
+
+def documented_status(keys: Iterable[Any], status: int | str) -> Any:
+    """The key of a ``responses`` map (as the spec spells it) documenting an
+    answer of ``status``: its own, else its class's (``2XX``, any case), else
+    ``default``'s; ``None`` when there is none (a key read from YAML may be an int)."""
+    by_key = {str(key).upper(): key for key in keys}
+    wanted = str(status)
+    for key in (wanted, f"{wanted[:1]}XX", "DEFAULT"):
+        if key in by_key:
+            return by_key[key]
+    return None
 
 
 @functools.lru_cache(maxsize=PARSED_SPECS_KEPT)

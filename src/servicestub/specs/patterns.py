@@ -34,6 +34,18 @@ JAVA_POSIX = {
     "Space": " \\t\\n\\x0B\\f\\r",
 }
 _CLASS = re.compile(r"\\([pP])\{(?:Is)?([A-Za-z]+)\}")
+#: A JavaScript regex literal whose anchor sits inside its slashes (``/^[a-z]+$/i``):
+#: read literally, ``/^`` or ``$/`` matches no string, so no value could be valid.
+_JS_LITERAL = re.compile(r"/(\^.*|.*\$)/([dgimsuy]*)", re.S)
+
+
+def js_literal(pattern: str) -> str:
+    """``pattern`` as its author meant it: an anchored JavaScript regex literal is the
+    regex between its slashes (its ``i`` flag kept); any other pattern is unchanged."""
+    match = _JS_LITERAL.fullmatch(pattern)
+    if match is None:
+        return pattern
+    return ("(?i)" if "i" in match.group(2) else "") + match.group(1)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -75,14 +87,17 @@ def java_posix(pattern: str) -> str:
 
 def rewrite_java_patterns(node: Any) -> None:
     """Rewrite, in place, every ``pattern`` of ``node`` (a parsed spec) that the
-    validators refuse and that reads as Java's POSIX classes (:func:`java_posix`)."""
+    validators refuse and that reads as Java's POSIX classes (:func:`java_posix`), and
+    every anchored JavaScript regex literal (:func:`js_literal`)."""
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, dict):
             pattern = current.get("pattern")
-            if isinstance(pattern, str) and "\\p" in pattern.lower() and _refused(pattern):
-                current["pattern"] = java_posix(pattern)
+            if isinstance(pattern, str):
+                if "\\p" in pattern.lower() and _refused(pattern):
+                    pattern = java_posix(pattern)
+                current["pattern"] = js_literal(pattern)
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)
