@@ -88,6 +88,9 @@ class SpecDisagrees(Outcome):
         super().__init__("the spec's id and path schemas disagree", detail)
 
 
+#: The cause of an answer no bytes of its documented media type can make valid.
+UNDRAWABLE = "the spec's schema cannot hold the documented media type"
+
 #: Statuses whose answer HTTP forbids a body (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 BODILESS = frozenset({"204", "205", "304"})
 
@@ -139,6 +142,40 @@ class Body:
         if not self.files or not isinstance(self.value, dict):
             return self.value
         return {k: v for k, v in self.value.items() if k not in self.files}
+
+
+class BodyReader:
+    """The body readers openapi-core is given, per media key of the spec: JSON keys read
+    as JSON (whatever parameters the Content-Type carries: openapi-core passes `charset`
+    on, which `json.loads` refuses), and a media RANGE key (`*/*`, `application/*`),
+    which openapi-core otherwise reads as raw bytes, by the Content-Type of the body
+    being judged (`media`, set before each validation): JSON as JSON, text as text,
+    anything else as bytes."""
+
+    def __init__(self) -> None:
+        self.media = ""
+
+    def table(self, keys: Iterator[str]) -> dict[str, Callable[..., Any]]:
+        out: dict[str, Callable[..., Any]] = {}
+        for key in keys:
+            kind = key.split(";")[0].strip().lower()
+            if "*" in kind:
+                out[kind] = self.by_media
+            elif "json" in kind:
+                out[kind] = self.json
+        return out
+
+    @staticmethod
+    def json(value: bytes | str, **_parameters: str) -> Any:
+        return json.loads(value)
+
+    def by_media(self, value: bytes | str, **parameters: str) -> Any:
+        kind = self.media.split(";")[0].strip().lower()
+        if "json" in kind or sw.is_json(kind):  # a body sent as `*/*` is JSON
+            return json.loads(value)
+        if kind.startswith("text/") and isinstance(value, bytes):
+            return value.decode(parameters.get("charset", "utf-8"), errors="replace")
+        return value
 
 
 @dataclass
@@ -275,8 +312,8 @@ def id_field(
         if _plain(candidate) in plain:
             return plain[_plain(candidate)]
     ids = [k for k in names if k.lower().endswith("id")]
-    if not ids and "name" in lowered:  # `{project}` of AWS's /projects: the project's name
-        return lowered["name"]
+    if not ids and "name" in plain:  # `{project}` of AWS's /projects: the project's name
+        return plain["name"]
     return ids[0] if len(ids) == 1 else None
 
 
@@ -340,6 +377,7 @@ class Probe:
         self.served_ids: set[str] = set()
         self.validator: OpenAPI | None = None
         self.request_validator: OpenAPI | None = None
+        self.reader = BodyReader()
 
     # -- start -------------------------------------------------------------------------
     def start(self) -> bool:
@@ -390,14 +428,9 @@ class Probe:
                     if isinstance(item.get(method), dict) and "servers" in item[method]:
                         item[method] = {k: v for k, v in item[method].items() if k != "servers"}
                 doc["paths"][key] = item
-        json_media = {
-            media.split(";")[0].strip().lower()
-            for media in _media_types(self.doc)
-            if "json" in media.lower() or sw.is_json(media)  # `*/*` bodies go as JSON
-        }
         config = Config(
             spec_validator_cls=None,
-            extra_media_type_deserializers=dict.fromkeys(json_media, json.loads),
+            extra_media_type_deserializers=self.reader.table(_media_types(self.doc)),
         )
         try:
             return OpenAPI.from_dict(doc, config=config)
@@ -734,6 +767,7 @@ class Probe:
                 method, full, self.base + template, query, {**headers}, judged, media
             )
             try:
+                self.reader.media = media
                 self.request_validator.validate_request(exchange)
             except Exception as exc:
                 cause = _exc_cause(exc)
@@ -783,10 +817,16 @@ class Probe:
             raise Unmeasurable("not measurable: openapi-core could not read the spec")
         if "xml" in answer.content_type.lower() and answer.data:
             raise Unmeasurable("not measurable: an XML answer (openapi-core reads no XML)")
+        impossible = self._undrawable(method, template, status, answer.content_type)
+        if impossible is not None:
+            raise Unmeasurable(
+                "the spec's schema cannot hold the documented media type", impossible
+            )
         exchange = Exchange(method, self.base + url, self.base + template, [], {}, None, "")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
+                self.reader.media = answer.content_type
                 self.validator.validate_response(exchange, answer)  # type: ignore[arg-type]
         except Exception as exc:
             cause = _exc_cause(exc)
@@ -795,6 +835,37 @@ class Probe:
             ):
                 raise Unmeasurable("not measurable: a pattern Python cannot read", cause) from exc
             raise Failed("body invalid", cause) from exc
+
+    def _undrawable(self, method: str, template: str, status: str, media: str) -> str | None:
+        """Why no bytes answered as `media` can be valid, or None: the documented media key
+        it matches is a concrete one that is neither JSON, XML nor a form (an image, a PDF,
+        text), so the body is bytes or text, which only a `string` schema (or none) holds
+        -- spoonacular's `image/png` of `type: object`, ebay's PDF label as an array. Not
+        when a JSON answer is documented beside it that the harness's `Accept` takes: the
+        server could have answered that."""
+        responses = self.paths[template][method].get("responses") or {}
+        by_name = {str(k).upper(): v for k, v in responses.items()}
+        found = next(
+            (by_name[k] for k in (status, status[0] + "XX", "DEFAULT") if k in by_name), None
+        )
+        content = (sw.resolve(self.doc, found) or {}).get("content")
+        kind = media.split(";")[0].strip().lower()
+        if not isinstance(content, dict) or not kind:
+            return None
+        key = next((k for k in content if k.split(";")[0].strip().lower() == kind), None)
+        if key is None or "json" in kind or "xml" in kind or sw.is_form(kind):
+            return None
+        accept = self.headers(template, method)["Accept"].lower()
+        takes_json = "json" in accept or "*/*" in accept or "application/*" in accept
+        if takes_json and any("json" in str(k).lower() or sw.is_json(str(k)) for k in content):
+            return None
+        documented = (sw.resolve(self.doc, content[key]) or {}).get("schema")
+        schema = merged(self.doc, documented) if documented is not None else None
+        declared = schema.get("type") if isinstance(schema, dict) else None
+        types = declared if isinstance(declared, list) else [declared]
+        if declared is None or "string" in types:
+            return None
+        return f"{status} {key}: a schema of type {declared}"
 
     # -- GETs --------------------------------------------------------------------------
     def gets(self) -> None:

@@ -18,7 +18,7 @@ from openapi_core.deserializing.media_types.util import data_form_loads
 from werkzeug.datastructures import Headers
 
 from tests.corpus import spec_walk as sw
-from tests.corpus.probe import Answer, answered_id, probe
+from tests.corpus.probe import Answer, Failed, Outcome, Probe, answered_id, probe
 from tests.corpus.values import BOUNDARY, encode, make
 from tests.thirdparty.test_corpus_harness import PATTERNS
 
@@ -620,3 +620,85 @@ def test_a_read_only_field_of_the_answer_is_the_server_s(tmp_path: Path) -> None
         },
     )
     assert events["collection", "/jobs"]["ok"] is True, events
+
+
+# -- round 5b: how an answer's bytes are read, and schemas no bytes can meet ---------------
+
+
+def _checked(
+    tmp_path: Path, content: dict[str, Any], data: bytes, content_type: str
+) -> Outcome | None:
+    """What `Probe.check` makes of a 200 GET answer `data` as `content_type`, the GET
+    documenting `content` (no server: the harness's judgement alone)."""
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/thing": {"get": {"responses": {"200": {**OK, "content": content}}}}},
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(doc))
+    judge = Probe(path, lambda _event: None)
+    judge.validator = judge._validator("writeOnly")
+    answer = Answer(200, Headers({"Content-Type": content_type}), data, content_type)
+    try:
+        judge.check("get", "/thing", "/thing", answer)
+    except Outcome as exc:
+        return exc
+    return None
+
+
+THING = {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}}
+
+
+@pytest.mark.parametrize(
+    ("key", "content_type"),
+    [
+        ("application/json; charset=utf-8", "application/json; charset=utf-8"),
+        ("application/json", "application/json; charset=utf-8"),
+        ("*/*", "application/json"),
+        ("*/*", "application/json; charset=utf-8"),
+        ("application/*", "application/vnd.thing+json"),
+    ],
+)
+def test_a_json_answer_is_read_as_json(tmp_path: Path, key: str, content_type: str) -> None:
+    """vtex's `application/json; charset=utf-8` (openapi-core passes `charset` to the JSON
+    reader) and clever-cloud's JSON answers documented under `*/*` (read as raw bytes):
+    a valid JSON body is valid, an invalid one still fails."""
+    content = {key: {"schema": THING}}
+    assert _checked(tmp_path, content, b'{"a": 1}', content_type) is None
+    wrong = _checked(tmp_path, content, b'{"a": "x"}', content_type)
+    assert isinstance(wrong, Failed) and wrong.ok is False, wrong
+
+
+def test_a_text_answer_under_a_range_is_read_as_text(tmp_path: Path) -> None:
+    content = {"*/*": {"schema": {"type": "string", "minLength": 2}}}
+    assert _checked(tmp_path, content, b"ok", "text/plain; charset=utf-8") is None
+    assert isinstance(_checked(tmp_path, content, b"o", "text/plain"), Failed)
+
+
+@pytest.mark.parametrize(
+    ("media", "schema"),
+    [
+        ("image/png", {"type": "object"}),
+        ("application/pdf", {"type": "array", "items": {"type": "string"}}),
+        ("application/octet-stream", {"type": "integer"}),
+    ],
+)
+def test_a_schema_no_bytes_can_meet_is_not_counted(
+    tmp_path: Path, media: str, schema: dict[str, Any]
+) -> None:
+    """spoonacular's `image/png` documented `type: object`, ebay's PDF label as an array:
+    no bytes the server could answer are valid -- the spec's impossible demand."""
+    found = _checked(tmp_path, {media: {"schema": schema}}, b"\x89PNG\r\n", media)
+    assert isinstance(found, Outcome) and found.ok is None, found
+    assert found.cause == "the spec's schema cannot hold the documented media type", found
+
+
+def test_a_binary_answer_a_schema_can_hold_is_judged(tmp_path: Path) -> None:
+    """A string schema holds any bytes; with a JSON answer documented beside the PNG, the
+    server could have answered it (the harness accepts JSON): its PNG is counted."""
+    binary = {"type": "string", "format": "binary"}
+    assert _checked(tmp_path, {"image/png": {"schema": binary}}, b"\x89PNG", "image/png") is None
+    both = {"application/json": {"schema": THING}, "image/png": {"schema": {"type": "object"}}}
+    found = _checked(tmp_path, both, b"\x89PNG", "image/png")
+    assert isinstance(found, Failed) and found.ok is False, found
