@@ -70,6 +70,15 @@ class Unmeasurable(Outcome):
     ok = None
 
 
+class NotACollection(Unmeasurable):
+    """A CRUD-shaped path pair the spec itself says is no collection of records (its item
+    GET answers nothing, its create a bare boolean, its item parameter a fixed choice):
+    no round trip to measure. Not counted, shown apart."""
+
+    def __init__(self, why: str, detail: str = "") -> None:
+        super().__init__("not a collection: " + why, detail)
+
+
 class NoDocumented2xx(Unmeasurable):
     """An operation documenting no 2xx (nor `default`) cannot answer a documented 2xx."""
 
@@ -493,6 +502,8 @@ class Probe:
         (`_created_id_at`). With none of these, `NoId`: a made-up id would measure
         nothing but the harness's guess. A parameter naming no record (`{format}`,
         `{date}`) takes a made-up value (None)."""
+        if _is_choice(self.doc, param):  # `{type}` of trakt's /sync/ratings: movies, shows
+            return None
         template = prefix if prefix in self.paths else prefix + "/"
         others = [
             c.path
@@ -993,6 +1004,9 @@ class Probe:
             if match:
                 scope[match.group(1)] = unquote(real)
         item_url: str
+        why = self._not_a_collection(coll)
+        if why is not None:
+            raise NotACollection(*why)
         key = self._id_property(coll)
         if coll.creates_by == "POST":
             before = self._listed_ids(coll, base_url)
@@ -1014,7 +1028,7 @@ class Probe:
             where = contains(_unwrap(read, body), _kept(body, readable, key))
             if where is not None:
                 raise Failed("read: differs from what was written", where)
-        if "get" in coll.methods:
+        if "get" in coll.methods and _answers_body(self.doc, self.paths[coll.path]["get"]):
             ids = self._listed_ids(coll, base_url, "list")
             if record_id not in ids:
                 raise Failed("list: the created record is not listed", f"{len(ids)} listed")
@@ -1112,8 +1126,77 @@ class Probe:
         """An answer without the id: the one id the list gained, as a client would find it."""
         new = set(self._listed_ids(coll, url)) - set(before)
         if len(new) != 1:
+            if not self._id_documented(coll):
+                raise NoId(
+                    f"{{{coll.id_param}}} under {coll.path}",
+                    why="no schema of its collection holds it",
+                )
             raise Failed("create: no id in the answer, nor one new id in the list", str(new))
         return new.pop()
+
+    def _not_a_collection(self, coll: sw.Collection) -> tuple[str, str] | None:
+        """(why, detail) when the spec says the pair holds no records to round-trip: its
+        item parameter is a fixed choice (an `enum` or `const`), its item GET documents no
+        body (nothing to read back), or its create documents a bare boolean, number or
+        null (magento's gift messages answer `true`: no record, no id)."""
+        item = self.paths[coll.item_path]
+        param = self._path_param(coll.item_path, coll.id_param)
+        if _is_choice(self.doc, param):
+            return "its item parameter is a fixed choice", str(param.get("schema", {}))[:80]
+        if not _answers_body(self.doc, item["get"]):
+            return "its item GET documents no body", coll.item_path
+        if coll.creates_by == "POST":
+            got = sw.ok_response(self.doc, self.paths[coll.path]["post"])
+            schema = merged(self.doc, got[2]) if got and got[2] is not None else None
+            kind = schema.get("type") if isinstance(schema, dict) else None
+            if kind in ("boolean", "number", "null"):
+                return f"its create answers a bare {kind}", coll.path
+        return None
+
+    def _id_documented(self, coll: sw.Collection) -> bool:
+        """Whether the spec tells a client where a created record's id is: its create
+        documents it (`_documents_id`), or the item or list answer's records hold a field
+        `id_field` finds for the item parameter."""
+        if self._documents_id(coll.path, coll.id_param):
+            return True
+        names: set[str] = set()
+        for template in (coll.item_path, coll.path):
+            got = sw.ok_response(self.doc, (self.paths.get(template) or {}).get("get"))
+            if got and got[2] is not None:
+                names |= _field_names(self.doc, got[2])
+        return id_field(coll.id_param, sorted(names), _last_word(coll.path)) is not None
+
+
+def _is_choice(doc: Json, param: Json | None) -> bool:
+    """Whether a path parameter is a fixed choice (its schema an `enum` or `const`), which
+    names no record: its value is one of the spec's, never an id to list or create."""
+    schema = merged(doc, (param or {}).get("schema")) if isinstance(param, dict) else None
+    return isinstance(schema, dict) and ("enum" in schema or "const" in schema)
+
+
+def _answers_body(doc: Json, operation: Json) -> bool:
+    """Whether an operation's lowest 2xx (else its `default`) documents a body (any
+    `content`)."""
+    got = sw.ok_response(doc, operation)
+    if got is None:
+        fallback = ((operation or {}).get("responses") or {}).get("default")
+        return bool((sw.resolve(doc, fallback) or {}).get("content"))
+    return bool(got[1].get("content"))
+
+
+def _field_names(doc: Json, schema: Json, depth: int = 0) -> set[str]:
+    """The property names of a record schema, of objects it wraps records in, and of the
+    items of its arrays (a list's records)."""
+    node = merged(doc, schema)
+    if not isinstance(node, dict) or depth > 2:
+        return set()
+    if node.get("type") == "array" or "items" in node:
+        return _field_names(doc, node.get("items"), depth + 1)
+    props = sw.merged_properties(doc, node)
+    names = set(props)
+    for prop in props.values():
+        names |= _field_names(doc, prop, depth + 1)
+    return names
 
 
 def answered_id(answer: Answer, param: str) -> str | None:

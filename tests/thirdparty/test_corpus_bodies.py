@@ -702,3 +702,99 @@ def test_a_binary_answer_a_schema_can_hold_is_judged(tmp_path: Path) -> None:
     both = {"application/json": {"schema": THING}, "image/png": {"schema": {"type": "object"}}}
     found = _checked(tmp_path, both, b"\x89PNG", "image/png")
     assert isinstance(found, Failed) and found.ok is False, found
+
+
+# -- round 5b: pairs the spec says are no collection; an id no schema holds ----------------
+
+NO_BODY = {"200": OK}
+
+
+@pytest.mark.parametrize(
+    ("extra", "create_answer", "param_schema", "cause"),
+    [
+        (
+            {"get": {"responses": NO_BODY}},
+            RECORD,
+            {"type": "integer"},
+            "not a collection: its item GET documents no body",
+        ),
+        (
+            {},
+            {"type": "boolean"},
+            {"type": "integer"},
+            "not a collection: its create answers a bare boolean",
+        ),
+        (
+            {},
+            RECORD,
+            {"type": "string", "enum": ["movies", "shows"]},
+            "not a collection: its item parameter is a fixed choice",
+        ),
+    ],
+)
+def test_a_pair_the_spec_says_is_no_collection(
+    tmp_path: Path,
+    extra: dict[str, Any],
+    create_answer: dict[str, Any],
+    param_schema: dict[str, Any],
+    cause: str,
+) -> None:
+    document = _collection(RECORD, _path("recordId", param_schema), **extra)
+    document["paths"]["/records"]["post"]["responses"] = {"201": {**OK, **_json(create_answer)}}
+    events = _probe_doc(tmp_path, document)
+    found = events["collection", "/records"]
+    assert found["ok"] is None and found["cause"] == cause, found
+
+
+def test_a_choice_parameter_is_sent_as_the_spec_s_value(tmp_path: Path) -> None:
+    """trakt's `/sync/ratings/{type}`: an enum names no record, so the GET takes one of
+    its values (never a create for an id) and the answer is judged."""
+    choice = _path("type", {"type": "string", "enum": ["movies", "shows"]})
+    document = _collection(RECORD, _path("recordId", {"type": "integer"}))
+    document["paths"]["/records/{recordId}/ratings/{type}"] = {
+        "get": {
+            "parameters": [_path("recordId", {"type": "integer"}), choice],
+            "responses": {"200": {**OK, **_json(TAGS)}},
+        },
+    }
+    document["paths"]["/records/{recordId}/ratings"] = {
+        "post": {"requestBody": _json(TAGS), "responses": {"201": {**OK, **_json(TAGS)}}},
+    }
+    events = _probe_doc(tmp_path, document)
+    rating = events["get", "/records/{recordId}/ratings/{type}"]
+    assert not str(rating.get("cause", "")).startswith(("create", "no id")), rating
+
+
+TOKEN = {"type": "object", "properties": {"token": {"type": "string"}}}
+KEYED = {"type": "object", "properties": {"key": {"type": "string"}, "token": {"type": "string"}}}
+
+
+@pytest.mark.parametrize(
+    ("record", "located", "counted"),
+    [
+        (TOKEN, False, False),  # contract-p.fit's APIKeyModel: `token` only, for `{key}`
+        (TOKEN, True, True),  # the create documents Location: the server's to answer
+        (KEYED, False, True),  # the records hold `key`: the server's to answer
+    ],
+)
+def test_an_id_no_schema_holds_is_not_counted(
+    tmp_path: Path, record: dict[str, Any], located: bool, counted: bool
+) -> None:
+    """A create answering no id, the list gaining none: the server's failure when the spec
+    documents where the id is (Location, a record field), else 'no id to take'."""
+    document = _collection(record, _path("key", {"type": "string"}))
+    document["paths"]["/records/{key}"] = document["paths"].pop("/records/{recordId}")
+    if located:
+        created = document["paths"]["/records"]["post"]["responses"]["201"]
+        created["headers"] = {"Location": {"schema": {"type": "string"}}}
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, **document}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(document))
+    judge = Probe(path, lambda _event: None)
+    (coll,) = sw.collections(judge.doc)
+    judge._listed_ids = lambda *_args, **_kw: []  # type: ignore[method-assign]
+    with pytest.raises(Outcome) as raised:
+        judge._new_id(coll, "/records", [])
+    assert (raised.value.ok is False) is counted, raised.value
+    if not counted:
+        assert raised.value.cause == "no id to take: no schema of its collection holds it"
