@@ -1160,10 +1160,10 @@ class Probe:
         if self._documents_id(coll.path, coll.id_param):
             return True
         names: set[str] = set()
-        for template in (coll.item_path, coll.path):
+        for template, listing in ((coll.item_path, False), (coll.path, True)):
             got = sw.ok_response(self.doc, (self.paths.get(template) or {}).get("get"))
             if got and got[2] is not None:
-                names |= _field_names(self.doc, got[2])
+                names |= _field_names(self.doc, got[2], listing)
         return id_field(coll.id_param, sorted(names), _last_word(coll.path)) is not None
 
 
@@ -1184,18 +1184,27 @@ def _answers_body(doc: Json, operation: Json) -> bool:
     return bool(got[1].get("content"))
 
 
-def _field_names(doc: Json, schema: Json, depth: int = 0) -> set[str]:
-    """The property names of a record schema, of objects it wraps records in, and of the
-    items of its arrays (a list's records)."""
+def _field_names(doc: Json, schema: Json, listing: bool = False) -> set[str]:
+    """The property names of a record schema and of an object it wraps the record in (as
+    `_documents_id` reads them); with `listing`, of a list answer's records (the items of
+    the bare array, or of the wrapper's arrays) -- never of arrays inside a record."""
     node = merged(doc, schema)
-    if not isinstance(node, dict) or depth > 2:
+    if not isinstance(node, dict):
         return set()
-    if node.get("type") == "array" or "items" in node:
-        return _field_names(doc, node.get("items"), depth + 1)
+    if listing:
+        if node.get("type") == "array" or "items" in node:
+            return _field_names(doc, node.get("items"))
+        props = [merged(doc, v) for v in sw.merged_properties(doc, node).values()]
+        arrays = [
+            p.get("items")
+            for p in props
+            if isinstance(p, dict) and (p.get("type") == "array" or "items" in p)
+        ]
+        return set().union(*(_field_names(doc, items) for items in arrays))
     props = sw.merged_properties(doc, node)
     names = set(props)
     for prop in props.values():
-        names |= _field_names(doc, prop, depth + 1)
+        names |= set(sw.merged_properties(doc, prop))
     return names
 
 

@@ -765,7 +765,12 @@ def test_a_choice_parameter_is_sent_as_the_spec_s_value(tmp_path: Path) -> None:
     assert not str(rating.get("cause", "")).startswith(("create", "no id")), rating
 
 
-TOKEN = {"type": "object", "properties": {"token": {"type": "string"}}}
+ROLE = {"type": "object", "properties": {"key": {"type": "string"}}}
+#: contract-p.fit's APIKeyModel: `token`, and roles whose own `key` is not the record's.
+TOKEN = {
+    "type": "object",
+    "properties": {"token": {"type": "string"}, "roles": {"type": "array", "items": ROLE}},
+}
 KEYED = {"type": "object", "properties": {"key": {"type": "string"}, "token": {"type": "string"}}}
 
 
@@ -798,3 +803,12 @@ def test_an_id_no_schema_holds_is_not_counted(
     assert (raised.value.ok is False) is counted, raised.value
     if not counted:
         assert raised.value.cause == "no id to take: no schema of its collection holds it"
+
+
+def test_a_list_documenting_no_body_is_no_list_step(tmp_path: Path) -> None:
+    """The list GET documents no body: the spec says it answers nothing, so the round trip
+    is create, read, update, delete (no record is looked for in it)."""
+    document = _collection(RECORD, _path("recordId", {"type": "integer"}))
+    document["paths"]["/records"]["get"] = {"responses": NO_BODY}
+    events = _probe_doc(tmp_path, document)
+    assert events["collection", "/records"]["ok"] is True, events
