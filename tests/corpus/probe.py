@@ -304,7 +304,7 @@ def id_field(
     (`petId`: `pet`), then its trailing words (`variable_key`: `key`, `AssetSid`: `sid`,
     `pool_name`: `name`), then the collection's name made singular with `id`
     (`{id}` of `/transactions` is `transaction_id`), else the record's only field named
-    like an id."""
+    like an id, or `name` when no field is named like one."""
     names = list(keys)
     plain: dict[str, str] = {}
     for key in names:
