@@ -1136,12 +1136,15 @@ class Probe:
 
     def _not_a_collection(self, coll: sw.Collection) -> tuple[str, str] | None:
         """(why, detail) when the spec says the pair holds no records to round-trip: its
-        item parameter is a fixed choice (an `enum` or `const`), its item GET documents no
+        item parameter is a fixed choice (an `enum` or `const`) while its create is a POST
+        (the server would choose the id: trakt's `/sync/collection/{type}` is a filter; a
+        PUT on a fixed key, Azure's `migrationConfigurations/$default`, is a record the
+        client names, and is measured), its item GET documents no
         body (nothing to read back), or its create documents a bare boolean, number or
         null (magento's gift messages answer `true`: no record, no id)."""
         item = self.paths[coll.item_path]
         param = self._path_param(coll.item_path, coll.id_param)
-        if _is_choice(self.doc, param):
+        if coll.creates_by == "POST" and _is_choice(self.doc, param):
             return "its item parameter is a fixed choice", str(param.get("schema", {}))[:80]
         if not _answers_body(self.doc, item["get"]):
             return "its item GET documents no body", coll.item_path

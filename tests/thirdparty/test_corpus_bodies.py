@@ -812,3 +812,15 @@ def test_a_list_documenting_no_body_is_no_list_step(tmp_path: Path) -> None:
     document["paths"]["/records"]["get"] = {"responses": NO_BODY}
     events = _probe_doc(tmp_path, document)
     assert events["collection", "/records"]["ok"] is True, events
+
+
+def test_a_record_put_on_a_fixed_key_is_a_collection(tmp_path: Path) -> None:
+    """Azure's `migrationConfigurations/{configName}` (enum `['$default']`), created by PUT:
+    the client names the record with the spec's value, so the round trip is measured."""
+    param = _path("recordId", {"type": "string", "enum": ["$default"]})
+    put = {"requestBody": _json(RECORD), "responses": {"200": {**OK, **_json(RECORD)}}}
+    document = _collection(RECORD, param, put=put)
+    del document["paths"]["/records"]["post"]
+    events = _probe_doc(tmp_path, document)
+    found = events["collection", "/records"]
+    assert not str(found.get("cause", "")).startswith("not a collection"), found
