@@ -73,6 +73,15 @@ class Unmeasurable(Outcome):
     ok = None
 
 
+class NotACollection(Unmeasurable):
+    """A CRUD-shaped path pair the spec itself says is no collection of records (its item
+    GET answers nothing, its create a bare boolean, its item parameter a fixed choice):
+    no round trip to measure. Not counted, shown apart."""
+
+    def __init__(self, why: str, detail: str = "") -> None:
+        super().__init__("not a collection: " + why, detail)
+
+
 class NoDocumented2xx(Unmeasurable):
     """An operation documenting no 2xx (nor `default`) cannot answer a documented 2xx."""
 
@@ -90,6 +99,9 @@ class SpecDisagrees(Outcome):
     def __init__(self, detail: str) -> None:
         super().__init__("the spec's id and path schemas disagree", detail)
 
+
+#: The cause of an answer no bytes of its documented media type can make valid.
+UNDRAWABLE = "the spec's schema cannot hold the documented media type"
 
 #: Statuses whose answer HTTP forbids a body (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 BODILESS = frozenset({"204", "205", "304"})
@@ -142,6 +154,40 @@ class Body:
         if not self.files or not isinstance(self.value, dict):
             return self.value
         return {k: v for k, v in self.value.items() if k not in self.files}
+
+
+class BodyReader:
+    """The body readers openapi-core is given, per media key of the spec: JSON keys read
+    as JSON (whatever parameters the Content-Type carries: openapi-core passes `charset`
+    on, which `json.loads` refuses), and a media RANGE key (`*/*`, `application/*`),
+    which openapi-core otherwise reads as raw bytes, by the Content-Type of the body
+    being judged (`media`, set before each validation): JSON as JSON, text as text,
+    anything else as bytes."""
+
+    def __init__(self) -> None:
+        self.media = ""
+
+    def table(self, keys: Iterator[str]) -> dict[str, Callable[..., Any]]:
+        out: dict[str, Callable[..., Any]] = {}
+        for key in keys:
+            kind = key.split(";")[0].strip().lower()
+            if "*" in kind:
+                out[kind] = self.by_media
+            elif "json" in kind:
+                out[kind] = self.json
+        return out
+
+    @staticmethod
+    def json(value: bytes | str, **_parameters: str) -> Any:
+        return json.loads(value)
+
+    def by_media(self, value: bytes | str, **parameters: str) -> Any:
+        kind = self.media.split(";")[0].strip().lower()
+        if "json" in kind or sw.is_json(kind):  # a body sent as `*/*` is JSON
+            return json.loads(value)
+        if kind.startswith("text/") and isinstance(value, bytes):
+            return value.decode(parameters.get("charset", "utf-8"), errors="replace")
+        return value
 
 
 @dataclass
@@ -343,6 +389,7 @@ class Probe:
         self.served_ids: set[str] = set()
         self.validator: OpenAPI | None = None
         self.request_validator: OpenAPI | None = None
+        self.reader = BodyReader()
 
     # -- start -------------------------------------------------------------------------
     def start(self) -> bool:
@@ -394,14 +441,9 @@ class Probe:
                     if isinstance(item.get(method), dict) and "servers" in item[method]:
                         item[method] = {k: v for k, v in item[method].items() if k != "servers"}
                 doc["paths"][key] = item
-        json_media = {
-            media.split(";")[0].strip().lower()
-            for media in _media_types(self.doc)
-            if "json" in media.lower() or sw.is_json(media)  # `*/*` bodies go as JSON
-        }
         config = Config(
             spec_validator_cls=None,
-            extra_media_type_deserializers=dict.fromkeys(json_media, json.loads),
+            extra_media_type_deserializers=self.reader.table(_media_types(self.doc)),
         )
         try:
             return OpenAPI.from_dict(doc, config=config)
@@ -464,6 +506,8 @@ class Probe:
         (`_created_id_at`). With none of these, `NoId`: a made-up id would measure
         nothing but the harness's guess. A parameter naming no record (`{format}`,
         `{date}`) takes a made-up value (None)."""
+        if _is_choice(self.doc, param):  # `{type}` of trakt's /sync/ratings: movies, shows
+            return None
         template = prefix if prefix in self.paths else prefix + "/"
         others = [
             c.path
@@ -738,6 +782,7 @@ class Probe:
                 method, full, self.base + template, query, {**headers}, judged, media
             )
             try:
+                self.reader.media = media
                 self.request_validator.validate_request(exchange)
             except Exception as exc:
                 cause = _exc_cause(exc)
@@ -787,10 +832,16 @@ class Probe:
             raise Unmeasurable("not measurable: openapi-core could not read the spec")
         if "xml" in answer.content_type.lower() and answer.data:
             raise Unmeasurable("not measurable: an XML answer (openapi-core reads no XML)")
+        impossible = self._undrawable(method, template, status, answer.content_type)
+        if impossible is not None:
+            raise Unmeasurable(
+                "the spec's schema cannot hold the documented media type", impossible
+            )
         exchange = Exchange(method, self.base + url, self.base + template, [], {}, None, "")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
+                self.reader.media = answer.content_type
                 self.validator.validate_response(exchange, answer)  # type: ignore[arg-type]
         except Exception as exc:
             cause = _exc_cause(exc)
@@ -799,6 +850,37 @@ class Probe:
             ):
                 raise Unmeasurable("not measurable: a pattern Python cannot read", cause) from exc
             raise Failed("body invalid", cause) from exc
+
+    def _undrawable(self, method: str, template: str, status: str, media: str) -> str | None:
+        """Why no bytes answered as `media` can be valid, or None: the documented media key
+        it matches is a concrete one that is neither JSON, XML nor a form (an image, a PDF,
+        text), so the body is bytes or text, which only a `string` schema (or none) holds
+        -- spoonacular's `image/png` of `type: object`, ebay's PDF label as an array. Not
+        when a JSON answer is documented beside it that the harness's `Accept` takes: the
+        server could have answered that."""
+        responses = self.paths[template][method].get("responses") or {}
+        by_name = {str(k).upper(): v for k, v in responses.items()}
+        found = next(
+            (by_name[k] for k in (status, status[0] + "XX", "DEFAULT") if k in by_name), None
+        )
+        content = (sw.resolve(self.doc, found) or {}).get("content")
+        kind = media.split(";")[0].strip().lower()
+        if not isinstance(content, dict) or not kind:
+            return None
+        key = next((k for k in content if k.split(";")[0].strip().lower() == kind), None)
+        if key is None or "json" in kind or "xml" in kind or sw.is_form(kind):
+            return None
+        accept = self.headers(template, method)["Accept"].lower()
+        takes_json = "json" in accept or "*/*" in accept or "application/*" in accept
+        if takes_json and any("json" in str(k).lower() or sw.is_json(str(k)) for k in content):
+            return None
+        documented = (sw.resolve(self.doc, content[key]) or {}).get("schema")
+        schema = merged(self.doc, documented) if documented is not None else None
+        declared = schema.get("type") if isinstance(schema, dict) else None
+        types = declared if isinstance(declared, list) else [declared]
+        if declared is None or "string" in types:
+            return None
+        return f"{status} {key}: a schema of type {declared}"
 
     # -- GETs --------------------------------------------------------------------------
     def gets(self) -> None:
@@ -926,6 +1008,9 @@ class Probe:
             if match:
                 scope[match.group(1)] = unquote(real)
         item_url: str
+        why = self._not_a_collection(coll)
+        if why is not None:
+            raise NotACollection(*why)
         key = self._id_property(coll)
         if coll.creates_by == "POST":
             before = self._listed_ids(coll, base_url)
@@ -947,7 +1032,7 @@ class Probe:
             where = contains(_unwrap(read, body), _kept(body, readable, key))
             if where is not None:
                 raise Failed("read: differs from what was written", where)
-        if "get" in coll.methods:
+        if "get" in coll.methods and _answers_body(self.doc, self.paths[coll.path]["get"]):
             ids = self._listed_ids(coll, base_url, "list")
             if record_id not in ids:
                 raise Failed("list: the created record is not listed", f"{len(ids)} listed")
@@ -1045,8 +1130,89 @@ class Probe:
         """An answer without the id: the one id the list gained, as a client would find it."""
         new = set(self._listed_ids(coll, url)) - set(before)
         if len(new) != 1:
+            if not self._id_documented(coll):
+                raise NoId(
+                    f"{{{coll.id_param}}} under {coll.path}",
+                    why="no schema of its collection holds it",
+                )
             raise Failed("create: no id in the answer, nor one new id in the list", str(new))
         return new.pop()
+
+    def _not_a_collection(self, coll: sw.Collection) -> tuple[str, str] | None:
+        """(why, detail) when the spec says the pair holds no records to round-trip: its
+        item parameter is a fixed choice (an `enum` or `const`) while its create is a POST
+        (the server would choose the id: trakt's `/sync/collection/{type}` is a filter; a
+        PUT on a fixed key, Azure's `migrationConfigurations/$default`, is a record the
+        client names, and is measured), its item GET documents no
+        body (nothing to read back), or its create documents a bare boolean, number or
+        null (magento's gift messages answer `true`: no record, no id)."""
+        item = self.paths[coll.item_path]
+        param = self._path_param(coll.item_path, coll.id_param)
+        if coll.creates_by == "POST" and _is_choice(self.doc, param):
+            return "its item parameter is a fixed choice", str(param.get("schema", {}))[:80]
+        if not _answers_body(self.doc, item["get"]):
+            return "its item GET documents no body", coll.item_path
+        if coll.creates_by == "POST":
+            got = sw.ok_response(self.doc, self.paths[coll.path]["post"])
+            schema = merged(self.doc, got[2]) if got and got[2] is not None else None
+            kind = schema.get("type") if isinstance(schema, dict) else None
+            if kind in ("boolean", "number", "null"):
+                return f"its create answers a bare {kind}", coll.path
+        return None
+
+    def _id_documented(self, coll: sw.Collection) -> bool:
+        """Whether the spec tells a client where a created record's id is: its create
+        documents it (`_documents_id`), or the item or list answer's records hold a field
+        `id_field` finds for the item parameter."""
+        if self._documents_id(coll.path, coll.id_param):
+            return True
+        names: set[str] = set()
+        for template, listing in ((coll.item_path, False), (coll.path, True)):
+            got = sw.ok_response(self.doc, (self.paths.get(template) or {}).get("get"))
+            if got and got[2] is not None:
+                names |= _field_names(self.doc, got[2], listing)
+        return id_field(coll.id_param, sorted(names), _last_word(coll.path)) is not None
+
+
+def _is_choice(doc: Json, param: Json | None) -> bool:
+    """Whether a path parameter is a fixed choice (its schema an `enum` or `const`), which
+    names no record: its value is one of the spec's, never an id to list or create."""
+    schema = merged(doc, (param or {}).get("schema")) if isinstance(param, dict) else None
+    return isinstance(schema, dict) and ("enum" in schema or "const" in schema)
+
+
+def _answers_body(doc: Json, operation: Json) -> bool:
+    """Whether an operation's lowest 2xx (else its `default`) documents a body (any
+    `content`)."""
+    got = sw.ok_response(doc, operation)
+    if got is None:
+        fallback = ((operation or {}).get("responses") or {}).get("default")
+        return bool((sw.resolve(doc, fallback) or {}).get("content"))
+    return bool(got[1].get("content"))
+
+
+def _field_names(doc: Json, schema: Json, listing: bool = False) -> set[str]:
+    """The property names of a record schema and of an object it wraps the record in (as
+    `_documents_id` reads them); with `listing`, of a list answer's records (the items of
+    the bare array, or of the wrapper's arrays) -- never of arrays inside a record."""
+    node = merged(doc, schema)
+    if not isinstance(node, dict):
+        return set()
+    if listing:
+        if node.get("type") == "array" or "items" in node:
+            return _field_names(doc, node.get("items"))
+        props = [merged(doc, v) for v in sw.merged_properties(doc, node).values()]
+        arrays = [
+            p.get("items")
+            for p in props
+            if isinstance(p, dict) and (p.get("type") == "array" or "items" in p)
+        ]
+        return set().union(*(_field_names(doc, items) for items in arrays))
+    props = sw.merged_properties(doc, node)
+    names = set(props)
+    for prop in props.values():
+        names |= set(sw.merged_properties(doc, prop))
+    return names
 
 
 def answered_id(answer: Answer, param: str) -> str | None:

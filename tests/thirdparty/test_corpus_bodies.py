@@ -18,7 +18,7 @@ from openapi_core.deserializing.media_types.util import data_form_loads
 from werkzeug.datastructures import Headers
 
 from tests.corpus import spec_walk as sw
-from tests.corpus.probe import Answer, answered_id, probe
+from tests.corpus.probe import Answer, Failed, Outcome, Probe, answered_id, probe
 from tests.corpus.values import BOUNDARY, encode, make
 from tests.thirdparty.test_corpus_harness import PATTERNS
 
@@ -620,3 +620,207 @@ def test_a_read_only_field_of_the_answer_is_the_server_s(tmp_path: Path) -> None
         },
     )
     assert events["collection", "/jobs"]["ok"] is True, events
+
+
+# -- round 5b: how an answer's bytes are read, and schemas no bytes can meet ---------------
+
+
+def _checked(
+    tmp_path: Path, content: dict[str, Any], data: bytes, content_type: str
+) -> Outcome | None:
+    """What `Probe.check` makes of a 200 GET answer `data` as `content_type`, the GET
+    documenting `content` (no server: the harness's judgement alone)."""
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/thing": {"get": {"responses": {"200": {**OK, "content": content}}}}},
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(doc))
+    judge = Probe(path, lambda _event: None)
+    judge.validator = judge._validator("writeOnly")
+    answer = Answer(200, Headers({"Content-Type": content_type}), data, content_type)
+    try:
+        judge.check("get", "/thing", "/thing", answer)
+    except Outcome as exc:
+        return exc
+    return None
+
+
+THING = {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}}
+
+
+@pytest.mark.parametrize(
+    ("key", "content_type"),
+    [
+        ("application/json; charset=utf-8", "application/json; charset=utf-8"),
+        ("application/json", "application/json; charset=utf-8"),
+        ("*/*", "application/json"),
+        ("*/*", "application/json; charset=utf-8"),
+        ("application/*", "application/vnd.thing+json"),
+    ],
+)
+def test_a_json_answer_is_read_as_json(tmp_path: Path, key: str, content_type: str) -> None:
+    """vtex's `application/json; charset=utf-8` (openapi-core passes `charset` to the JSON
+    reader) and clever-cloud's JSON answers documented under `*/*` (read as raw bytes):
+    a valid JSON body is valid, an invalid one still fails."""
+    content = {key: {"schema": THING}}
+    assert _checked(tmp_path, content, b'{"a": 1}', content_type) is None
+    wrong = _checked(tmp_path, content, b'{"a": "x"}', content_type)
+    assert isinstance(wrong, Failed) and wrong.ok is False, wrong
+
+
+def test_a_text_answer_under_a_range_is_read_as_text(tmp_path: Path) -> None:
+    content = {"*/*": {"schema": {"type": "string", "minLength": 2}}}
+    assert _checked(tmp_path, content, b"ok", "text/plain; charset=utf-8") is None
+    assert isinstance(_checked(tmp_path, content, b"o", "text/plain"), Failed)
+
+
+@pytest.mark.parametrize(
+    ("media", "schema"),
+    [
+        ("image/png", {"type": "object"}),
+        ("application/pdf", {"type": "array", "items": {"type": "string"}}),
+        ("application/octet-stream", {"type": "integer"}),
+    ],
+)
+def test_a_schema_no_bytes_can_meet_is_not_counted(
+    tmp_path: Path, media: str, schema: dict[str, Any]
+) -> None:
+    """spoonacular's `image/png` documented `type: object`, ebay's PDF label as an array:
+    no bytes the server could answer are valid -- the spec's impossible demand."""
+    found = _checked(tmp_path, {media: {"schema": schema}}, b"\x89PNG\r\n", media)
+    assert isinstance(found, Outcome) and found.ok is None, found
+    assert found.cause == "the spec's schema cannot hold the documented media type", found
+
+
+def test_a_binary_answer_a_schema_can_hold_is_judged(tmp_path: Path) -> None:
+    """A string schema holds any bytes; with a JSON answer documented beside the PNG, the
+    server could have answered it (the harness accepts JSON): its PNG is counted."""
+    binary = {"type": "string", "format": "binary"}
+    assert _checked(tmp_path, {"image/png": {"schema": binary}}, b"\x89PNG", "image/png") is None
+    both = {"application/json": {"schema": THING}, "image/png": {"schema": {"type": "object"}}}
+    found = _checked(tmp_path, both, b"\x89PNG", "image/png")
+    assert isinstance(found, Failed) and found.ok is False, found
+
+
+# -- round 5b: pairs the spec says are no collection; an id no schema holds ----------------
+
+NO_BODY = {"200": OK}
+
+
+@pytest.mark.parametrize(
+    ("extra", "create_answer", "param_schema", "cause"),
+    [
+        (
+            {"get": {"responses": NO_BODY}},
+            RECORD,
+            {"type": "integer"},
+            "not a collection: its item GET documents no body",
+        ),
+        (
+            {},
+            {"type": "boolean"},
+            {"type": "integer"},
+            "not a collection: its create answers a bare boolean",
+        ),
+        (
+            {},
+            RECORD,
+            {"type": "string", "enum": ["movies", "shows"]},
+            "not a collection: its item parameter is a fixed choice",
+        ),
+    ],
+)
+def test_a_pair_the_spec_says_is_no_collection(
+    tmp_path: Path,
+    extra: dict[str, Any],
+    create_answer: dict[str, Any],
+    param_schema: dict[str, Any],
+    cause: str,
+) -> None:
+    document = _collection(RECORD, _path("recordId", param_schema), **extra)
+    document["paths"]["/records"]["post"]["responses"] = {"201": {**OK, **_json(create_answer)}}
+    events = _probe_doc(tmp_path, document)
+    found = events["collection", "/records"]
+    assert found["ok"] is None and found["cause"] == cause, found
+
+
+def test_a_choice_parameter_is_sent_as_the_spec_s_value(tmp_path: Path) -> None:
+    """trakt's `/sync/ratings/{type}`: an enum names no record, so the GET takes one of
+    its values (never a create for an id) and the answer is judged."""
+    choice = _path("type", {"type": "string", "enum": ["movies", "shows"]})
+    document = _collection(RECORD, _path("recordId", {"type": "integer"}))
+    document["paths"]["/records/{recordId}/ratings/{type}"] = {
+        "get": {
+            "parameters": [_path("recordId", {"type": "integer"}), choice],
+            "responses": {"200": {**OK, **_json(TAGS)}},
+        },
+    }
+    document["paths"]["/records/{recordId}/ratings"] = {
+        "post": {"requestBody": _json(TAGS), "responses": {"201": {**OK, **_json(TAGS)}}},
+    }
+    events = _probe_doc(tmp_path, document)
+    rating = events["get", "/records/{recordId}/ratings/{type}"]
+    assert not str(rating.get("cause", "")).startswith(("create", "no id")), rating
+
+
+ROLE = {"type": "object", "properties": {"key": {"type": "string"}}}
+#: contract-p.fit's APIKeyModel: `token`, and roles whose own `key` is not the record's.
+TOKEN = {
+    "type": "object",
+    "properties": {"token": {"type": "string"}, "roles": {"type": "array", "items": ROLE}},
+}
+KEYED = {"type": "object", "properties": {"key": {"type": "string"}, "token": {"type": "string"}}}
+
+
+@pytest.mark.parametrize(
+    ("record", "located", "counted"),
+    [
+        (TOKEN, False, False),  # contract-p.fit's APIKeyModel: `token` only, for `{key}`
+        (TOKEN, True, True),  # the create documents Location: the server's to answer
+        (KEYED, False, True),  # the records hold `key`: the server's to answer
+    ],
+)
+def test_an_id_no_schema_holds_is_not_counted(
+    tmp_path: Path, record: dict[str, Any], located: bool, counted: bool
+) -> None:
+    """A create answering no id, the list gaining none: the server's failure when the spec
+    documents where the id is (Location, a record field), else 'no id to take'."""
+    document = _collection(record, _path("key", {"type": "string"}))
+    document["paths"]["/records/{key}"] = document["paths"].pop("/records/{recordId}")
+    if located:
+        created = document["paths"]["/records"]["post"]["responses"]["201"]
+        created["headers"] = {"Location": {"schema": {"type": "string"}}}
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, **document}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(document))
+    judge = Probe(path, lambda _event: None)
+    (coll,) = sw.collections(judge.doc)
+    judge._listed_ids = lambda *_args, **_kw: []  # type: ignore[method-assign]
+    with pytest.raises(Outcome) as raised:
+        judge._new_id(coll, "/records", [])
+    assert (raised.value.ok is False) is counted, raised.value
+    if not counted:
+        assert raised.value.cause == "no id to take: no schema of its collection holds it"
+
+
+def test_a_list_documenting_no_body_is_no_list_step(tmp_path: Path) -> None:
+    """The list GET documents no body: the spec says it answers nothing, so the round trip
+    is create, read, update, delete (no record is looked for in it)."""
+    document = _collection(RECORD, _path("recordId", {"type": "integer"}))
+    document["paths"]["/records"]["get"] = {"responses": NO_BODY}
+    events = _probe_doc(tmp_path, document)
+    assert events["collection", "/records"]["ok"] is True, events
+
+
+def test_a_record_put_on_a_fixed_key_is_a_collection(tmp_path: Path) -> None:
+    """Azure's `migrationConfigurations/{configName}` (enum `['$default']`), created by PUT:
+    the client names the record with the spec's value, so the round trip is measured."""
+    param = _path("recordId", {"type": "string", "enum": ["$default"]})
+    put = {"requestBody": _json(RECORD), "responses": {"200": {**OK, **_json(RECORD)}}}
+    document = _collection(RECORD, param, put=put)
+    del document["paths"]["/records"]["post"]
+    events = _probe_doc(tmp_path, document)
+    found = events["collection", "/records"]
+    assert not str(found.get("cause", "")).startswith("not a collection"), found

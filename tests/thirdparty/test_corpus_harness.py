@@ -136,6 +136,8 @@ def test_read_only_properties_are_not_written() -> None:
         ("attributeCode", ["attribute_code", "frontend_label"], "attribute_code"),
         ("AssetSid", ["sid", "account_sid", "service_sid"], "sid"),
         ("protectedItemName", ["id", "name"], "id"),
+        ("project", ["name", "description", "arn"], "name"),
+        ("project", ["name", "ownerId", "teamId"], None),
     ],
 )
 def test_id_field(param: str, keys: list[str], field: str | None) -> None:
