@@ -1,6 +1,5 @@
-"""A collection whose records cannot be drawn (peertube's account ``name``, whose
-``pattern`` is written as a JavaScript regex literal, ``/^[a-z0-9._]+$/``, which
-no string matches) is served without state, decided at start-up: no request
+"""A collection whose records cannot be drawn (an account ``name`` whose ``pattern``
+no string of its lengths matches) is served without state, decided at start-up: no request
 draws it, so its children answer without a 5xx, whatever the seed (after a
 reset too). (The collection's own operations are answered from the spec, whose
 schema has the same flaw: that answer is not this test's.)"""
@@ -14,12 +13,14 @@ import pytest
 
 from tests.thirdparty.answers_support import serve, spec
 
-#: A pattern no string matches: ``/`` before the start anchor.
-LITERAL = "/^[a-z0-9._]+$/"
+#: No string matches both: one digit, of three characters or more. (PeerTube's
+#: JavaScript regex literals, ``/^[a-z0-9._]+$/``, were such a pattern until
+#: ``specs/patterns.py`` read them as JavaScript does.)
+IMPOSSIBLE = {"type": "string", "pattern": "^[0-9]$", "minLength": 3}
 ACCOUNT = {
     "type": "object",
     "required": ["name"],
-    "properties": {"name": {"type": "string", "pattern": LITERAL}, "bio": {"type": "string"}},
+    "properties": {"name": IMPOSSIBLE, "bio": {"type": "string"}},
 }
 FOLLOWER = {
     "type": "object",

@@ -1,6 +1,5 @@
 """No legal request answers 5xx for the engine's seeding: a collection under a parent
-whose records cannot be drawn (its id pattern written as a JavaScript literal,
-``/^[a-z0-9._]+$/``, as PeerTube's account names are) is served, its parent served
+whose records cannot be drawn (an id pattern no string matches) is served, its parent served
 without state and never checked for a record."""
 
 from __future__ import annotations
@@ -54,7 +53,7 @@ def spec(pattern: str) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("pattern", ["/^[a-z0-9._]+$/", "^$x", "[a-z]{5}\\d{200}$^"])
+@pytest.mark.parametrize("pattern", ["^$x", "[a-z]{5}\\d{200}$^"])
 def test_a_child_of_a_parent_that_cannot_be_seeded_is_served(tmp_path: Path, pattern: str) -> None:
     client = TestClient(
         create_app(Settings(specs=((write(tmp_path, spec(pattern)), None),))),

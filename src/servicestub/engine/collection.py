@@ -239,11 +239,14 @@ class Collection(Generic[OwnerT]):
         unknown = set(self.rules.sort_keys) - set(listing.sorting.fields if listing else ())
         if unknown:
             raise ModelError(f"{model.path}: rules sort by {sorted(unknown)}, the spec does not.")
-        free = listing is not None and listing.sorting.free
-        #: sort name -> key: the spec's sorts, compared as stored unless the rules say how
-        #: (a free sort by any field compares values of any type).
+        # A free sort, or any sort of a spec no rules were written for, may meet values
+        # of any type in a field (objects, arrays, mixed): compared as any JSON. The
+        # built-in APIs' sorts compare their typed values as stored.
+        any_value = rules is None or (listing is not None and listing.sorting.free)
+        #: sort name -> key: the spec's sorts, compared as stored unless the rules say how.
         self.sort_keys: dict[str, SortKey] = {
-            name: self.rules.sort_keys.get(name) or (any_field_key if free else field_key)(name)
+            name: self.rules.sort_keys.get(name)
+            or (any_field_key if any_value else field_key)(name)
             for name in (listing.sorting.fields if listing else ())
         }
         #: What a created record starts from before its body is applied: nullable
