@@ -85,6 +85,7 @@ def test_a_collection_whose_answers_agree_keeps_its_state(tmp_path: Path) -> Non
         assert client.app.runtime.decided("limits").stateful == 4  # type: ignore[attr-defined]
 
 
+@pytest.mark.engine_failure_expected
 def test_an_engine_failure_on_a_request_is_answered_from_the_spec(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
