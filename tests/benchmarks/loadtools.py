@@ -44,14 +44,19 @@ def wait_for(url: str, timeout: float = 120) -> float:
     raise RuntimeError(f"{url} did not answer in {timeout:.0f} s")
 
 
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
+def ensure_command(command: str, package: str) -> str:
+    """The path of ``command``, installed from Debian's ``package`` when missing."""
+    found = shutil.which(command)
     if found:
         return found
-    print("installing wrk from Debian's packages ...", file=sys.stderr)
+    print(f"installing {package} from Debian's packages ...", file=sys.stderr)
     subprocess.run(["apt-get", "update", "-qq"], check=False)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
-    return shutil.which("wrk") or "wrk"
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True)
+    return shutil.which(command) or command
+
+
+def ensure_wrk() -> str:
+    return ensure_command("wrk", "wrk")
 
 
 def lua(method: str, body: dict[str, Any]) -> str:

@@ -34,7 +34,18 @@ from pathlib import Path
 
 import orjson
 import yaml
-from loadtools import ROOT, Figures, P, ensure_wrk, free_port, start_mock, stop, wait_for, wrk
+from loadtools import (
+    ROOT,
+    Figures,
+    P,
+    ensure_command,
+    ensure_wrk,
+    free_port,
+    start_mock,
+    stop,
+    wait_for,
+    wrk,
+)
 
 HERE = Path(__file__).parent
 PEERS_DIR = HERE / ".peers"
@@ -93,13 +104,7 @@ def ensure_peers() -> Path:
 
 
 def ensure_java() -> str:
-    found = shutil.which("java")
-    if found:
-        return found
-    print("installing openjdk-17-jre-headless from Debian's packages ...", file=sys.stderr)
-    subprocess.run(["apt-get", "update", "-qq"], check=False)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "openjdk-17-jre-headless"], check=True)
-    return shutil.which("java") or "java"
+    return ensure_command("java", "openjdk-17-jre-headless")
 
 
 def capture(origin: str) -> Captured:
