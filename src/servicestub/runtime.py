@@ -66,6 +66,10 @@ class ServedParts:
     #: operationId -> why the engine does not serve it though it is a collection's
     #: (its records cannot be seeded): it is answered from the spec instead.
     unserved: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: operationId -> its collection, for the operations counted ``stateful`` whose
+    #: collection's records are checked on its first request, not at start-up (a
+    #: third-party spec's: see :meth:`Runtime.decided`).
+    deferred: Mapping[str, CollectionModel] = dataclasses.field(default_factory=dict)
 
 
 class Runtime:
@@ -125,13 +129,45 @@ class Runtime:
         plugins = _PLUGGED.get(api)
         rules = None if plugins is None else plugins.rules_of(model.path)
         collection: Collection[Any] = Collection(model, rules)
-        self.held.check(api, model)  # a spec that cannot be seeded fails now
+        if not self._spec(api).third_party:
+            self.held.check(api, model)  # a built-in spec that cannot be seeded fails now
+        # A third-party collection's records are checked on its first request
+        # (:meth:`unseedable`): drawing them all costs a big spec seconds at start-up.
         self.served[(api, model.path)] = collection
         return collection
 
+    def unseedable(self, api: str, model: CollectionModel) -> str | None:
+        """Why the records of ``api``'s collection ``model`` cannot be seeded (so it
+        is served without state), or ``None``: decided for the current seed when
+        first asked, then kept (:meth:`Seeding.unseedable`)."""
+        seeding = self.held.seeding
+        return None if seeding is None else seeding.unseedable(api, model)
+
+    def decided(self, api: str) -> ServedParts:
+        """How ``api``'s operations are served with every deferred check made: the
+        operations of a collection that cannot be seeded moved from ``stateful`` to
+        ``answered``, with why (what ``servicestub inspect`` reports)."""
+        parts = self.parts[api]
+        unserved = dict(parts.unserved)
+        for operation_id, model in parts.deferred.items():
+            why = self.unseedable(api, model)
+            if why is not None:
+                unserved[operation_id] = why
+        moved = len(unserved) - len(parts.unserved)
+        return dataclasses.replace(
+            parts,
+            stateful=parts.stateful - moved,
+            answered=parts.answered + moved,
+            unserved=unserved,
+            deferred={},
+        )
+
+    def _spec(self, api: str) -> ApiSpec:
+        return next(spec for spec in self.apis if spec.name == api)
+
     def _document(self, api: str) -> Json:
         """The spec served as ``api`` (parsed once)."""
-        return next(spec for spec in self.apis if spec.name == api).parsed()
+        return self._spec(api).parsed()
 
     def _held(self, seed: int, reference_time: datetime) -> HeldRecordsByScope:
         """No held records; clean groups seeded from ``seed`` before ``reference_time``."""

@@ -91,15 +91,28 @@ class SpecDisagrees(Outcome):
 #: Statuses whose answer HTTP forbids a body (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 BODILESS = frozenset({"204", "205", "304"})
 
+#: Item parameter names that say nothing of whose record they name (many collections use
+#: them): an id is never borrowed from another collection by one of these.
+GENERIC_IDS = frozenset({"id", "uuid", "key", "name", "sid", "code", "slug", "identifier"})
+
 
 class NoId(Outcome):
-    """A path parameter naming a record of a collection that no list serves and no create
-    answers (the spec gives a client no way to learn one): not counted, shown apart."""
+    """A path parameter naming a record whose id the harness cannot take as a client
+    would (no list of that collection answers one, no create makes one): a made-up id
+    would measure only the harness's guess. Not counted, shown apart; the cause says
+    whether the list answered records without a field holding the id (the engine's
+    records, or the harness's reading of them, to look at) or nothing did."""
 
     ok = None
 
-    def __init__(self, detail: str) -> None:
-        super().__init__("no id to take: the collection has no list and no create", detail)
+    def __init__(self, where: str, tried: str = "", why: str = "") -> None:
+        if not why:
+            why = (
+                "no field of the listed records holds it"
+                if "no field of" in tried
+                else "no list or create of its collection answers one"
+            )
+        super().__init__("no id to take: " + why, f"{where}: {tried}" if tried else where)
 
 
 @dataclass
@@ -220,30 +233,60 @@ def _items(body: Any) -> list[Any] | None:
     return next(iter(arrays.values()), None) if len(arrays) == 1 else None
 
 
-def id_field(param: str, keys: Iterator[str] | list[str]) -> str | None:
-    """The record field holding an item path parameter's value (same name, `id`, ...)."""
+def _words(name: str) -> list[str]:
+    """The words of an identifier: `protectedItemName`, `variable_key`, `AssetSid`."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
+
+
+def _last_word(template: str) -> str | None:
+    """The last literal segment of a collection path (`/V1/orders/items`: `items`)."""
+    literal = [seg for seg in template.split("/") if seg and not sw.PARAM_SEGMENT.match(seg)]
+    return literal[-1] if literal else None
+
+
+def _plain(name: str) -> str:
+    """`name` lower-cased without separators: `attribute_code`, `attributeCode` alike."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def id_field(
+    param: str, keys: Iterator[str] | list[str], collection: str | None = None
+) -> str | None:
+    """The record field holding an item path parameter's value, as its name points to it:
+    the same name (`attributeCode` is `attribute_code`), `id`, the name without its `Id`
+    (`petId`: `pet`), then its trailing words (`variable_key`: `key`, `AssetSid`: `sid`,
+    `pool_name`: `name`), then the collection's name made singular with `id`
+    (`{id}` of `/transactions` is `transaction_id`), else the record's only field named
+    like an id."""
     names = list(keys)
-    lowered = {k.lower(): k for k in names}
+    plain: dict[str, str] = {}
+    for key in names:
+        plain.setdefault(_plain(key), key)
+    words = _words(param)
     stripped = re.sub(r"[-_]?(id|Id|ID)$", "", param)
-    for candidate in (param, "id", stripped + "Id", stripped + "_id", stripped):
+    candidates = [param, "id", stripped + "Id", stripped]
+    candidates += ["".join(words[start:]) for start in range(1, len(words))]
+    if collection:
+        candidates.append(re.sub(r"(?<!s)s$", "", re.sub(r"ies$", "y", collection)) + "Id")
+    for candidate in candidates:
         if candidate in names:
             return candidate
-        if candidate.lower() in lowered:
-            return lowered[candidate.lower()]
-    if re.search(r"name$", param, re.I) and "name" in lowered:
-        return lowered["name"]
+        if _plain(candidate) in plain:
+            return plain[_plain(candidate)]
     ids = [k for k in names if k.lower().endswith("id")]
     if not ids and "name" in lowered:  # `{project}` of AWS's /projects: the project's name
         return lowered["name"]
     return ids[0] if len(ids) == 1 else None
 
 
-def id_of(record: Any, param: str) -> str | None:
-    """The value of a record's id field for item parameter `param`: a non-empty scalar."""
+def id_of(record: Any, param: str, collection: str | None = None) -> str | None:
+    """The value of a record's id field for item parameter `param` (of `collection`, the
+    last word of its path): a non-empty scalar."""
     if not isinstance(record, dict):
         return None
     names = [k for k, v in record.items() if isinstance(v, str | int) and v != ""]
-    key = id_field(param, names)
+    key = id_field(param, names, collection)
     return None if key is None else _text(record[key])
 
 
@@ -326,10 +369,17 @@ class Probe:
     def _validator(self, ignored: str) -> OpenAPI | None:
         """openapi-core over the spec as served: its servers replaced by the mount, and
         (OpenAPI 3.0's rule, which openapi-core does not apply) properties marked `ignored`
-        (readOnly for requests, writeOnly for answers) left out of `required`."""
-        doc = _patterns_meant(_not_required(self.doc, self.doc, ignored))
+        (readOnly for requests, writeOnly for answers) left out of `required`. A request
+        is judged by the spec's patterns as written -- a JavaScript regex literal
+        (`/^[a-z]+$/`, peertube) matches no string, so no body holding one is valid and
+        the harness "could not make a valid body" (not counted); an answer by the
+        patterns as meant (`sw.pattern_meant`), so the server is not failed for what no
+        value could meet."""
+        doc = _not_required(self.doc, self.doc, ignored)
         if ignored == "readOnly":
             _form_schemas_as_json(doc)
+        else:
+            doc = _patterns_meant(doc)
         doc["servers"] = [{"url": HOST + self.base}]
         copied = {p: sw.resolve(doc, i) for p, i in (doc.get("paths") or {}).items()}
         doc["paths"] = {}
@@ -343,7 +393,7 @@ class Probe:
         json_media = {
             media.split(";")[0].strip().lower()
             for media in _media_types(self.doc)
-            if "json" in media.lower()
+            if "json" in media.lower() or sw.is_json(media)  # `*/*` bodies go as JSON
         }
         config = Config(
             spec_validator_cls=None,
@@ -400,51 +450,105 @@ class Probe:
     def _listed_id(
         self, prefix: str, name: str, known: dict[str, str], param: Json | None = None
     ) -> str | None:
-        """An id from the list the path above `{name}` answers; when that path lists
-        nothing, from the list of another collection whose item parameter is `name`
-        (`/lists/{tasklist}/tasks` takes its `tasklist` from `/users/@me/lists`); when no
-        list is there to ask, from a create on the path above (`_created_id_at`). A list
-        that answers no id leaves the parameter its made-up value (the list's own GET
-        is measured). An id borrowed from another collection must fit the parameter's
-        schema (`param`'s): Twilio's `/v1/Channels` lists `CH...` sids, which are not the
-        `KD...` `{Sid}` of `/v1/Interactions/{Sid}`; with none fitting, the create above."""
+        """The value of path parameter `{name}` below `prefix`, taken as a client would:
+        when `{name}` names a record (`_names_record`), from the list `prefix` answers
+        (the field of each record the collection's own item parameter, else `name`,
+        points to: `id_field`); when that path lists nothing, from the list of the one
+        other collection whose item parameter is `name` (`/lists/{tasklist}/tasks` takes
+        its `tasklist` from `/users/@me/lists`; a name many collections use, like `id`,
+        is no one's) if one of its ids fits the parameter's schema; else from a create
+        (`_created_id_at`). With none of these, `NoId`: a made-up id would measure
+        nothing but the harness's guess. A parameter naming no record (`{format}`,
+        `{date}`) takes a made-up value (None)."""
         template = prefix if prefix in self.paths else prefix + "/"
-        own, borrowed = template, False
-        list_item = self.paths.get(template)
-        if not isinstance(list_item, dict) or "get" not in list_item:
-            elsewhere = [
-                c.path
-                for c in sw.path_pairs(self.doc)
-                if c.id_param == name and "get" in c.methods and not c.scope_params
-            ]
-            if not elsewhere:
-                return self._created_id_at(template, name, known)
-            own, template, borrowed = template, elsewhere[0], True
+        others = [
+            c.path
+            for c in sw.path_pairs(self.doc)
+            if c.id_param == name and "get" in c.methods and not c.scope_params
+        ]
+        if len(others) != 1 or others[0] == template or _plain(name) in GENERIC_IDS:
+            others = []
+        if not others and not self._names_record(prefix, name):
+            return None
+        tried: list[str] = []
+        if "get" in (self.paths.get(template) or {}):
+            found = self._id_from_list(template, name, known, None, tried)
+            if found is not None:
+                return found
+        elif others:
+            schema = (param or {}).get("schema", {})
+            found = self._id_from_list(others[0], name, known, schema, tried)
+            if found is not None:
+                return found
+        found = self._created_id_at(template, name, known)
+        if found is None:
+            raise NoId(f"{{{name}}} under {template}", "; ".join(tried))
+        return found
+
+    def _names_record(self, prefix: str, name: str) -> bool:
+        """Whether `{name}` below `prefix` names a record: `prefix` is a path of the spec
+        (its collection), `prefix/{name}` answers PUT (a create), or `prefix/{name}`
+        answers GET with an object holding a field `id_field` finds for `name`."""
+        template = prefix if prefix in self.paths else prefix + "/"
+        item_path = prefix.rstrip("/") + "/{" + name + "}"
+        item = self.paths.get(item_path) or {}
+        if template in self.paths or "put" in item:
+            return True
+        got = sw.ok_response(self.doc, item.get("get"))
+        props = sw.merged_properties(self.doc, got[2]) if got else {}
+        names = set(props)
+        for prop in props.values():
+            names |= set(sw.merged_properties(self.doc, prop))
+        return id_field(name, sorted(names)) is not None
+
+    def _id_from_list(
+        self,
+        template: str,
+        name: str,
+        known: dict[str, str],
+        schema: Json | None,
+        tried: list[str],
+    ) -> str | None:
+        """The first id the list at `template` answers for `{name}` (one fitting `schema`
+        when it is given); why none, appended to `tried`."""
         url = self.fill(template, known)
         if url not in self.lists:
             answer = self.request("get", template, url, listing=True)
             self.lists[url] = _items(answer.json()) if 200 <= answer.status_code < 300 else None
-        schema = (param or {}).get("schema", {})
-        for record in self.lists[url] or []:
-            found = id_of(record, name)
-            if found is not None and not (borrowed and not self._fits_text(schema, found)):
-                self.served_ids.add(found)
-                return found
-        return self._created_id_at(own, name, known) if borrowed else None
+        records = self.lists[url]
+        own = self._own_item_param(template)
+        for record in records or []:
+            for param_name in dict.fromkeys((own or name, name)):
+                found = id_of(record, param_name, _last_word(template))
+                if found is not None and (schema is None or self._fits_text(schema, found)):
+                    self.served_ids.add(found)
+                    return found
+        if records is None:
+            tried.append(f"the list {url} answered no records")
+        elif not records:
+            tried.append(f"the list {url} is empty")
+        else:
+            keys = sorted({k for r in records if isinstance(r, dict) for k in r})
+            tried.append(f"no field of {url}'s records holds {{{name}}}: {keys[:12]}")
+        return None
+
+    def _own_item_param(self, template: str) -> str | None:
+        """The path parameter of the collection at `template`'s own item path."""
+        for coll in sw.path_pairs(self.doc):
+            if coll.path == template:
+                return coll.id_param
+        return None
 
     def _created_id_at(self, template: str, name: str, known: dict[str, str]) -> str | None:
-        """The id of a record created in collection path `template`, which lists nothing --
-        by POST there (the id from its answer or Location), or by PUT on `template/{name}`
-        (the id the harness chose) -- made once per URL (a failure too: raised again).
-        `NoId` when the spec has no such create and `template` is one of its paths (the
-        collection's records cannot be learnt); None when it is not (a parameter naming no
-        collection's record takes a made-up value)."""
-        item = self.paths.get(template)
-        if not isinstance(item, dict):
-            return None
+        """The id of a record created in collection path `template` -- by POST there (the
+        id from its answer or Location), or by PUT on `template/{name}` (the id the
+        harness chose) -- made once per URL (a failure too: raised again). None when the
+        spec has no such create."""
         item_path = template.rstrip("/") + "/{" + name + "}"
-        if "post" not in item and "put" not in (self.paths.get(item_path) or {}):
-            raise NoId(f"{{{name}}} under {template}")
+        if "post" not in (self.paths.get(template) or {}) and "put" not in (
+            self.paths.get(item_path) or {}
+        ):
+            return None
         url = self.fill(template, known)
         if url not in self.created:
             try:
@@ -462,9 +566,11 @@ class Probe:
     ) -> str:
         """A record created for an id (its answer's body is judged by the round-trip)."""
         step = "create (for an id)"
-        if "post" in self.paths[template]:
+        if "post" in (self.paths.get(template) or {}):
             answer, _body = self.write(step, "post", template, url, 0, judge=False)
             found = answered_id(answer, name)
+            if found is None and not self._documents_id(template, name):
+                raise NoId(f"{{{name}}} under {template}", why="its create documents no id")
             if found is None:
                 raise Failed(f"{step}: no id in the answer", template)
             return found
@@ -472,6 +578,25 @@ class Probe:
         target = self.fill(item_path, {**known, name: found})
         self.write(step, "put", item_path, target, 0, judge=False)
         return found
+
+    def _documents_id(self, template: str, name: str) -> bool:
+        """Whether the create at `template` documents an answer a client can read the id
+        `{name}` from: a `Location` header, a bare string or integer, or a field of the
+        record (or of an object it wraps it in) that `id_field` finds."""
+        got = sw.ok_response(self.doc, (self.paths.get(template) or {}).get("post"))
+        if got is None:
+            return False
+        _status, response, schema = got
+        headers = {str(h).lower() for h in (response.get("headers") or {})}
+        kind = (merged(self.doc, schema) or {}).get("type") if schema is not None else None
+        if "location" in headers or kind in ("string", "integer"):
+            return True
+        props = sw.merged_properties(self.doc, schema)
+        names = set(props)
+        for prop in props.values():
+            names |= set(sw.merged_properties(self.doc, prop))
+        own = self._own_item_param(template)
+        return any(id_field(p, sorted(names)) for p in {name, own or name})
 
     def _path_param(self, template: str, name: str) -> Json | None:
         """Path parameter `name` of `template` (its first operation naming it)."""
@@ -532,7 +657,7 @@ class Probe:
         return next((v for v in usable if fits(self.doc, schema, v)), usable[0])
 
     def query(self, template: str, method: str, listing: bool = False) -> list[tuple[str, str]]:
-        """The required query parameters (and, for a list, the largest page size)."""
+        """The query parameters to send (`_sent`), and for a list the largest page size."""
         item = self.paths[template]
         out: list[tuple[str, str]] = []
         for param in sw.parameters(self.doc, item, item[method]):
@@ -544,19 +669,38 @@ class Probe:
                 high = schema.get("maximum")
                 size = min(int(high), 100) if isinstance(high, int | float) else 100
                 out.append((name, str(size)))
-            elif param.get("required"):
+            elif self._sent(param):
                 value = self.value_for(param)
                 out += [(name, _text(v)) for v in (value if isinstance(value, list) else [value])]
         return out
 
+    def _sent(self, param: Json) -> bool:
+        """Whether the harness sends parameter `param`: when it is required, or when its
+        schema's `default` breaks the schema (rubrik's `sort_by` default `Name` outside its
+        enum, vtex's number defaulting to the string `"101.22"`, a `default: null` not
+        nullable) -- left out, the request would stand for that invalid default, so a
+        valid value is sent instead."""
+        if param.get("required"):
+            return True
+        schema = merged(self.doc, param.get("schema", {}))
+        return (
+            isinstance(schema, dict)
+            and "default" in schema
+            and not fits(self.doc, schema, schema["default"])
+        )
+
     def headers(self, template: str, method: str) -> dict[str, str]:
+        """The headers to send: `Accept` a documented value when the operation names an
+        `Accept` parameter (spoonacular's enum), else any JSON; the others as `_sent`."""
         item = self.paths[template]
         out = {"Accept": "application/json, */*;q=0.5"}
         for param in sw.parameters(self.doc, item, item[method]):
-            if param.get("in") == "header" and param.get("required"):
-                name = str(param["name"])
-                if name.lower() in ("accept", "content-type", "authorization"):
-                    continue
+            if param.get("in") != "header":
+                continue
+            name = str(param["name"])
+            if name.lower() == "accept":
+                out["Accept"] = _text(self.value_for(param))
+            elif name.lower() not in ("content-type", "authorization") and self._sent(param):
                 out[name] = _text(self.value_for(param))
         return out
 
@@ -654,7 +798,7 @@ class Probe:
 
     # -- GETs --------------------------------------------------------------------------
     def gets(self) -> None:
-        for template, method, _item, _op in sw.operations(self.doc):
+        for template, method, _item, op in sw.operations(self.doc):
             if method != "get":
                 continue
             event: dict[str, Any] = {"kind": "get", "path": template}
@@ -663,7 +807,8 @@ class Probe:
                 continue
             try:
                 url = self.fill(template)
-                answer = self.request("get", template, url, listing=True, check_body=True)
+                body = self._body(template, "get", 0) if "requestBody" in op else None
+                answer = self.request("get", template, url, body, listing=True, check_body=True)
                 self.check("get", template, url, answer)
                 self.emit({**event, "ok": True})
             except Outcome as exc:
@@ -843,14 +988,22 @@ class Probe:
     def _readable(self, coll: sw.Collection) -> set[str] | None:
         """The fields the item's GET answer declares (its own properties and those of an
         object it wraps the record in), or None when it declares none (all compared).
-        A ``writeOnly`` field (a password) is never answered, so never compared."""
+        A ``writeOnly`` field (a password) is never answered, and a ``readOnly`` one is
+        the server's to fill (OpenAPI 3.0: it is not sent, or its value is ignored), so
+        neither is compared; every other field written must read back."""
         got = sw.ok_response(self.doc, self.paths[coll.item_path]["get"])
         props = sw.merged_properties(self.doc, got[2]) if got else {}
-        names = {name for name, prop in props.items() if not _write_only(self.doc, prop)}
+        declared = dict(props)
         for prop in props.values():
-            inner = sw.merged_properties(self.doc, prop)
-            names |= {name for name, node in inner.items() if not _write_only(self.doc, node)}
-        return names or None
+            declared.update(sw.merged_properties(self.doc, prop))
+        if not declared:
+            return None
+        return {
+            name
+            for name, node in declared.items()
+            if not _flagged(self.doc, node, "writeOnly")
+            and not _flagged(self.doc, node, "readOnly")
+        }
 
     def _id_property(self, coll: sw.Collection) -> str | None:
         """The record's id property: the field of the item's schema (as written, else as
@@ -875,7 +1028,11 @@ class Probe:
             listed = self.step(step, "get", coll.path, url, listing=True).json()
         else:
             listed = self.request("get", coll.path, url, listing=True).json()
-        return [found for r in _items(listed) or [] if (found := id_of(r, coll.id_param))]
+        return [
+            found
+            for r in _items(listed) or []
+            if (found := id_of(r, coll.id_param, _last_word(coll.path)))
+        ]
 
     def _created_id(self, coll: sw.Collection, answer: Answer) -> str | None:
         return answered_id(answer, coll.id_param)
@@ -998,10 +1155,11 @@ def _media_types(node: Any, depth: int = 0) -> Iterator[str]:
             yield from _media_types(value, depth + 1)
 
 
-def _write_only(doc: Json, node: Any) -> bool:
-    """Whether a property's schema (its ``$ref`` followed) says ``writeOnly``."""
-    resolved = sw.resolve(doc, node) if isinstance(node, dict) else node
-    return isinstance(resolved, dict) and bool(resolved.get("writeOnly"))
+def _flagged(doc: Json, node: Any, flag: str) -> bool:
+    """Whether a property's schema (its ``$ref`` followed, allOf parts merged) says
+    ``flag`` (``readOnly``, ``writeOnly``)."""
+    resolved = merged(doc, node) if isinstance(node, dict) else node
+    return isinstance(resolved, dict) and bool(resolved.get(flag))
 
 
 def _kept(sent: Any, readable: set[str] | None, id_key: str | None = None) -> Any:

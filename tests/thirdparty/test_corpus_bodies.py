@@ -403,3 +403,220 @@ def test_a_borrowed_id_fits_its_parameter(tmp_path: Path) -> None:
         },
     )
     assert events["get", "/interactions/{Sid}"]["ok"] is True, events
+
+
+# -- round 5: a path id is taken from THAT collection's list or create, or not at all ------
+
+
+def _thing(*fields: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {f: {"type": "string"} for f in fields}}
+
+
+def _listed(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"get": {"responses": {"200": {**OK, **_json({"type": "array", "items": schema})}}}}
+
+
+def _read(param: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "get": {
+            "parameters": [_path(param, {"type": "string"})],
+            "responses": {"200": {**OK, **_json(schema)}},
+        }
+    }
+
+
+def test_a_generic_id_is_not_borrowed_from_another_collection(tmp_path: Path) -> None:
+    """rubrik: `/cluster/{id}` has no list; `/role` lists records with an `id`. The id of a
+    role names no cluster: the GET has no id to take (not counted), never a 404 on a role's
+    id counted against the server."""
+    role = _thing("id", "name")
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/role": _listed(role),
+                "/role/{id}": _read("id", role),
+                "/cluster/{id}": _read("id", _thing("id", "version")),
+            }
+        },
+    )
+    cluster = events["get", "/cluster/{id}"]
+    assert cluster["ok"] is None and cluster["cause"].startswith("no id to take"), cluster
+    assert events["get", "/role/{id}"]["ok"] is True, events
+
+
+def test_no_made_up_id_when_the_list_answers_none(tmp_path: Path) -> None:
+    """ably: `/channels` answers no list (here: a required query value no string meets,
+    so a 400; its own GET is measured apart): `/channels/{channel_id}` gets no made-up
+    `channel-id-1` to 404 on; it is left out as "no id to take"."""
+    channel = _thing("channelId", "name")
+    listing = _listed(channel)
+    impossible = {"type": "string", "pattern": "^a$", "minLength": 2}
+    listing["get"]["parameters"] = [
+        {"name": "prefix", "in": "query", "required": True, "schema": impossible}
+    ]
+    events = _probe_doc(
+        tmp_path,
+        {"paths": {"/channels": listing, "/channels/{channel_id}": _read("channel_id", channel)}},
+    )
+    got = events["get", "/channels/{channel_id}"]
+    assert got["ok"] is None and got["cause"].startswith("no id to take"), got
+
+
+@pytest.mark.parametrize(
+    ("param", "field"),
+    [("variable_key", "key"), ("attributeCode", "attribute_code"), ("AssetSid", "sid")],
+)
+def test_a_listed_id_is_read_from_the_field_its_name_points_to(
+    tmp_path: Path, param: str, field: str
+) -> None:
+    """airflow `{variable_key}` is the record's `key`, magento `{attributeCode}` its
+    `attribute_code`, twilio `{AssetSid}` (under `/Assets`, whose item is `{Sid}`) its
+    `sid`: the item's GET, its children's and the round-trip take the listed (created)
+    id, so they answer 2xx."""
+    record = {
+        "type": "object",
+        "required": [field],
+        "properties": {
+            field: {"type": "string", "readOnly": True},
+            "account_sid": {"type": "string"},
+            "value": {"type": "string"},
+        },
+    }
+    version = _thing("number", "note")
+    own = "Sid" if param == "AssetSid" else param
+
+    def created(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"requestBody": _json(schema), "responses": {"201": {**OK, **_json(schema)}}}
+
+    versions = "/things/{" + param + "}/versions"
+    listing = _listed(version)
+    listing["get"]["parameters"] = [_path(param, {"type": "string"})]
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/things": {**_listed(record), "post": created(record)},
+                "/things/{" + own + "}": _read(own, record),
+                versions: {
+                    **listing,
+                    "post": {**created(version), "parameters": [_path(param, {"type": "string"})]},
+                },
+                versions + "/{number}": {
+                    "parameters": [_path(param, {"type": "string"})],
+                    **_read("number", version),
+                },
+            }
+        },
+    )
+    gets = ("/things/{" + own + "}", versions, versions + "/{number}")
+    for key in [("get", g) for g in gets] + [("collection", "/things")]:
+        assert events[key]["ok"] is True, events
+
+
+def test_the_parameters_sent_are_valid(tmp_path: Path) -> None:
+    """Optional parameters whose `default` breaks their schema (rubrik's `sort_by: Name`
+    outside its enum, vtex's number defaulting to `"101.22"`, contract-p.fit's `default:
+    null`), an `Accept` header parameter with an enum (spoonacular) and a GET whose spec
+    requires a body (trakt): the harness sends valid values and the body, so the GETs are
+    measured (2xx) instead of "harness: made an invalid request"."""
+
+    def query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "in": "query", "schema": schema}
+
+    accept = {
+        "name": "Accept",
+        "in": "header",
+        "schema": {"type": "string", "enum": ["application/json", "text/html"]},
+    }
+    params = [
+        query("sort_by", {"type": "string", "enum": ["name", "size"], "default": "Name"}),
+        query("value", {"type": "number", "default": "101.22"}),
+        query("start_date", {"type": "string", "format": "date-time", "default": None}),
+        accept,
+    ]
+    asked = {"type": "object", "required": ["ids"], "properties": {"ids": {"type": "array"}}}
+    anything = {"content": {"*/*": {"schema": {"type": "string"}}}}
+    answer = {"200": {**OK, **_json(TAGS)}}
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/report": {"get": {"parameters": params, "responses": answer}},
+                "/progress": {
+                    "get": {
+                        "requestBody": {"required": True, **_json(asked)},
+                        "responses": answer,
+                    }
+                },
+                "/token": {"get": {"requestBody": anything, "responses": answer}},
+            }
+        },
+    )
+    for path in ("/report", "/progress", "/token"):
+        assert events["get", path]["ok"] is True, events
+
+
+def test_a_body_no_value_can_meet_is_the_harness_s(tmp_path: Path) -> None:
+    """peertube: `pattern: "/^[a-z]+$/"` (a JavaScript regex literal) matches no string as
+    written; the server judges it as written, so no body is valid: "harness: could not
+    make a valid body", not counted -- never a 400 counted against the server."""
+    record = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "name": {"type": "string", "pattern": "/^[a-z]+$/"},
+        },
+    }
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/channels": {
+                    **_listed(record),
+                    "post": {
+                        "requestBody": {"required": True, **_json(record)},
+                        "responses": {"201": {**OK, **_json(record)}},
+                    },
+                },
+                "/channels/{id}": _read("id", record),
+            }
+        },
+    )
+    got = events["collection", "/channels"]
+    assert got["ok"] is None and got["cause"] == "harness: could not make a valid body", got
+
+
+def test_a_read_only_field_of_the_answer_is_the_server_s(tmp_path: Path) -> None:
+    """The create's schema lets a client send `status`; the item's answer marks it
+    `readOnly`: the server fills it, so it is not compared -- every other field is."""
+    sent = {
+        "type": "object",
+        "required": ["name", "status"],
+        "properties": {"name": {"type": "string"}, "status": {"type": "string"}},
+    }
+    read = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "readOnly": True},
+            "name": {"type": "string"},
+            "status": {"type": "string", "readOnly": True, "enum": ["new", "done"]},
+        },
+    }
+    events = _probe_doc(
+        tmp_path,
+        {
+            "paths": {
+                "/jobs": {
+                    **_listed(read),
+                    "post": {
+                        "requestBody": {"required": True, **_json(sent)},
+                        "responses": {"201": {**OK, **_json(read)}},
+                    },
+                },
+                "/jobs/{id}": _read("id", read),
+            }
+        },
+    )
+    assert events["collection", "/jobs"]["ok"] is True, events

@@ -132,10 +132,31 @@ def test_read_only_properties_are_not_written() -> None:
         ("Sid", ["sid", "friendly_name"], "sid"),
         ("username", ["email", "username"], "username"),
         ("task", ["title", "notes"], None),
+        ("variable_key", ["key", "value", "account_id"], "key"),
+        ("attributeCode", ["attribute_code", "frontend_label"], "attribute_code"),
+        ("AssetSid", ["sid", "account_sid", "service_sid"], "sid"),
+        ("protectedItemName", ["id", "name"], "id"),
     ],
 )
 def test_id_field(param: str, keys: list[str], field: str | None) -> None:
     assert id_field(param, keys) == field
+
+
+@pytest.mark.parametrize(
+    ("param", "collection", "keys", "field"),
+    [
+        ("id", "transactions", ["transaction_id", "order_id", "payment_id"], "transaction_id"),
+        ("id", "items", ["item_id", "order_id"], "item_id"),
+        ("id", "categories", ["category_id", "parent_id"], "category_id"),
+        ("id", "address", ["address_id", "customer_id"], "address_id"),
+    ],
+)
+def test_id_field_of_a_collection(
+    param: str, collection: str, keys: list[str], field: str | None
+) -> None:
+    """magento's `/V1/transactions/{id}`: the record's `transaction_id`, named after the
+    collection, not its `order_id` or `payment_id`."""
+    assert id_field(param, keys, collection) == field
 
 
 def test_items_of_lists() -> None:

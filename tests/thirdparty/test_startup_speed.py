@@ -165,7 +165,9 @@ def test_a_collection_that_cannot_be_seeded_is_answered_and_says_why(tmp_path: P
     }
     path = _write(tmp_path, schemas)
     app = create_app(Settings(specs=((path, None),)))
-    parts = app.runtime.parts["things"]
+    # Decided on first use, not at start-up: decided() makes every deferred check.
+    assert app.runtime.parts["things"].deferred
+    parts = app.runtime.decided("things")
     assert (parts.stateful, parts.answered) == (0, 3)
     assert all(
         "cannot be seeded" in why or "breaks its schema" in why for why in parts.unserved.values()

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import logging
+import types
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import orjson
+from connexion import json_schema as connexion_json_schema
+from connexion import spec as connexion_spec
 from connexion.exceptions import ResolverError
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.lifespan import Lifespan
@@ -24,8 +30,8 @@ from servicestub.app.validation import VALIDATORS
 from servicestub.control.documented import ResponseCatalog
 from servicestub.core.errors import ApiError
 from servicestub.core.settings import Settings
-from servicestub.engine.dispatch import ServedOperation
-from servicestub.engine.model import ModelError, SpecModel, model_of
+from servicestub.engine.dispatch import ServedOperation, collection_operations
+from servicestub.engine.model import CollectionModel, ModelError, SpecModel, model_of
 from servicestub.handlers._served import Handler, served_handlers
 from servicestub.middleware.control import (
     FaultMiddleware,
@@ -77,6 +83,39 @@ def _specs_checked_by_the_tests(api: ApiSpec) -> Iterator[None]:
         Specification._validate_spec = check
 
 
+#: What orjson would write as something else (a date as text): deep-copied instead.
+_NOT_JSON = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def _json_copy(value: Any, _memo: Any = None) -> Any:
+    """A deep copy of the JSON ``value`` by an orjson round trip (ten times faster
+    than :func:`copy.deepcopy`); a value holding anything else (a YAML date, an
+    integer past 64 bits) is deep-copied."""
+    try:
+        return orjson.loads(orjson.dumps(value, option=_NOT_JSON))
+    except TypeError:  # orjson.JSONEncodeError
+        return copy.deepcopy(value)
+
+
+@contextlib.contextmanager
+def _specs_copied_as_json() -> Iterator[None]:
+    """Let connexion copy the spec it loads as JSON (:func:`_json_copy`): it deep-copies
+    every spec twice (the raw one kept, the one whose ``$ref``s it resolves), which
+    was half the start-up of a spec of a few hundred paths. What it is given is a
+    fresh, JSON-only copy (:meth:`ApiSpec.document`)."""
+    copies = connexion_spec.copy, connexion_json_schema.deepcopy
+    connexion_spec.copy = types.SimpleNamespace(deepcopy=_json_copy)
+    connexion_json_schema.deepcopy = _json_copy
+    try:
+        yield
+    finally:
+        connexion_spec.copy, connexion_json_schema.deepcopy = copies
+
+
 def _segments(path: str) -> list[str]:
     return [segment for segment in path.split("/") if segment]
 
@@ -96,13 +135,86 @@ def _engine_handlers(
         by_collection.setdefault(operation.collection.path, {})[operation_id] = operation
     handlers: dict[str, Handler] = {}
     unserved: dict[str, str] = {}
+    answered = _Answered(handler_resolver(runtime.apis, model, None, third_party=True))
     for path, group in by_collection.items():
         try:
-            handlers |= served_handlers(api.name, group, runtime.serve)
+            served = served_handlers(api.name, group, runtime.serve)
         except ModelError as error:
             log.warning("%s: the collection %s is served without state: %s", api.name, path, error)
             unserved |= dict.fromkeys(group, str(error))
+            continue
+        decide = _StateDecided(runtime, api.name, group[next(iter(group))].collection)
+        handlers |= {op: decide.handler(h, answered.handler(op)) for op, h in served.items()}
     return handlers, unserved
+
+
+class _Answered:
+    """The handlers answering operations from the spec (``resolver``'s), each made
+    when first needed: most of a collection's operations never need one."""
+
+    def __init__(self, resolver: RelativeResolver) -> None:
+        self._resolver = resolver
+
+    def handler(self, operation_id: str) -> Handler:
+        made: list[Handler] = []
+
+        async def answer(**arguments: Any) -> Any:
+            if not made:
+                name = f"{HANDLERS}.{operation_id}"
+                made.append(self._resolver.resolve_function_from_operation_id(name))
+            return await made[0](**arguments)
+
+        return answer
+
+
+class _StateDecided:
+    """Whether a third-party collection is served with state is decided on its
+    first request (its records drawn and checked, :meth:`Runtime.unseedable`), not
+    at start-up, which it would cost seconds in a big spec; one whose records cannot
+    be seeded is then answered from the spec, as one found so at start-up is."""
+
+    def __init__(self, runtime: Runtime, api: str, model: CollectionModel) -> None:
+        self._runtime = runtime
+        self._api = api
+        self._model = model
+        self._told: set[str] = set()
+
+    def stateful(self) -> bool:
+        why = self._runtime.unseedable(self._api, self._model)
+        if why is not None and why not in self._told:
+            self._told.add(why)
+            log.warning(
+                "%s: the collection %s is served without state: %s",
+                self._api,
+                self._model.path,
+                why,
+            )
+        return why is None
+
+    def handler(self, engine: Handler, answered: Handler) -> Handler:
+        """``engine`` while the collection is served with state, else ``answered``;
+        ``answered`` too when ``engine`` fails on a request (logged with its
+        traceback) rather than answer it with a 500. An :class:`ApiError` (a 404,
+        a 409, a refused body) is the engine's answer, and goes out."""
+
+        @functools.wraps(engine)
+        async def handler(**arguments: Any) -> Any:
+            if not self.stateful():
+                return await answered(**arguments)
+            try:
+                return await engine(**arguments)
+            except ApiError:
+                raise
+            except Exception:
+                log.exception(
+                    "%s: the engine failed on %s %s; answered from the spec instead",
+                    self._api,
+                    engine.__name__,
+                    self._model.path,
+                )
+                return await answered(**arguments)
+
+        return handler
 
 
 def _unresolved(
@@ -187,10 +299,16 @@ def create_app(settings: Settings | None = None) -> App:
                 "%s: %s not served: %s", api.name, f"{part.method.upper()} {part.path}", part.reason
             )
         total = sum(1 for _ in iter_operations((api,)))
+        # A third-party collection's state is decided on its first request (_StateDecided).
+        deferred = {
+            op: operation.collection
+            for op, operation in collection_operations(model).items()
+            if api.third_party and op in served
+        }
         runtime.parts[api.name] = ServedParts(
-            len(served), total - len(served) - len(unresolved), dropped, unserved
+            len(served), total - len(served) - len(unresolved), dropped, unserved, deferred
         )
-        with _specs_checked_by_the_tests(api):
+        with _specs_checked_by_the_tests(api), _specs_copied_as_json():
             app.add_api(
                 document,
                 base_path=api.base_path,

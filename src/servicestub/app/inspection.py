@@ -135,7 +135,7 @@ def inspect_spec(path: Path) -> Report:
     except Exception as error:  # whatever stops a start stops the spec being served
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         return Report(path.stem, "", (), refused=first)
-    parts = app.runtime.parts.get(api.name)
-    if parts is None:
+    if api.name not in app.runtime.parts:
         return inspect_api(api)
+    parts = app.runtime.decided(api.name)  # every collection's records checked
     return inspect_api(api, parts.dropped, parts.unserved)

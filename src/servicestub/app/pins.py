@@ -90,6 +90,18 @@ INTERNALS = (
         "it is still a classmethod called once per loaded spec",
     ),
     Internal(
+        "connexion.spec",
+        "copy.deepcopy",
+        "app.factory._specs_copied_as_json (the module's copy replaced while loading)",
+        "Specification still copies the raw spec with copy.deepcopy, through the module",
+    ),
+    Internal(
+        "connexion.json_schema",
+        "deepcopy",
+        "app.factory._specs_copied_as_json (replaced while loading)",
+        "resolve_refs still copies the spec with the module's deepcopy name",
+    ),
+    Internal(
         "connexion.validators",
         "JSONRequestBodyValidator._parse",
         "app.validation.FastJSONRequestBodyValidator (also _validate, wrap_receive, "

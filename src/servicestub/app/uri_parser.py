@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote
 
+import orjson
+import starlette.convertors
 from connexion.context import operation
 from connexion.decorators.parameter import (
     AsyncParameterDecorator,
@@ -24,79 +26,22 @@ from connexion.decorators.parameter import (
     prep_kwargs,
     unwrap_decorators,
 )
+from connexion.exceptions import BadRequestProblem
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.routing import _scope as _routing_scope
 from connexion.uri_parsing import QUERY_STRING_DELIMITERS, OpenAPIURIParser
+from connexion.utils import all_json
 from starlette.types import Receive, Scope, Send
 
-from servicestub.app.validation import first_violation
-
-_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-_BOOLEANS = {"true": True, "false": False}
-_COMBINATIONS = ("allOf", "oneOf", "anyOf")
-
-
-def _branches(schema: Any) -> Iterator[dict[str, Any]]:
-    """``schema`` and every schema its ``allOf``/``oneOf``/``anyOf`` combine, depth first."""
-    if not isinstance(schema, dict):
-        return
-    yield schema
-    for combination in _COMBINATIONS:
-        for branch in schema.get(combination) or ():
-            yield from _branches(branch)
-
-
-def kinds(schema: Any) -> list[str]:
-    """The JSON types ``schema`` states, directly or through its combinations,
-    in the order they are stated (empty: it states none)."""
-    found: dict[str, None] = {}
-    for branch in _branches(schema):
-        kind = branch.get("type")
-        found |= dict.fromkeys(kind if isinstance(kind, list) else [kind] if kind else [])
-    return list(found)
-
-
-def items_of(schema: Any) -> dict[str, Any]:
-    """The ``items`` schema of an array ``schema`` (wherever its combinations state it)."""
-    for branch in _branches(schema):
-        if isinstance(branch.get("items"), dict):
-            items: dict[str, Any] = branch["items"]
-            return items
-    return {}
-
-
-def _reading(text: str, kind: str) -> Any:
-    """``text`` as a value of the JSON type ``kind``, spelled exactly as JSON
-    writes it, or ``None`` when it does not spell one."""
-    if kind == "boolean":
-        return _BOOLEANS.get(text)
-    if kind == "integer" and _INTEGER.fullmatch(text):
-        return int(text)
-    if kind == "number" and _NUMBER.fullmatch(text):
-        return float(text)
-    return None
-
-
-def typed(text: Any, schema: dict[str, Any]) -> Any:
-    """A parameter's text as the JSON value it spells for ``schema``'s types,
-    spelled exactly as JSON writes it (``true``, not ``True``; ``20``, not
-    ``+20``, `` 20`` or ``2_0``); anything else stays text, for validation to
-    refuse. Where ``schema`` allows several types (``oneOf: [integer, uuid]``),
-    the first reading ``schema`` accepts is taken, the text itself among them
-    when a string is allowed; when none is accepted, the first typed reading
-    (so that validation names what is wrong with it)."""
-    if not isinstance(text, str):
-        return text  # already typed (a path converter did it)
-    readings = []
-    for kind in kinds(schema):
-        value = text if kind == "string" else _reading(text, kind)
-        if value is not None:
-            readings.append(value)
-    if len(readings) > 1:
-        accepted = (value for value in readings if first_violation(schema, value) is None)
-        return next(accepted, next((v for v in readings if v is not text), text))
-    return readings[0] if readings else text
+from servicestub.app.validation import (
+    INTEGER_TEXT,
+    NUMBER_TEXT,
+    effective_parameters,
+    form_properties,
+    items_of,
+    kinds,
+    typed,
+)
 
 
 class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is untyped
@@ -106,7 +51,11 @@ class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is unt
     connexion's parser splits an exploded array's values on commas as well
     (``states=NEW,DONE`` would be two states, though ``explode: true`` makes it
     one value, ``"NEW,DONE"``), converts with Python's ``int``/``float`` and a
-    case-blind boolean, and only by a schema's own ``type``."""
+    case-blind boolean, and only by a schema's own ``type``. Each parameter is
+    read as the operation defines it (:func:`effective_parameters`)."""
+
+    def __init__(self, param_defns: list[dict[str, Any]], body_defn: dict[str, Any]) -> None:
+        super().__init__(effective_parameters(param_defns), body_defn)
 
     def resolve_params(self, params: dict[str, Any], _in: str) -> dict[str, Any]:
         resolved = {}
@@ -123,6 +72,30 @@ class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is unt
             else:
                 resolved[name] = typed(occurrences[-1], schema)
         return resolved
+
+    def resolve_form(self, form_data: dict[str, Any]) -> dict[str, Any]:
+        """A form's fields as their encoding says: duplicates resolved, a field
+        the encoding declares JSON parsed (a 400 when it is not JSON), an array
+        field split - whatever form its schema takes. connexion's own reads each
+        property's ``type`` directly and casts it, failing (a 500) on a property
+        without one (``Channel: {description: ...}``) or a leaf of an object
+        without one; the fields are typed by the form validator instead
+        (:func:`~servicestub.app.validation.form_values`)."""
+        properties = form_properties(self._body_schema)
+        for name in form_data:
+            encoding = self._body_encoding.get(name, {"style": "form"})
+            value = self._resolve_param_duplicates(form_data[name], encoding, "form")
+            if "contentType" in encoding and all_json([encoding.get("contentType")]):
+                try:
+                    value = orjson.loads(value)
+                except orjson.JSONDecodeError:
+                    raise BadRequestProblem(
+                        detail=f"{name}: the form field is to hold JSON; send a JSON document."
+                    ) from None
+            elif "array" in kinds(properties.get(name)):
+                value = self._split(value, encoding, "form")
+            form_data[name] = value
+        return form_data
 
     def _items(self, occurrences: list[str], definition: dict[str, Any], _in: str) -> list[str]:
         """An array's values: one per occurrence when exploded, else the
@@ -158,10 +131,44 @@ def _decoded(value: Any) -> Any:
     return unquote(value) if isinstance(value, str) else value
 
 
+class _JsonInteger(starlette.convertors.Convertor[int]):
+    """A path segment of an integer parameter: an integer as JSON spells it."""
+
+    regex = INTEGER_TEXT
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+class _JsonNumber(starlette.convertors.Convertor[int | float]):
+    """A path segment of a number parameter: a number as JSON spells it
+    (``342313``, ``-1.5``, ``2e-3``), read as the integer or float it spells.
+    connexion's own reads no exponent, and matches ``.`` and the empty text,
+    which it then fails to read (a 500)."""
+
+    regex = NUMBER_TEXT
+
+    def convert(self, value: str) -> int | float:
+        number: int | float = typed(value, {"type": "number"})
+        return number
+
+    def to_string(self, value: int | float) -> str:
+        return str(value)
+
+
 class RawPathRouting(RoutingMiddleware):  # type: ignore[misc]  # connexion is untyped
     """connexion's routing on :func:`routed_path`; every middleware and handler
     after it sees the request's own (decoded) path, and path parameters are
-    decoded by :class:`SpecURIParser`."""
+    decoded by :class:`SpecURIParser`. Integer and number path parameters are
+    matched as JSON spells them (:class:`_JsonInteger`, :class:`_JsonNumber`)."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        starlette.convertors.register_url_convertor("int", _JsonInteger())
+        starlette.convertors.register_url_convertor("float", _JsonNumber())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -207,23 +214,28 @@ class _Castable:
 class SpecArguments(AsyncParameterDecorator):  # type: ignore[misc]  # connexion is untyped
     """connexion's argument passing, except that a path or query parameter whose
     schema states its type other than by its own ``type`` (connexion casts by
-    that alone, and fails) is passed as :class:`SpecURIParser` typed it."""
+    that alone, and fails), or that the operation redefines from its path item
+    (connexion casts by the path item's), is passed as :class:`SpecURIParser`
+    typed it (when it is left out: its own default, if it has one)."""
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
 
         @functools.wraps(function)
         async def wrapper(request: Any) -> Any:
-            uncastable = {
-                (p["in"], p["name"])
-                for p in operation.parameters
-                if p["in"] in ("path", "query") and not _castable(p)
+            listed = [(p["in"], p["name"]) for p in operation.parameters]
+            shadowed = {key for key in listed if listed.count(key) > 1}
+            passed = {
+                (p["in"], p["name"]): p
+                for p in effective_parameters(operation.parameters)
+                if p["in"] in ("path", "query")
+                and (not _castable(p) or (p["in"], p["name"]) in shadowed)
             }
             body = self._maybe_get_body(request, arguments=arguments, has_kwargs=has_kwargs)
             while asyncio.iscoroutine(body):
                 body = await body
             kwargs = prep_kwargs(
-                _Castable(request, lambda where, name: (where, name) not in uncastable),
+                _Castable(request, lambda where, name: (where, name) not in passed),
                 request_body=body,
                 files=await request.files(),
                 arguments=arguments,
@@ -231,10 +243,17 @@ class SpecArguments(AsyncParameterDecorator):  # type: ignore[misc]  # connexion
                 sanitize=self.sanitize_fn,
             )
             given = {"path": request.path_params, "query": request.query_params}
-            for where, name in uncastable:
+            for (where, name), definition in passed.items():
                 key = self.sanitize_fn(name)
-                if name in given[where] and (has_kwargs or key in arguments):
+                if not (has_kwargs or key in arguments):
+                    continue
+                schema = definition.get("schema")
+                if name in given[where]:
                     kwargs[key] = given[where][name]
+                elif isinstance(schema, dict) and "default" in schema:
+                    kwargs[key] = schema["default"]
+                elif (where, name) in shadowed:
+                    kwargs.pop(key, None)  # connexion's default is the path item's
             return await function(**kwargs)
 
         return wrapper

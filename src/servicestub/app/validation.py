@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import jsonschema_rs
@@ -253,6 +253,101 @@ def first_violation(schema: dict[str, Any], value: Any, response: bool = False) 
     """The first error of ``value`` against ``schema`` (a ``response`` schema:
     see :func:`compiled`), or ``None``."""
     return next(iter(compiled(schema, response).iter_errors(value)), None)
+
+
+#: An integer and a number as JSON spells them (RFC 8259, section 6).
+INTEGER_TEXT = r"-?(?:0|[1-9][0-9]*)"
+NUMBER_TEXT = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+_INTEGER = re.compile(INTEGER_TEXT)
+_NUMBER = re.compile(NUMBER_TEXT)
+_BOOLEANS = {"true": True, "false": False}
+_COMBINATIONS = ("allOf", "oneOf", "anyOf")
+
+
+def _branches(schema: Any) -> Iterator[dict[str, Any]]:
+    """``schema`` and every schema its ``allOf``/``oneOf``/``anyOf`` combine, depth first."""
+    if not isinstance(schema, dict):
+        return
+    yield schema
+    for combination in _COMBINATIONS:
+        for branch in schema.get(combination) or ():
+            yield from _branches(branch)
+
+
+def kinds(schema: Any) -> list[str]:
+    """The JSON types ``schema`` states, directly or through its combinations,
+    in the order they are stated (empty: it states none)."""
+    found: dict[str, None] = {}
+    for branch in _branches(schema):
+        kind = branch.get("type")
+        found |= dict.fromkeys(kind if isinstance(kind, list) else [kind] if kind else [])
+    return list(found)
+
+
+def items_of(schema: Any) -> dict[str, Any]:
+    """The ``items`` schema of an array ``schema`` (wherever its combinations state it)."""
+    for branch in _branches(schema):
+        if isinstance(branch.get("items"), dict):
+            items: dict[str, Any] = branch["items"]
+            return items
+    return {}
+
+
+def _reading(text: str, kind: str) -> Any:
+    """``text`` as a value of the JSON type ``kind``, spelled exactly as JSON
+    writes it, or ``None`` when it does not spell one."""
+    if kind == "boolean":
+        return _BOOLEANS.get(text)
+    if kind == "integer" and _INTEGER.fullmatch(text):
+        return int(text)
+    if kind == "number" and _NUMBER.fullmatch(text):
+        return int(text) if _INTEGER.fullmatch(text) else float(text)
+    return None
+
+
+def typed(text: Any, schema: dict[str, Any]) -> Any:
+    """A parameter's text as the JSON value it spells for ``schema``'s types,
+    spelled exactly as JSON writes it (``true``, not ``True``; ``20``, not
+    ``+20``, `` 20`` or ``2_0``); anything else stays text, for validation to
+    refuse. Where ``schema`` allows several types (``oneOf: [integer, uuid]``),
+    the first reading ``schema`` accepts is taken, the text itself among them
+    when a string is allowed; when none is accepted, the first typed reading
+    (so that validation names what is wrong with it)."""
+    if not isinstance(text, str):
+        return text  # already typed (a path converter did it)
+    readings = []
+    for kind in kinds(schema):
+        value = text if kind == "string" else _reading(text, kind)
+        if value is not None:
+            readings.append(value)
+    if len(readings) > 1:
+        accepted = (value for value in readings if first_violation(schema, value) is None)
+        return next(accepted, next((v for v in readings if v is not text), text))
+    return readings[0] if readings else text
+
+
+def effective_parameters(parameters: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An operation's parameters as OpenAPI means them: one per location and
+    name, the operation's own definition over the one its path item shares
+    (Path Item Object, ``parameters``). connexion lists both, the operation's
+    first, and its look-ups by name keep the last: the path item's, so an
+    operation's ``type: number`` id was read as the path item's string."""
+    seen: set[tuple[Any, Any]] = set()
+    kept = []
+    for parameter in parameters:
+        key = (parameter.get("in"), parameter.get("name"))
+        if key not in seen:
+            seen.add(key)
+            kept.append(parameter)
+    return kept
+
+
+def typed_list(text: str, schema: dict[str, Any], delimiter: str = ",") -> Any:
+    """A parameter's one text as ``schema`` reads it: delimited values typed as
+    the items when ``schema`` is an array, else the text typed (:func:`typed`)."""
+    if "array" in kinds(schema):
+        return [typed(part.strip(), items_of(schema)) for part in text.split(delimiter)]
+    return typed(text, schema)
 
 
 def first_error(
@@ -510,7 +605,25 @@ class FastParameterValidator(ParameterValidator):  # type: ignore[misc]  # conne
     """connexion's parameter checks with each parameter's schema compiled once
     (connexion deep-copies the schema and builds a validator for every
     parameter of every request); messages name array items ``states[0]`` and
-    say what to send."""
+    say what to send. Each parameter is checked once, as the operation defines
+    it (:func:`effective_parameters`), and a header or cookie is typed like a
+    path parameter (connexion checks their text as it is, so ``X-Count: 5``
+    broke ``type: integer``)."""
+
+    def __init__(self, parameters: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(effective_parameters(parameters), *args, **kwargs)
+
+    def validate_header_parameter(self, param: dict[str, Any], request: Any) -> str | None:
+        value = request.headers.get(param["name"])
+        if isinstance(value, str) and param["name"].lower() not in IGNORED_HEADERS:
+            value = typed_list(value, param.get("schema", {}))
+        return self.validate_parameter("header", value, param)
+
+    def validate_cookie_parameter(self, param: dict[str, Any], request: Any) -> str | None:
+        value = request.cookies.get(param["name"])
+        if isinstance(value, str):
+            value = typed_list(value, param.get("schema", {}))
+        return self.validate_parameter("cookie", value, param)
 
     @staticmethod
     def validate_parameter(
@@ -546,26 +659,19 @@ def _what_to_send(error: Any, param: dict[str, Any]) -> str:
     return ""
 
 
-_SCALARS: dict[str, Any] = {
-    "integer": int,
-    "number": float,
-    "boolean": lambda text: {"true": True, "false": False}[text.lower()],
-}
-
-
-def _form_properties(schema: Any) -> dict[str, Any]:
+def form_properties(schema: Any) -> dict[str, Any]:
     """The properties of a form's ``schema``, its ``allOf`` members' included."""
     if not isinstance(schema, dict):
         return {}
     found: dict[str, Any] = {}
     for member in schema.get("allOf") or ():
-        found |= _form_properties(member)
+        found |= form_properties(member)
     properties = schema.get("properties")
     return found | (properties if isinstance(properties, dict) else {})
 
 
 def _is_array(schema: Any) -> bool:
-    return isinstance(schema, dict) and (schema.get("type") == "array" or "items" in schema)
+    return "array" in kinds(schema) or (isinstance(schema, dict) and "items" in schema)
 
 
 def form_values(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -573,27 +679,21 @@ def form_values(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
     for an integer property is the number 3 (connexion leaves it a string and
     refuses it), and a field that is no array is its one (last) value
     (connexion leaves every field a list when the form is not the operation's
-    first media type); a value that is not of the type stays text, for
-    validation to refuse."""
-    properties = _form_properties(schema)
+    first media type); a value is read as a parameter is (:func:`typed`: its
+    types wherever its schema states them, spelled as JSON spells them), and a
+    value that is not of the type stays text, for validation to refuse."""
+    properties = form_properties(schema)
     if not properties:
         return data
 
-    def typed(value: Any, node: Any) -> Any:
-        kind = node.get("type") if isinstance(node, dict) else None
+    def field(value: Any, node: Any) -> Any:
         if isinstance(value, list) and not _is_array(node) and value:
             value = value[-1]
         if isinstance(value, list):
-            items = node.get("items") if isinstance(node, dict) else None
-            return [typed(item, items) for item in value]
-        if isinstance(value, str) and kind in _SCALARS:
-            try:
-                return _SCALARS[kind](value)
-            except (ValueError, KeyError):
-                return value
-        return value
+            return [field(item, items_of(node)) for item in value]
+        return typed(value, node) if isinstance(node, dict) else value
 
-    return {key: typed(value, properties.get(key)) for key, value in data.items()}
+    return {key: field(value, properties.get(key)) for key, value in data.items()}
 
 
 class _FormFields:

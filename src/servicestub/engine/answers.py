@@ -25,7 +25,11 @@ The rules:
   ``application/octet-stream``, ``image/*``, ``audio/*``, ``video/*``) a few
   deterministic bytes;
 * **headers** the response documents as ``required`` get a value drawn from
-  their schema (or example).
+  their schema (or example);
+* a body that cannot be drawn in the media type asked for is drawn in another
+  the response documents; when none can be, the answer is a problem with the
+  first client error status the operation documents (else 422) saying so -
+  never a 5xx for a legal request.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
+from servicestub.core.errors import StatusProblem
 from servicestub.core.shapes import Json, Record
 from servicestub.engine.fabricate import Context, FabricateError, Fabricator
 from servicestub.engine.seeding import rng_for
@@ -54,6 +59,34 @@ _JSON = re.compile(r"[^/]+/([^;]+\+)?json(;.*)?", re.IGNORECASE)
 _BINARY_TYPES = ("application/octet-stream", "application/pdf", "application/zip")
 _BINARY_PREFIXES = ("image/", "audio/", "video/", "font/")
 _MISSING: Any = object()
+#: The media type answered for a range of them (``image/*``) the spec documents.
+_FOR_RANGE = {
+    "application": "application/octet-stream",
+    "text": "text/plain",
+    "image": "image/png",
+    "audio": "audio/mpeg",
+    "video": "video/mp4",
+    "font": "font/woff2",
+}
+
+
+def answered_media_type(documented: str, kind: Kind) -> str:
+    """The ``Content-Type`` of an answer in the ``documented`` media type: itself,
+    or for a range (``*/*``, ``application/*``, ``image/*``) a media type inside
+    it - an answer's ``Content-Type`` is a media type, never a range (RFC 9110,
+    8.3): ``application/json`` for a JSON body, else the range's common type
+    (``text/plain``, ``image/png``, ``application/octet-stream``)."""
+    essence, _, rest = documented.partition(";")
+    kind_part, _, subtype = essence.strip().lower().partition("/")
+    if subtype != "*":
+        return documented
+    if kind == "json" and kind_part in ("*", "application"):
+        concrete = "application/json"
+    elif kind_part == "*":
+        concrete = "text/plain" if kind == "text" else "application/octet-stream"
+    else:
+        concrete = _FOR_RANGE.get(kind_part, f"{kind_part}/octet-stream")
+    return f"{concrete};{rest}" if rest else concrete
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +116,10 @@ class Plan:
     documented: str
     media: tuple[MediaPlan, ...]
     headers: Mapping[str, Json]
+    #: The status answered when no body of the success can be made: the first
+    #: client error the operation documents, else 422 (never a 5xx: the request
+    #: was legal, the spec's schema admits nothing the mock can draw).
+    refusal: int = 422
 
     @property
     def offers(self) -> tuple[str, ...]:
@@ -266,7 +303,9 @@ def plan_operation(
         if isinstance(header, dict) and header.get("required") and name.lower() != "content-type":
             headers[name] = header
     status = _status(key)
-    return Plan(operation_id, status, key, () if status == 204 else media, headers)
+    documented = sorted(str(k) for k in operation.get("responses") or {})
+    refusal = next((int(k) for k in documented if k.isdigit() and k.startswith("4")), 422)
+    return Plan(operation_id, status, key, () if status == 204 else media, headers, refusal)
 
 
 def plan_document(document: Json, operation_ids: Mapping[str, Json]) -> dict[str, Plan]:
@@ -306,17 +345,32 @@ class Answerer:
         if not plan.media:
             return Answer(plan.status, None, b"", headers)
         chosen = next((m for m in plan.media if m.media_type == media_type), plan.media[0])
-        if chosen.kind == "binary":
-            body: bytes | Json = rng.randbytes(BINARY_SIZE)
-        elif chosen.example is not _MISSING:
-            body = chosen.example
-        elif chosen.kind == "text":
-            flat = _flat(self.document, chosen.schema)
-            schema = chosen.schema if _is_string_schema(flat) else {"type": "string"}
-            body = _drawn(fabricator, schema, rng)
-        else:
-            body = _drawn(fabricator, chosen.schema, rng)
-        return Answer(plan.status, chosen.media_type, body, headers, chosen.kind)
+        failures = []
+        for media in (chosen, *(m for m in plan.media if m is not chosen)):
+            try:
+                body = self._body(fabricator, media, rng)
+            except FabricateError as error:  # another documented media type may do
+                failures.append(f"{media.media_type}: {error}")
+                continue
+            answered = answered_media_type(media.media_type, media.kind)
+            return Answer(plan.status, answered, body, headers, media.kind)
+        raise StatusProblem(
+            plan.refusal,
+            f"The spec documents no {plan.status} answer of {own_id} the mock can make "
+            f"({'; '.join(failures)}); give the response an example, or loosen its schema.",
+        )
+
+    def _body(self, fabricator: Fabricator, media: MediaPlan, rng: Any) -> bytes | Json:
+        """A body of ``media``: its bytes, its example, else one drawn from its schema."""
+        if media.kind == "binary":
+            return rng.randbytes(BINARY_SIZE)
+        if media.example is not _MISSING:
+            return media.example
+        if media.kind == "text":
+            flat = _flat(self.document, media.schema)
+            schema = media.schema if _is_string_schema(flat) else {"type": "string"}
+            return _drawn(fabricator, schema, rng)
+        return _drawn(fabricator, media.schema, rng)
 
 
 def _drawn(fabricator: Fabricator, schema: Json, rng: Any) -> Json:

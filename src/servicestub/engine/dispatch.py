@@ -33,7 +33,7 @@ import contextlib
 import copy
 import dataclasses
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -203,22 +203,34 @@ class Seeding:
         default_factory=set, init=False, repr=False, compare=False
     )
 
-    #: Collection (API, path) -> whether its records can be seeded (:meth:`checked`).
-    _verdicts: dict[tuple[str, str], bool] = dataclasses.field(
+    #: Collection (API, path) -> why its records cannot be seeded, ``None`` when
+    #: they can (:meth:`checked`).
+    _verdicts: dict[tuple[str, str], str | None] = dataclasses.field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
     def checked(self, api: str, model: CollectionModel) -> None:
         """:meth:`check`, its verdict kept for :meth:`seedable`."""
-        self._verdicts[api, model.path] = False
-        self.check(api, model)
-        self._verdicts[api, model.path] = True
+        self._verdicts[api, model.path] = f"{model.path}: its records are being checked"
+        try:
+            self.check(api, model)
+        except ModelError as error:
+            self._verdicts[api, model.path] = str(error)
+            raise
+        self._verdicts[api, model.path] = None
 
     def seedable(self, api: str, model: CollectionModel) -> bool:
         """Whether ``model``'s records can be seeded: :meth:`checked`'s verdict, given
-        at start-up (and for another seed, after a reset, when first asked), so that
-        no request draws what cannot be drawn (a collection that cannot be seeded
-        is served without state: it holds no records, and parents none)."""
+        at start-up for a built-in API, else when first asked (a third-party
+        collection's first request, or a built-in one's after a reset to another
+        seed), so that no request draws what cannot be drawn (a collection that
+        cannot be seeded is served without state: it holds no records, and parents
+        none)."""
+        return self.unseedable(api, model) is None
+
+    def unseedable(self, api: str, model: CollectionModel) -> str | None:
+        """Why ``model``'s records cannot be seeded (:meth:`check`'s error), or
+        ``None`` when they can; decided on first asking, then kept."""
         if (api, model.path) not in self._verdicts:
             with contextlib.suppress(ModelError):
                 self.checked(api, model)
@@ -269,9 +281,7 @@ class Seeding:
             document=document,
             context=Context(now=self.now),
         )
-        completion = self._completions.get((api, model.path))
-        if completion is None:
-            completion = self._completions[api, model.path] = completion_for(model)
+        completion = self._completion(api, model)
         return {str(record[model.id_field]): completion.complete(record) for record in drawn}
 
     def check(self, api: str, model: CollectionModel) -> None:
@@ -283,16 +293,44 @@ class Seeding:
             drawn = self.drawn(api, model, scope)
         except FabricateError as error:
             raise ModelError(f"{model.path}: its records cannot be seeded: {error}") from None
-        validator = draft4(model.item_schema, components_of(document))
-        if validator is None:  # a schema a draft 4 validator cannot read is taken as met
-            return
-        for record in drawn.values():
-            problem = next(iter(validator.iter_errors(record)), None)
+        components = components_of(document)
+        problem = _first_problem(draft4(model.item_schema, components), drawn.values())
+        if problem is not None:
+            raise ModelError(
+                f"{model.path}: a seeded record breaks its schema ({problem}); "
+                f"set {SEED_COUNT_EXTENSION} lower, or widen the schema."
+            )
+        # Each answer of the collection's operations holds a stored record completed
+        # against its schema (:mod:`servicestub.engine.documented`): one that no
+        # completed record meets cannot be answered validly, so neither is served.
+        for schema in self._completion(api, model).records:
+            problem = _first_problem(draft4(schema, components), drawn.values())
             if problem is not None:
                 raise ModelError(
-                    f"{model.path}: a seeded record breaks its schema ({problem.message}); "
-                    f"set {SEED_COUNT_EXTENSION} lower, or widen the schema."
+                    f"{model.path}: a record cannot be answered as its operations document "
+                    f"({problem}); widen the schema of the answer."
                 )
+
+    def _completion(self, api: str, model: CollectionModel) -> Completion:
+        """What completes ``model``'s records against every answer schema (made once)."""
+        completion = self._completions.get((api, model.path))
+        if completion is None:
+            completion = self._completions[api, model.path] = completion_for(model)
+        return completion
+
+
+def _first_problem(
+    validator: jsonschema_rs.Draft4Validator | None, records: Iterable[Json]
+) -> str | None:
+    """The first error of the first of ``records`` that ``validator`` refuses; a schema
+    a draft 4 validator cannot read (``None``) is taken as met."""
+    if validator is None:
+        return None
+    for record in records:
+        problem = next(iter(validator.iter_errors(record)), None)
+        if problem is not None:
+            return str(problem.message)
+    return None
 
 
 class HeldOwner(Generic[ParentT]):

@@ -170,6 +170,9 @@ class Pattern:
             text = self._sequence(self._tree, rng, (stretch, slack), groups)
             if len(text) < low:
                 stretch = max(1, stretch * 2)
+                padded = self._padded(text, rng, low, high)
+                if padded is not None:
+                    return padded
             elif high is not None and len(text) > high:
                 stretch, slack = stretch // 2, slack // 2
             if _fits(text, low, high) and self._compiled.search(text):
@@ -178,6 +181,22 @@ class Pattern:
             f"No string of length {low}..{high if high is not None else ''} matching "
             f"{self.pattern!r} was found in {ATTEMPTS} draws; loosen the pattern or the lengths."
         )
+
+    def _padded(self, text: str, rng: random.Random, low: int, high: int | None) -> str | None:
+        """``text`` (a match too short for ``low``) lengthened to ``low`` by more
+        matches after it, else before it: a pattern is searched for, not matched
+        whole (JSON Schema, ``pattern``), so ``[A-z0-9]`` holds for 24 characters
+        too - unless it is anchored at both ends. ``None`` when neither holds."""
+        if not text:
+            return None
+        more = text
+        while len(more) < low + len(text):
+            more += self._sequence(self._tree, rng, (0, REPEAT_SLACK), {}) or text
+        size = low if high is None else min(max(low, len(text)), high)
+        for candidate in (more[:size], more[-size:]):
+            if len(candidate) == size and self._compiled.search(candidate):
+                return candidate
+        return None
 
     def _sequence(
         self, items: Any, rng: random.Random, reach: tuple[int, int], groups: dict[int, str]

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from connexion import context
 from starlette.datastructures import Headers
+from starlette.responses import Response
 
 from servicestub.engine.answers import Answer, Answerer
 from servicestub.middleware.negotiation import choose
@@ -18,20 +19,25 @@ from servicestub.runtime import current
 Handler = Callable[..., Awaitable[Any]]
 
 
-def _response(answer: Answer) -> tuple[Any, int, dict[str, str]]:
-    """``(body, status, headers)`` as connexion sends them: a JSON body already
-    serialized (an ``orjson.Fragment``, which connexion's jsonifier writes as it
-    is: a JSON ``null`` or string too), text and bytes as they are."""
+def _response(answer: Answer) -> Response:
+    """The answer as it is sent: a JSON body serialized with orjson, text and
+    bytes as they are. Handed over as a response, not as connexion's
+    ``(body, status, headers)``: connexion refuses a ``Content-Type`` that is not
+    one of the documented media types verbatim, so a type answered for a
+    documented range (``*/*``: see :func:`~servicestub.engine.answers.answered_media_type`)
+    would be a 500."""
     headers = dict(answer.headers)
     if answer.media_type is None:
-        return None, answer.status, headers
+        return Response(status_code=answer.status, headers=headers)
     headers["Content-Type"] = answer.media_type
     body = answer.body
     if isinstance(body, bytes):
-        return body, answer.status, headers
-    if answer.kind == "json":
-        return orjson.Fragment(orjson.dumps(body)), answer.status, headers
-    return str(body).encode(), answer.status, headers
+        content = body
+    elif answer.kind == "json":
+        content = orjson.dumps(body)
+    else:
+        content = str(body).encode()
+    return Response(content, status_code=answer.status, headers=headers)
 
 
 def answered_handler(answerer: Answerer, operation_id: str) -> Handler:
