@@ -353,6 +353,6 @@ def create_app(settings: Settings | None = None) -> App:
     for handled in HANDLED:
         app.add_error_handler(handled, problem_response)
     app.runtime = runtime
-    if settings.lean_dispatch and not settings.validate_responses:
+    if settings.lean_dispatch:
         app.lean = lean_dispatch(app.middleware, apis)
     return app

@@ -36,10 +36,17 @@ from typing import Any
 
 from connexion.apps.asynchronous import AsyncASGIApp
 from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedMiddleware
-from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.context import ContextMiddleware, ContextOperation
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.main import ConnexionMiddleware
-from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.request_validation import (
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.middleware.response_validation import (
+    ResponseValidationMiddleware,
+    ResponseValidationOperation,
+)
 from connexion.middleware.routing import RoutingOperation
 from starlette.routing import Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -71,10 +78,21 @@ BEFORE_ROUTING: tuple[type, ...] = (
     RequestGuardMiddleware,
     BodyLimitMiddleware,
 )
-#: Our middlewares that run after routing and before validation, outermost first.
-BEFORE_VALIDATION: tuple[type, ...] = (SecurityMiddleware, MediaTypeMiddleware)
-#: Our middlewares that run after validation, outermost first.
-AFTER_VALIDATION: tuple[type, ...] = (PreferMiddleware, TrackingHeaderMiddleware)
+#: The steps after routing, outermost first (today's order): middlewares of the
+#: whole app (connexion's exception handling, ours), and connexion's routed
+#: middlewares, whose per-operation instance (the operation class named) is taken;
+#: a routed middleware holding no instance of that class for the operation (response
+#: validation when it is off) is no step of it.
+AFTER_ROUTING: tuple[type | tuple[type, type], ...] = (
+    ExceptionMiddleware,
+    SecurityMiddleware,
+    MediaTypeMiddleware,
+    (RequestValidationMiddleware, RequestValidationOperation),
+    (ResponseValidationMiddleware, ResponseValidationOperation),
+    PreferMiddleware,
+    TrackingHeaderMiddleware,
+    (ContextMiddleware, ContextOperation),
+)
 
 
 class LeanUnavailable(Exception):
@@ -197,26 +215,24 @@ class LeanDispatch:
                 self.connexion._build_middleware_stack()
             )
         stack = list(self.connexion.middleware_stack)
-        errors = _only(stack, ExceptionMiddleware)
-        validation = _only(stack, RequestValidationMiddleware)
-        context = _only(stack, ContextMiddleware)
         inner = _only(stack, AsyncASGIApp)
 
         def chain_of(base_path: str, operation_id: str) -> ASGIApp | None:
             """The chain after routing of one operation, or ``None`` when a layer
             does not hold it (connexion then serves it, whole)."""
             try:
-                handler = _operation(inner, base_path, operation_id)
-                in_context = _rewired(
-                    _operation(context, base_path, operation_id), handler, "next_app"
-                )
-                after = _chained(stack, AFTER_VALIDATION, in_context)
-                validated = _rewired(
-                    _operation(validation, base_path, operation_id), after, "next_app"
-                )
+                app = _operation(inner, base_path, operation_id)
+                for step in reversed(AFTER_ROUTING):
+                    if isinstance(step, type):
+                        app = _rewired(_only(stack, step), app)
+                        continue
+                    kind, operation_kind = step
+                    operation = _operation(_only(stack, kind), base_path, operation_id)
+                    if isinstance(operation, operation_kind):
+                        app = _rewired(operation, app, "next_app")
             except KeyError:
                 return None
-            return _rewired(errors, _chained(stack, BEFORE_VALIDATION, validated))
+            return app
 
         self._mounts = _mounts(_only(stack, RawPathRouting), chain_of)
         self._guards = _chained(stack, BEFORE_ROUTING, _routed)

@@ -35,7 +35,7 @@ class Settings:
     validate_responses: bool = False
     #: Serve routed requests through the lean dispatch (``app/lean.py``) rather
     #: than connexion's whole middleware chain; never with ``validate_responses``.
-    lean_dispatch: bool = False
+    lean_dispatch: bool = True
     #: Largest request body accepted, in bytes (413 past it).
     max_body_bytes: int = 1 << 20
     #: Largest snapshot accepted by ``PUT /_mock/state``.
