@@ -258,7 +258,7 @@ def id_field(
     (`petId`: `pet`), then its trailing words (`variable_key`: `key`, `AssetSid`: `sid`,
     `pool_name`: `name`), then the collection's name made singular with `id`
     (`{id}` of `/transactions` is `transaction_id`), else the record's only field named
-    like an id."""
+    like an id, or `name` when no field is named like one."""
     names = list(keys)
     plain: dict[str, str] = {}
     for key in names:
@@ -275,8 +275,8 @@ def id_field(
         if _plain(candidate) in plain:
             return plain[_plain(candidate)]
     ids = [k for k in names if k.lower().endswith("id")]
-    if not ids and "name" in lowered:  # `{project}` of AWS's /projects: the project's name
-        return lowered["name"]
+    if not ids and "name" in plain:  # `{project}` of AWS's /projects: the project's name
+        return plain["name"]
     return ids[0] if len(ids) == 1 else None
 
 

@@ -34,7 +34,7 @@ import jsonpointer
 import jsonschema_rs
 import orjson
 
-from servicestub.core.errors import BadRequest, Conflict, NotFound, StatusProblem
+from servicestub.core.errors import ApiError, BadRequest, Conflict, NotFound, StatusProblem
 from servicestub.core.json_schema import components_of, draft4
 from servicestub.core.shapes import Json, Record, Records
 from servicestub.engine.documented import (
@@ -259,6 +259,12 @@ class Collection(Generic[OwnerT]):
             def view(owner: OwnerT, record: Record) -> Record:
                 return {k: v for k, v in shown(owner, record).items() if k not in hidden}
 
+        if self._completion.hides_nested:
+            outer = view
+
+            def view(owner: OwnerT, record: Record) -> Record:
+                return self._completion.shown(outer(owner, record))
+
         #: How a record is answered: the rules' view, without ``writeOnly`` fields.
         self.view: Callable[[OwnerT, Record], Record] = view
 
@@ -294,20 +300,53 @@ class Collection(Generic[OwnerT]):
         if answer is None:
             return body, given or 200
         status = answer.status_for(given)
+        answer = answer.at(status)
         if status == 204 or answer.media is None:
             return None, status, {}
-        if answer.record is not None and not is_object_schema(answer.record):
+        if isinstance(body, list) and action == "create":
+            body = self._created_many(body, answer.record)
+        elif answer.record is not None and not is_object_schema(answer.record):
             body = self._scalar(body, answer.record)
-        elif action == "list" and isinstance(body, dict) and answer.whole is not None:
-            # the records and the paging fields as they are; a meta object completed
-            kept = [k for k, v in body.items() if not isinstance(v, dict)]
-            self._completion.around(body, answer.whole, kept)
+        elif isinstance(body, dict) and answer.whole is not None:
+            self._around(action, body, answer.whole)
         media = answer.media
         if media == JSON_MEDIA and isinstance(body, dict | list):
             return body, status
         if not is_json(media) and not isinstance(body, str | bytes):
             body = body if body is None else orjson.dumps(body).decode()
         return body, status, {"Content-Type": media}
+
+    def _around(self, action: str, body: Record, whole: Json) -> None:
+        """An answer around records (a list's page, a record in its wrapper) with
+        every field its schema ``whole`` requires (``status_code`` beside ``data``):
+        the records as they are, and a list's paging fields too."""
+        wrapper = self.model.wrappers.get(action)
+        if action == "list":
+            # the records and the paging fields as they are; a meta object completed
+            kept = [k for k, v in body.items() if not isinstance(v, dict)]
+        elif wrapper is not None and wrapper in body:
+            kept = [wrapper]
+        else:
+            return  # the record itself, completed when it was stored
+        self._completion.around(body, whole, kept)
+
+    def _created_many(self, created: Sequence[Record], schema: Json | None) -> Json:
+        """The answer of a bulk create (:meth:`create_many`) in the documented shape:
+        an array holds each record (or its id, as :meth:`_scalar` makes it); an answer
+        documented as one record is the first created (400 when none was)."""
+        if schema is None:
+            return [*created]
+        if is_object_schema(schema):
+            if not created:
+                raise BadRequest(
+                    f"The array is empty: this create answers the {self.label} it creates, "
+                    f"so send at least one."
+                )
+            return created[0]
+        items = schema.get("items") if isinstance(schema, dict) else None
+        if isinstance(items, dict) and not is_object_schema(self._completion.schemas.flat(items)):
+            return [self._scalar(record, items) for record in created]
+        return self._scalar(created, schema)
 
     def _scalar(self, body: Json, schema: Json) -> Json:
         """What an answer that is no record holds for ``body``: its id when the
@@ -493,6 +532,28 @@ class Collection(Generic[OwnerT]):
             records[str(new_id)] = record
             self.rules.after_change(owner, record, "created")
         return self.view(owner, record)
+
+    def create_many(
+        self, owner: OwnerT, bodies: Sequence[Json], scope: Mapping[str, str] | None = None
+    ) -> Sequence[Record]:
+        """A create whose body is an array of records (a bulk create, as Azure's
+        ``POST .../reviews``): each created as :meth:`create` creates one, all or none
+        (a refused one leaves the collection as it was)."""
+        for index, body in enumerate(bodies):
+            if not isinstance(body, dict):
+                raise BadRequest(
+                    f"Item {index} of the array is {type(body).__name__}, not a {self.label}: "
+                    f"an array creates one {self.label} from each object it holds."
+                )
+        records = owner.records(self.model.name)
+        with owner.writing():
+            before = dict(records)
+            try:
+                return [self.create(owner, body, scope=scope) for body in bodies]
+            except ApiError:
+                records.clear()
+                records.update(before)
+                raise
 
     def _counts(self, uid: str | None) -> bool:
         """Whether a create (by POST: no ``uid``) takes the server's next id over one

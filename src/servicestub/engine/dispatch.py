@@ -272,15 +272,26 @@ class Seeding:
         if not count:
             return {}
         document = self.document(api)
-        drawn = fabricate_records(
-            model,
-            _seeded_schema(model, document),
-            self.seed,
-            [value for _name, value in scope],
-            count,
-            document=document,
-            context=Context(now=self.now),
-        )
+        schema = _seeded_schema(model, document)
+        values = [value for _name, value in scope]
+        # An id space smaller than the count (Azure's ``configName`` of one ``enum``
+        # value, ``$default``) seeds as many records as it holds ids: fewer, not none.
+        while True:
+            try:
+                drawn = fabricate_records(
+                    model,
+                    schema,
+                    self.seed,
+                    values,
+                    count,
+                    document=document,
+                    context=Context(now=self.now),
+                )
+                break
+            except FabricateError:
+                if count <= 1:
+                    raise
+                count //= 2
         completion = self._completion(api, model)
         return {str(record[model.id_field]): completion.complete(record) for record in drawn}
 

@@ -15,6 +15,7 @@ client wrote and the answers allow is kept as written.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 from collections.abc import Iterable
 from typing import Any
@@ -53,6 +54,18 @@ class Answer:
     record: Json | None
     #: The whole answer's schema (a list's envelope, a wrapper), if documented.
     whole: Json | None = None
+    #: The answer of each other documented success status, by status.
+    others: dict[int, Answer] = dataclasses.field(default_factory=dict)
+
+    def at(self, status: int) -> Answer:
+        """What is answered with ``status`` (one :meth:`status_for` gave)."""
+        return self.others.get(status, self)
+
+    @property
+    def ranged(self) -> bool:
+        """Whether the media type documented is a range (``*/*``): a body goes out in
+        it as JSON (``application/json``), as a generated answer does."""
+        return is_range(self.media)
 
     def status_for(self, given: int | None) -> int:
         """``given`` when documented (or nothing numeric is), else the documented one."""
@@ -85,11 +98,23 @@ class Schemas:
         return merged_all_of(node, members, lambda member: self.flat(member, depth + 1))
 
 
+#: Media ranges a spec documents an answer in (``*/*``): the engine answers JSON in them.
+WILDCARDS = frozenset({"*/*", "application/*"})
+
+
+def is_range(media: str | None) -> bool:
+    """Whether ``media`` is a media range (``*/*``, ``application/*``), not a type."""
+    return media is not None and media.split(";")[0].strip().lower() in WILDCARDS
+
+
 def _chosen_media(content: Any) -> str | None:
-    """The media type answered for ``content``: JSON when documented, else the first."""
+    """The media type answered for ``content``: JSON when documented, else the first
+    (its entry in ``content`` holds the schema)."""
     if not isinstance(content, dict) or not content:
         return None
-    media: str = next((m for m in content if is_json(m)), next(iter(content)))
+    media: str = next((m for m in content if is_json(m)), None) or next(
+        (m for m in content if is_range(m)), next(iter(content))
+    )
     return media
 
 
@@ -103,26 +128,48 @@ def documented_answers(model: CollectionModel, schemas: Schemas) -> dict[str, An
         status = usual.get(action, 200)
         if statuses and status not in statuses:
             status = statuses[0]
-        response = schemas.resolve((responses or {}).get(str(status)))
-        if not isinstance(response, dict) and not statuses:
-            response = schemas.resolve((responses or {}).get("default"))
-        content = response.get("content") if isinstance(response, dict) else None
-        media = _chosen_media(content) if status != 204 else None
-        if media is None and status != 204 and not statuses and not content:
-            media = JSON_MEDIA  # nothing documented: the engine's own answer
-        schema = None
-        if media is not None and isinstance(content, dict):
-            entry = schemas.resolve(content.get(media))
-            if isinstance(entry, dict) and "schema" in entry:
-                schema = schemas.flat(entry["schema"])
-        whole = schema
-        wrapper = model.wrappers.get(action)
-        if schema is not None and wrapper is not None:
-            schema = schemas.flat((schema.get("properties") or {}).get(wrapper))
-        if schema is not None and action == "list":
-            schema = _listed(schema, model, schemas)
-        answers[action] = Answer(statuses, status, media, schema, whole)
+        answer = _answer_at(model, schemas, action, responses or {}, statuses, status)
+        # Each other success status answers as it documents (a PUT that answers 200
+        # with nothing, and 201 with the record it created).
+        others = {
+            other: _answer_at(model, schemas, action, responses or {}, statuses, other)
+            for other in statuses
+            if other != status
+        }
+        answers[action] = dataclasses.replace(answer, others=others)
     return answers
+
+
+def _answer_at(
+    model: CollectionModel,
+    schemas: Schemas,
+    action: str,
+    responses: Json,
+    statuses: tuple[int, ...],
+    status: int,
+) -> Answer:
+    """What ``action``'s ``responses`` document answering with ``status``."""
+    response = schemas.resolve(responses.get(str(status)))
+    if not isinstance(response, dict) and not statuses:
+        # a range (``2XX``) documents every success status, ``default`` any other
+        ranged = next((c for c in map(str, responses) if c.upper() == "2XX"), "default")
+        response = schemas.resolve(responses.get(ranged))
+    content = response.get("content") if isinstance(response, dict) else None
+    media = _chosen_media(content) if status != 204 else None
+    if media is None and status != 204 and not statuses and not content:
+        media = JSON_MEDIA  # nothing documented: the engine's own answer
+    schema = None
+    if media is not None and isinstance(content, dict):
+        entry = schemas.resolve(content.get(media))
+        if isinstance(entry, dict) and "schema" in entry:
+            schema = schemas.flat(entry["schema"])
+    whole = schema
+    wrapper = model.wrappers.get(action)
+    if schema is not None and wrapper is not None:
+        schema = schemas.flat((schema.get("properties") or {}).get(wrapper))
+    if schema is not None and action == "list":
+        schema = _listed(schema, model, schemas)
+    return Answer(statuses, status, media, schema, whole)
 
 
 def _listed(schema: Record, model: CollectionModel, schemas: Schemas) -> Json | None:
@@ -159,6 +206,54 @@ class Completion:
         self.records: tuple[Json, ...] = tuple(seen)
         #: Top-level fields never drawn anew: the id and the scope's values.
         self.pinned = frozenset({model.id_field, *model.scope_fields.values()})
+
+    @functools.cached_property
+    def hides_nested(self) -> bool:
+        """Whether an object inside a record has a ``writeOnly`` property (the
+        ``clientId`` of Ably's ``push.recipient``): never answered (:meth:`shown`)."""
+        seen: set[str] = set()
+
+        def hides(raw: Json, depth: int) -> bool:
+            ref = raw.get("$ref") if isinstance(raw, dict) else None
+            if isinstance(ref, str):
+                if ref in seen:
+                    return False
+                seen.add(ref)
+            schema = self.schemas.flat(raw)
+            if depth > MAX_DEPTH:
+                return False
+            props = schema.get("properties") or {}
+            if depth > 0 and any(self.schemas.flat(p).get("writeOnly") for p in props.values()):
+                return True
+            children = [*props.values(), schema.get("items")]
+            return any(hides(child, depth + 1) for child in children if isinstance(child, dict))
+
+        return bool(self.records) and hides(self.records[0], 0)
+
+    def shown(self, record: Record) -> Record:
+        """``record`` as answered: without the ``writeOnly`` properties of the objects
+        inside it (a copy; the record itself where none can be)."""
+        if not self.hides_nested:
+            return record
+        shown: Record = self._shown(record, self.records[0], 0)
+        return shown
+
+    def _shown(self, value: Json, raw: Json, depth: int) -> Json:
+        schema = self.schemas.flat(raw)
+        if depth > MAX_DEPTH:
+            return value
+        if isinstance(value, dict):
+            props = schema.get("properties") or {}
+            return {
+                key: self._shown(item, props[key], depth + 1) if key in props else item
+                for key, item in value.items()
+                if not (
+                    depth > 0 and key in props and self.schemas.flat(props[key]).get("writeOnly")
+                )
+            }
+        if isinstance(value, list) and isinstance(schema.get("items"), dict):
+            return [self._shown(item, schema["items"], depth + 1) for item in value]
+        return value
 
     def complete(self, record: Record) -> Record:
         """``record`` with what each answer schema requires (in place, and returned)."""
@@ -218,5 +313,6 @@ def completion_for(model: CollectionModel, answers: dict[str, Answer] | None = N
     the record of every answer (``answers``, else read from ``model``)."""
     schemas = Schemas(model.components)
     found = documented_answers(model, schemas) if answers is None else answers
-    answered = [answer.record for answer in found.values() if answer.record]
+    every = [one for answer in found.values() for one in (answer, *answer.others.values())]
+    answered = [answer.record for answer in every if answer.record]
     return Completion(model, schemas, [model.item_schema, *answered])

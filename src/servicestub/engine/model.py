@@ -1177,7 +1177,19 @@ def _collection(
         for name, raw in (create.get("properties") or {}).items()
         if "default" in (prop := _schema(document, raw))
     }
-    writable = tuple(n for n, p in properties.items() if not p.get("readOnly") and n != id_field)
+    # A field read-only as answered that a write body declares writable is the client's
+    # (Azure's ``location``: read-only in ``Resource``, written on create).
+    written = {
+        name
+        for schema in writes
+        for name, raw in (schema.get("properties") or {}).items()
+        if not _schema(document, raw).get("readOnly")
+    }
+    writable = tuple(
+        n
+        for n, p in properties.items()
+        if n != id_field and (not p.get("readOnly") or n in written)
+    )
     stamped, restamped = _stamps(properties, writes, id_field)
     listing = None
     if list_op is not None and listed is not None:
@@ -1272,7 +1284,7 @@ def _sibling_operations(
 
 def _item_paths(paths: Json, path: str) -> Iterator[tuple[str, str]]:
     """``(item path, its parameter)`` for each ``path/{param}`` of ``paths``."""
-    pattern = re.compile(re.escape(path.rstrip("/")) + r"/\{([^}/]+)\}")
+    pattern = re.compile(re.escape(path.rstrip("/")) + r"/\{([^}/]+)\}/?")
     for candidate in paths:
         if found := pattern.fullmatch(candidate):
             yield candidate, found.group(1)

@@ -9,11 +9,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
+import orjson
 from connexion import context
+from starlette.responses import Response
 
 from servicestub.core.errors import UnsupportedMediaType
 from servicestub.engine.collection import Collection, Owner
 from servicestub.engine.dispatch import WRITES, ServedOperation
+from servicestub.engine.documented import JSON_MEDIA
 from servicestub.engine.model import python_name
 from servicestub.runtime import current
 
@@ -27,6 +30,8 @@ _ON_ONE = frozenset({"get", "update", "replace", "delete"})
 def _created(
     collection: Collection[Any], owner: Owner, body: Any, scope: dict[str, str]
 ) -> tuple[Any, int]:
+    if isinstance(body, list):  # a bulk create: an array of records
+        return collection.create_many(owner, body, scope=scope), collection.model.created_status
     return collection.create(owner, body, scope=scope), collection.model.created_status
 
 
@@ -124,6 +129,19 @@ def _with_headers(responded: tuple[Any, ...], headers: dict[str, str]) -> tuple[
     return body, status, {**sent, **headers}
 
 
+def _in_range(responded: tuple[Any, ...]) -> Response:
+    """An answer whose operation documents a media range (``*/*``) sent as JSON
+    (``application/json``, which the range holds), as a generated answer is. connexion
+    insists a handler's ``Content-Type`` be one the operation names verbatim, and a
+    range is no media type a body goes out in: a response made here is sent as it is."""
+    body, status, *rest = responded
+    headers = {k: v for k, v in (rest[0] if rest else {}).items() if k.lower() != "content-type"}
+    if body is None:
+        return Response(status_code=status, headers=headers)
+    content = body if isinstance(body, str | bytes) else orjson.dumps(body)
+    return Response(content, status_code=status, headers=headers, media_type=JSON_MEDIA)
+
+
 def _path_text(value: Any) -> str:
     """A path parameter's value as it was written (``17`` of a ``number`` path that
     connexion read as ``17.0``), the key records are held by."""
@@ -155,6 +173,8 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
 
     writes_body = action in _WITH_BODY
     locates = model.put_creates is not None and action in _ON_ONE
+    documented = collection.answers.get(action)
+    ranged = documented is not None and documented.ranged
 
     async def handler(**arguments: Any) -> Any:
         values = tuple(_path_text(arguments[parameter]) for parameter in scope)
@@ -179,6 +199,8 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
             record = {wrapper: record}
         # The documented status, media type and answer shape (Collection.respond).
         responded = collection.respond(action, record if status is None else (record, status))
+        if ranged:
+            return _in_range(_with_headers(responded, headers))
         return _with_headers(responded, headers)
 
     handler.__name__ = handler.__qualname__ = name
