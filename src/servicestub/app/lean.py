@@ -7,23 +7,23 @@ Built once, from the middleware stack connexion builds at start-up:
 * a route table per mount and method: a dict for literal paths and the compiled
   regexes (with connexion's convertors) of templated ones, in connexion's order,
   so that the first route connexion's router would take is the one taken;
-* per operation, the chain that runs after routing today, made of the very
-  instances connexion built (each rewired to call the next one directly):
-  connexion's exception handling (the one mapping, the one renderer), our
-  security 401s, our 415/406, connexion's request validation (our compiled
-  validators, ``app/validation.py``), ``Prefer``, the tracking header, the
+* per operation, the chain that runs after routing today (:data:`AFTER_ROUTING`),
+  made of the very instances connexion built (each rewired to call the next one
+  directly): connexion's exception handling (the one mapping, the one renderer),
+  our security 401s, our 415/406, connexion's request validation (our compiled
+  validators, ``app/validation.py``), connexion's response validation when it is
+  on (``--validate-responses``, the suite), ``Prefer``, the tracking header, the
   handler's context and the once-decorated handler (``app/operations.py``);
-* before routing, our own middlewares in today's order (runtime and tracking
-  id, CORS, control-plane guard, journal, faults, request guard, body limit),
-  again the instances connexion built, rewired.
+* before routing, our own middlewares in today's order (:data:`BEFORE_ROUTING`:
+  runtime and tracking id, CORS, control-plane guard, journal, faults, request
+  guard, body limit), again the instances connexion built, rewired.
 
 What is left out of a routed request is connexion's: its server-error layer,
 Swagger UI's fall-through, its two routers (one per layer, one in the inner
 app), the per-layer operation lookups, security, lifespan and context layers.
 Everything else (Swagger UI, the spec files, anything the table does not route:
 404, 405, ``HEAD``, ``OPTIONS`` and CORS preflights, a path under a
-``root_path``) goes through connexion's whole chain, as does every request when
-response validation is on (:func:`lean_dispatch` is not used then).
+``root_path``) goes through connexion's whole chain.
 """
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ class LeanDispatch:
             """The chain after routing of one operation, or ``None`` when a layer
             does not hold it (connexion then serves it, whole)."""
             try:
-                app = _operation(inner, base_path, operation_id)
+                app: ASGIApp = _operation(inner, base_path, operation_id)
                 for step in reversed(AFTER_ROUTING):
                     if isinstance(step, type):
                         app = _rewired(_only(stack, step), app)
