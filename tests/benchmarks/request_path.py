@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import cProfile
 import pstats
+import statistics
 import time
 from typing import Any
 
@@ -20,6 +21,8 @@ import orjson
 from servicestub import Settings, create_app
 
 BASE = "/v1/tenants/demo/stores/main/service-orders"
+#: Interleaved rounds per case of the lean/chain comparison (the median is printed).
+ROUNDS = 7
 
 
 def scope_of(path: str, query: bytes = b"") -> dict[str, Any]:
@@ -115,10 +118,13 @@ async def main(
         for name, (path, query) in cases.items():
             print(f"{name:26} {await loop(app, path, query, n):8.0f} µs/request")
         return
-    print(f"{'µs/request':26} {'lean':>8} {'chain':>8}")
+    print(f"{'µs/request (median of 7)':26} {'lean':>8} {'chain':>8}")
     for name, (path, query) in cases.items():
-        lean = await loop(apps["lean"], path, query, n)
-        whole = await loop(apps["chain"], path, query, n)
+        rounds: dict[str, list[float]] = {"lean": [], "chain": []}
+        for _ in range(ROUNDS):  # interleaved, so that both see the same load
+            for dispatch, times in rounds.items():
+                times.append(await loop(apps[dispatch], path, query, max(n // ROUNDS, 1)))
+        lean, whole = (statistics.median(rounds[dispatch]) for dispatch in ("lean", "chain"))
         print(f"{name:26} {lean:8.0f} {whole:8.0f}")
     print(f"{'floor: bare ASGI app':26} {await loop(bare(page), BASE, b'', n):8.0f}")
     if profile:
