@@ -3,7 +3,7 @@ ASGI call loop over a GET of one order and a page of the list, and with
 ``--profile`` where the time goes. Figures in docs/request-path.md.
 
     PYTHONPATH=src python tests/benchmarks/request_path.py [--n 2000] [--profile]
-        [--only "one order"|list|health]
+        [--only "one order"|list|health] [--chain]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import cProfile
 import pstats
+import statistics
 import time
 from typing import Any
 
@@ -20,6 +21,8 @@ import orjson
 from servicestub import Settings, create_app
 
 BASE = "/v1/tenants/demo/stores/main/service-orders"
+#: Interleaved rounds per case of the lean/chain comparison (the median is printed).
+ROUNDS = 7
 
 
 def scope_of(path: str, query: bytes = b"") -> dict[str, Any]:
@@ -88,9 +91,20 @@ async def loop(app: Any, path: str, query: bytes, n: int) -> float:
     return (time.perf_counter() - started) / n * 1e6
 
 
-async def main(n: int, profile: bool, validate_responses: bool, only: str | None = None) -> None:
-    app = create_app(Settings(validate_responses=validate_responses))
-    await startup(app)
+async def main(
+    n: int, profile: bool, validate_responses: bool, only: str | None = None, chain: bool = False
+) -> None:
+    """Each case through the lean dispatch (``app/lean.py``, the default) and through
+    connexion's whole chain (``lean_dispatch=False``); ``chain``: profile the latter."""
+    apps = {
+        dispatch: create_app(
+            Settings(validate_responses=validate_responses, lean_dispatch=dispatch == "lean")
+        )
+        for dispatch in ("lean", "chain")
+    }
+    for each in apps.values():
+        await startup(each)
+    app = apps["chain" if chain else "lean"]
 
     _, page = await call(app, BASE, b"perPage=1")
     uid = orjson.loads(page)["data"][0]["serviceOrderUid"]
@@ -101,11 +115,18 @@ async def main(n: int, profile: bool, validate_responses: bool, only: str | None
     }
     if only:  # one case alone, e.g. for an outside profiler (py-spy record -- ...)
         cases = {name: case for name, case in cases.items() if only in name}
-    for name, (path, query) in cases.items():
-        print(f"{name:26} {await loop(app, path, query, n):8.0f} µs/request")
-    if only:
+        for name, (path, query) in cases.items():
+            print(f"{name:26} {await loop(app, path, query, n):8.0f} µs/request")
         return
-    print(f"{'floor: bare ASGI app':26} {await loop(bare(page), BASE, b'', n):8.0f} µs/request")
+    print(f"{'µs/request (median of 7)':26} {'lean':>8} {'chain':>8}")
+    for name, (path, query) in cases.items():
+        rounds: dict[str, list[float]] = {"lean": [], "chain": []}
+        for _ in range(ROUNDS):  # interleaved, so that both see the same load
+            for dispatch, times in rounds.items():
+                times.append(await loop(apps[dispatch], path, query, max(n // ROUNDS, 1)))
+        lean, whole = (statistics.median(rounds[dispatch]) for dispatch in ("lean", "chain"))
+        print(f"{name:26} {lean:8.0f} {whole:8.0f}")
+    print(f"{'floor: bare ASGI app':26} {await loop(bare(page), BASE, b'', n):8.0f}")
     if profile:
         path, query = cases["GET one order"]
         profiler = cProfile.Profile()
@@ -159,5 +180,10 @@ if __name__ == "__main__":
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--validate-responses", action="store_true")
     parser.add_argument("--only", choices=("one order", "list", "health"), help="one case alone")
+    parser.add_argument(
+        "--chain", action="store_true", help="--only/--profile: connexion's chain, not lean"
+    )
     options = parser.parse_args()
-    asyncio.run(main(options.n, options.profile, options.validate_responses, options.only))
+    asyncio.run(
+        main(options.n, options.profile, options.validate_responses, options.only, options.chain)
+    )

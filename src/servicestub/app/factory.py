@@ -22,6 +22,7 @@ from connexion.spec import Specification
 
 from servicestub.app.error_handlers import HANDLED, connexion_middlewares, problem_response
 from servicestub.app.jsonifier import OrjsonJsonifier
+from servicestub.app.lean import lean_dispatch
 from servicestub.app.operations import App
 from servicestub.app.resolver import engine_operations, handler_resolver
 from servicestub.app.uri_parser import SpecURIParser, raw_path_routing
@@ -354,4 +355,6 @@ def create_app(settings: Settings | None = None) -> App:
     for handled in HANDLED:
         app.add_error_handler(handled, problem_response)
     app.runtime = runtime
+    if settings.lean_dispatch:
+        app.lean = lean_dispatch(app.middleware, apis)
     return app

@@ -24,6 +24,7 @@ from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator, pythonic, sanitized
 from connexion.operations import AbstractOperation
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.app.uri_parser import SpecArguments
 from servicestub.app.validation import ParsedBodyRequest
@@ -87,7 +88,16 @@ class App(AsyncApp):  # type: ignore[misc]  # connexion is untyped
 
     #: The live state of this app (set by :func:`servicestub.app.create_app`).
     runtime: Runtime
+    #: The lean dispatch serving routed requests (``app/lean.py``); ``None``:
+    #: connexion's chain serves every request.
+    lean: ASGIApp | None = None
 
     def __init__(self, import_name: str, **options: Any) -> None:
         super().__init__(import_name, **options)
         self._middleware_app.api_cls = _Api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.lean is not None:
+            await self.lean(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)

@@ -33,6 +33,9 @@ class Settings:
     secret: str | None = None
     #: Validate every response against the spec (slower; on in tests).
     validate_responses: bool = False
+    #: Serve routed requests through the lean dispatch (``app/lean.py``) rather
+    #: than connexion's whole middleware chain (``False``: connexion's chain for all).
+    lean_dispatch: bool = True
     #: Largest request body accepted, in bytes (413 past it).
     max_body_bytes: int = 1 << 20
     #: Largest snapshot accepted by ``PUT /_mock/state``.
