@@ -40,7 +40,7 @@ def _document(name: str, schema: dict[str, Any], by_ref: bool) -> dict[str, Any]
     }
     body = {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}
     listed = {"application/json": {"schema": {"type": "array", "items": thing}}}
-    missing = {"description": "none", "headers": headers}
+    missing = {"$ref": "#/components/responses/Missing"}  # a response by $ref too
     return spec(
         {
             "/things": {
@@ -75,7 +75,11 @@ def _document(name: str, schema: dict[str, Any], by_ref: bool) -> dict[str, Any]
                 }
             },
         },
-        components={"schemas": {"Thing": thing}, "headers": {"H": header}},
+        components={
+            "schemas": {"Thing": thing},
+            "headers": {"H": header},
+            "responses": {"Missing": {"description": "none", "headers": headers}},
+        },
     )
 
 

@@ -385,6 +385,7 @@ def required_headers(document: Json, response: Json) -> dict[str, Record]:
     """The headers ``response`` (of ``document``) documents as ``required``: name ->
     header object, ``$ref``s followed; ``Content-Type`` is the body's own, never one."""
     found: dict[str, Record] = {}
+    response = _flat(document, response)  # a $ref to components/responses followed
     if not isinstance(response, dict):
         return found
     for name, header in (response.get("headers") or {}).items():
