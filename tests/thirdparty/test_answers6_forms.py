@@ -44,6 +44,12 @@ THING = {
             },
         },
         "settings": {"type": "object", "properties": {"privacy": {"type": "integer"}}},
+        "dob": {
+            "anyOf": [
+                {"type": "object", "properties": {"day": {"type": "integer"}}},
+                {"type": "string", "enum": [""]},
+            ]
+        },
     },
 }
 DEEP = {"style": "deepObject", "explode": True}
@@ -186,3 +192,12 @@ def test_a_multipart_object_part_is_json(tmp_path: Path) -> None:
         refused = client.post("/things", files=[("name", (None, "n")), ("settings", (None, "1"))])
         assert refused.status_code == 400
         assert "settings" in refused.json()["detail"]
+
+
+def test_an_object_or_text_field_takes_either(client: TestClient) -> None:
+    """``anyOf: [object, ""]`` (Stripe's way to unset): JSON text is the object, else text."""
+    for sent, read in (('{"day": 3}', {"day": 3}), ("", "")):
+        fields = urlencode([("name", "n"), ("dob", sent)])
+        created = client.post("/things", content=fields, headers={"Content-Type": FORM})
+        assert created.status_code == 201, created.text
+        assert client.get(f"/things/{created.json()['id']}").json()["dob"] == read

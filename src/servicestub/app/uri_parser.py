@@ -132,7 +132,7 @@ def _json_part(schema: Any) -> bool:
     kind = kinds(schema)
     if "array" in kind:
         return "object" in kinds(items_of(schema))
-    return "object" in kind and "string" not in kind
+    return "object" in kind
 
 
 def _json_field(name: str, texts: Any, schema: Any, strict: bool) -> Any:
@@ -142,6 +142,9 @@ def _json_field(name: str, texts: Any, schema: Any, strict: bool) -> Any:
     many = "array" in kinds(schema)
     values = []
     for text in texts if many else texts[-1:]:
+        if not strict and isinstance(text, str) and not text.lstrip().startswith(("{", "[")):
+            values.append(text)  # a text the schema may allow as well (`anyOf: [object, ""]`)
+            continue
         try:
             values.append(orjson.loads(text) if isinstance(text, str | bytes) else text)
         except orjson.JSONDecodeError:
