@@ -140,7 +140,7 @@ def _json_field(name: str, texts: Any, schema: Any, strict: bool) -> Any:
     a text that is no JSON is a 400 when the encoding declares JSON, else stays."""
     texts = texts if isinstance(texts, list) else [texts]
     many = "array" in kinds(schema)
-    values = []
+    values: list[Any] = []
     for text in texts if many else texts[-1:]:
         if not strict and isinstance(text, str) and not text.lstrip().startswith(("{", "[")):
             values.append(text)  # a text the schema may allow as well (`anyOf: [object, ""]`)
