@@ -46,6 +46,7 @@ from servicestub.middleware.guards import (
     RuntimeMiddleware,
     TrackingHeaderMiddleware,
 )
+from servicestub.middleware.headers import RequiredHeadersMiddleware
 from servicestub.middleware.negotiation import MediaTypeMiddleware
 from servicestub.middleware.operations import HANDLERS
 from servicestub.middleware.origins import ControlPlanePolicy
@@ -331,6 +332,10 @@ def create_app(settings: Settings | None = None) -> App:
         prefix=ADMIN.base_path,
         policy=ControlPlanePolicy(settings.admin_origins, settings.allowed_hosts),
     )
+    # Errors and injected faults carry their response's required headers too.
+    app.add_middleware(
+        RequiredHeadersMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, apis=apis
+    )
     app.add_middleware(JournalMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(FaultMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
@@ -348,6 +353,10 @@ def create_app(settings: Settings | None = None) -> App:
         MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, apis=apis
     )
     # After routing and request validation, so it knows the operation.
+    # Inside response validation (which refuses an answer lacking one), outside Prefer.
+    app.add_middleware(
+        RequiredHeadersMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT, apis=apis
+    )
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     app.add_middleware(TrackingHeaderMiddleware, position=MiddlewarePosition.BEFORE_CONTEXT)
     # Once every position is found: validation then reads media types as RFC 9110 does.

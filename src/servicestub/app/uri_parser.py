@@ -36,11 +36,13 @@ from starlette.types import Receive, Scope, Send
 from servicestub.app.validation import (
     INTEGER_TEXT,
     NUMBER_TEXT,
+    deep_fields,
     effective_parameters,
     form_properties,
     items_of,
     kinds,
     typed,
+    typed_value,
 )
 
 
@@ -73,26 +75,44 @@ class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is unt
                 resolved[name] = typed(occurrences[-1], schema)
         return resolved
 
+    def resolve_query(self, query_data: dict[str, Any]) -> dict[str, Any]:
+        """The query's parameters (see the class), those written as ``style:
+        deepObject`` spells them (``created[gte]=1``, ``expand[]=a``) gathered into
+        the object or array their schema holds (:func:`deep_fields`); connexion's
+        own reading makes objects only, so ``expand[]=a`` was ``{"": "a"}``."""
+        schemas = {name: d.get("schema", {}) for name, d in self.param_defns.items()}
+        fields, gathered = deep_fields(query_data, schemas)
+        resolved = self.resolve_params(
+            {k: v for k, v in fields.items() if k not in gathered}, "query"
+        )
+        return resolved | {name: typed_value(fields[name], schemas[name]) for name in gathered}
+
     def resolve_form(self, form_data: dict[str, Any]) -> dict[str, Any]:
-        """A form's fields as their encoding says: duplicates resolved, a field
-        the encoding declares JSON parsed (a 400 when it is not JSON), an array
-        field split - whatever form its schema takes. connexion's own reads each
-        property's ``type`` directly and casts it, failing (a 500) on a property
-        without one (``Channel: {description: ...}``) or a leaf of an object
-        without one; the fields are typed by the form validator instead
-        (:func:`~servicestub.app.validation.form_values`)."""
+        """A form's fields as OpenAPI 3.0 reads them (Encoding Object): fields
+        written as ``deepObject`` spells them (``metadata[key]=v``, ``expand[]=a``)
+        gathered into their object or array (:func:`deep_fields`); a field the
+        encoding declares JSON parsed (a 400 when it is not JSON); an object field
+        (or an array of objects) sent as a JSON part - multipart's default for
+        them - parsed (left as text, for validation to refuse, when it is not JSON);
+        duplicates resolved and an array field split, whatever form its schema
+        takes. connexion's own reads each property's ``type`` directly and casts
+        it, failing (a 500) on a property without one (``Channel: {description:
+        ...}``) or a leaf of an object without one; the fields are typed by the
+        form validator instead (:func:`~servicestub.app.validation.form_values`)."""
         properties = form_properties(self._body_schema)
+        form_data, gathered = deep_fields(form_data, properties)
         for name in form_data:
+            if name in gathered:  # its leaves typed here: the handler's arguments are read anew
+                form_data[name] = typed_value(form_data[name], properties[name])
+                continue
             encoding = self._body_encoding.get(name, {"style": "form"})
+            schema = properties.get(name)
+            declared = "contentType" in encoding and all_json([encoding.get("contentType")])
+            if declared or _json_part(schema):
+                form_data[name] = _json_field(name, form_data[name], schema, strict=declared)
+                continue
             value = self._resolve_param_duplicates(form_data[name], encoding, "form")
-            if "contentType" in encoding and all_json([encoding.get("contentType")]):
-                try:
-                    value = orjson.loads(value)
-                except orjson.JSONDecodeError:
-                    raise BadRequestProblem(
-                        detail=f"{name}: the form field is to hold JSON; send a JSON document."
-                    ) from None
-            elif "array" in kinds(properties.get(name)):
+            if "array" in kinds(schema):
                 value = self._split(value, encoding, "form")
             form_data[name] = value
         return form_data
@@ -104,6 +124,38 @@ class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is unt
         if definition.get("explode", style == "form"):
             return list(occurrences)
         return occurrences[-1].split(QUERY_STRING_DELIMITERS.get(style, ","))
+
+
+def _json_part(schema: Any) -> bool:
+    """A form field of ``schema`` is sent as JSON by default (OpenAPI 3.0, Encoding
+    Object: ``application/json`` for an object, and for an array of objects)."""
+    kind = kinds(schema)
+    if "array" in kind:
+        return "object" in kinds(items_of(schema))
+    return "object" in kind
+
+
+def _json_field(name: str, texts: Any, schema: Any, strict: bool) -> Any:
+    """A form field sent as JSON (one part, or one per item of an array): parsed;
+    a text that is no JSON is a 400 when the encoding declares JSON, else stays."""
+    texts = texts if isinstance(texts, list) else [texts]
+    many = "array" in kinds(schema)
+    values: list[Any] = []
+    for text in texts if many else texts[-1:]:
+        if not strict and isinstance(text, str) and not text.lstrip().startswith(("{", "[")):
+            values.append(text)  # a text the schema may allow as well (`anyOf: [object, ""]`)
+            continue
+        try:
+            values.append(orjson.loads(text) if isinstance(text, str | bytes) else text)
+        except orjson.JSONDecodeError:
+            if strict:
+                raise BadRequestProblem(
+                    detail=f"{name}: the form field is to hold JSON; send a JSON document."
+                ) from None
+            values.append(text)
+    if many and len(values) == 1 and isinstance(values[0], list):
+        return values[0]  # the whole array in one part
+    return values if many else (values[-1] if values else "")
 
 
 #: The escapes a routed path keeps: a slash inside a segment, and ``%`` itself

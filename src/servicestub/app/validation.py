@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import jsonschema_rs
@@ -311,6 +311,84 @@ def items_of(schema: Any) -> dict[str, Any]:
             items: dict[str, Any] = branch["items"]
             return items
     return {}
+
+
+def property_of(schema: Any, name: str) -> Any:
+    """The schema of property ``name`` of an object ``schema`` (wherever its
+    combinations state it; else its ``additionalProperties`` schema), or ``None``."""
+    for branch in _branches(schema):
+        properties = branch.get("properties")
+        if isinstance(properties, dict) and name in properties:
+            return properties[name]
+    for branch in _branches(schema):
+        if isinstance(branch.get("additionalProperties"), dict):
+            return branch["additionalProperties"]
+    return None
+
+
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+
+
+def deep_fields(
+    fields: Mapping[str, list[str]], schemas: Mapping[str, Any]
+) -> tuple[dict[str, Any], set[str]]:
+    """Fields (name -> the texts sent) with those written as ``style: deepObject``
+    spells them - ``metadata[key]=v``, ``expand[]=a``, ``items[0][price]=p`` - gathered
+    under their root name (one of ``schemas``: name -> schema) into the object or the
+    array its schema holds (``[]`` appends; ``[0]`` indexes an array, names a
+    property of an object), each leaf still text; and the names so gathered."""
+    out: dict[str, Any] = {}
+    trees: dict[str, dict[str, Any]] = {}
+    for key, values in fields.items():
+        root = key.partition("[")[0]
+        path = _BRACKETS.findall(key[len(root) :])
+        spelled = "".join(f"[{part}]" for part in path) == key[len(root) :]
+        if key in schemas or root not in schemas or not path or not spelled:
+            out[key] = values
+            continue
+        node = trees.setdefault(root, {})
+        for part in path[:-1]:
+            if not isinstance(node.get(part), dict):
+                node[part] = {}  # a later key deeper than a leaf: the deeper one holds
+            node = node[part]
+        if not isinstance(node.get(path[-1]), list):
+            node[path[-1]] = []
+        node[path[-1]].extend(values)
+    for root, tree in trees.items():
+        out[root] = _shaped(tree, schemas[root])
+    return out, set(trees)
+
+
+def _index(key: str) -> tuple[int, int]:
+    """The order of an array's bracketed keys: ``[]`` values first, then by index."""
+    return (key != "", int(key) if key.isdigit() else 0)
+
+
+def _shaped(tree: Any, schema: Any) -> Any:
+    """A tree of bracketed keys as the value ``schema`` holds (see :func:`deep_fields`)."""
+    if isinstance(tree, list):  # the texts sent for one key
+        return tree if _is_array(schema) else tree[-1]
+    numbered = bool(tree) and all(key == "" or key.isdigit() for key in tree)
+    if _is_array(schema) or (numbered and not kinds(schema)):
+        values: list[Any] = []
+        for key in sorted(tree, key=_index):
+            child = tree[key]
+            if key == "" and isinstance(child, list):
+                values.extend(child)
+            else:
+                values.append(_shaped(child, items_of(schema)))
+        return values
+    return {key: _shaped(child, property_of(schema, key)) for key, child in tree.items()}
+
+
+def typed_value(value: Any, schema: Any) -> Any:
+    """Texts (alone, in arrays and objects) as the JSON values they spell for
+    ``schema``'s types at their place (:func:`typed`); what is no text stays."""
+    if isinstance(value, dict):
+        return {key: typed_value(item, property_of(schema, key)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed_value(item, items_of(schema)) for item in value]
+    return typed(value, schema) if isinstance(schema, dict) else value
 
 
 def _reading(text: str, kind: str) -> Any:
@@ -709,9 +787,7 @@ def form_values(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
     def field(value: Any, node: Any) -> Any:
         if isinstance(value, list) and not _is_array(node) and value:
             value = value[-1]
-        if isinstance(value, list):
-            return [field(item, items_of(node)) for item in value]
-        return typed(value, node) if isinstance(node, dict) else value
+        return typed_value(value, node)
 
     return {key: field(value, properties.get(key)) for key, value in data.items()}
 

@@ -34,6 +34,7 @@ The rules:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from collections.abc import Mapping
@@ -297,11 +298,7 @@ def plan_operation(
         _media_plan(fabricator, document, name, resolve(document, content[name]) or {})
         for name in _json_first(content)
     )
-    headers = {}
-    for name, header in (response.get("headers") or {}).items():
-        header = _flat(document, header)
-        if isinstance(header, dict) and header.get("required") and name.lower() != "content-type":
-            headers[name] = header
+    headers = required_headers(document, response)
     status = _status(key)
     documented = sorted(str(k) for k in operation.get("responses") or {})
     refusal = next((int(k) for k in documented if k.isdigit() and k.startswith("4")), 422)
@@ -341,7 +338,7 @@ class Answerer:
         below = path.removeprefix(self.base_path) if path.startswith(self.base_path) else path
         rng = rng_for(seed, "answer", own_id, below)
         fabricator = Fabricator(self.document, Context(now=now, view="read", seed=seed))
-        headers = {name: _header_value(fabricator, h, rng) for name, h in plan.headers.items()}
+        headers = header_values(fabricator, plan.headers, rng)
         if not plan.media:
             return Answer(plan.status, None, b"", headers)
         chosen = next((m for m in plan.media if m.media_type == media_type), plan.media[0])
@@ -384,19 +381,78 @@ def _drawn(fabricator: Fabricator, schema: Json, rng: Any) -> Json:
     return value
 
 
-def _header_value(fabricator: Fabricator, header: Record, rng: Any) -> str:
-    if "example" in header:
-        return _text(header["example"])
-    schema = header.get("schema") if isinstance(header.get("schema"), dict) else {"type": "string"}
-    try:
-        return _text(fabricator.value(schema, rng))
-    except FabricateError:
-        return "x"
+def required_headers(document: Json, response: Json) -> dict[str, Record]:
+    """The headers ``response`` (of ``document``) documents as ``required``: name ->
+    header object, ``$ref``s followed; ``Content-Type`` is the body's own, never one."""
+    found: dict[str, Record] = {}
+    response = _flat(document, response)  # a $ref to components/responses followed
+    if not isinstance(response, dict):
+        return found
+    for name, header in (response.get("headers") or {}).items():
+        header = _flat(document, header)
+        if isinstance(header, dict) and header.get("required") and name.lower() != "content-type":
+            found[str(name)] = header
+    return found
+
+
+def header_schema(header: Record) -> Json:
+    """The schema of a header: its ``schema``, else its ``content``'s first one."""
+    if isinstance(header.get("schema"), dict):
+        return header["schema"]
+    for media in (header.get("content") or {}).values():
+        if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+            return media["schema"]
+    return {"type": "string"}
+
+
+def _sent_value(fabricator: Fabricator, text: str, schema: Json) -> Json:
+    """``text`` (a header the request sent) read as ``schema``'s kind, or ``_MISSING``
+    when it does not meet the schema."""
+    readings: list[Json] = [text]
+    for kind in (int, float):
+        with contextlib.suppress(ValueError):
+            readings.append(kind(text))
+    return next((value for value in readings if fabricator.valid(value, schema)), _MISSING)
+
+
+def header_values(
+    fabricator: Fabricator,
+    headers: Mapping[str, Record],
+    rng: Any,
+    sent: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """A value for each header of ``headers`` (name -> header object) meeting its
+    schema, deterministic for ``rng``: the request's own header of that name when
+    it sent one that meets the schema (an ``X-Request-ID`` echoed), else the
+    header's example when valid, else one drawn from its schema (a schema nothing
+    can be drawn for: ``x``)."""
+    values: dict[str, str] = {}
+    sent = sent or {}
+    for name, header in headers.items():
+        schema = header_schema(header)
+        echoed = sent.get(name.lower())
+        value = _MISSING if echoed is None else _sent_value(fabricator, echoed, schema)
+        if (
+            value is _MISSING
+            and "example" in header
+            and fabricator.valid(header["example"], schema)
+        ):
+            value = header["example"]
+        if value is _MISSING:
+            try:
+                value = _drawn(fabricator, schema, rng)
+            except FabricateError:
+                value = "x"
+        values[name] = _text(value)
+    return values
 
 
 def _text(value: Json) -> str:
+    """A value as a header carries it (OpenAPI ``style: simple``, not exploded)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         return ",".join(_text(v) for v in value)
-    return str(value)
+    if isinstance(value, dict):
+        return ",".join(f"{k},{_text(v)}" for k, v in value.items())
+    return "" if value is None else str(value)

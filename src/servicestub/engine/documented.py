@@ -260,6 +260,7 @@ class Completion:
         rng = rng_for(0, "complete", self.model.path, str(record.get(self.model.id_field)))
         for schema in self.records:
             self._object(record, schema, rng, 0, self.pinned)
+            record.update(self.fabricator.one_branch(record, schema))  # exactly one oneOf branch
         return record
 
     def around(self, body: Record, schema: Json, kept: Iterable[str]) -> Record:

@@ -414,6 +414,8 @@ def named_pool(name: str | None) -> str | None:
 # -- schemas ------------------------------------------------------------------
 
 _BRANCHES = frozenset({"oneOf", "anyOf"})
+#: Values of each JSON type, one of which a typed property's schema refuses.
+_OFF_TYPE: tuple[Json, ...] = ("", 0, False, [], {})
 
 
 def _type_of(node: Record) -> str | None:
@@ -609,6 +611,26 @@ class Fabricator:
                 raise FabricateError(f"{ref!r} points at nothing in the document.") from None
         return target
 
+    def one_branch(self, value: Json, schema: Json) -> Json:
+        """``value`` made to validate against exactly one branch of the ``oneOf`` of
+        ``schema`` where it validates against several and one can be told apart
+        (see ``_Draw.separated``); else ``value`` itself."""
+        draw = _Draw(self, random.Random(0))
+        try:
+            flat = draw.flatten(schema)
+        except FabricateError:
+            return value
+        branches = flat.get("oneOf")
+        if not isinstance(branches, list):
+            return value
+        held = [b for b in branches if self.valid(value, b)]
+        for index, chosen in enumerate(held if len(held) > 1 else ()):
+            others = [b for i, b in enumerate(held) if i != index]
+            separate = draw.separated(value, chosen, others)
+            if separate is not None:
+                return separate
+        return value
+
     def valid(self, value: Json, schema: Json) -> bool:
         """``value`` validates against ``schema`` (as the mock's request validation reads
         OpenAPI: ``core.json_schema``, draft 4, formats checked; a schema that does not
@@ -749,15 +771,47 @@ class _Draw:
                             found = self.plain(merged, name)
                     if isinstance(found, dict) and isinstance(merged.get("discriminator"), dict):
                         self.discriminate(found, merged, ref)
-                    others = (b for i, b in enumerate(branches) if i != index)
-                    if keyword == "anyOf" or not any(self.fab.valid(found, b) for b in others):
+                    if keyword == "anyOf":
                         return found
+                    others = [b for i, b in enumerate(branches) if i != index]
+                    separate = self.separated(found, chosen, others)
+                    if separate is not None:
+                        return separate
         finally:
             self.choosing.discard(id(target))
         raise FabricateError(
             f"No value validating against exactly one branch of a oneOf was found "
             f"(branches: {[b.get('$ref', b.get('type')) for b in branches]})."
         )
+
+    def separated(self, found: Json, chosen: Json, others: Sequence[Json]) -> Json | None:
+        """``found`` (valid under ``chosen``) made valid under no branch of ``others``
+        where one can be: a property another branch constrains and ``chosen`` leaves
+        open (``UserWithStats``' ``videosCount``, of ``oneOf: [User, UserWithStats]``)
+        given a value that branch refuses; ``None`` when it still validates against
+        another branch."""
+        value = found
+        for other in others:
+            if not self.fab.valid(value, other):
+                continue
+            if not isinstance(value, dict):
+                return None
+            open_ = self.flatten(chosen)
+            if open_.get("additionalProperties") is False:
+                return None
+            constrained = self.flatten(other).get("properties") or {}
+            kept = open_.get("properties") or {}
+            for prop, schema in constrained.items():
+                if prop in kept or prop in value:
+                    continue
+                refused = (v for v in _OFF_TYPE if not self.fab.valid(v, schema))
+                candidate = {**value, prop: next(refused, None)}
+                if not self.fab.valid(candidate, other) and self.fab.valid(candidate, chosen):
+                    value = candidate
+                    break
+            else:
+                return None
+        return value
 
     def discriminate(self, found: Record, flat: Record, ref: str | None) -> None:
         """Set the discriminator property of ``flat`` to the value naming the schema

@@ -172,7 +172,8 @@ class RequestGuardMiddleware:
         for name, value in parse_qsl(
             scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
         ):
-            if name in seen and name not in self.repeatable:
+            # ``name[]`` appends to an array (``style: deepObject``, as Stripe writes it)
+            if name in seen and name not in self.repeatable and not name.endswith("[]"):
                 return BadRequest(
                     f"The query parameter '{name}' is given more than once; send it once."
                 )
