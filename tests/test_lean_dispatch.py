@@ -37,8 +37,11 @@ TOKEN = "s3cret"
 AUTH = (b"authorization", f"Bearer {TOKEN}".encode())
 BASE = "/v1/tenants/demo/stores/main/service-orders"
 THING = {"$ref": "#/components/schemas/Thing"}
+#: A response header the spec requires (on the list's 200 and the read's 404).
+REQUIRED_HEADER = {"required": True, "schema": {"type": "string"}}
 #: A third-party spec: a collection (engine-served), a secured form/JSON create,
-#: a path parameter (``%2F``), and a documented answer its own schema refuses.
+#: a path parameter (``%2F``), a documented answer its own schema refuses, and
+#: answers that must carry a header.
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "Things", "version": "1.0"},
@@ -66,6 +69,7 @@ SPEC: dict[str, Any] = {
                 "responses": {
                     "200": {
                         "description": "ok",
+                        "headers": {"X-Request-ID": REQUIRED_HEADER},
                         "content": {
                             "application/json": {
                                 "schema": {
@@ -112,7 +116,10 @@ SPEC: dict[str, Any] = {
                         "description": "ok",
                         "content": {"application/json": {"schema": THING}},
                     },
-                    "404": {"description": "not found"},
+                    "404": {
+                        "description": "not found",
+                        "headers": {"X-Request-ID": REQUIRED_HEADER},
+                    },
                 },
             },
         },

@@ -12,11 +12,13 @@ Built once, from the middleware stack connexion builds at start-up:
   directly): connexion's exception handling (the one mapping, the one renderer),
   our security 401s, our 415/406, connexion's request validation (our compiled
   validators, ``app/validation.py``), connexion's response validation when it is
-  on (``--validate-responses``, the suite), ``Prefer``, the tracking header, the
+  on (``--validate-responses``, the suite), the required response headers,
+  ``Prefer``, the tracking header, the
   handler's context and the once-decorated handler (``app/operations.py``);
 * before routing, our own middlewares in today's order (:data:`BEFORE_ROUTING`:
-  runtime and tracking id, CORS, control-plane guard, journal, faults, request
-  guard, body limit), again the instances connexion built, rewired.
+  runtime and tracking id, CORS, control-plane guard, the required response headers
+  of errors and faults, journal, faults, request guard, body limit), again the
+  instances connexion built, rewired.
 
 What is left out of a routed request is connexion's: its server-error layer,
 Swagger UI's fall-through, its two routers (one per layer, one in the inner
@@ -61,6 +63,7 @@ from servicestub.middleware.guards import (
     RuntimeMiddleware,
     TrackingHeaderMiddleware,
 )
+from servicestub.middleware.headers import RequiredHeadersMiddleware
 from servicestub.middleware.negotiation import MediaTypeMiddleware
 from servicestub.middleware.security import SecurityMiddleware
 from servicestub.specs import ApiSpec, is_docs
@@ -73,6 +76,7 @@ BEFORE_ROUTING: tuple[type, ...] = (
     RuntimeMiddleware,
     ApiCorsMiddleware,
     AdminGuardMiddleware,
+    RequiredHeadersMiddleware,
     JournalMiddleware,
     FaultMiddleware,
     RequestGuardMiddleware,
@@ -89,21 +93,33 @@ AFTER_ROUTING: tuple[type | tuple[type, type], ...] = (
     MediaTypeMiddleware,
     (RequestValidationMiddleware, RequestValidationOperation),
     (ResponseValidationMiddleware, ResponseValidationOperation),
+    RequiredHeadersMiddleware,
     PreferMiddleware,
     TrackingHeaderMiddleware,
     (ContextMiddleware, ContextOperation),
 )
 
 
+def _named() -> tuple[type, ...]:
+    """Every middleware class the two tables name, outermost first, once per position."""
+    return BEFORE_ROUTING + tuple(
+        step if isinstance(step, type) else step[0] for step in AFTER_ROUTING
+    )
+
+
 class LeanUnavailable(Exception):
     """connexion's stack is not the one the lean dispatch was built for."""
 
 
-def _only(stack: Iterable[Any], kind: type) -> Any:
+def _only(stack: Iterable[Any], kind: type, nth: int = 0) -> Any:
+    """The ``nth`` instance of ``kind`` in ``stack`` (outermost first), where the
+    stack holds as many of them as the tables above name (one, unless a middleware
+    is added at two positions, as :class:`RequiredHeadersMiddleware` is)."""
     found = [app for app in stack if isinstance(app, kind)]
-    if len(found) != 1:
-        raise LeanUnavailable(f"{len(found)} {kind.__name__} in connexion's stack, not one")
-    return found[0]
+    expected = _named().count(kind) or 1
+    if len(found) != expected:
+        raise LeanUnavailable(f"{len(found)} {kind.__name__} in connexion's stack, not {expected}")
+    return found[nth]
 
 
 def _rewired(instance: Any, next_app: ASGIApp, attribute: str = "app") -> Any:
@@ -118,8 +134,8 @@ def _chained(stack: list[Any], kinds: tuple[type, ...], last: ASGIApp) -> ASGIAp
     """The instances of ``kinds`` found in ``stack``, outermost first, each calling
     the next and the innermost ``last``."""
     app = last
-    for kind in reversed(kinds):
-        app = _rewired(_only(stack, kind), app)
+    for place in reversed(range(len(kinds))):
+        app = _rewired(_only(stack, kinds[place], kinds[:place].count(kinds[place])), app)
     return app
 
 
@@ -222,9 +238,11 @@ class LeanDispatch:
             does not hold it (connexion then serves it, whole)."""
             try:
                 app: ASGIApp = _operation(inner, base_path, operation_id)
-                for step in reversed(AFTER_ROUTING):
+                for place in reversed(range(len(AFTER_ROUTING))):
+                    step = AFTER_ROUTING[place]
                     if isinstance(step, type):
-                        app = _rewired(_only(stack, step), app)
+                        earlier = _named()[: len(BEFORE_ROUTING) + place].count(step)
+                        app = _rewired(_only(stack, step, earlier), app)
                         continue
                     kind, operation_kind = step
                     operation = _operation(_only(stack, kind), base_path, operation_id)

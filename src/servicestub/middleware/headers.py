@@ -82,6 +82,11 @@ class RequiredHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
+        # connexion's router writes the routed operation into the request's
+        # ``extensions`` (``setdefault``): made here, the dict is the one the layers
+        # inside share, so the operation is known outside them too (errors, faults).
+        scope.setdefault("extensions", {})
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 self._complete(scope, message)
