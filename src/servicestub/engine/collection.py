@@ -623,7 +623,16 @@ class Collection(Generic[OwnerT]):
 
     def _patched(self, owner: OwnerT, current: Record, patched: Record) -> Record:
         """Store ``patched`` over ``current`` if it is still a record of the item
-        schema (no error it did not have before; else 422 and nothing changes)."""
+        schema (no error it did not have before; else 422 and nothing changes).
+
+        A merge patch replaces an array whole, so what the spec's PATCH schema lets
+        a client leave out of its items (a ``featureVariations`` the record schema
+        requires) is completed first, as a create completes: only what the client's
+        own values break is refused (a required field the patch removes stays removed)."""
+        removed = current.keys() - patched.keys()
+        patched = self._completion.complete(copy.deepcopy(patched), redraw=False)
+        for name in removed:
+            patched.pop(name, None)
         new = _error_set(self._validator, patched) - _error_set(self._validator, current)
         if new:
             raise StatusProblem(
