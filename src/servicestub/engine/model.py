@@ -965,6 +965,8 @@ def _id_field(
 #: Keywords of a path parameter's schema that narrow the ids it accepts.
 _NARROWING = frozenset({"pattern", "minLength", "maxLength", "format", "enum", "const"})
 _NUMERIC = frozenset({"integer", "number"})
+#: What narrows a text id property itself (a ``format`` is left to the engine's uids).
+_SELF_NARROWING = frozenset({"pattern", "minLength", "maxLength", "enum", "const"})
 #: The ids of records whose id is text where their item path takes a number: digits
 #: (no more than any integer format holds, none of them 0).
 _DIGITS: Json = {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
@@ -1017,7 +1019,11 @@ def _id_shape(document: Json, raw: Any, item_paths: Sequence[tuple[str, str]]) -
             continue
         if found not in narrowing:
             narrowing.append(found)
-    return {"allOf": [raw, *narrowing]} if narrowing else None
+    if narrowing:
+        return {"allOf": [raw, *narrowing]}
+    # an id property that narrows itself (Twilio's ``sid``: ``^ZS[0-9a-fA-F]{32}$``
+    # under a path taking any string) is what a new id must meet too
+    return raw if _kind(own) == "string" and _SELF_NARROWING & own.keys() else None
 
 
 def _unwritten(document: Json, item: Json, item_param: str) -> Json | None:
