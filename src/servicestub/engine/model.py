@@ -952,8 +952,10 @@ def _id_field(
         return str(linked)
     segment = _PARAMETER.sub("", path.rstrip("/").rsplit("/", 1)[-1])
     pointed = _pointed(item_param, properties, segment) if item_param else None
-    if pointed is None and "id" in properties:
-        pointed = "id"
+    if pointed is None:  # ``id``, else AWS's ``Id`` (an ``ExtensionIdentifier`` names it)
+        pointed = (
+            "id" if "id" in properties else next((n for n in properties if n.lower() == "id"), None)
+        )
     if pointed is None:
         raise ModelError(
             f"{path}: no property of its records is named like its item path parameter "
