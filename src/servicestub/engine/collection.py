@@ -370,9 +370,17 @@ class Collection(Generic[OwnerT]):
 
     def _unwrapped(self, body: Json) -> Json:
         """A write body holding the record in its one property (``{"block": {...}}``
-        where the record is answered bare) as the record; any other as it is."""
+        where the record is answered bare), or in the property its answers wrap it in
+        beside others (Open Banking's ``{"Data": {...}, "Risk": {}}``), as the record;
+        any other as it is."""
         fields = self.model.fields
-        if not isinstance(body, dict) or len(body) != 1 or any(k in fields for k in body):
+        if not isinstance(body, dict):
+            return body
+        for wrapper in dict.fromkeys(self.model.wrappers.values()):
+            held = body.get(wrapper)
+            if wrapper not in fields and isinstance(held, dict) and any(k in fields for k in held):
+                return held
+        if len(body) != 1 or any(k in fields for k in body):
             return body
         inner = next(iter(body.values()))
         if isinstance(inner, dict) and any(k in fields for k in inner):

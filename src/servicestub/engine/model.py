@@ -1097,11 +1097,20 @@ def _wrapped(document: Json, schema: Json, segment: str) -> tuple[str | None, Js
         if (inner := _schema(document, raw)).get("properties") and _kind(inner) in ("object", None)
     }
     singular = folded(segment).removesuffix("s")
+    named = [
+        name
+        for name in objects
+        if folded(name) in _WRAPPER_NAMES or folded(name) in (singular, folded(segment))
+    ]
     for name, inner in objects.items():
-        key = folded(name)
-        named = key in _WRAPPER_NAMES or key in (singular, folded(segment))
-        if (len(properties) == 1 or (named and "id" not in properties)) and len(objects) == 1:
+        if (len(properties) == 1 or (name in named and "id" not in properties)) and len(
+            objects
+        ) == 1:
             return name, inner
+    # the one named wrapper beside objects of the answer's own (Open Banking's
+    # ``{Data: {ConsentId, ...}, Links: {...}, Meta: {...}}``)
+    if len(named) == 1 and len(objects) > 1 and "id" not in properties:
+        return named[0], objects[named[0]]
     return None, schema
 
 
