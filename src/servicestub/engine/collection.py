@@ -370,9 +370,17 @@ class Collection(Generic[OwnerT]):
 
     def _unwrapped(self, body: Json) -> Json:
         """A write body holding the record in its one property (``{"block": {...}}``
-        where the record is answered bare) as the record; any other as it is."""
+        where the record is answered bare), or in the property its answers wrap it in
+        beside others (Open Banking's ``{"Data": {...}, "Risk": {}}``), as the record;
+        any other as it is."""
         fields = self.model.fields
-        if not isinstance(body, dict) or len(body) != 1 or any(k in fields for k in body):
+        if not isinstance(body, dict):
+            return body
+        for wrapper in dict.fromkeys(self.model.wrappers.values()):
+            held = body.get(wrapper)
+            if wrapper not in fields and isinstance(held, dict) and any(k in fields for k in held):
+                return held
+        if len(body) != 1 or any(k in fields for k in body):
             return body
         inner = next(iter(body.values()))
         if isinstance(inner, dict) and any(k in fields for k in inner):
@@ -623,7 +631,16 @@ class Collection(Generic[OwnerT]):
 
     def _patched(self, owner: OwnerT, current: Record, patched: Record) -> Record:
         """Store ``patched`` over ``current`` if it is still a record of the item
-        schema (no error it did not have before; else 422 and nothing changes)."""
+        schema (no error it did not have before; else 422 and nothing changes).
+
+        A merge patch replaces an array whole, so what the spec's PATCH schema lets
+        a client leave out of its items (a ``featureVariations`` the record schema
+        requires) is completed first, as a create completes: only what the client's
+        own values break is refused (a required field the patch removes stays removed)."""
+        removed = current.keys() - patched.keys()
+        patched = self._completion.complete(copy.deepcopy(patched), redraw=False)
+        for name in removed:
+            patched.pop(name, None)
         new = _error_set(self._validator, patched) - _error_set(self._validator, current)
         if new:
             raise StatusProblem(

@@ -48,6 +48,8 @@ from servicestub.engine.documented import Completion, completion_for
 from servicestub.engine.fabricate import Context, FabricateError, fabricate_records
 from servicestub.engine.ids import (
     COUNTER_MAX,
+    SEGMENT,
+    UUID_LENGTH,
     UidCodec,
     free_id,
     next_count,
@@ -160,13 +162,22 @@ def seed_count(model: CollectionModel) -> int:
 
 def _seeded_schema(model: CollectionModel, document: Json) -> Json:
     """The item schema records are seeded from: an id that may be any string is
-    drawn as a uuid, which is a path segment (a string drawn as words is not); a
+    drawn as a uuid, which is a path segment (a string drawn as words is not), or a
+    :data:`~servicestub.engine.ids.SEGMENT` where its lengths fit no uuid; a
     key the client chooses, as :func:`~servicestub.engine.ids.seeded_key` says."""
     properties = model.item_schema.get("properties") or {}
     id_schema = resolve(document, properties.get(model.id_field))
     plain = isinstance(id_schema, dict) and id_schema.get("type") == "string"
     # else a key the client chooses is drawn no shorter than three (ids.seeded_key)
-    key = {"format": "uuid"} if plain and not _SHAPED & id_schema.keys() else seeded_key(model)
+    key = seeded_key(model)
+    if plain and not _SHAPED & id_schema.keys():
+        low, high = id_schema.get("minLength"), id_schema.get("maxLength")
+        if not (isinstance(low, int) and low > UUID_LENGTH) and not (
+            isinstance(high, int) and high < UUID_LENGTH
+        ):
+            key = {"format": "uuid"}
+        else:  # lengths no uuid fits: a path segment of them
+            key = SEGMENT if key is None else {"allOf": [SEGMENT, key]}
     if key is None:
         return model.item_schema
     return {"allOf": [model.item_schema, {"properties": {model.id_field: key}}]}

@@ -255,12 +255,17 @@ class Completion:
             return [self._shown(item, schema["items"], depth + 1) for item in value]
         return value
 
-    def complete(self, record: Record) -> Record:
-        """``record`` with what each answer schema requires (in place, and returned)."""
+    def complete(self, record: Record, *, redraw: bool = True) -> Record:
+        """``record`` with what each answer schema requires (in place, and returned).
+
+        ``redraw=False`` only adds what is missing and keeps every value present as
+        it is (valid or not): what a patch left out is completed, what the client
+        wrote stays for the schema to judge (:meth:`Collection._patched`)."""
         rng = rng_for(0, "complete", self.model.path, str(record.get(self.model.id_field)))
         for schema in self.records:
-            self._object(record, schema, rng, 0, self.pinned)
-            record.update(self.fabricator.one_branch(record, schema))  # exactly one oneOf branch
+            self._object(record, schema, rng, 0, self.pinned, redraw)
+            if redraw:  # exactly one oneOf branch holds (a patch's values are the client's)
+                record.update(self.fabricator.one_branch(record, schema))
         return record
 
     def around(self, body: Record, schema: Json, kept: Iterable[str]) -> Record:
@@ -279,7 +284,13 @@ class Completion:
             return False, None
 
     def _object(
-        self, value: Record, schema: Record, rng: random.Random, depth: int, pinned: frozenset[str]
+        self,
+        value: Record,
+        schema: Record,
+        rng: random.Random,
+        depth: int,
+        pinned: frozenset[str],
+        redraw: bool = True,
     ) -> None:
         properties = schema.get("properties") or {}
         for name in schema.get("required") or ():
@@ -291,19 +302,22 @@ class Completion:
                 value[name] = found
         for name, raw in properties.items():
             if name in value and name not in pinned:
-                value[name] = self._value(value[name], raw, rng, depth + 1, name)
+                value[name] = self._value(value[name], raw, rng, depth + 1, name, redraw)
 
-    def _value(self, value: Json, raw: Json, rng: random.Random, depth: int, name: str) -> Json:
-        """``value`` completed against ``raw``, or drawn anew when no completion
-        makes it valid (a value of another shape)."""
+    def _value(
+        self, value: Json, raw: Json, rng: random.Random, depth: int, name: str, redraw: bool
+    ) -> Json:
+        """``value`` completed against ``raw``, or drawn anew (with ``redraw``) when
+        no completion makes it valid (a value of another shape)."""
         if depth > MAX_DEPTH:
             return value
         schema = self.schemas.flat(raw)
         if isinstance(value, dict) and is_object_schema(schema):
-            self._object(value, schema, rng, depth, frozenset())
+            self._object(value, schema, rng, depth, frozenset(), redraw)
         elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-            value = [self._value(item, schema["items"], rng, depth + 1, name) for item in value]
-        if self.fabricator.valid(value, raw):
+            items = schema["items"]
+            value = [self._value(item, items, rng, depth + 1, name, redraw) for item in value]
+        if not redraw or self.fabricator.valid(value, raw):
             return value
         drawn, found = self._draw(raw, rng, name)
         return found if drawn else value

@@ -14,6 +14,7 @@ a uid was issued past the counter it comes with.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 from collections.abc import Callable, Container
@@ -37,6 +38,11 @@ _VERSION_SHIFT, _VARIANT_SHIFT = 76, 62
 FREE_ID_ATTEMPTS = 64
 #: What the id of a seeded record meets beside its schema where clients choose keys.
 _SEEDED_KEY: Json = {"minLength": 3}
+#: What an id drawn for a text shape that says little (lengths only) meets too: a
+#: path segment of letters, digits and dashes, never words with spaces.
+SEGMENT: Json = {"pattern": "^[a-z0-9][a-z0-9-]*$"}
+#: How long the engine's uids (UUIDs) are.
+UUID_LENGTH = 36
 
 
 def next_count(last: int, limit: int, what: str) -> int:
@@ -112,10 +118,16 @@ def shaped_id(uid: Json, model: CollectionModel) -> Json:
     """``uid`` (an id the engine issued for ``model``) as one its item path accepts
     (:attr:`CollectionModel.id_shape`): itself where it does, else a value drawn for
     the shape with ``uid`` as the seed (the same for the same uid; the caller draws
-    again, from the next uid, while one is taken)."""
+    again, from the next uid, while one is taken): a :data:`SEGMENT` where the shape
+    allows one."""
     if fits_path(uid, model) or model.id_shape is None:
         return uid
     fabricator = Fabricator({"components": model.components})
+    segment: Json = {"allOf": [model.id_shape, SEGMENT]}
+    with contextlib.suppress(FabricateError):
+        drawn = fabricator.value(segment, random.Random(str(uid)))
+        if fabricator.valid(drawn, segment):
+            return drawn
     return fabricator.value(model.id_shape, random.Random(str(uid)))
 
 

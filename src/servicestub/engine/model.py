@@ -952,8 +952,10 @@ def _id_field(
         return str(linked)
     segment = _PARAMETER.sub("", path.rstrip("/").rsplit("/", 1)[-1])
     pointed = _pointed(item_param, properties, segment) if item_param else None
-    if pointed is None and "id" in properties:
-        pointed = "id"
+    if pointed is None:  # ``id``, else AWS's ``Id`` (an ``ExtensionIdentifier`` names it)
+        pointed = (
+            "id" if "id" in properties else next((n for n in properties if n.lower() == "id"), None)
+        )
     if pointed is None:
         raise ModelError(
             f"{path}: no property of its records is named like its item path parameter "
@@ -965,6 +967,8 @@ def _id_field(
 #: Keywords of a path parameter's schema that narrow the ids it accepts.
 _NARROWING = frozenset({"pattern", "minLength", "maxLength", "format", "enum", "const"})
 _NUMERIC = frozenset({"integer", "number"})
+#: What narrows a text id property itself (a ``format`` is left to the engine's uids).
+_SELF_NARROWING = frozenset({"pattern", "minLength", "maxLength", "enum", "const"})
 #: The ids of records whose id is text where their item path takes a number: digits
 #: (no more than any integer format holds, none of them 0).
 _DIGITS: Json = {"type": "string", "pattern": "^[1-9][0-9]{0,8}$"}
@@ -1017,7 +1021,11 @@ def _id_shape(document: Json, raw: Any, item_paths: Sequence[tuple[str, str]]) -
             continue
         if found not in narrowing:
             narrowing.append(found)
-    return {"allOf": [raw, *narrowing]} if narrowing else None
+    if narrowing:
+        return {"allOf": [raw, *narrowing]}
+    # an id property that narrows itself (Twilio's ``sid``: ``^ZS[0-9a-fA-F]{32}$``
+    # under a path taking any string) is what a new id must meet too
+    return raw if _kind(own) == "string" and _SELF_NARROWING & own.keys() else None
 
 
 def _unwritten(document: Json, item: Json, item_param: str) -> Json | None:
@@ -1089,11 +1097,20 @@ def _wrapped(document: Json, schema: Json, segment: str) -> tuple[str | None, Js
         if (inner := _schema(document, raw)).get("properties") and _kind(inner) in ("object", None)
     }
     singular = folded(segment).removesuffix("s")
+    named = [
+        name
+        for name in objects
+        if folded(name) in _WRAPPER_NAMES or folded(name) in (singular, folded(segment))
+    ]
     for name, inner in objects.items():
-        key = folded(name)
-        named = key in _WRAPPER_NAMES or key in (singular, folded(segment))
-        if (len(properties) == 1 or (named and "id" not in properties)) and len(objects) == 1:
+        if (len(properties) == 1 or (name in named and "id" not in properties)) and len(
+            objects
+        ) == 1:
             return name, inner
+    # the one named wrapper beside objects of the answer's own (Open Banking's
+    # ``{Data: {ConsentId, ...}, Links: {...}, Meta: {...}}``)
+    if len(named) == 1 and len(objects) > 1 and "id" not in properties:
+        return named[0], objects[named[0]]
     return None, schema
 
 
