@@ -934,10 +934,15 @@ def _id_field(
     item_schema: Json,
     path: str,
     operations: tuple[Json | None, ...],
+    also: Sequence[str] = (),
 ) -> str:
     """The id of a collection's records: the item parameter's own name, the spec's
     ``x-servicestub-id``, what the create's ``links`` pass as the item parameter,
-    the property the parameter's name points to (:func:`_pointed`), else ``id``."""
+    the property the parameter's name points to (:func:`_pointed`), else ``id``.
+    ``also`` are the parameters of the item paths beside the first (Magento's
+    ``GET /V1/gift-wrappings/{id}`` and ``PUT /V1/gift-wrappings/{wrappingId}``):
+    a property one of them names as people read it (``wrapping_id``) is the id
+    where the item parameter's own name points to none."""
     properties = item_schema.get("properties") or {}
     list_op, create = operations
     if item_param is not None and item_param in properties:
@@ -952,6 +957,9 @@ def _id_field(
         return str(linked)
     segment = _PARAMETER.sub("", path.rstrip("/").rsplit("/", 1)[-1])
     pointed = _pointed(item_param, properties, segment) if item_param else None
+    if pointed is None:
+        named = [p for p in properties if folded(p) in {folded(name) for name in also}]
+        pointed = named[0] if named else pointed
     if pointed is None and "id" in properties:
         pointed = "id"
     if pointed is None:
@@ -1186,8 +1194,9 @@ def _collection(
     }
     fields = tuple(properties)
     create_op = item.get("post") if isinstance(item.get("post"), dict) else None
+    also = [param for _path, param in siblings]
     try:
-        id_field = _id_field(document, item_param, item_schema, path, (list_op, create_op))
+        id_field = _id_field(document, item_param, item_schema, path, (list_op, create_op), also)
     except ModelError:
         if item_path is None and listed is not None and listed[0].bare:
             return None  # a bare array with no item path and no id: no collection
@@ -1202,7 +1211,7 @@ def _collection(
                 fuller = _joined(fuller, other) or fuller
         if fuller is item_schema:
             raise
-        id_field = _id_field(document, item_param, fuller, path, (list_op, create_op))
+        id_field = _id_field(document, item_param, fuller, path, (list_op, create_op), also)
         item_schema = fuller
         properties = {name: _schema(document, raw) for name, raw in fuller["properties"].items()}
         fields = tuple(properties)

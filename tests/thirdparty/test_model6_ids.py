@@ -1,0 +1,89 @@
+"""The id of a collection whose item paths name their parameter differently
+(Magento's ``GET /V1/gift-wrappings/{id}`` and ``PUT /V1/gift-wrappings/{wrappingId}``
+of records holding ``wrapping_id``): where the first item parameter points to no
+property, one the other item paths' parameters name is the id, so the collection
+is served (round-trips) instead of being skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
+
+from servicestub import Settings, create_app
+from servicestub.engine.model import read_model
+from tests.thirdparty.infer_specs import answer, json_body, ref, write
+
+RULES = settings(max_examples=25, derandomize=True, deadline=None)
+WORDS = st.sampled_from(["wrapping", "label", "quote", "ticket", "rule", "badge"])
+
+
+def parameter(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def spec(word: str, snake: bool) -> dict[str, Any]:
+    """``/things`` with ``GET|DELETE /things/{id}`` and ``PUT /things/{<word>Id}``,
+    records holding ``<word>_id`` (or ``<word>Id``) and no ``id``."""
+    key = f"{word}_id" if snake else f"{word}Id"
+    thing = {
+        "type": "object",
+        "properties": {key: {"type": "integer"}, "design": {"type": "string"}},
+    }
+    by_id = [parameter("id")]
+    read = {
+        "get": {"operationId": "one", "parameters": by_id, "responses": answer(ref("Thing"))},
+        "delete": {
+            "operationId": "drop",
+            "parameters": by_id,
+            "responses": {"200": {"description": "gone"}},
+        },
+    }
+    saved = {"operationId": "save", "parameters": [parameter(f"{word}Id")]}
+    put = {
+        "put": {**saved, "requestBody": json_body(ref("Thing")), "responses": answer(ref("Thing"))}
+    }
+    listed = {"type": "object", "properties": {"items": {"type": "array", "items": ref("Thing")}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {"operationId": "list", "responses": answer(listed)},
+                "post": {
+                    "operationId": "make",
+                    "requestBody": json_body(ref("Thing")),
+                    "responses": answer(ref("Thing")),
+                },
+            },
+            "/things/{id}": read,
+            "/things/{" + word + "Id}": put,
+        },
+        "components": {"schemas": {"Thing": thing}},
+    }
+
+
+@RULES
+@given(word=WORDS, snake=st.booleans())
+def test_a_parameter_of_another_item_path_names_the_id(word: str, snake: bool) -> None:
+    model = read_model(spec(word, snake)).collections["/things"]
+    assert model.id_field == (f"{word}_id" if snake else f"{word}Id")
+
+
+def test_such_a_collection_round_trips(tmp_path: Path) -> None:
+    file = write(tmp_path, spec("wrapping", snake=True), "wrappings")
+    app = create_app(Settings(specs=((file, None),), validate_responses=True, seed=3))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        made = client.post("/things", json={"design": "bow"})
+        assert made.status_code == 200, made.text
+        uid = made.json()["wrapping_id"]
+        assert client.get(f"/things/{uid}").json() == made.json()
+        assert made.json() in client.get("/things").json()["items"]
+        saved = client.put(f"/things/{uid}", json={"design": "ribbon"})
+        assert saved.status_code == 200, saved.text
+        assert client.get(f"/things/{uid}").json()["design"] == "ribbon"
+        assert client.delete(f"/things/{uid}").status_code == 200
+        assert client.get(f"/things/{uid}").status_code == 404
