@@ -6,9 +6,11 @@ is served (round-trips) instead of being skipped."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
@@ -87,3 +89,78 @@ def test_such_a_collection_round_trips(tmp_path: Path) -> None:
         assert client.get(f"/things/{uid}").json()["design"] == "ribbon"
         assert client.delete(f"/things/{uid}").status_code == 200
         assert client.get(f"/things/{uid}").status_code == 404
+
+
+def aliased(param: str) -> dict[str, Any]:
+    """``/templates`` whose item path takes ``{<param>}``: a template's id or its alias."""
+    template = {
+        "type": "object",
+        "properties": {
+            "TemplateID": {"type": "integer", "readOnly": True},
+            "Alias": {"type": "string", "minLength": 1},
+            "Subject": {"type": "string"},
+        },
+    }
+    named = [{"name": param, "in": "path", "required": True, "schema": {"type": "string"}}]
+    one = {"parameters": named, "responses": answer(ref("Template"))}
+    listed = {"type": "array", "items": ref("Template")}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/templates": {
+                "get": {"operationId": "list", "responses": answer(listed)},
+                "post": {
+                    "operationId": "make",
+                    "requestBody": json_body(ref("Template")),
+                    "responses": answer(ref("Template")),
+                },
+            },
+            "/templates/{" + param + "}": {
+                "get": {"operationId": "one", **one},
+                "put": {"operationId": "save", "requestBody": json_body(ref("Template")), **one},
+                "delete": {"operationId": "drop", **one},
+            },
+        },
+        "components": {"schemas": {"Template": template}},
+    }
+
+
+def test_a_parameter_joining_alternatives_names_each_one() -> None:
+    for param in ("templateIdOrAlias", "template_id_or_alias"):
+        model = read_model(aliased(param)).collections["/templates"]
+        assert (model.id_field, model.aliases) == ("TemplateID", ("Alias",))
+    assert read_model(aliased("templateId")).collections["/templates"].aliases == ()
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    file = write(tmp_path_factory.mktemp("aliased"), aliased("templateIdOrAlias"), "templates")
+    app = create_app(Settings(specs=((file, None),), validate_responses=True, seed=3))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_every_listed_record_is_read_by_its_alias(templates: TestClient) -> None:
+    listed = [r for r in templates.get("/templates").json() if "Alias" in r]
+    assert listed  # seeded records hold aliases
+    for record in listed:
+        assert templates.get(f"/templates/{record['Alias']}").json() == record
+
+
+@RULES
+@given(word=st.text("abcdefxyz-", min_size=1, max_size=12))
+def test_a_record_is_read_written_and_deleted_by_its_alias(
+    templates: TestClient, word: str
+) -> None:
+    alias = f"mine-{word}"  # no seeded record's
+    made = templates.post("/templates", json={"Alias": alias, "Subject": "hi"})
+    assert made.status_code == 200, made.text
+    uid = made.json()["TemplateID"]
+    assert templates.get(f"/templates/{alias}").json() == made.json()
+    saved = templates.put(f"/templates/{alias}", json={"Alias": alias, "Subject": "bye"})
+    assert saved.status_code == 200, saved.text
+    assert templates.get(f"/templates/{uid}").json()["Subject"] == "bye"
+    assert templates.delete(f"/templates/{alias}").status_code == 200
+    assert templates.get(f"/templates/{uid}").status_code == 404
+    assert templates.get(f"/templates/{alias}").status_code == 404

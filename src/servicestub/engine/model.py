@@ -416,6 +416,9 @@ class CollectionModel:
     #: the PUT that creates names it (records are seeded with keys a client's short
     #: one never meets: :func:`servicestub.engine.ids.seeded_key`).
     keyed_by_client: bool = False
+    #: The other fields an item path parameter joining alternatives names a record by
+    #: (``{templateIdOrAlias}``: ``Alias`` beside the id ``TemplateID``; ``{id_or_slug}``).
+    aliases: tuple[str, ...] = ()
     #: The spec's ``components`` (what the item schema's ``$ref``s name).
     components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -903,6 +906,19 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
     return None
 
 
+def _aliases(
+    item_param: str | None, properties: Mapping[str, Json], id_field: str, segment: str
+) -> tuple[str, ...]:
+    """The properties besides ``id_field`` the alternatives of an item parameter that
+    joins some point to (:func:`_pointed`): Postmark's ``{templateIdOrAlias}`` takes a
+    template's ``TemplateID`` or its ``Alias``; none for a parameter of one name."""
+    alternatives = _EITHER.split(item_param) if item_param else []
+    if len(alternatives) < 2:
+        return ()
+    pointed = (_pointed(alternative, properties, segment) for alternative in alternatives)
+    return tuple(dict.fromkeys(p for p in pointed if p is not None and p != id_field))
+
+
 def _tail_id(prop: str, key: str) -> bool:
     """Whether folded property ``prop`` names the id folded parameter ``key`` ends in:
     its last words (``classid`` of ``taxclassid``, three letters before ``id`` at
@@ -1326,6 +1342,7 @@ def _collection(
         id_shape=id_shape,
         keyed_by_client=put_creates is not None
         or id_field in (_schema(document, create).get("properties") or {}),
+        aliases=_aliases(item_param, properties, id_field, _PARAMETER.sub("", segment)),
         components=document.get("components") or {},
         responses={a: (by_id.get(o) or {}).get("responses") or {} for a, o in operations.items()},
     )

@@ -190,7 +190,7 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
         if writes_body:
             arguments[_BODY] = request_body(arguments)
         owner = current().held_owner(api, model, values, write=write)
-        uid = "" if record_id is None else _path_text(arguments[record_id])
+        uid = "" if record_id is None else collection.named(owner, _path_text(arguments[record_id]))
         arguments[_SCOPE] = dict(zip(model.scope, values, strict=True))
         if wrapper is not None:
             body = arguments.get(_BODY)
