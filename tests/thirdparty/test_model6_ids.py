@@ -164,3 +164,66 @@ def test_a_record_is_read_written_and_deleted_by_its_alias(
     assert templates.delete(f"/templates/{alias}").status_code == 200
     assert templates.get(f"/templates/{uid}").status_code == 404
     assert templates.get(f"/templates/{alias}").status_code == 404
+
+
+def vocabularies() -> dict[str, Any]:
+    """AWS Connect's shape: ``/vocabulary/{InstanceId}`` creates, answering
+    ``{VocabularyId, State}``; ``/vocabulary/{InstanceId}/{VocabularyId}`` reads
+    ``{Vocabulary: {Id, Name}}``."""
+    text = {"type": "string"}
+    created = {
+        "type": "object",
+        "required": ["VocabularyId", "State"],
+        "properties": {"VocabularyId": text, "State": text},
+    }
+    vocabulary = {"type": "object", "properties": {"Id": text, "Name": text}}
+    read = {"type": "object", "properties": {"Vocabulary": vocabulary}}
+    instance = {"name": "InstanceId", "in": "path", "required": True, "schema": text}
+    named = {"name": "VocabularyId", "in": "path", "required": True, "schema": text}
+    body = {"type": "object", "required": ["Name"], "properties": {"Name": text}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/vocabulary/{InstanceId}": {
+                "post": {
+                    "operationId": "make",
+                    "parameters": [instance],
+                    "requestBody": json_body(body),
+                    "responses": answer(created),
+                }
+            },
+            "/vocabulary/{InstanceId}/{VocabularyId}": {
+                "get": {
+                    "operationId": "one",
+                    "parameters": [instance, named],
+                    "responses": answer(read),
+                }
+            },
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def connect(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    file = write(tmp_path_factory.mktemp("connect"), vocabularies(), "connect")
+    app = create_app(Settings(specs=((file, None),), validate_responses=True, seed=3))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@RULES
+@given(name=st.text("abcxyz ", min_size=1, max_size=10))
+def test_a_create_answering_the_id_by_its_parameter_name_answers_the_id(
+    connect: TestClient, name: str
+) -> None:
+    model = read_model(vocabularies()).collections["/vocabulary/{InstanceId}"]
+    assert (model.name, model.id_field, model.id_names) == ("vocabulary", "Id", ("VocabularyId",))
+    made = connect.post("/vocabulary/i-1", json={"Name": name})
+    assert made.status_code == 200, made.text
+    read = connect.get(f"/vocabulary/i-1/{made.json()['VocabularyId']}")
+    assert read.status_code == 200, read.text
+    assert read.json()["Vocabulary"]["Name"] == name
+    missing = connect.get("/vocabulary/i-1/no-such-one")
+    assert missing.status_code == 404
+    assert missing.json()["detail"].startswith("Vocabulary 'no-such-one' does not exist")

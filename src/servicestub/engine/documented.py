@@ -257,8 +257,12 @@ class Completion:
 
     def complete(self, record: Record) -> Record:
         """``record`` with what each answer schema requires (in place, and returned)."""
-        rng = rng_for(0, "complete", self.model.path, str(record.get(self.model.id_field)))
+        uid = record.get(self.model.id_field)
+        rng = rng_for(0, "complete", self.model.path, str(uid))
         for schema in self.records:
+            for name in self.model.id_names:  # the id, by the name its path gives it
+                if name in (schema.get("properties") or {}) and uid is not None:
+                    record.setdefault(name, uid)
             self._object(record, schema, rng, 0, self.pinned)
         return record
 

@@ -419,6 +419,10 @@ class CollectionModel:
     #: The other fields an item path parameter joining alternatives names a record by
     #: (``{templateIdOrAlias}``: ``Alias`` beside the id ``TemplateID``; ``{id_or_slug}``).
     aliases: tuple[str, ...] = ()
+    #: Item path parameters naming the record by a field its stored form lacks (AWS's
+    #: ``{VocabularyId}`` of a ``Vocabulary`` holding ``Id``, where the create answers
+    #: ``VocabularyId``): an answer documenting such a field answers the record's id there.
+    id_names: tuple[str, ...] = ()
     #: The spec's ``components`` (what the item schema's ``$ref``s name).
     components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -1304,7 +1308,9 @@ def _collection(
         has, value = _fixed(prop)
         if prop.get("readOnly") and name != id_field and name not in stamped and has:
             server_values[name] = value
-    segments = [s for s in path.split("/") if s]
+    # Its name (and the label its answers use): the last segment that is no parameter
+    # (``vocabulary`` of AWS's ``/vocabulary/{InstanceId}``).
+    segments = [s for s in path.split("/") if s and not _PARAMETER.fullmatch(s)]
     return CollectionModel(
         name=segments[-1] if segments else "items",
         path=path,
@@ -1342,6 +1348,11 @@ def _collection(
         id_shape=id_shape,
         keyed_by_client=put_creates is not None
         or id_field in (_schema(document, create).get("properties") or {}),
+        id_names=tuple(
+            p
+            for p in dict.fromkeys([*([item_param] if item_param else []), *also])
+            if p != id_field and p not in properties
+        ),
         aliases=_aliases(item_param, properties, id_field, _PARAMETER.sub("", segment)),
         components=document.get("components") or {},
         responses={a: (by_id.get(o) or {}).get("responses") or {} for a, o in operations.items()},
