@@ -227,3 +227,45 @@ def test_a_create_answering_the_id_by_its_parameter_name_answers_the_id(
     missing = connect.get("/vocabulary/i-1/no-such-one")
     assert missing.status_code == 404
     assert missing.json()["detail"].startswith("Vocabulary 'no-such-one' does not exist")
+
+
+def loosely_listed() -> dict[str, Any]:
+    """TrueSight's shape: ``/groups`` lists ``items: {type: object, properties: {}}``
+    (any object) while ``PUT|GET /groups/{groupId}`` write and read a ``Group``."""
+    group = {
+        "type": "object",
+        "properties": {"groupId": {"type": "string"}, "cost": {"type": "number"}},
+    }
+    page = {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"type": "object", "properties": {}}},
+            "total": {"type": "integer"},
+        },
+    }
+    named = [{"name": "groupId", "in": "path", "required": True, "schema": {"type": "string"}}]
+    one = {"parameters": named, "responses": answer(group)}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/groups": {"get": {"operationId": "list", "responses": answer(page)}},
+            "/groups/{groupId}": {
+                "get": {"operationId": "one", **one},
+                "put": {"operationId": "save", "requestBody": json_body(group), **one},
+            },
+        },
+    }
+
+
+def test_a_list_of_any_objects_lists_the_records_its_item_path_reads(tmp_path: Path) -> None:
+    model = read_model(loosely_listed()).collections["/groups"]
+    assert model.listing is not None and model.envelope is not None
+    file = write(tmp_path, loosely_listed(), "groups")
+    app = create_app(Settings(specs=((file, None),), validate_responses=True, seed=3))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        saved = client.put("/groups/g-1", json={"cost": 2.5})
+        assert saved.status_code in (200, 201), saved.text
+        listed = client.get("/groups").json()
+        assert saved.json() in listed["items"]
+        assert listed["total"] == len(listed["items"])

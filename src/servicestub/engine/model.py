@@ -1192,8 +1192,12 @@ def _collection(
     item_path_item, item_params = _sibling_operations(document, item_path_item, siblings)
     list_op = item.get("get") if isinstance(item.get("get"), dict) else None
     listed = _envelope(document, _success(document, list_op)) if list_op else None
+    # An array of objects of any properties (``items: {type: object, properties: {}}``)
+    # lists the records the item path reads; one of what is no record (strings,
+    # numbers), or of objects with no item path's record to be, lists none.
+    loose = listed if listed is not None and _kind(listed[1]) == "object" else None
     if listed is not None and not listed[1].get("properties"):
-        listed = None  # an array of what is no record (strings, numbers)
+        listed = None
     item_schema: Json | None = None
     segment = path.rstrip("/").rsplit("/", 1)[-1]
     for operation in (item_path_item.get("get"), item.get("post"), item_path_item.get("put")):
@@ -1203,6 +1207,8 @@ def _collection(
             break
     if item_schema is None and listed is not None:
         item_schema = listed[1]
+    if listed is None and loose is not None and item_schema is not None:
+        listed = loose
     if item_schema is None and item_path is not None and item_param is not None:
         item_schema = _unwritten(document, item, item_param)
         if item_schema is not None and list_op is not None and not _success(document, list_op):
