@@ -466,6 +466,18 @@ class Collection(Generic[OwnerT]):
             page = dataclasses.replace(page, items=[view(owner, record) for record in page.items])
         return self.rules.envelope(envelope, page)
 
+    def named(self, owner: OwnerT, uid: str) -> str:
+        """The id of the record a path's ``uid`` names: ``uid`` itself, else the id of
+        the record one of the model's aliases holds as ``uid`` (Postmark's
+        ``GET /templates/{templateIdOrAlias}`` with an ``Alias``); ``uid`` when none does."""
+        records = owner.records(self.model.name)
+        if not self.model.aliases or str(uid) in records:
+            return uid
+        for key, record in records.items():
+            if any(str(record.get(alias)) == uid for alias in self.model.aliases):
+                return key
+        return uid
+
     def stored(self, owner: OwnerT, uid: str) -> Record:
         """The stored record ``uid``, or 404 naming where it was looked for."""
         found = owner.records(self.model.name).get(str(uid))

@@ -261,8 +261,12 @@ class Completion:
         ``redraw=False`` only adds what is missing and keeps every value present as
         it is (valid or not): what a patch left out is completed, what the client
         wrote stays for the schema to judge (:meth:`Collection._patched`)."""
-        rng = rng_for(0, "complete", self.model.path, str(record.get(self.model.id_field)))
+        uid = record.get(self.model.id_field)
+        rng = rng_for(0, "complete", self.model.path, str(uid))
         for schema in self.records:
+            for name in self.model.id_names:  # the id, by the name its path gives it
+                if name in (schema.get("properties") or {}) and uid is not None:
+                    record.setdefault(name, uid)
             self._object(record, schema, rng, 0, self.pinned, redraw)
             if redraw:  # exactly one oneOf branch holds (a patch's values are the client's)
                 record.update(self.fabricator.one_branch(record, schema))

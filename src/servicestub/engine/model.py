@@ -416,6 +416,13 @@ class CollectionModel:
     #: the PUT that creates names it (records are seeded with keys a client's short
     #: one never meets: :func:`servicestub.engine.ids.seeded_key`).
     keyed_by_client: bool = False
+    #: The other fields an item path parameter joining alternatives names a record by
+    #: (``{templateIdOrAlias}``: ``Alias`` beside the id ``TemplateID``; ``{id_or_slug}``).
+    aliases: tuple[str, ...] = ()
+    #: Item path parameters naming the record by a field its stored form lacks (AWS's
+    #: ``{VocabularyId}`` of a ``Vocabulary`` holding ``Id``, where the create answers
+    #: ``VocabularyId``): an answer documenting such a field answers the record's id there.
+    id_names: tuple[str, ...] = ()
     #: The spec's ``components`` (what the item schema's ``$ref``s name).
     components: Json = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -903,6 +910,19 @@ def _pointed(name: str, properties: Mapping[str, Json], segment: str = "") -> st
     return None
 
 
+def _aliases(
+    item_param: str | None, properties: Mapping[str, Json], id_field: str, segment: str
+) -> tuple[str, ...]:
+    """The properties besides ``id_field`` the alternatives of an item parameter that
+    joins some point to (:func:`_pointed`): Postmark's ``{templateIdOrAlias}`` takes a
+    template's ``TemplateID`` or its ``Alias``; none for a parameter of one name."""
+    alternatives = _EITHER.split(item_param) if item_param else []
+    if len(alternatives) < 2:
+        return ()
+    pointed = (_pointed(alternative, properties, segment) for alternative in alternatives)
+    return tuple(dict.fromkeys(p for p in pointed if p is not None and p != id_field))
+
+
 def _tail_id(prop: str, key: str) -> bool:
     """Whether folded property ``prop`` names the id folded parameter ``key`` ends in:
     its last words (``classid`` of ``taxclassid``, three letters before ``id`` at
@@ -934,10 +954,15 @@ def _id_field(
     item_schema: Json,
     path: str,
     operations: tuple[Json | None, ...],
+    also: Sequence[str] = (),
 ) -> str:
     """The id of a collection's records: the item parameter's own name, the spec's
     ``x-servicestub-id``, what the create's ``links`` pass as the item parameter,
-    the property the parameter's name points to (:func:`_pointed`), else ``id``."""
+    the property the parameter's name points to (:func:`_pointed`), else ``id``.
+    ``also`` are the parameters of the item paths beside the first (Magento's
+    ``GET /V1/gift-wrappings/{id}`` and ``PUT /V1/gift-wrappings/{wrappingId}``):
+    a property one of them names as people read it (``wrapping_id``) is the id
+    where the item parameter's own name points to none."""
     properties = item_schema.get("properties") or {}
     list_op, create = operations
     if item_param is not None and item_param in properties:
@@ -952,6 +977,9 @@ def _id_field(
         return str(linked)
     segment = _PARAMETER.sub("", path.rstrip("/").rsplit("/", 1)[-1])
     pointed = _pointed(item_param, properties, segment) if item_param else None
+    if pointed is None:
+        named = [p for p in properties if folded(p) in {folded(name) for name in also}]
+        pointed = named[0] if named else pointed
     if pointed is None:  # ``id``, else AWS's ``Id`` (an ``ExtensionIdentifier`` names it)
         pointed = (
             "id" if "id" in properties else next((n for n in properties if n.lower() == "id"), None)
@@ -1181,8 +1209,12 @@ def _collection(
     item_path_item, item_params = _sibling_operations(document, item_path_item, siblings)
     list_op = item.get("get") if isinstance(item.get("get"), dict) else None
     listed = _envelope(document, _success(document, list_op)) if list_op else None
+    # An array of objects of any properties (``items: {type: object, properties: {}}``)
+    # lists the records the item path reads; one of what is no record (strings,
+    # numbers), or of objects with no item path's record to be, lists none.
+    loose = listed if listed is not None and _kind(listed[1]) == "object" else None
     if listed is not None and not listed[1].get("properties"):
-        listed = None  # an array of what is no record (strings, numbers)
+        listed = None
     item_schema: Json | None = None
     segment = path.rstrip("/").rsplit("/", 1)[-1]
     for operation in (item_path_item.get("get"), item.get("post"), item_path_item.get("put")):
@@ -1192,6 +1224,8 @@ def _collection(
             break
     if item_schema is None and listed is not None:
         item_schema = listed[1]
+    if listed is None and loose is not None and item_schema is not None:
+        listed = loose
     if item_schema is None and item_path is not None and item_param is not None:
         item_schema = _unwritten(document, item, item_param)
         if item_schema is not None and list_op is not None and not _success(document, list_op):
@@ -1203,8 +1237,9 @@ def _collection(
     }
     fields = tuple(properties)
     create_op = item.get("post") if isinstance(item.get("post"), dict) else None
+    also = [param for _path, param in siblings]
     try:
-        id_field = _id_field(document, item_param, item_schema, path, (list_op, create_op))
+        id_field = _id_field(document, item_param, item_schema, path, (list_op, create_op), also)
     except ModelError:
         if item_path is None and listed is not None and listed[0].bare:
             return None  # a bare array with no item path and no id: no collection
@@ -1219,7 +1254,7 @@ def _collection(
                 fuller = _joined(fuller, other) or fuller
         if fuller is item_schema:
             raise
-        id_field = _id_field(document, item_param, fuller, path, (list_op, create_op))
+        id_field = _id_field(document, item_param, fuller, path, (list_op, create_op), also)
         item_schema = fuller
         properties = {name: _schema(document, raw) for name, raw in fuller["properties"].items()}
         fields = tuple(properties)
@@ -1296,7 +1331,9 @@ def _collection(
         has, value = _fixed(prop)
         if prop.get("readOnly") and name != id_field and name not in stamped and has:
             server_values[name] = value
-    segments = [s for s in path.split("/") if s]
+    # Its name (and the label its answers use): the last segment that is no parameter
+    # (``vocabulary`` of AWS's ``/vocabulary/{InstanceId}``).
+    segments = [s for s in path.split("/") if s and not _PARAMETER.fullmatch(s)]
     return CollectionModel(
         name=segments[-1] if segments else "items",
         path=path,
@@ -1334,6 +1371,12 @@ def _collection(
         id_shape=id_shape,
         keyed_by_client=put_creates is not None
         or id_field in (_schema(document, create).get("properties") or {}),
+        id_names=tuple(
+            p
+            for p in dict.fromkeys([*([item_param] if item_param else []), *also])
+            if p != id_field and p not in properties
+        ),
+        aliases=_aliases(item_param, properties, id_field, _PARAMETER.sub("", segment)),
         components=document.get("components") or {},
         responses={a: (by_id.get(o) or {}).get("responses") or {} for a, o in operations.items()},
     )

@@ -51,21 +51,30 @@ def _is_upload(value: Any) -> bool:
     return hasattr(first, "filename") and hasattr(first, "read")
 
 
+def _is_record_json(body: Any) -> bool:
+    """Whether a parsed JSON body holds a record (an object) or records (an array of them)."""
+    if isinstance(body, list):
+        return all(isinstance(item, dict) for item in body)
+    return isinstance(body, dict)
+
+
 def request_body(arguments: Mapping[str, Any]) -> Any:
     """The body a write stores, whatever media type it came in: JSON as parsed, a
     form (urlencoded or multipart) as its fields (connexion types them by the
     schema) with each file part as its file name, nothing at all as ``{}`` (a create
-    whose spec documents no body); any other media type (XML, text) is refused
-    with a 415, since it cannot be read as a record."""
+    whose spec documents no body); JSON that is not an object nor an array of
+    objects (``"deploy-key"``, ``[1, 2]``) holds no field, so it writes ``{}`` too
+    (connexion passes any other media type as bytes); any other media type (XML,
+    text) is refused with a 415, since it cannot be read as a record."""
     body = arguments.get(_BODY)
     files = {name: _upload(v) for name, v in arguments.items() if _is_upload(v)}
-    if isinstance(body, bytes | bytearray | str):
+    if isinstance(body, bytes | bytearray):
         raise UnsupportedMediaType(
             "servicestub stores records sent as JSON or as a form (urlencoded or multipart); "
             "this body is neither, so it cannot be read as a record. Send it as "
             "application/json, or as a form, where the spec allows it."
         )
-    if body is None:
+    if body is None or not _is_record_json(body):
         return files
     if files and isinstance(body, dict):
         return {**body, **files}
@@ -181,7 +190,7 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
         if writes_body:
             arguments[_BODY] = request_body(arguments)
         owner = current().held_owner(api, model, values, write=write)
-        uid = "" if record_id is None else _path_text(arguments[record_id])
+        uid = "" if record_id is None else collection.named(owner, _path_text(arguments[record_id]))
         arguments[_SCOPE] = dict(zip(model.scope, values, strict=True))
         if wrapper is not None:
             body = arguments.get(_BODY)
