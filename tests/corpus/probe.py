@@ -1173,14 +1173,28 @@ class Probe:
     def _create_anew(self, coll: sw.Collection, url: str, key: str | None) -> tuple[Answer, Any]:
         """The round-trip's POST create. Where the harness created a record at `url` before
         (for a GET's id), a 409 answers the key it chose then (es's `DomainName`,
-        lookoutvision's `DatasetType`), so it tries bodies made with other salts -- keys it
-        has not used there."""
-        salts = (0, *CREATE_SALTS) if isinstance(self.created.get(url), str) else (0,)
-        for salt in salts:
+        lookoutvision's `DatasetType`): it deletes that record first when the item path
+        documents a DELETE, else tries bodies made with other salts -- keys it has not
+        used there."""
+        earlier = self.created.get(url)
+        if not isinstance(earlier, str):
+            return self.write("create", "post", coll.path, url, 0, record_id=(key, None))
+        if "delete" in coll.item_methods:
+            try:
+                return self.write("create", "post", coll.path, url, 0, record_id=(key, None))
+            except Failed as exc:
+                if exc.cause != "create: status 409":
+                    raise
+            scope = path_values(coll.path, url)
+            old = self.fill(coll.item_path, {**scope, coll.id_param: earlier})
+            self.request("delete", coll.item_path, old)
+            del self.created[url]  # a later path through it creates its record anew
+            return self.write("create", "post", coll.path, url, 0, record_id=(key, None))
+        for salt in (0, *CREATE_SALTS):
             try:
                 return self.write("create", "post", coll.path, url, salt, record_id=(key, None))
             except Failed as exc:
-                if exc.cause != "create: status 409" or salt == salts[-1]:
+                if exc.cause != "create: status 409" or salt == CREATE_SALTS[-1]:
                     raise
         raise AssertionError("unreachable: the last salt raises or returns")
 
