@@ -33,7 +33,7 @@ def _pair(
     *,
     created: dict[str, Any] | None = None,
     delete: bool = True,
-    extra_get: dict[str, Any] | None = None,
+    listed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`/{name}` (list, create) and `/{name}/{id}` (read, delete)."""
     item: dict[str, Any] = {
@@ -46,11 +46,12 @@ def _pair(
         item["delete"] = {"parameters": [_path("id", STR)], "responses": {"204": OK}}
     return {
         f"/{name}": {
-            "get": {"responses": {"200": {**OK, **_json({"type": "array", "items": read})}}},
+            "get": {
+                "responses": {"200": {**OK, **_json(listed or {"type": "array", "items": read})}}
+            },
             "post": {
                 "requestBody": {"required": True, **_json(write)},
                 "responses": {"201": {**OK, **_json(created or read)}},
-                **(extra_get or {}),
             },
         },
         f"/{name}/{{id}}": item,
@@ -128,7 +129,8 @@ def test_admits_reads_media_ranges(offered: str, wanted: str) -> None:
 def test_a_parameter_under_a_path_without_items_is_made_up(tmp_path: Path) -> None:
     """amplifybackend: `/backend` is a path (a POST) and `/backend/{appId}/api` another,
     but no `/backend/{appId}` exists: `{appId}` names no stateful record, so it takes a
-    made-up value instead of a create on `/backend` (whose answer holds no id)."""
+    made-up value instead of a create on `/backend` (whose answer holds no usable id)."""
+    empty_id = _obj({"appId": {"type": "string", "maxLength": 0}}, ["appId"])
     events = _probe_doc(
         tmp_path,
         {
@@ -136,7 +138,7 @@ def test_a_parameter_under_a_path_without_items_is_made_up(tmp_path: Path) -> No
                 "/backend": {
                     "post": {
                         "requestBody": _json(_obj({"name": STR})),
-                        "responses": {"200": {**OK, **_json(_obj({"name": STR}))}},
+                        "responses": {"200": {**OK, **_json(empty_id)}},
                     }
                 },
                 "/backend/{appId}/api": {
@@ -212,7 +214,14 @@ def test_a_wrapper_s_status_does_not_hide_the_record(tmp_path: Path) -> None:
     `status` of its own: the record is `data`, so its `address` reads back."""
     record = _obj({"id": {"type": "string", "readOnly": True}, "status": STR, "address": STR})
     wrapped = _obj({"status_code": {"type": "integer"}, "status": STR, "data": record})
-    events = _probe_doc(tmp_path, {"paths": _pair("locations", record, wrapped)})
+    page = _obj(
+        {
+            "status_code": {"type": "integer"},
+            "status": STR,
+            "data": {"type": "array", "items": record},
+        }
+    )
+    events = _probe_doc(tmp_path, {"paths": _pair("locations", record, wrapped, listed=page)})
     assert events["collection", "/locations"]["ok"] is True, events
 
 
