@@ -120,6 +120,9 @@ BODILESS = frozenset({"204", "205", "304"})
 #: itself used before (salt 1 is the update's).
 CREATE_SALTS = (2, 3, 4, 5)
 
+#: The names of a page's fields beside its arrays (amplifybackend's `NextToken`).
+PAGING_FIELD = re.compile(r"(?i)next|prev|token|cursor|page|total|count|offset|limit|marker|more")
+
 #: Item parameter names that say nothing of whose record they name (many collections use
 #: them): an id is never borrowed from another collection by one of these.
 GENERIC_IDS = frozenset({"id", "uuid", "key", "name", "sid", "code", "slug", "identifier"})
@@ -1363,8 +1366,8 @@ def _admits(accept: str, offered: list[str]) -> bool:
 
 def _answers_page(doc: Json, operation: Json, param: str, own: str | None = None) -> bool:
     """Whether a POST answers a page of records rather than one: its 2xx schema is an array,
-    or an object none of whose fields holds the id `{param}` (`id_field`) while the
-    records of an array it holds do."""
+    or an object of arrays and paging fields (`PAGING_FIELD`) none of which holds the id
+    `{param}` (`id_field`) while the records of an array it holds do."""
     got = sw.ok_response(doc, operation)
     schema = merged(doc, got[2]) if got and got[2] is not None else None
     if not isinstance(schema, dict):
@@ -1374,6 +1377,10 @@ def _answers_page(doc: Json, operation: Json, param: str, own: str | None = None
     names = {param, own or param}
     if any(id_field(n, sorted(_field_names(doc, schema))) for n in names):
         return False
+    for key, prop in sw.merged_properties(doc, schema).items():
+        node = merged(doc, prop) or {}
+        if not (node.get("type") == "array" or "items" in node or PAGING_FIELD.search(key)):
+            return False  # a field of a record (contract-p.fit's api-key `token`, `user`)
     listed = sorted(_field_names(doc, schema, listing=True))
     return any(id_field(n, listed) for n in names)
 

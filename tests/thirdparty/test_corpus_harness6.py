@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.corpus.probe import _admits, _unflagged, _unwrap
+from tests.corpus.probe import _admits, _answers_page, _unflagged, _unwrap
 from tests.thirdparty.test_corpus_bodies import OK, _json, _path, _probe_doc
 
 
@@ -179,6 +179,9 @@ def test_a_post_answering_a_page_is_no_create(tmp_path: Path) -> None:
         },
     )
     got, coll = events["get", "/jobs/{jobId}"], events["collection", "/jobs"]
+    assert not _answers_page(
+        {}, {"responses": {"201": _json(_obj({"token": STR, "jobs": page}))}}, "jobId"
+    )
     assert got["ok"] is None and got["cause"].startswith("no id to take"), got
     assert coll["ok"] is None and "page of records" in coll["cause"], coll
 
