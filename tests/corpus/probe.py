@@ -100,11 +100,28 @@ class SpecDisagrees(Outcome):
         super().__init__("the spec's id and path schemas disagree", detail)
 
 
+class SpecImpossible(Outcome):
+    """The spec demands what no value meets: a parameter whose `enum` holds no value of its
+    own `type` (trakt's `{rating}`: `type: integer`, `enum: ['1', ..., '10']`), or a field
+    whose write schema and read schema no one value meets (written as a string, read as an
+    object; written free, read under a pattern the written value breaks), so no server
+    could read back what was written. Not counted, shown apart."""
+
+    ok = None
+
+
 #: The cause of an answer no bytes of its documented media type can make valid.
 UNDRAWABLE = "the spec's schema cannot hold the documented media type"
 
 #: Statuses whose answer HTTP forbids a body (RFC 9110 15.3.5, 15.3.6, 15.4.5).
 BODILESS = frozenset({"204", "205", "304"})
+
+#: The salts of the bodies a round-trip's create tries after a 409 on the key the harness
+#: itself used before (salt 1 is the update's).
+CREATE_SALTS = (2, 3, 4, 5)
+
+#: The names of a page's fields beside its arrays (amplifybackend's `NextToken`).
+PAGING_FIELD = re.compile(r"(?i)next|prev|token|cursor|page|total|count|offset|limit|marker|more")
 
 #: Item parameter names that say nothing of whose record they name (many collections use
 #: them): an id is never borrowed from another collection by one of these.
@@ -339,25 +356,41 @@ def id_of(record: Any, param: str, collection: str | None = None) -> str | None:
     return None if key is None else _text(record[key])
 
 
+#: Where a read differs from what was sent: the keys and indexes down to it, and how.
+Difference = tuple[tuple[str | int, ...], str]
+
+
 def contains(read: Any, sent: Any) -> str | None:
     """Where `read` differs from `sent` (every sent field read back), or None."""
+    found = _difference(read, sent)
+    if found is None:
+        return None
+    at, what = found
+    where = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in at)
+    if what == "missing":
+        return f"{where} missing"
+    return f"{where}: {what}" if where else what
+
+
+def _difference(read: Any, sent: Any, at: tuple[str | int, ...] = ()) -> Difference | None:
+    """The first place `read` does not hold what `sent` holds, or None."""
     if isinstance(sent, dict):
         if not isinstance(read, dict):
-            return f"expected an object, read {type(read).__name__}"
+            return at, f"expected an object, read {type(read).__name__}"
         for key, value in sent.items():
             if key not in read:
-                return f".{key} missing"
-            where = contains(read[key], value)
-            if where is not None:
-                return f".{key}{where if where.startswith(('.', '[')) else ': ' + where}"
+                return (*at, key), "missing"
+            found = _difference(read[key], value, (*at, key))
+            if found is not None:
+                return found
         return None
     if isinstance(sent, list):
         if not isinstance(read, list) or len(read) != len(sent):
-            return f"expected {len(sent)} items, read {read!r:.60}"
+            return at, f"expected {len(sent)} items, read {read!r:.60}"
         for i, (a, b) in enumerate(zip(read, sent, strict=True)):
-            where = contains(a, b)
-            if where is not None:
-                return f"[{i}]{where}"
+            found = _difference(a, b, (*at, i))
+            if found is not None:
+                return found
         return None
     if (sent == read and type(sent) is type(read)) or (
         isinstance(sent, int | float)
@@ -367,7 +400,7 @@ def contains(read: Any, sent: Any) -> str | None:
         and float(sent) == float(read)
     ):
         return None
-    return f"sent {sent!r:.40}, read {read!r:.40}"
+    return at, f"sent {sent!r:.40}, read {read!r:.40}"
 
 
 class Probe:
@@ -534,12 +567,17 @@ class Probe:
         return found
 
     def _names_record(self, prefix: str, name: str) -> bool:
-        """Whether `{name}` below `prefix` names a record: `prefix` is a path of the spec
-        (its collection), `prefix/{name}` answers PUT (a create), or `prefix/{name}`
-        answers GET with an object holding a field `id_field` finds for `name`."""
+        """Whether `{name}` below `prefix` names a record: an item path `prefix/{...}` has
+        an operation of its own (`_item_at`; else it names no stateful record --
+        amplifybackend's `/backend` and `/backend/{appId}/api` hold no `/backend/{appId}`)
+        and `prefix` is a path of the
+        spec (its collection), or `prefix/{name}` answers PUT (a create) or GET with an
+        object holding a field `id_field` finds for `name`."""
         template = prefix if prefix in self.paths else prefix + "/"
         item_path = prefix.rstrip("/") + "/{" + name + "}"
         item = self.paths.get(item_path) or {}
+        if not self._item_at(prefix):
+            return False
         if template in self.paths or "put" in item:
             return True
         got = sw.ok_response(self.doc, item.get("get"))
@@ -548,6 +586,16 @@ class Probe:
         for prop in props.values():
             names |= set(sw.merged_properties(self.doc, prop))
         return id_field(name, sorted(names)) is not None
+
+    def _item_at(self, prefix: str) -> bool:
+        """Whether a path `prefix/{x}` (any parameter name: twilio's `/Assets/{Sid}` is the
+        item of `/Assets/{AssetSid}/Versions`) has an operation."""
+        shape = re.compile(re.escape(prefix.rstrip("/")) + r"/\{[^{}/]+\}/?")
+        return any(
+            shape.fullmatch(path) and any(isinstance(item.get(m), dict) for m in sw.METHODS)
+            for path, item in self.paths.items()
+            if isinstance(item, dict)
+        )
 
     def _id_from_list(
         self,
@@ -593,7 +641,7 @@ class Probe:
         harness chose) -- made once per URL (a failure too: raised again). None when the
         spec has no such create."""
         item_path = template.rstrip("/") + "/{" + name + "}"
-        if "post" not in (self.paths.get(template) or {}) and "put" not in (
+        if not self._creates_by_post(template, name) and "put" not in (
             self.paths.get(item_path) or {}
         ):
             return None
@@ -614,7 +662,7 @@ class Probe:
     ) -> str:
         """A record created for an id (its answer's body is judged by the round-trip)."""
         step = "create (for an id)"
-        if "post" in (self.paths.get(template) or {}):
+        if self._creates_by_post(template, name):
             answer, _body = self.write(step, "post", template, url, 0, judge=False)
             found = answered_id(answer, name)
             if found is None and not self._documents_id(template, name):
@@ -626,6 +674,15 @@ class Probe:
         target = self.fill(item_path, {**known, name: found})
         self.write(step, "put", item_path, target, 0, judge=False)
         return found
+
+    def _creates_by_post(self, template: str, name: str) -> bool:
+        """Whether a POST on `template` creates a record named by `{name}`: it has one, and
+        it does not answer a page of records (amplifybackend's `POST .../job/{env}` lists
+        jobs: `_answers_page`)."""
+        operation = (self.paths.get(template) or {}).get("post")
+        if not isinstance(operation, dict):
+            return False
+        return not _answers_page(self.doc, operation, name, self._own_item_param(template))
 
     def _documents_id(self, template: str, name: str) -> bool:
         """Whether the create at `template` documents an answer a client can read the id
@@ -702,7 +759,13 @@ class Probe:
             for salt in range(3)
         ]
         usable = [v for v in candidates if not path or _text(v) != ""] or candidates
-        return next((v for v in usable if fits(self.doc, schema, v)), usable[0])
+        found = next((v for v in usable if fits(self.doc, schema, v)), None)
+        if found is None and _no_member_fits(self.doc, schema):
+            raise SpecImpossible(
+                "the spec's parameter schema admits no value",
+                f"{name}: {str(merged(self.doc, schema))[:100]}",
+            )
+        return usable[0] if found is None else found
 
     def query(self, template: str, method: str, listing: bool = False) -> list[tuple[str, str]]:
         """The query parameters to send (`_sent`), and for a list the largest page size."""
@@ -747,10 +810,24 @@ class Probe:
                 continue
             name = str(param["name"])
             if name.lower() == "accept":
-                out["Accept"] = _text(self.value_for(param))
+                out["Accept"] = self._accept(param, item[method])
             elif name.lower() not in ("content-type", "authorization") and self._sent(param):
                 out[name] = _text(self.value_for(param))
         return out
+
+    def _accept(self, param: Json, operation: Json) -> str:
+        """The value of the operation's `Accept` parameter: one its schema takes that admits
+        a media type the operation's 2xx answers document (spoonacular's enum holds
+        `text/html` for its HTML widget; vtex's free `Accept` defaulting to JSON on a create
+        answering `text/plain`), else the parameter's own value."""
+        schema = param.get("schema", {})
+        offered = _answered_media(self.doc, operation)
+        own = _text(self.value_for(param))
+        enum = (merged(self.doc, schema) or {}).get("enum") or []
+        for candidate in (own, *[str(v) for v in enum], *offered):
+            if fits(self.doc, schema, candidate) and _admits(candidate, offered):
+                return candidate
+        return own
 
     def request(
         self,
@@ -1014,9 +1091,7 @@ class Probe:
         key = self._id_property(coll)
         if coll.creates_by == "POST":
             before = self._listed_ids(coll, base_url)
-            answer, body = self.write(
-                "create", "post", coll.path, base_url, 0, record_id=(key, None)
-            )
+            answer, body = self._create_anew(coll, base_url, key)
             record_id = self._created_id(coll, answer) or self._new_id(coll, base_url, before)
             self.served_ids.add(record_id)
         else:
@@ -1029,9 +1104,7 @@ class Probe:
         read = self.step("read", "get", coll.item_path, item_url).json()
         readable = self._readable(coll)
         if body is not None:
-            where = contains(_unwrap(read, body), _kept(body, readable, key))
-            if where is not None:
-                raise Failed("read: differs from what was written", where)
+            self._compare(coll, read, body, readable, key, "read: differs from what was written")
         if "get" in coll.methods and _answers_body(self.doc, self.paths[coll.path]["get"]):
             ids = self._listed_ids(coll, base_url, "list")
             if record_id not in ids:
@@ -1044,14 +1117,89 @@ class Probe:
             )
             reread = self.step("read after update", "get", coll.item_path, item_url).json()
             if change is not None:
-                where = contains(_unwrap(reread, change), _kept(change, readable, key))
-                if where is not None:
-                    raise Failed(f"{method.upper()} not read back", where)
+                cause = f"{method.upper()} not read back"
+                self._compare(coll, reread, change, readable, key, cause, method)
         if "delete" in coll.item_methods:
             self.step("delete", "delete", coll.item_path, item_url)
             gone = self.request("get", coll.item_path, item_url)
             if gone.status_code != 404:
                 raise Failed("GET after DELETE not 404", str(gone.status_code))
+
+    def _compare(
+        self,
+        coll: sw.Collection,
+        read: Any,
+        sent: Any,
+        readable: set[str] | None,
+        key: str | None,
+        cause: str,
+        method: str = "",
+    ) -> None:
+        """`read` holds what of `sent` reads back: the record's declared fields (`_kept`),
+        none marked readOnly or writeOnly at any depth of the write or read schema
+        (`_unflagged`). A difference is the server's, unless the spec's read schema at that
+        place rejects the value written there (`plan` written as a string, read as an
+        object): then no server could read it back (`SpecImpossible`)."""
+        record, field = _unwrap(read, sent)
+        got = sw.ok_response(self.doc, self.paths[coll.item_path]["get"])
+        read_schema: Json | None = got[2] if got else None
+        if field is not None and read_schema is not None:
+            read_schema = sw.merged_properties(self.doc, read_schema).get(field)
+        template = coll.item_path if method else coll.path
+        write_schema = self._write_schema(
+            template, method or str(coll.creates_by or "post").lower()
+        )
+        kept = _unflagged(self.doc, _kept(sent, readable, key), [write_schema, read_schema])
+        found = _difference(record, kept)
+        if found is None:
+            return
+        where = contains(record, kept) or ""
+        expected = _schema_at(self.doc, read_schema, found[0])
+        if expected is not None and not fits(self.doc, expected, _value_at(kept, found[0])):
+            raise SpecImpossible(
+                "the spec's write and read schemas disagree",
+                f"{where:.80} (read schema {str(merged(self.doc, expected))[:60]})",
+            )
+        raise Failed(cause, where)
+
+    def _write_schema(self, template: str, method: str) -> Json | None:
+        """The schema of the body `method template` sends (its media as `_body` picks)."""
+        operation = (self.paths.get(template) or {}).get(method) or {}
+        body = sw.resolve(self.doc, operation.get("requestBody"))
+        content = body.get("content") if isinstance(body, dict) else None
+        media = sw.body_media(content) if isinstance(content, dict) and content else None
+        if media is None or not isinstance(content, dict):
+            return None
+        schema = (sw.resolve(self.doc, content[media]) or {}).get("schema")
+        return schema if isinstance(schema, dict) else None
+
+    def _create_anew(self, coll: sw.Collection, url: str, key: str | None) -> tuple[Answer, Any]:
+        """The round-trip's POST create. Where the harness created a record at `url` before
+        (for a GET's id), a 409 answers the key it chose then (es's `DomainName`,
+        lookoutvision's `DatasetType`): it deletes that record first when the item path
+        documents a DELETE, else tries bodies made with other salts -- keys it has not
+        used there."""
+        earlier = self.created.get(url)
+        if not isinstance(earlier, str):
+            return self.write("create", "post", coll.path, url, 0, record_id=(key, None))
+        if "delete" in coll.item_methods:
+            try:
+                return self.write("create", "post", coll.path, url, 0, record_id=(key, None))
+            except Failed as exc:
+                if exc.cause != "create: status 409":
+                    raise
+            scope = path_values(coll.path, url)
+            old = self.fill(coll.item_path, {**scope, coll.id_param: earlier})
+            self.request("delete", coll.item_path, old)
+            del self.created[url]  # a later path through it creates its record anew
+            return self.write("create", "post", coll.path, url, 0, record_id=(key, None))
+        for salt in (0, *CREATE_SALTS):
+            try:
+                return self.write("create", "post", coll.path, url, salt, record_id=(key, None))
+            except Failed as exc:
+                if exc.cause != "create: status 409" or salt == CREATE_SALTS[-1]:
+                    raise
+        raise AssertionError("unreachable: the last salt raises or returns")
 
     def step(
         self,
@@ -1152,6 +1300,10 @@ class Probe:
             return "its item parameter is a fixed choice", str(param.get("schema", {}))[:80]
         if not _answers_body(self.doc, item["get"]):
             return "its item GET documents no body", coll.item_path
+        if coll.creates_by == "POST" and _answers_page(
+            self.doc, self.paths[coll.path]["post"], coll.id_param
+        ):
+            return "its POST answers a page of records", coll.path
         if coll.creates_by == "POST":
             got = sw.ok_response(self.doc, self.paths[coll.path]["post"])
             schema = merged(self.doc, got[2]) if got and got[2] is not None else None
@@ -1179,6 +1331,58 @@ def _is_choice(doc: Json, param: Json | None) -> bool:
     names no record: its value is one of the spec's, never an id to list or create."""
     schema = merged(doc, (param or {}).get("schema")) if isinstance(param, dict) else None
     return isinstance(schema, dict) and ("enum" in schema or "const" in schema)
+
+
+def _no_member_fits(doc: Json, schema: Json) -> bool:
+    """Whether `schema` has an `enum` none of whose members it accepts."""
+    whole = merged(doc, schema)
+    enum = whole.get("enum") if isinstance(whole, dict) else None
+    return isinstance(enum, list) and bool(enum) and not any(fits(doc, schema, v) for v in enum)
+
+
+def _answered_media(doc: Json, operation: Json) -> list[str]:
+    """The media types (parameters dropped) of the operation's documented 2xx answers,
+    JSON ones first."""
+    found: list[str] = []
+    for status, response in (operation.get("responses") or {}).items():
+        if str(status).startswith("2"):
+            content = (sw.resolve(doc, response) or {}).get("content") or {}
+            found += [str(k).split(";")[0].strip().lower() for k in content]
+    unique = list(dict.fromkeys(found))
+    return sorted(unique, key=lambda m: not sw.is_json(m))
+
+
+def _admits(accept: str, offered: list[str]) -> bool:
+    """Whether the `Accept` value `accept` admits one of `offered` (or nothing is offered)."""
+    if not offered:
+        return True
+    ranges = [r.split(";")[0].strip().lower() for r in accept.split(",")]
+    return any(
+        wanted in ("*/*", media) or (wanted.endswith("/*") and media.startswith(wanted[:-1]))
+        for wanted in ranges
+        for media in offered
+    )
+
+
+def _answers_page(doc: Json, operation: Json, param: str, own: str | None = None) -> bool:
+    """Whether a POST answers a page of records rather than one: its 2xx schema is an array,
+    or an object of arrays and paging fields (`PAGING_FIELD`) none of which holds the id
+    `{param}` (`id_field`) while the records of an array it holds do."""
+    got = sw.ok_response(doc, operation)
+    schema = merged(doc, got[2]) if got and got[2] is not None else None
+    if not isinstance(schema, dict):
+        return False
+    if schema.get("type") == "array" or "items" in schema:
+        return True
+    names = {param, own or param}
+    if any(id_field(n, sorted(_field_names(doc, schema))) for n in names):
+        return False
+    for key, prop in sw.merged_properties(doc, schema).items():
+        node = merged(doc, prop) or {}
+        if not (node.get("type") == "array" or "items" in node or PAGING_FIELD.search(key)):
+            return False  # a field of a record (contract-p.fit's api-key `token`, `user`)
+    listed = sorted(_field_names(doc, schema, listing=True))
+    return any(id_field(n, listed) for n in names)
 
 
 def _answers_body(doc: Json, operation: Json) -> bool:
@@ -1345,14 +1549,64 @@ def _values_of(body: Any) -> list[Any]:
     return list(body.values()) if isinstance(body, dict) else []
 
 
-def _unwrap(read: Any, sent: Any) -> Any:
-    """`read`, or the one object inside it that holds what was sent (`{data: {...}}`)."""
+def _unwrap(read: Any, sent: Any) -> tuple[Any, str | None]:
+    """`read`, or the one object inside it that holds more of what was sent (`{data:
+    {...}}`; apideck's `{status_code, status, data: {...}}` wraps a record that has a
+    `status` of its own), with the wrapper's field holding it (None: `read` itself)."""
     if not isinstance(read, dict) or not isinstance(sent, dict) or not sent:
-        return read
-    if any(k in read for k in sent):
-        return read
-    inner = [v for v in read.values() if isinstance(v, dict)]
-    return inner[0] if len(inner) == 1 else read
+        return read, None
+    inner = [(k, v) for k, v in read.items() if isinstance(v, dict)]
+    if len(inner) != 1:
+        return read, None
+    field, record = inner[0]
+    if sum(k in record for k in sent) > sum(k in read for k in sent):
+        return record, field
+    return read, None
+
+
+def _unflagged(doc: Json, sent: Any, schemas: list[Json | None], depth: int = 0) -> Any:
+    """`sent` without the fields any of `schemas` (at the same place) marks readOnly (the
+    server's) or writeOnly (never answered), at every depth (ably's
+    `push.recipient.clientId`)."""
+    if depth > 40:
+        return sent
+    nodes = [merged(doc, s) for s in schemas if isinstance(s, dict)]
+    nodes = [n for n in nodes if isinstance(n, dict)]
+    if isinstance(sent, list):
+        items = [n.get("items") for n in nodes]
+        return [_unflagged(doc, v, items, depth + 1) for v in sent]
+    if not isinstance(sent, dict):
+        return sent
+    props = [sw.merged_properties(doc, n) for n in nodes]
+    out: dict[str, Any] = {}
+    for key, value in sent.items():
+        subs = [p.get(key) for p in props]
+        if any(_flagged(doc, sub, flag) for sub in subs for flag in ("readOnly", "writeOnly")):
+            continue
+        out[key] = _unflagged(doc, value, subs, depth + 1)
+    return out
+
+
+def _schema_at(doc: Json, schema: Json | None, at: tuple[str | int, ...]) -> Json | None:
+    """The schema `schema` gives the value at `at` (keys and indexes), or None where it
+    does not say."""
+    node: Any = schema
+    for step in at:
+        whole = merged(doc, node) if isinstance(node, dict) else None
+        if not isinstance(whole, dict):
+            return None
+        node = (
+            whole.get("items")
+            if isinstance(step, int)
+            else sw.merged_properties(doc, whole).get(step)
+        )
+    return node if isinstance(node, dict) else None
+
+
+def _value_at(value: Any, at: tuple[str | int, ...]) -> Any:
+    for step in at:
+        value = value[step]
+    return value
 
 
 def _text(value: Any) -> str:

@@ -96,7 +96,8 @@ def _from_parsed(parsed: Any, salt: int, stretch: int, depth: int = 0) -> str:
         elif name == "ATOMIC_GROUP":
             out.append(_from_parsed(arg, salt, stretch, depth + 1))
         elif name == "BRANCH":
-            out.append(_from_parsed(arg[1][0], salt, stretch, depth + 1))
+            # the salt picks the alternative: another salt, another key (`train|test`)
+            out.append(_from_parsed(arg[1][salt % len(arg[1])], salt, stretch, depth + 1))
         elif name == "CATEGORY":
             out.append(CATEGORIES.get(str(arg), "a")[0])
         # AT (anchors), ASSERT/ASSERT_NOT (lookarounds), GROUPREF: nothing to add
