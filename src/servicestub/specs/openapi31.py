@@ -7,7 +7,7 @@ into the 3.0 form that means the same:
 
 - ``type: [T, "null"]`` -> ``type: T, nullable: true`` (with an ``enum`` that
   leaves ``null`` out, null stays invalid: no ``nullable``); several types ->
-  ``anyOf`` of one schema per type; ``type: "null"`` -> ``nullable`` with
+  ``anyOf`` of one schema per type (each ``nullable`` if null is one); ``type: "null"`` -> ``nullable`` with
   ``enum: [null]``; a boolean schema -> ``{}`` or ``{not: {}}``;
 - ``const`` -> a one-value ``enum``; ``examples`` (an array) -> ``example``
   (its first value); numeric ``exclusiveMinimum``/``exclusiveMaximum`` -> the
@@ -197,7 +197,10 @@ class _Downgrade:
             elif kinds:
                 if "anyOf" in out:  # the schema's own anyOf still applies beside the types
                     out["allOf"] = [*out.get("allOf", []), {"anyOf": out.pop("anyOf")}]
-                out["anyOf"] = [{"type": kind} for kind in kinds]
+                # null is allowed by each branch: 3.0 reads nullable only beside a type
+                branch = {"nullable": True} if nullable else {}
+                out["anyOf"] = [{"type": kind, **branch} for kind in kinds]
+                nullable = False
             elif nullable or not types:
                 out.setdefault("enum", [None])
             if nullable:
