@@ -55,6 +55,20 @@ CASES: dict[str, Any] = {
         "examples": [[True]],
     },
     "under allOf": {"allOf": [{"type": ["object", "null"], "required": ["a"]}]},
+    "null branch of a oneOf": {
+        "oneOf": [{"type": "string"}, {"type": "null"}, {"type": "integer"}]
+    },
+    "null branch beside a $ref": {
+        "anyOf": [{"$ref": "#/components/schemas/Inner"}, {"type": "null"}]
+    },
+    "additionalProperties false": {"type": "object", "additionalProperties": False},
+    "an annotation keyword": {"type": "string", "regex": "^b$", "dependencies": {"a": ["b"]}},
+}
+
+#: 3.1 schemas whose keyword has no 3.0 form but only narrows what is valid (dropped).
+LOOSENED: dict[str, Any] = {
+    "propertyNames": {"type": "object", "propertyNames": {"maxLength": 0}},
+    "contains": {"type": "array", "contains": {"type": "string"}, "minContains": 2},
 }
 
 json_values = st.recursive(
@@ -128,6 +142,11 @@ def test_each_31_keyword_has_its_30_form() -> None:
     assert "$defs" not in lifted["S"]
     assert schemas["nested"]["S"]["example"] == [True] and "examples" not in schemas["nested"]["S"]
     assert schemas["boolean schemas"]["S"]["properties"] == {"a": {"not": {}}, "b": {}}
+    assert schemas["null branch of a oneOf"]["S"] == {
+        "oneOf": [{"type": "string", "nullable": True}, {"type": "integer"}]
+    }
+    assert schemas["an annotation keyword"]["S"] == {"type": "string"}
+    assert schemas["additionalProperties false"]["S"]["additionalProperties"] is False
 
 
 def test_content_keywords_become_formats() -> None:
@@ -171,3 +190,16 @@ def test_document_level_31_fields_are_dropped() -> None:
     assert document["components"]["schemas"]["S"] == {"type": "string"}
     operation = document["paths"]["/p"]["get"]  # resolved, with 3.0's required responses
     assert operation["operationId"] == "p" and "default" in operation["responses"]
+
+
+@pytest.mark.parametrize("case", sorted(LOOSENED))
+@settings(max_examples=150, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(value=json_values)
+def test_a_loosened_keyword_only_lets_more_through(case: str, value: Any) -> None:
+    converted = _converted(LOOSENED[case])
+    assert not {"propertyNames", "contains", "minContains"} & set(
+        converted["components"]["schemas"]["S"]
+    )
+    original = {"schemas": {"S": LOOSENED[case]}}
+    if Draft202012Validator(_rooted(original)).is_valid(value):
+        assert OAS30Validator(_rooted(converted["components"])).is_valid(value)

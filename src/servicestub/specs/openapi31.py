@@ -7,20 +7,22 @@ into the 3.0 form that means the same:
 
 - ``type: [T, "null"]`` -> ``type: T, nullable: true`` (with an ``enum`` that
   leaves ``null`` out, null stays invalid: no ``nullable``); several types ->
-  ``anyOf`` of one schema per type (each ``nullable`` if null is one); ``type: "null"`` -> ``nullable`` with
-  ``enum: [null]``; a boolean schema -> ``{}`` or ``{not: {}}``;
+  ``anyOf`` of one schema per type (each ``nullable`` if null is one);
+  ``type: "null"`` -> ``nullable`` with ``enum: [null]``; a boolean schema -> ``{}`` or ``{not: {}}``;
 - ``const`` -> a one-value ``enum``; ``examples`` (an array) -> ``example``
   (its first value); numeric ``exclusiveMinimum``/``exclusiveMaximum`` -> the
   bound with 3.0's boolean flag; ``contentEncoding: base64`` -> ``format:
-  byte``, ``contentMediaType`` alone -> ``format: binary``;
+  byte``, ``contentMediaType`` alone -> ``format: binary``; a ``{type: "null"}``
+  branch of an ``anyOf``/``oneOf`` -> ``nullable`` on another branch;
 - a schema ``$ref`` with siblings -> ``allOf: [{$ref}]`` beside them (siblings
   that are only annotations -- description, title, deprecated, examples,
   ``x-``... -- are dropped, which changes no validation); ``$defs`` lifted into
   ``components/schemas`` (``<owner>_<name>``) with the references to them;
 - ``webhooks``, ``jsonSchemaDialect``, ``components/pathItems`` (a path item
   ``$ref`` into them is resolved first), ``$schema``/``$id``/``$anchor``/
-  ``$comment``, ``info.summary``, ``license.identifier`` and the siblings of
-  a non-schema ``$ref`` are dropped; an operation without ``responses`` gets
+  ``$comment`` and every keyword 2020-12 reads as an annotation (one a 3.0
+  Schema Object may not hold: ``regex``...), ``info.summary``,
+  ``license.identifier`` and the siblings of a non-schema ``$ref`` are dropped; an operation without ``responses`` gets
   a ``default`` one.
 
 ``propertyNames`` and ``contains`` (with ``minContains``/``maxContains``) have
@@ -62,7 +64,21 @@ UNMAPPED = (
 LOOSENED = ("propertyNames", "contains", "minContains", "maxContains")
 
 #: Keywords without a 3.0 meaning that change no validation: dropped.
-_IGNORED = ("$schema", "$id", "$anchor", "$comment", "$vocabulary", "contentSchema")
+#: The keywords of an OpenAPI 3.0 Schema Object, and the 3.1 ones rewritten into them.
+_KEPT = frozenset(
+    {
+        *("additionalProperties", "allOf", "anyOf", "default", "deprecated", "description"),
+        *("discriminator", "enum", "example", "exclusiveMaximum", "exclusiveMinimum"),
+        *("externalDocs", "format", "items", "maxItems", "maxLength", "maxProperties"),
+        *("maximum", "minItems", "minLength", "minProperties", "minimum", "multipleOf", "not"),
+        *("nullable", "oneOf", "pattern", "properties", "readOnly", "required", "title"),
+        *("type", "uniqueItems", "writeOnly", "xml"),
+        *("const", "examples", "contentEncoding", "contentMediaType"),
+    }
+)
+
+#: The 3.0 form of ``{type: "null"}``.
+NULL = {"enum": [None], "nullable": True}
 
 #: Siblings of a schema ``$ref`` that change no validation (dropped with them).
 _ANNOTATIONS = frozenset({"description", "title", "deprecated", "example", "examples", "$comment"})
@@ -124,8 +140,8 @@ class _Downgrade:
                     f"{pointer[2:] or 'the schema'} uses '{key}' (JSON Schema 2020-12), "
                     "which has no OpenAPI 3.0 meaning",
                 )
-            elif key in LOOSENED or key in _IGNORED:
-                continue
+            elif key == "additionalProperties" and isinstance(value, bool):
+                out[key] = value
             elif key in _ONE:
                 out[key] = self.schema(value, f"{pointer}/{key}", owner)
             elif key in _MAP and isinstance(value, dict):
@@ -134,13 +150,15 @@ class _Downgrade:
                     for name, sub in value.items()
                 }
             elif key in _LIST and isinstance(value, list):
-                out[key] = [
-                    self.schema(sub, f"{pointer}/{key}/{i}", owner) for i, sub in enumerate(value)
-                ]
+                out[key] = _null_branch_folded(
+                    [self.schema(sub, f"{pointer}/{key}/{i}", owner) for i, sub in enumerate(value)]
+                )
             elif key == "$defs" and isinstance(value, dict):
                 self._lift(value, pointer, owner)
-            else:
+            elif key in _KEPT or key.startswith("x-"):
                 out[key] = value
+            # else: a keyword 2020-12 reads as an annotation (``regex``, ``dependencies``...):
+            # it changes no validation, and a 3.0 Schema Object may not hold it.
         return self._keywords(out)
 
     def _lift(self, defs: dict[str, Any], pointer: str, owner: str) -> None:
@@ -303,6 +321,20 @@ class _Downgrade:
                 components.setdefault("schemas", {}).update(self.lifted)
         if self.moved:
             _move_references(document, self.moved)
+
+
+def _null_branch_folded(branches: list[Any]) -> list[Any]:
+    """An ``anyOf``/``oneOf``'s ``{type: "null"}`` branch folded into another branch
+    (one with a type, no enum and no null of its own, made ``nullable``): null is then
+    valid under exactly one branch, as before, in the form 3.0 tools read best."""
+    if NULL not in branches:
+        return branches
+    for i, branch in enumerate(branches):
+        if isinstance(branch, dict) and "type" in branch and not {"enum", "nullable"} & set(branch):
+            folded = [*branches[:i], {**branch, "nullable": True}, *branches[i + 1 :]]
+            folded.remove(NULL)
+            return folded
+    return branches
 
 
 def _move_references(node: Any, moved: dict[str, str]) -> None:
