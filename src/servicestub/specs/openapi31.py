@@ -8,7 +8,8 @@ into the 3.0 form that means the same:
 - ``type: [T, "null"]`` -> ``type: T, nullable: true`` (with an ``enum`` that
   leaves ``null`` out, null stays invalid: no ``nullable``); several types ->
   ``anyOf`` of one schema per type (each ``nullable`` if null is one);
-  ``type: "null"`` -> ``nullable`` with ``enum: [null]``; a boolean schema -> ``{}`` or ``{not: {}}``;
+  ``type: "null"`` -> ``nullable`` with ``enum: [null]``; a boolean schema ->
+  ``{}`` or ``{not: {}}``;
 - ``const`` -> a one-value ``enum``; ``examples`` (an array) -> ``example``
   (its first value); numeric ``exclusiveMinimum``/``exclusiveMaximum`` -> the
   bound with 3.0's boolean flag; ``contentEncoding: base64`` -> ``format:
@@ -22,8 +23,8 @@ into the 3.0 form that means the same:
   ``$ref`` into them is resolved first), ``$schema``/``$id``/``$anchor``/
   ``$comment`` and every keyword 2020-12 reads as an annotation (one a 3.0
   Schema Object may not hold: ``regex``...), ``info.summary``,
-  ``license.identifier`` and the siblings of a non-schema ``$ref`` are dropped; an operation without ``responses`` gets
-  a ``default`` one.
+  ``license.identifier`` and the siblings of a non-schema ``$ref`` are dropped;
+  an operation without ``responses`` gets a ``default`` one.
 
 ``propertyNames`` and ``contains`` (with ``minContains``/``maxContains``) have
 no 3.0 form but only narrow what is valid: they are dropped, which loosens the
