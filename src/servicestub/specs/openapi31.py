@@ -381,11 +381,12 @@ def _reasons(document: dict[str, Any], unmapped: dict[str, str]) -> dict[tuple[s
             return broken[ref]
         broken[ref] = None  # a reference that comes round again adds nothing
         found = unmapped.get(ref)
-        if found is None:
+        if found is not None:
+            found = f"it uses {ref}: {found}"
+        else:  # what the component refers to, named by the schema that has no 3.0 meaning
             _, _, kind, name = ref.split("/", 3)
             node = (components.get(kind) or {}).get(name.replace("~1", "/").replace("~0", "~"))
             found = next((p for r in sorted(_references(node)) if (p := problem(r))), None)
-            found = found and (found if found.startswith("it uses") else f"it uses {ref}: {found}")
         broken[ref] = found
         return found
 
