@@ -107,6 +107,7 @@ def test_a_31_collection_round_trips(tmp_path: Path) -> None:
         assert pet in client.get("/p/pets").json()
         assert client.delete(f"/p/pets/{pet['id']}").status_code == 204
         assert client.get(f"/p/pets/{pet['id']}").status_code == 404
+        assert client.get("/p/openapi.json").json()["openapi"] == "3.0.3"  # what is served
 
 
 @pytest.mark.parametrize(
