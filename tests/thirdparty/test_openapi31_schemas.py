@@ -61,6 +61,10 @@ CASES: dict[str, Any] = {
     "null branch beside a $ref": {
         "anyOf": [{"$ref": "#/components/schemas/Inner"}, {"type": "null"}]
     },
+    "null branch beside a composed one": {
+        "oneOf": [{"type": "object", "allOf": [{"type": "object"}]}, {"type": "null"}]
+    },
+    "null type, enum without null": {"type": "null", "enum": ["a"]},
     "additionalProperties false": {"type": "object", "additionalProperties": False},
     "an annotation keyword": {"type": "string", "regex": "^b$", "dependencies": {"a": ["b"]}},
 }

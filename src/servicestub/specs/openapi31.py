@@ -220,8 +220,10 @@ class _Downgrade:
                 branch = {"nullable": True} if nullable else {}
                 out["anyOf"] = [{"type": kind, **branch} for kind in kinds]
                 nullable = False
-            elif nullable or not types:
+            elif nullable:
                 out.setdefault("enum", [None])
+            else:  # only null, which the enum leaves out (or no type at all): nothing is valid
+                out["not"] = {}
             if nullable:
                 out["nullable"] = True
         return out
@@ -324,6 +326,10 @@ class _Downgrade:
             _move_references(document, self.moved)
 
 
+#: A branch holding one of these may refuse null whatever its ``nullable``: not folded into.
+_NOT_FOLDED = frozenset({"enum", "nullable", "allOf", "anyOf", "oneOf", "not"})
+
+
 def _null_branch_folded(branches: list[Any]) -> list[Any]:
     """An ``anyOf``/``oneOf``'s ``{type: "null"}`` branch folded into another branch
     (one with a type, no enum and no null of its own, made ``nullable``): null is then
@@ -331,7 +337,7 @@ def _null_branch_folded(branches: list[Any]) -> list[Any]:
     if NULL not in branches:
         return branches
     for i, branch in enumerate(branches):
-        if isinstance(branch, dict) and "type" in branch and not {"enum", "nullable"} & set(branch):
+        if isinstance(branch, dict) and "type" in branch and not _NOT_FOLDED & set(branch):
             folded = [*branches[:i], {**branch, "nullable": True}, *branches[i + 1 :]]
             folded.remove(NULL)
             return folded
