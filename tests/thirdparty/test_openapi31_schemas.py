@@ -48,6 +48,11 @@ CASES: dict[str, Any] = {
         "properties": {"a": {"$ref": "#/components/schemas/S/$defs/D"}},
         "$defs": {"D": {"type": ["integer", "null"], "exclusiveMaximum": 2}},
     },
+    "draft 7 definitions": {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/components/schemas/S/definitions/D"}},
+        "definitions": {"D": {"type": "string", "maxLength": 1}},
+    },
     "boolean schemas": {"type": "object", "properties": {"a": False, "b": True}},
     "nested": {
         "type": "array",
@@ -144,6 +149,7 @@ def test_each_31_keyword_has_its_30_form() -> None:
         "exclusiveMaximum": True,
     }
     assert "$defs" not in lifted["S"]
+    assert schemas["draft 7 definitions"]["S_D"] == {"type": "string", "maxLength": 1}
     assert schemas["nested"]["S"]["example"] == [True] and "examples" not in schemas["nested"]["S"]
     assert schemas["boolean schemas"]["S"]["properties"] == {"a": {"not": {}}, "b": {}}
     assert schemas["null branch of a oneOf"]["S"] == {

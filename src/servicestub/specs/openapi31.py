@@ -17,8 +17,9 @@ into the 3.0 form that means the same:
   branch of an ``anyOf``/``oneOf`` -> ``nullable`` on another branch;
 - a schema ``$ref`` with siblings -> ``allOf: [{$ref}]`` beside them (siblings
   that are only annotations -- description, title, deprecated, examples,
-  ``x-``... -- are dropped, which changes no validation); ``$defs`` lifted into
-  ``components/schemas`` (``<owner>_<name>``) with the references to them;
+  ``x-``... -- are dropped, which changes no validation); ``$defs`` (and
+  draft 7's ``definitions``) lifted into ``components/schemas``
+  (``<owner>_<name>``) with the references to them;
 - ``webhooks``, ``jsonSchemaDialect``, ``components/pathItems`` (a path item
   ``$ref`` into them is resolved first), ``$schema``/``$id``/``$anchor``/
   ``$comment`` and every keyword 2020-12 reads as an annotation (one a 3.0
@@ -83,6 +84,10 @@ NULL = {"enum": [None], "nullable": True}
 
 #: Siblings of a schema ``$ref`` that change no validation (dropped with them).
 _ANNOTATIONS = frozenset({"description", "title", "deprecated", "example", "examples", "$comment"})
+
+#: Keywords holding named schemas that ``$ref``s point into: 2020-12's ``$defs`` and
+#: draft 7's ``definitions`` (an annotation to 2020-12, but JSON pointers reach it).
+_DEFINITIONS = ("$defs", "definitions")
 
 #: Keywords holding one sub-schema, or a mapping / list of them.
 _ONE = ("items", "not", "additionalProperties")
@@ -154,8 +159,8 @@ class _Downgrade:
                 out[key] = _null_branch_folded(
                     [self.schema(sub, f"{pointer}/{key}/{i}", owner) for i, sub in enumerate(value)]
                 )
-            elif key == "$defs" and isinstance(value, dict):
-                self._lift(value, pointer, owner)
+            elif key in _DEFINITIONS and isinstance(value, dict):
+                self._lift(value, f"{pointer}/{key}", owner)
             elif key in _KEPT or key.startswith("x-"):
                 out[key] = value
             # else: a keyword 2020-12 reads as an annotation (``regex``, ``dependencies``...):
@@ -163,7 +168,8 @@ class _Downgrade:
         return self._keywords(out)
 
     def _lift(self, defs: dict[str, Any], pointer: str, owner: str) -> None:
-        """Move ``$defs`` into ``components/schemas``, each named after its owner."""
+        """Move the schemas of ``$defs`` (at ``pointer``) into ``components/schemas``,
+        each named after its owner."""
         stem = owner.rsplit("/", 1)[-1] if owner.startswith("#/components/schemas/") else "defs"
         taken = (self.document.get("components") or {}).get("schemas") or {}
         for name, sub in defs.items():
@@ -171,7 +177,7 @@ class _Downgrade:
             while new in taken or new in self.lifted:
                 new += "_"
             self.lifted[new] = None  # reserved before its own $defs are lifted
-            where = f"{pointer}/$defs/{_escape(name)}"
+            where = f"{pointer}/{_escape(name)}"
             self.moved[where] = f"#/components/schemas/{_escape(new)}"
             self.lifted[new] = self.schema(sub, where, f"#/components/schemas/{_escape(new)}")
 
