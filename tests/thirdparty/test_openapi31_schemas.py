@@ -53,6 +53,16 @@ CASES: dict[str, Any] = {
         "properties": {"a": {"$ref": "#/components/schemas/S/definitions/D"}},
         "definitions": {"D": {"type": "string", "maxLength": 1}},
     },
+    "nested $defs": {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/components/schemas/S/$defs/D/properties/b/$defs/E"}},
+        "$defs": {
+            "D": {
+                "type": "object",
+                "properties": {"b": {"type": "object", "$defs": {"E": {"type": "integer"}}}},
+            }
+        },
+    },
     "boolean schemas": {"type": "object", "properties": {"a": False, "b": True}},
     "nested": {
         "type": "array",

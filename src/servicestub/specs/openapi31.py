@@ -351,14 +351,16 @@ def _null_branch_folded(branches: list[Any]) -> list[Any]:
 
 
 def _move_references(node: Any, moved: dict[str, str]) -> None:
-    """Point every ``$ref`` into a lifted ``$defs`` entry at its new place."""
+    """Point every ``$ref`` into a lifted ``$defs`` entry at its new place (the
+    innermost: a ``$defs`` inside a lifted one was lifted on its own)."""
+    innermost_first = sorted(moved.items(), key=lambda pair: -len(pair[0]))
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, dict):
             ref = current.get("$ref")
             if isinstance(ref, str):
-                for old, new in moved.items():
+                for old, new in innermost_first:
                     if ref == old or ref.startswith(old + "/"):
                         current["$ref"] = new + ref[len(old) :]
                         break
