@@ -16,6 +16,7 @@ import yaml
 
 from servicestub.specs.loading import METHODS as METHODS  # re-exported: the engine reads it here
 from servicestub.specs.loading import SpecRefused, load
+from servicestub.specs.openapi31 import downgrade, is_31
 from servicestub.specs.patterns import rewrite_java_patterns
 from servicestub.specs.pruning import Dropped, nothing_served, prune
 
@@ -86,8 +87,9 @@ def _third_party(
     path: ``petstore.get_pets_petId``), so that ids are unique across every spec
     served. Refused (:class:`SpecRefused`) when nothing of it can be served."""
     document: dict[str, Any] = orjson.loads(orjson.dumps(load(path)))
+    unmapped = downgrade(document) if is_31(document) else ()
     rewrite_java_patterns(document)
-    dropped = prune(document)
+    dropped = unmapped + prune(document)
     if not document["paths"]:
         raise SpecRefused(nothing_served(path, dropped))
     seen: set[str] = set()

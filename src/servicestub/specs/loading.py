@@ -1,13 +1,9 @@
 """Reading a third-party OpenAPI file (``serve --spec``), or refusing it with the reason.
 
 A file is read as YAML, which covers JSON (by content: its extension says
-nothing). It is served only when it is an OpenAPI 3.0 document with at least
-one operation; everything else is a :class:`SpecRefused` naming the file and
-what to do. OpenAPI 3.1 is refused: its schemas are JSON Schema 2020-12
-(``type: [string, "null"]``, numeric ``exclusiveMinimum``, ``const``,
-``$defs``...), while connexion 3.3 checks documents against the 3.0 schema
-only and the mock's validators (``app/validation.py``: jsonschema_rs Draft 4
-with OpenAPI 3.0's ``nullable``) would misread them.
+nothing). It is served only when it is an OpenAPI 3.0 or 3.1 document with at
+least one operation (3.1 is rewritten as 3.0: :mod:`servicestub.specs.openapi31`);
+everything else is a :class:`SpecRefused` naming the file and what to do.
 """
 
 from __future__ import annotations
@@ -75,12 +71,10 @@ def refusal(path: Path, document: Any) -> str | None:
         )
     if not isinstance(version, str) or not re.fullmatch(r"3\.\d+\.\d+(-.+)?", version):
         return f"{path}: 'openapi: {version}' is not an OpenAPI version; give 'openapi: 3.0.3'."
-    if not version.startswith("3.0."):
+    if not version.startswith(("3.0.", "3.1.")):
         return (
-            f"{path}: OpenAPI {version} is not served; only 3.0 is. 3.1 schemas are JSON Schema "
-            "2020-12, which neither connexion 3.3's spec checks nor the mock's request "
-            "validators (JSON Schema draft 4 with 'nullable') read correctly; write the "
-            "spec as 3.0 (e.g. type: [string, 'null'] as type: string, nullable: true)."
+            f"{path}: OpenAPI {version} is not served; only 3.0 and 3.1 are (3.1 read as its "
+            "3.0 equivalent). Write the spec as 3.1 or 3.0."
         )
     paths = document.get("paths")
     if not isinstance(paths, dict) or not paths:
