@@ -846,6 +846,8 @@ class Probe:
         query = self.query(template, method, listing)
         creds = self.security(operation)
         headers.update(creds["header"])
+        # a credential the operation also declares as a parameter (trello's `key`) is sent once
+        query = [(k, v) for k, v in query if k not in creds["query"]]
         query += list(creds["query"].items())
         if creds["cookie"]:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in creds["cookie"].items())

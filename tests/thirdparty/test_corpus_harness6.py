@@ -266,3 +266,31 @@ def test_write_and_read_schemas_no_value_meets_are_not_counted(
     coll = events["collection", "/addons"]
     assert coll["ok"] is None, coll
     assert coll["cause"] == "the spec's write and read schemas disagree", coll
+
+
+# -- a credential the spec also declares as a parameter is sent once ---------------------
+
+
+def test_a_query_credential_declared_as_a_parameter_too_is_sent_once(tmp_path: Path) -> None:
+    """trello: the security scheme is an API key in the query (`key`), and the operations
+    declare `key` as a required query parameter as well; sending both the parameter and
+    the credential repeats `key`, which the server refuses (400, given more than once)."""
+    key = {"name": "key", "in": "query", "required": True, "schema": STR}
+    events = _probe_doc(
+        tmp_path,
+        {
+            "components": {
+                "securitySchemes": {"key": {"type": "apiKey", "in": "query", "name": "key"}}
+            },
+            "security": [{"key": []}],
+            "paths": {
+                "/boards": {
+                    "get": {
+                        "parameters": [key],
+                        "responses": {"200": {**OK, **_json({"type": "array", "items": STR})}},
+                    }
+                }
+            },
+        },
+    )
+    assert events["get", "/boards"]["ok"] is True, events
