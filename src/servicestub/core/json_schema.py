@@ -85,18 +85,25 @@ def draft4(schema: Any, components: Json) -> jsonschema_rs.Draft4Validator | Non
 _SCHEMAS_REF = "#/components/schemas/"
 
 
-def _refs(node: Any) -> Iterator[str]:
-    """Every ``$ref`` string in ``node``."""
+def objects_in(node: Any) -> Iterator[dict[str, Any]]:
+    """Every object (``dict``) in the JSON ``node``, itself included, each before what
+    it holds: one the caller changes when it is yielded is walked as changed."""
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
-                yield ref
+            yield current
             stack.extend(current.values())
         elif isinstance(current, list):
             stack.extend(current)
+
+
+def _refs(node: Any) -> Iterator[str]:
+    """Every ``$ref`` string in ``node``."""
+    for current in objects_in(node):
+        ref = current.get("$ref")
+        if isinstance(ref, str):
+            yield ref
 
 
 def _schema_name(ref: str) -> str | None:

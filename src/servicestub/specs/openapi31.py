@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from typing import Any, TypeGuard
 
+from servicestub.core.json_schema import objects_in
 from servicestub.specs.loading import METHODS
 from servicestub.specs.pruning import Dropped, drop
 
@@ -354,19 +355,13 @@ def _move_references(node: Any, moved: dict[str, str]) -> None:
     """Point every ``$ref`` into a lifted ``$defs`` entry at its new place (the
     innermost: a ``$defs`` inside a lifted one was lifted on its own)."""
     innermost_first = sorted(moved.items(), key=lambda pair: -len(pair[0]))
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
-                for old, new in innermost_first:
-                    if ref == old or ref.startswith(old + "/"):
-                        current["$ref"] = new + ref[len(old) :]
-                        break
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
+    for current in objects_in(node):
+        ref = current.get("$ref")
+        if isinstance(ref, str):
+            for old, new in innermost_first:
+                if ref == old or ref.startswith(old + "/"):
+                    current["$ref"] = new + ref[len(old) :]
+                    break
 
 
 def _references(node: Any) -> set[str]:

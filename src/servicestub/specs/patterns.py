@@ -17,6 +17,8 @@ from typing import Any
 
 import jsonschema_rs
 
+from servicestub.core.json_schema import objects_in
+
 #: Java's POSIX character classes, as the members of a bracketed class.
 JAVA_POSIX = {
     "Lower": "a-z",
@@ -89,15 +91,9 @@ def rewrite_java_patterns(node: Any) -> None:
     """Rewrite, in place, every ``pattern`` of ``node`` (a parsed spec) that the
     validators refuse and that reads as Java's POSIX classes (:func:`java_posix`), and
     every anchored JavaScript regex literal (:func:`js_literal`)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            pattern = current.get("pattern")
-            if isinstance(pattern, str):
-                if "\\p" in pattern.lower() and _refused(pattern):
-                    pattern = java_posix(pattern)
-                current["pattern"] = js_literal(pattern)
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
+    for current in objects_in(node):
+        pattern = current.get("pattern")
+        if isinstance(pattern, str):
+            if "\\p" in pattern.lower() and _refused(pattern):
+                pattern = java_posix(pattern)
+            current["pattern"] = js_literal(pattern)
