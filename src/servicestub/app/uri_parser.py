@@ -80,6 +80,8 @@ class SpecURIParser(OpenAPIURIParser):  # type: ignore[misc]  # connexion is unt
         deepObject`` spells them (``created[gte]=1``, ``expand[]=a``) gathered into
         the object or array their schema holds (:func:`deep_fields`); connexion's
         own reading makes objects only, so ``expand[]=a`` was ``{"": "a"}``."""
+        if not any("[" in key for key in query_data):  # the common query: nothing to gather
+            return self.resolve_params(query_data, "query")
         schemas = {name: d.get("schema", {}) for name, d in self.param_defns.items()}
         fields, gathered = deep_fields(query_data, schemas)
         resolved = self.resolve_params(
