@@ -50,7 +50,7 @@ def test_the_api_cls_hook_builds_our_operations() -> None:
         apis = [api for group in app._middleware_app.apis.values() for api in group]
         assert apis and all(isinstance(api, operations._Api) for api in apis)
         operation = next(iter(apis[0].operations.values()))
-        assert isinstance(operation, operations._Operation)
+        assert isinstance(operation, operations.CompilableOperation)
         assert operation.fn is operation.fn
 
 

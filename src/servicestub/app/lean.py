@@ -53,6 +53,13 @@ from connexion.middleware.routing import RoutingOperation
 from starlette.routing import Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from servicestub.app.compiled import (
+    ArgumentPlan,
+    CompiledCall,
+    CompiledValidation,
+    compilable,
+)
+from servicestub.app.operations import CompilableOperation
 from servicestub.app.uri_parser import RawPathRouting, routed_path
 from servicestub.middleware.control import FaultMiddleware, JournalMiddleware, PreferMiddleware
 from servicestub.middleware.cors import ApiCorsMiddleware
@@ -237,7 +244,8 @@ class LeanDispatch:
             """The chain after routing of one operation, or ``None`` when a layer
             does not hold it (connexion then serves it, whole)."""
             try:
-                app: ASGIApp = _operation(inner, base_path, operation_id)
+                handler = _operation(inner, base_path, operation_id)
+                app: ASGIApp = handler
                 for place in reversed(range(len(AFTER_ROUTING))):
                     step = AFTER_ROUTING[place]
                     if isinstance(step, type):
@@ -247,7 +255,7 @@ class LeanDispatch:
                     kind, operation_kind = step
                     operation = _operation(_only(stack, kind), base_path, operation_id)
                     if isinstance(operation, operation_kind):
-                        app = _rewired(operation, app, "next_app")
+                        app = _compiled(_rewired(operation, app, "next_app"), handler)
             except KeyError:
                 return None
             return app
@@ -294,6 +302,22 @@ class LeanDispatch:
 async def _routed(scope: Scope, receive: Receive, send: Send) -> None:
     """After the guards: the chain of the operation the request was routed to."""
     await scope[ROUTED_KEY](scope, receive, send)
+
+
+def _compiled(step: Any, handler: Any) -> Any:
+    """``step`` (a rewired per-operation step), or its compiled stand-in
+    (``app/compiled.py``) when it is connexion's request validation or context
+    layer of an operation whose requests can be compiled."""
+    if not isinstance(step, RequestValidationOperation | ContextOperation):
+        return step
+    operation = step._operation if isinstance(step, RequestValidationOperation) else step.operation
+    if not isinstance(handler, CompilableOperation) or not compilable(operation, handler._fn):
+        return step
+    if isinstance(step, RequestValidationOperation):
+        parser = operation._uri_parser_class(operation.parameters, operation.body_definition())
+        return CompiledValidation(step, parser)
+    plan = ArgumentPlan.of(operation, handler._fn, handler.sanitize)
+    return CompiledCall(step, handler._fn, plan, handler.jsonifier)
 
 
 def _operation(middleware: RoutedMiddleware, base_path: str, operation_id: str) -> Any:

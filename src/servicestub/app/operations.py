@@ -63,17 +63,25 @@ class _DecoratedOnce(StarletteDecorator):  # type: ignore[misc]  # connexion is 
         return wrapper
 
 
-class _Operation(AsyncOperation):  # type: ignore[misc]  # connexion is untyped
+class CompilableOperation(AsyncOperation):  # type: ignore[misc]  # connexion is untyped
+    """The inner app's operation: its handler decorated once; what the compiled
+    calls (``app/compiled.py``) read of it: ``_fn``, ``jsonifier``, :attr:`sanitize`."""
+
     @functools.cached_property
     def fn(self) -> Any:
         return _DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(
             self._fn
         )
 
+    @property
+    def sanitize(self) -> Any:
+        """How connexion's argument passing names a parameter's argument."""
+        return _pythonic if self.pythonic_params else _sanitized
+
 
 class _Api(AsyncApi):  # type: ignore[misc]  # connexion is untyped
-    def make_operation(self, operation: AbstractOperation) -> _Operation:
-        made: _Operation = _Operation.from_operation(
+    def make_operation(self, operation: AbstractOperation) -> CompilableOperation:
+        made: CompilableOperation = CompilableOperation.from_operation(
             operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
         )
         return made

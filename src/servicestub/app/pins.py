@@ -50,7 +50,7 @@ INTERNALS = (
     Internal(
         "connexion.apps.asynchronous",
         "AsyncOperation.fn",
-        "app.operations._Operation (decorated once, not per request)",
+        "app.operations.CompilableOperation (decorated once, not per request)",
         "fn still builds the StarletteDecorator around self._fn on every call",
     ),
     Internal(

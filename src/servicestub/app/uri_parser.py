@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -265,6 +265,48 @@ class _Castable:
         return getattr(self._request, name)
 
 
+def passed_parameters(
+    parameters: list[dict[str, Any]],
+) -> tuple[dict[tuple[str, str], dict[str, Any]], set[tuple[str, str]]]:
+    """The path and query parameters of an operation (its ``parameters``, path item's
+    included) that :class:`SpecArguments` passes as typed, by ``(in, name)``: those
+    connexion cannot cast (:func:`_castable`) and those the operation redefines; and
+    the redefined ones."""
+    listed = [(p["in"], p["name"]) for p in parameters]
+    shadowed = {key for key in listed if listed.count(key) > 1}
+    passed = {
+        (p["in"], p["name"]): p
+        for p in effective_parameters(parameters)
+        if p["in"] in ("path", "query") and (not _castable(p) or (p["in"], p["name"]) in shadowed)
+    }
+    return passed, shadowed
+
+
+def pass_typed(
+    kwargs: dict[str, Any],
+    request: Any,
+    passed: Mapping[tuple[str, str], dict[str, Any]],
+    shadowed: Collection[tuple[str, str]],
+    sanitize: Callable[[str], str],
+    wanted: Callable[[str], bool],
+) -> None:
+    """Put into ``kwargs`` the ``passed`` parameters (:func:`passed_parameters`) of
+    ``request`` the handler takes (``wanted``) as typed, or their own default when
+    left out; a redefined one left out without a default is not passed at all."""
+    given = {"path": request.path_params, "query": request.query_params}
+    for (where, name), definition in passed.items():
+        key = sanitize(name)
+        if not wanted(key):
+            continue
+        schema = definition.get("schema")
+        if name in given[where]:
+            kwargs[key] = given[where][name]
+        elif isinstance(schema, dict) and "default" in schema:
+            kwargs[key] = schema["default"]
+        elif (where, name) in shadowed:
+            kwargs.pop(key, None)  # connexion's default is the path item's
+
+
 class SpecArguments(AsyncParameterDecorator):  # type: ignore[misc]  # connexion is untyped
     """connexion's argument passing, except that a path or query parameter whose
     schema states its type other than by its own ``type`` (connexion casts by
@@ -277,14 +319,7 @@ class SpecArguments(AsyncParameterDecorator):  # type: ignore[misc]  # connexion
 
         @functools.wraps(function)
         async def wrapper(request: Any) -> Any:
-            listed = [(p["in"], p["name"]) for p in operation.parameters]
-            shadowed = {key for key in listed if listed.count(key) > 1}
-            passed = {
-                (p["in"], p["name"]): p
-                for p in effective_parameters(operation.parameters)
-                if p["in"] in ("path", "query")
-                and (not _castable(p) or (p["in"], p["name"]) in shadowed)
-            }
+            passed, shadowed = passed_parameters(operation.parameters)
             body = self._maybe_get_body(request, arguments=arguments, has_kwargs=has_kwargs)
             while asyncio.iscoroutine(body):
                 body = await body
@@ -296,18 +331,8 @@ class SpecArguments(AsyncParameterDecorator):  # type: ignore[misc]  # connexion
                 has_kwargs=has_kwargs,
                 sanitize=self.sanitize_fn,
             )
-            given = {"path": request.path_params, "query": request.query_params}
-            for (where, name), definition in passed.items():
-                key = self.sanitize_fn(name)
-                if not (has_kwargs or key in arguments):
-                    continue
-                schema = definition.get("schema")
-                if name in given[where]:
-                    kwargs[key] = given[where][name]
-                elif isinstance(schema, dict) and "default" in schema:
-                    kwargs[key] = schema["default"]
-                elif (where, name) in shadowed:
-                    kwargs.pop(key, None)  # connexion's default is the path item's
+            wanted = (lambda _key: True) if has_kwargs else arguments.__contains__
+            pass_typed(kwargs, request, passed, shadowed, self.sanitize_fn, wanted)
             return await function(**kwargs)
 
         return wrapper

@@ -1,0 +1,223 @@
+"""A body-less request to an operation without a request body, served with the
+per-operation set-up of connexion's last layers done once (docs/request-path.md).
+
+connexion, on every request, builds an operation's URI parser and parameter
+validator anew, then a second request object and URI parser for the handler,
+and re-derives from ``operation.parameters`` which parameters there are, their
+defaults (deep-copied) and how to pass them. None of that depends on the
+request. Here, per operation, once:
+
+* :class:`CompiledValidation` stands where connexion's request validation
+  stands: the same :class:`~servicestub.app.validation.FastParameterValidator`
+  and :class:`~servicestub.app.uri_parser.SpecURIParser`, built once, check the
+  parameters; the request object they parsed is handed down in the scope;
+* :class:`CompiledCall` stands where connexion's context layer and its inner
+  app's operation stand: it sets the same context, passes the arguments
+  connexion's parameter decorator would (:class:`ArgumentPlan`, connexion's
+  ``get_arguments`` with the definitions read once), and sends what connexion's
+  own response decorator, made once, makes of the handler's result.
+
+Any other request (one with a body, a ``Content-Type`` or a ``Transfer-Encoding``,
+or to an operation that has a request body) goes through connexion's own layers,
+as does one whose validation step was connexion's: :class:`CompiledCall` serves
+only what :class:`CompiledValidation` checked. ``tests/test_compiled_calls.py``
+proves both give the same arguments; ``tests/test_lean_dispatch.py`` the same
+answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from connexion.context import _context, _operation, _receive, _scope, context
+from connexion.decorators.parameter import (
+    CONTEXT_NAME,
+    _get_query_defaults,
+    _get_val_from_param,
+    inspect_function_arguments,
+    unwrap_decorators,
+)
+from connexion.decorators.response import AsyncResponseDecorator
+from connexion.frameworks.starlette import Starlette as StarletteFramework
+from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.context import ContextOperation
+from connexion.middleware.request_validation import RequestValidationOperation
+from connexion.utils import deep_merge
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from servicestub.app.uri_parser import SpecURIParser, pass_typed, passed_parameters
+
+#: The scope key of the request :class:`CompiledValidation` checked (read by :class:`CompiledCall`).
+CHECKED_KEY = "servicestub.compiled.checked"
+
+#: Request headers that say a request has a body, or how to read one.
+_BODY_HEADERS = frozenset({b"content-type", b"transfer-encoding"})
+
+
+def bodiless(scope: Scope) -> bool:
+    """Whether the request of ``scope`` sends no body and names no media type."""
+    for name, value in scope["headers"]:
+        if name in _BODY_HEADERS:
+            return False
+        if name == b"content-length" and value.strip() not in (b"0", b""):
+            return False
+    return True
+
+
+class CompiledValidation:
+    """connexion's request validation of one operation without a request body,
+    its parser and validator built once; ``original`` (connexion's own step,
+    calling ``next_app``) serves any request that is not :func:`bodiless`."""
+
+    def __init__(self, original: RequestValidationOperation, parser: SpecURIParser) -> None:
+        self.original = original
+        self.next_app: ASGIApp = original.next_app
+        self.parser = parser
+        operation = original._operation
+        self.validator = original._validator_map["parameter"](
+            operation.parameters,
+            uri_parser=parser,
+            strict_validation=original.strict_validation,
+            security_query_params=original.security_query_params,
+        )
+        # What connexion reads when no Content-Type is sent (its first documented one).
+        self.mime_type, _ = original.extract_content_type([])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not bodiless(scope):
+            await self.original(scope, receive, send)
+            return
+        request = ConnexionRequest(scope, uri_parser=self.parser)
+        self.validator.validate_request(request)
+        self.original.validate_mime_type(self.mime_type)
+        scope[CHECKED_KEY] = request
+        await self.next_app(scope, receive, send)
+
+
+@dataclasses.dataclass(frozen=True)
+class ArgumentPlan:
+    """The keyword arguments connexion passes a handler for a body-less request
+    (``get_arguments`` and ``prep_kwargs`` of ``connexion.decorators.parameter``,
+    with :class:`~servicestub.app.uri_parser.SpecArguments`' parameters passed as
+    typed), its definitions read from ``operation.parameters`` once."""
+
+    arguments: frozenset[str]
+    has_kwargs: bool
+    sanitize: Callable[[str], str]
+    path_definitions: Mapping[str, dict[str, Any]]
+    query_definitions: Mapping[str, dict[str, Any]]
+    query_defaults: Mapping[str, Any]
+    #: Whether a default holds a dict or list (the handler gets a copy of its own).
+    mutable_defaults: bool
+    #: The parameters passed as typed, by ``(in, name)``; and those redefined.
+    passed: Mapping[tuple[str, str], dict[str, Any]]
+    shadowed: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(
+        cls, operation: Any, function: Callable[..., Any], sanitize: Callable[[str], str]
+    ) -> ArgumentPlan:
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+        parameters = operation.parameters
+        query_definitions = {p["name"]: p for p in parameters if p["in"] == "query"}
+        defaults = _get_query_defaults(query_definitions)
+        passed, shadowed = passed_parameters(parameters)
+        return cls(
+            arguments=frozenset(arguments),
+            has_kwargs=has_kwargs,
+            sanitize=sanitize,
+            path_definitions={p["name"]: p for p in parameters if p["in"] == "path"},
+            query_definitions=query_definitions,
+            query_defaults=defaults,
+            mutable_defaults=any(isinstance(v, dict | list) for v in defaults.values()),
+            passed=passed,
+            shadowed=frozenset(shadowed),
+        )
+
+    def wanted(self, key: str) -> bool:
+        return self.has_kwargs or key in self.arguments
+
+    def kwargs(self, request: Any, connexion_context: Mapping[str, Any]) -> dict[str, Any]:
+        """The handler's arguments for ``request`` (its path and query parameters as
+        :class:`~servicestub.app.uri_parser.SpecURIParser` read them)."""
+        sanitize, passed = self.sanitize, self.passed
+        path_params, query_params = request.path_params, request.query_params
+        found: dict[str, Any] = {}
+        for name, value in path_params.items():
+            if ("path", name) in passed:
+                continue
+            definition = self.path_definitions.get(name)
+            found[sanitize(name)] = (
+                value if definition is None else _get_val_from_param(value, definition)
+            )
+        query = (
+            copy.deepcopy(dict(self.query_defaults))
+            if self.mutable_defaults
+            else dict(self.query_defaults)
+        )
+        deep_merge(query, {k: v for k, v in query_params.items() if ("query", k) not in passed})
+        for name, value in query.items():
+            key = sanitize(name)
+            if self.wanted(key) and name in self.query_definitions:
+                found[key] = _get_val_from_param(value, self.query_definitions[name])
+        kwargs = {sanitize(key): value for key, value in found.items()}
+        for key, value in connexion_context.items():
+            if self.wanted(key):
+                kwargs[key] = value
+        if CONTEXT_NAME in self.arguments:
+            kwargs[CONTEXT_NAME] = context
+        pass_typed(kwargs, request, passed, self.shadowed, sanitize, self.wanted)
+        return kwargs
+
+
+class CompiledCall:
+    """connexion's context layer and its inner app's operation for one operation:
+    a request :class:`CompiledValidation` checked is answered here; any other by
+    ``original`` (connexion's context step, calling its inner app)."""
+
+    def __init__(
+        self,
+        original: ContextOperation,
+        handler: Callable[..., Any],
+        plan: ArgumentPlan,
+        jsonifier: Any,
+    ) -> None:
+        self.original = original
+        self.operation = original.operation
+        self.handler = handler
+        self.plan = plan
+        self.respond = AsyncResponseDecorator(framework=StarletteFramework, jsonifier=jsonifier)(
+            self._result
+        )
+
+    async def _result(self, request: Any) -> Any:
+        kwargs = self.plan.kwargs(request, _context.get())
+        return await self.handler(**kwargs)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = scope.pop(CHECKED_KEY, None)
+        if request is None:
+            await self.original(scope, receive, send)
+            return
+        _context.set(scope.get("extensions", {}).get("connexion_context", {}))
+        _operation.set(self.operation)
+        _receive.set(receive)
+        _scope.set(scope)
+        response = await self.respond(request)
+        await response(scope, receive, send)
+
+
+def compilable(operation: Any, handler: Callable[..., Any]) -> bool:
+    """Whether requests to ``operation`` served by ``handler`` can be compiled: it has
+    no request body and is not TRACE (whose arguments connexion reads otherwise),
+    and its handler is a coroutine function (connexion would run any other in a
+    thread)."""
+    return (
+        not operation.is_request_body_defined
+        and operation.method.upper() != "TRACE"
+        and asyncio.iscoroutinefunction(handler)
+    )

@@ -1,0 +1,261 @@
+"""A compiled call (``app/compiled.py``) passes a handler the very arguments
+connexion's parameter decorator passes it (``app/uri_parser.SpecArguments`` over
+connexion's ``prep_kwargs``), for every operation of the built-in APIs and of a
+spec made of the parameter forms that differ (numbers, booleans, arrays exploded
+or not, defaults of scalars and objects, a schema typed through ``oneOf``, a
+parameter the operation redefines, names that are not Python's), over generated
+query strings and path values: the same names, values and types, or the same
+error raised."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+import tempfile
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from connexion.context import _context, _operation, _receive, _scope
+from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from servicestub import Settings, create_app
+from servicestub.app import lean
+from servicestub.app.compiled import ArgumentPlan, CompiledCall, bodiless
+from servicestub.app.operations import CompilableOperation, _MemoisedNames
+from servicestub.app.validation import ParsedBodyRequest
+
+INTEGER = {"type": "integer"}
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Forms of parameters", "version": "1"},
+    "servers": [{"url": "/forms"}],
+    "paths": {
+        "/items/{itemId}": {
+            "parameters": [
+                {"name": "itemId", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "view", "in": "query", "schema": {"type": "string", "default": "full"}},
+            ],
+            "get": {
+                "operationId": "readItem",
+                "parameters": [
+                    {"name": "itemId", "in": "path", "required": True, "schema": INTEGER},
+                    {"name": "view", "in": "query", "schema": {"type": "string"}},
+                    {"name": "ratio", "in": "query", "schema": {"type": "number"}},
+                    {"name": "flag", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "page-size", "in": "query", "schema": {**INTEGER, "default": 20}},
+                    {
+                        "name": "states",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                    },
+                    {
+                        "name": "sizes",
+                        "in": "query",
+                        "explode": False,
+                        "schema": {"type": "array", "items": INTEGER, "default": [1]},
+                    },
+                    {
+                        "name": "filter",
+                        "in": "query",
+                        "style": "deepObject",
+                        "schema": {
+                            "type": "object",
+                            "properties": {"min": {**INTEGER, "default": 0}, "max": INTEGER},
+                        },
+                    },
+                    {
+                        "name": "key",
+                        "in": "query",
+                        "schema": {"oneOf": [INTEGER, {"type": "string"}]},
+                    },
+                    {
+                        "name": "sortBy",
+                        "in": "query",
+                        "schema": {"enum": ["a", "b"], "default": "a"},
+                    },
+                ],
+                "responses": {"200": {"description": "ok"}},
+            },
+        }
+    },
+}
+
+
+def _spec_file() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="servicestub-compiled-")) / "forms.yaml"
+    path.write_text(yaml.safe_dump(SPEC))
+    return path
+
+
+def _operations(app: Any) -> list[tuple[Any, Any, Any, Any]]:
+    """Per compiled operation of ``app``: (connexion's validation step, its context
+    step, the inner app's operation, the compiled call)."""
+    dispatch = app.lean
+    dispatch._build()
+    stack = list(app.middleware.middleware_stack)
+    inner = lean._only(stack, lean.AsyncASGIApp)
+    found, seen = [], set()
+    for mount in dispatch._mounts:
+        for routes in mount.methods.values():
+            targets = [t for _p, t in routes.literal.values()]
+            targets += [t for *_rest, t in routes.templated]
+            for target in dict.fromkeys(targets):  # a GET's target is its HEAD's too
+                if target in seen:
+                    continue
+                seen.add(target)
+                ids = (target.base_path, target.operation_id)
+                handler = lean._operation(inner, *ids)
+                step = target.serve
+                while not isinstance(step, CompiledCall) and step is not None:
+                    step = getattr(step, "next_app", getattr(step, "app", None))
+                if not isinstance(step, CompiledCall):
+                    continue
+                validation = lean._operation(lean._only(stack, RequestValidationMiddleware), *ids)
+                context = lean._operation(lean._only(stack, ContextMiddleware), *ids)
+                found.append((validation, context, handler, step))
+    return found
+
+
+APPS = {
+    "builtin": create_app(Settings()),
+    "spec": create_app(Settings(specs=((_spec_file(), None),))),
+}
+OPERATIONS = {
+    "builtin": _operations(APPS["builtin"]),
+    # the forms spec's own operation (its app serves the control plane too)
+    "spec": [e for e in _operations(APPS["spec"]) if ".forms." in e[1].operation.operation_id],
+}
+#: Texts of every class the parsers read differently.
+TEXTS = st.sampled_from(
+    ["", "0", "7", "-3", "1.5", "2e3", "true", "false", "a", "a,b", "1,2", "x y", "[", "é"]
+)
+
+
+def _request_scope(path: str, query: bytes, path_params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query,
+        "headers": [(b"host", b"127.0.0.1")],
+        "path_params": path_params,
+        "extensions": {"connexion_context": {}},
+    }
+
+
+def _typed(value: Any) -> Any:
+    """``value`` with every leaf's type beside it (``5`` and ``5.0`` differ)."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return (type(value).__name__, value)
+
+
+async def _outcome(call: Any) -> Any:
+    try:
+        return ("passed", _typed(await call()))
+    except Exception as error:  # an error raised is an outcome to compare too
+        return ("raised", type(error).__name__, str(error))
+
+
+async def _both(entry: tuple[Any, Any, Any, Any], query: bytes, path_value: str) -> Any:
+    validation, context, handler, compiled = entry
+    operation = context.operation
+    path = re.sub(r"\{[^}]+\}", path_value, operation.path)
+    path_params = {p["name"]: path_value for p in operation.parameters if p["in"] == "path"}
+    scope = _request_scope(path, query, path_params)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    _context.set(scope["extensions"]["connexion_context"])
+    _operation.set(operation)
+    _receive.set(receive)
+    _scope.set(scope)
+
+    @functools.wraps(handler._fn)
+    async def capture(**kwargs: Any) -> Any:
+        return kwargs
+
+    decorated = _MemoisedNames(framework=None, pythonic_params=handler.pythonic_params)(capture)
+    parser = operation._uri_parser_class(operation.parameters, operation.body_definition())
+    checked = validation._operation
+    plan = ArgumentPlan.of(operation, handler._fn, handler.sanitize)
+    assert plan == compiled.plan  # the plan the app serves with
+    connexion_way = await _outcome(
+        lambda: decorated(ParsedBodyRequest(scope, receive, uri_parser=parser))
+    )
+    compiled_parser = checked._uri_parser_class(checked.parameters, checked.body_definition())
+    request = ConnexionRequest(dict(scope), uri_parser=compiled_parser)
+
+    async def compiled_way() -> Any:
+        return plan.kwargs(request, _context.get())
+
+    return connexion_way, await _outcome(compiled_way)
+
+
+@st.composite
+def queries(draw: st.DrawFn, names: list[str]) -> bytes:
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from([*names, "unknown", "filter[min]", "filter[max]"]), TEXTS),
+            max_size=6,
+        )
+    )
+    return urllib.parse.urlencode(pairs).encode()
+
+
+@pytest.mark.parametrize("api", list(APPS))
+@settings(
+    max_examples=150, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
+)
+@given(data=st.data())
+def test_compiled_arguments_are_connexions(api: str, data: st.DataObject) -> None:
+    entry = data.draw(st.sampled_from(OPERATIONS[api]), label="operation")
+    names = [p["name"] for p in entry[1].operation.parameters if p["in"] == "query"]
+    query = data.draw(queries(names), label="query")
+    path_value = data.draw(st.sampled_from(["1", "-2", "abc", "a%2Fb", "0.5"]), label="path")
+    connexion_way, compiled_way = asyncio.run(_both(entry, query, path_value))
+    assert compiled_way == connexion_way
+
+
+def test_every_api_has_compiled_operations() -> None:
+    """The comparison above runs over real operations: the built-in APIs' bodiless
+    reads and the forms spec's one are compiled."""
+    assert len(OPERATIONS["builtin"]) >= 20
+    assert [entry[1].operation.operation_id for entry in OPERATIONS["spec"]] == [
+        "servicestub.handlers.forms.readItem"
+    ]
+    assert all(
+        isinstance(entry[2], CompilableOperation) for ops in OPERATIONS.values() for entry in ops
+    )
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ([], True),
+        ([(b"host", b"h"), (b"accept", b"application/json")], True),
+        ([(b"content-length", b"0")], True),
+        ([(b"content-length", b" 0 ")], True),
+        ([(b"content-length", b"12")], False),
+        ([(b"transfer-encoding", b"chunked")], False),
+        ([(b"content-type", b"application/json")], False),
+        ([(b"content-type", b"application/json"), (b"content-length", b"0")], False),
+    ],
+)
+def test_a_request_is_bodiless_when_it_names_no_body(
+    headers: list[tuple[bytes, bytes]], expected: bool
+) -> None:
+    assert bodiless({"headers": headers}) is expected
