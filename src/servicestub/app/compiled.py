@@ -50,6 +50,7 @@ from connexion.utils import deep_merge
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.app.uri_parser import SpecURIParser, pass_typed, passed_parameters
+from servicestub.app.validation import compiled, effective_parameters
 
 #: The scope key of the request :class:`CompiledValidation` checked (read by :class:`CompiledCall`).
 CHECKED_KEY = "servicestub.compiled.checked"
@@ -86,16 +87,62 @@ class CompiledValidation:
         )
         # What connexion reads when no Content-Type is sent (its first documented one).
         self.mime_type, _ = original.extract_content_type([])
+        checked = effective_parameters(operation.parameters)
+        self.checks: tuple[_Check, ...] | None = (
+            None
+            if original.strict_validation or any(p["in"] not in ("path", "query") for p in checked)
+            else tuple(_Check.of(p) for p in checked)
+        )
+
+    def accepts(self, request: Any) -> bool:
+        """Whether the parameters of ``request`` pass every check, found without
+        building a message: ``True`` only where connexion's validation (``validator``)
+        accepts them as well; the validator itself decides (and words) the rest."""
+        if self.checks is None:
+            return False
+        given = {"path": request.path_params, "query": request.query_params}
+        return all(check.passes(given[check.where]) for check in self.checks)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not bodiless(scope):
             await self.original(scope, receive, send)
             return
         request = ConnexionRequest(scope, uri_parser=self.parser)
-        self.validator.validate_request(request)
+        if not self.accepts(request):
+            self.validator.validate_request(request)
         self.original.validate_mime_type(self.mime_type)
         scope[CHECKED_KEY] = request
         await self.next_app(scope, receive, send)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Check:
+    """One path or query parameter's check, as
+    :meth:`~servicestub.app.validation.FastParameterValidator.validate_parameter`
+    makes it of a value that is given (its schema's compiled validator), or of one
+    left out (whether it is required)."""
+
+    where: str
+    #: The key its value is under (connexion looks a path parameter up with ``_`` for ``-``).
+    key: str
+    required: bool
+    validator: Any
+
+    @classmethod
+    def of(cls, parameter: dict[str, Any]) -> _Check:
+        where, name = parameter["in"], parameter["name"]
+        return cls(
+            where=where,
+            key=name.replace("-", "_") if where == "path" else name,
+            required=bool(parameter.get("required")),
+            validator=compiled(parameter.get("schema", parameter)),
+        )
+
+    def passes(self, values: Mapping[str, Any]) -> bool:
+        value = values.get(self.key)
+        if value is None:
+            return not self.required
+        return bool(self.validator.is_valid(value))
 
 
 @dataclasses.dataclass(frozen=True)
