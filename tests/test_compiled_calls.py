@@ -23,12 +23,19 @@ from connexion.context import _context, _operation, _receive, _scope
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.utils import extract_content_type
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicestub import Settings, create_app
 from servicestub.app import lean
-from servicestub.app.compiled import ArgumentPlan, CompiledCall, CompiledValidation, bodiless
+from servicestub.app.compiled import (
+    ArgumentPlan,
+    CompiledCall,
+    CompiledValidation,
+    _named_content_type,
+    bodiless,
+)
 from servicestub.app.operations import CompilableOperation, _MemoisedNames
 from servicestub.app.validation import ParsedBodyRequest
 
@@ -297,3 +304,14 @@ def test_a_request_is_bodiless_when_it_names_no_body(
     headers: list[tuple[bytes, bytes]], expected: bool
 ) -> None:
     assert bodiless({"headers": headers}) is expected
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["Content-Type", "content-type", "CONTENT-TYPE", "Location", "X-A"]),
+        st.sampled_from(["application/json", "text/plain", "application/problem+json", ""]),
+        max_size=4,
+    )
+)
+def test_the_named_content_type_is_the_one_connexion_reads(headers: dict[str, str]) -> None:
+    assert _named_content_type(headers) == extract_content_type(headers)

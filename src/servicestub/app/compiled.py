@@ -221,6 +221,38 @@ class ArgumentPlan:
         return kwargs
 
 
+class _Responses(AsyncResponseDecorator):  # type: ignore[misc]  # connexion is untyped
+    """connexion's response decorator for one operation (which documents
+    ``produces``): a ``Content-Type`` the handler names that the operation
+    documents is taken as connexion takes it, without reading the operation anew
+    on every answer; connexion's own inference decides any other."""
+
+    def __init__(self, jsonifier: Any, produces: list[str]) -> None:
+        super().__init__(framework=StarletteFramework, jsonifier=jsonifier)
+        self.produces = frozenset(produces)
+
+    def _infer_content_type(self, data: Any, headers: Any) -> str | None:
+        named = _named_content_type(headers)
+        if named is not None and named in self.produces:
+            return named
+        inferred: str | None = super()._infer_content_type(data, headers)
+        return inferred
+
+
+def _named_content_type(headers: Any) -> str | None:
+    """The ``Content-Type`` a handler's ``headers`` (a dict of texts) name, read
+    as connexion's ``extract_content_type`` reads it (the first key that is
+    ``content-type`` in any case); ``None`` for anything else."""
+    if not isinstance(headers, dict):
+        return None
+    for key, value in headers.items():
+        if not isinstance(key, str):
+            return None
+        if key.lower() == "content-type":
+            return value if isinstance(value, str) else None
+    return None
+
+
 class CompiledCall:
     """connexion's context layer and its inner app's operation for one operation:
     a request :class:`CompiledValidation` checked is answered here; any other by
@@ -237,9 +269,7 @@ class CompiledCall:
         self.operation = original.operation
         self.handler = handler
         self.plan = plan
-        self.respond = AsyncResponseDecorator(framework=StarletteFramework, jsonifier=jsonifier)(
-            self._result
-        )
+        self.respond = _Responses(jsonifier, self.operation.produces)(self._result)
 
     async def _result(self, request: Any) -> Any:
         kwargs = self.plan.kwargs(request, _context.get())

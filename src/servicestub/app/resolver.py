@@ -54,6 +54,11 @@ def _is_json(media: str) -> bool:
     )
 
 
+#: Answers of :func:`_chosen_media` kept (``negotiated`` comes from a request's ``Accept``).
+CHOSEN_CACHE_SIZE = 1024
+
+
+@functools.lru_cache(maxsize=CHOSEN_CACHE_SIZE)
 def _chosen_media(documented: tuple[str, ...], negotiated: str | None) -> str:
     """The media type a body goes out in, among those ``documented`` for its
     status: the one ``Accept`` chose (``negotiated``) when JSON, else the first

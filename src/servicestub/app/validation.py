@@ -294,14 +294,27 @@ def _branches(schema: Any) -> Iterator[dict[str, Any]]:
             yield from _branches(branch)
 
 
-def kinds(schema: Any) -> list[str]:
+#: :func:`kinds` read at most this many schemas ago, by ``id`` (the schema kept
+#: beside its answer, so that the ``id`` of a schema gone is never taken for it).
+KINDS_CACHE_SIZE = 4096
+_kinds: dict[int, tuple[Any, tuple[str, ...]]] = {}
+
+
+def kinds(schema: Any) -> tuple[str, ...]:
     """The JSON types ``schema`` states, directly or through its combinations,
-    in the order they are stated (empty: it states none)."""
+    in the order they are stated (empty: it states none). Read once per schema
+    (a spec's schemas are not changed once loaded; every request reads them)."""
+    known = _kinds.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
     found: dict[str, None] = {}
     for branch in _branches(schema):
         kind = branch.get("type")
         found |= dict.fromkeys(kind if isinstance(kind, list) else [kind] if kind else [])
-    return list(found)
+    if len(_kinds) >= KINDS_CACHE_SIZE:
+        _kinds.clear()
+    _kinds[id(schema)] = (schema, tuple(found))
+    return tuple(found)
 
 
 def items_of(schema: Any) -> dict[str, Any]:
