@@ -139,6 +139,34 @@ INTERNALS = (
         "RoutingMiddleware.__call__ still sets _scope to the scope handed on, then routes",
     ),
     Internal(
+        "connexion.decorators.parameter",
+        "_get_val_from_param",
+        "app.compiled.ArgumentPlan (also _get_query_defaults, CONTEXT_NAME, "
+        "connexion.utils.deep_merge)",
+        "get_arguments/prep_kwargs still pass a body-less request's arguments as "
+        "ArgumentPlan.kwargs does (tests/test_compiled_calls.py compares them)",
+    ),
+    Internal(
+        "connexion.middleware.request_validation",
+        "RequestValidationOperation.extract_content_type",
+        "app.compiled.CompiledValidation (also validate_mime_type, _operation, "
+        "_validator_map, strict_validation, security_query_params, next_app)",
+        "__call__ still builds the parameter validator from these, per request",
+    ),
+    Internal(
+        "connexion.context",
+        "_scope",
+        "app.compiled.CompiledCall (also _context, _operation, _receive; "
+        "ContextOperation.operation)",
+        "ContextOperation.__call__ still sets exactly these four from the scope",
+    ),
+    Internal(
+        "connexion.decorators.response",
+        "BaseResponseDecorator._infer_content_type",
+        "app.compiled._Responses (a documented Content-Type taken without it)",
+        "it still returns a Content-Type the handler names when produces lists it",
+    ),
+    Internal(
         "connexion.middleware.abstract",
         "ROUTING_CONTEXT",
         "middleware.operations.routed_operation_id",
