@@ -182,8 +182,13 @@ class _Protocol(HttpToolsProtocol):
         self._head_started = False  # a byte of the next head was parsed
         self._head_bytes = 0
         self._refused = False  # a refusal is owed: nothing more is read
-        self._stall: TimerHandle | None = None
-        self._head_deadline: TimerHandle | None = None
+        # Deadlines (loop time; ``None``: none runs) checked by one timer per
+        # connection, which re-arms itself for the earliest: moving a deadline on
+        # every read and answer costs an assignment, not a timer made and cancelled.
+        self._stall_due: float | None = None
+        self._head_due: float | None = None
+        self._timer: TimerHandle | None = None
+        self._timer_due: float | None = None
 
     # -- progress timers -----------------------------------------------------
 
@@ -198,15 +203,38 @@ class _Protocol(HttpToolsProtocol):
         return cycle is None or cycle.response_complete or cycle.more_body
 
     def _rearm(self) -> None:
-        """(Re)start the progress timer when the server waits on the client."""
-        if self._stall is not None:
-            self._stall.cancel()
-            self._stall = None
-        if self._waiting_on_client():
-            self._stall = self.loop.call_later(self.limits.idle_timeout, self._stalled)
+        """(Re)start the progress deadline when the server waits on the client."""
+        self._stall_due = (
+            self.loop.time() + self.limits.idle_timeout if self._waiting_on_client() else None
+        )
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Have the timer fire by the earliest deadline (a later one is left to it:
+        it re-arms itself when it fires early)."""
+        dues = [due for due in (self._stall_due, self._head_due) if due is not None]
+        if not dues:
+            return  # a timer still set finds nothing due and stops
+        due = min(dues)
+        if self._timer is not None and self._timer_due is not None and self._timer_due <= due:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer_due = due
+        self._timer = self.loop.call_at(due, self._fire)
+
+    def _fire(self) -> None:
+        self._timer = self._timer_due = None
+        now = self.loop.time()
+        if self._head_due is not None and self._head_due <= now:
+            self._head_due = None
+            self._head_too_slow()
+        if self._stall_due is not None and self._stall_due <= now:
+            self._stall_due = None
+            self._stalled()
+        self._schedule()
 
     def _stalled(self) -> None:
-        self._stall = None
         if self.transport.is_closing():
             return
         if self._head_started and self._awaiting_head and not self._refused:
@@ -220,7 +248,6 @@ class _Protocol(HttpToolsProtocol):
             self.transport.close()
 
     def _head_too_slow(self) -> None:
-        self._head_deadline = None
         if not self.transport.is_closing():
             self._refuse(
                 RequestTimeout(
@@ -230,10 +257,9 @@ class _Protocol(HttpToolsProtocol):
             )
 
     def _cancel_timers(self) -> None:
-        for timer in (self._stall, self._head_deadline):
-            if timer is not None:
-                timer.cancel()
-        self._stall = self._head_deadline = None
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self._timer_due = self._stall_due = self._head_due = None
 
     # -- refusals ------------------------------------------------------------
 
@@ -345,15 +371,12 @@ class _Protocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._head_started = True
-        if self._head_deadline is None:
-            self._head_deadline = self.loop.call_later(
-                self.limits.header_timeout, self._head_too_slow
-            )
+        if self._head_due is None:
+            self._head_due = self.loop.time() + self.limits.header_timeout
+            self._schedule()
 
     def on_headers_complete(self) -> None:
-        if self._head_deadline is not None:
-            self._head_deadline.cancel()
-            self._head_deadline = None
+        self._head_due = None
         self._awaiting_head = self._head_started = False
         if self._refused:
             return
