@@ -88,6 +88,7 @@ class Runtime:
         #: API name -> how its operations are served (set when the app is built).
         self.parts: dict[str, ServedParts] = {}
         self.scenario: str | None = None
+        self._reference_kept: tuple[datetime, str] | None = None
         self.reset(self.settings.seed)
         if self.settings.scenario:
             self.load_scenario(self.settings.scenario)
@@ -290,10 +291,20 @@ class Runtime:
         return {
             "status": "ok",
             "seed": self.seed,
-            "referenceTime": format_reference_time(self.reference_time),
+            "referenceTime": self._reference_text(),
             "scenario": self.scenario,
             "counts": self.counts(),
         }
+
+    def _reference_text(self) -> str:
+        """:attr:`reference_time` as health writes it, formatted once per value."""
+        kept = self._reference_kept
+        if kept is None or kept[0] != self.reference_time:
+            kept = self._reference_kept = (
+                self.reference_time,
+                format_reference_time(self.reference_time),
+            )
+        return kept[1]
 
     def counts(self) -> dict[str, Any]:
         """How much data is held, for health checks."""
