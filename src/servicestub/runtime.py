@@ -309,12 +309,18 @@ class Runtime:
     def counts(self) -> dict[str, Any]:
         """How much data is held, for health checks."""
         tenants = self.orders.tenants()
-        stores = [store for tenant in tenants for store in tenant.stores.values()]
+        written = stores = orders = 0
+        for tenant in tenants:
+            if tenant.dirty:
+                written += 1
+            for store in tenant.stores.values():
+                stores += 1
+                orders += len(store.orders)
         return {
             "tenants": len(tenants),
-            "writtenTenants": sum(1 for tenant in tenants if tenant.dirty),
-            "stores": len(stores),
-            "serviceOrders": sum(len(store.orders) for store in stores),
+            "writtenTenants": written,
+            "stores": stores,
+            "serviceOrders": orders,
             "services": self.catalogue.count(),
             "journal": len(self.journal),
             "faultRules": len(self.faults.rules()),

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from starlette.types import Scope
 
 from servicestub.core.errors import Forbidden
-from servicestub.middleware.wire import header
+from servicestub.middleware.wire import headers
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 #: Host names that always mean this machine (RFC 6761 reserves ``localhost`` and below it).
@@ -43,6 +43,8 @@ _SHOWN = 100
 #: How many requests' verdicts a policy keeps, and how long their facts may be.
 VERDICTS_KEPT = 256
 VERDICT_KEPT_LENGTH = 512
+#: The request headers the rules read.
+_READ = (b"host", b"origin", b"sec-fetch-site")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,17 +136,12 @@ class ControlPlanePolicy:
 
     def refusal(self, scope: Scope) -> Forbidden | None:
         """Why this request to ``/_mock`` is refused, or ``None`` when it may pass."""
-        raw = scope["headers"]
+        host, origin, site = headers(scope["headers"], _READ)
         server = scope.get("server")
-        facts = (
-            scope.get("scheme", "http"),
-            tuple(server) if server else None,
-            header(raw, b"host"),
-            header(raw, b"origin"),
-            header(raw, b"sec-fetch-site"),
-        )
-        kept = sum(len(str(fact)) for fact in facts) <= VERDICT_KEPT_LENGTH
-        detail = (self._kept if kept else self.refusal_detail)(*facts)
+        facts = (scope.get("scheme", "http"), tuple(server) if server else None, host, origin, site)
+        # what the client sent is kept only when short (the rest is the server's)
+        sent = len(host or "") + len(origin or "") + len(site or "")
+        detail = (self._kept if sent <= VERDICT_KEPT_LENGTH else self.refusal_detail)(*facts)
         return None if detail is None else Forbidden(detail)
 
     def refusal_detail(

@@ -31,6 +31,18 @@ def header(raw: RawHeaders, name: bytes) -> str | None:
     return None
 
 
+def headers(raw: RawHeaders, names: tuple[bytes, ...]) -> list[str | None]:
+    """The first value of each header of ``names`` (lower case), in one pass over
+    ``raw``: ``[Headers(raw=raw).get(name) for name in names]``."""
+    found: list[str | None] = [None] * len(names)
+    for key, value in raw:
+        if key in names:
+            place = names.index(key)
+            if found[place] is None:
+                found[place] = value.decode("latin-1")
+    return found
+
+
 def header_list(raw: RawHeaders, name: bytes) -> list[str]:
     """Every value of the header ``name`` (lower case), in order:
     ``Headers(raw=raw).getlist(name)``."""
