@@ -88,6 +88,7 @@ class Runtime:
         #: API name -> how its operations are served (set when the app is built).
         self.parts: dict[str, ServedParts] = {}
         self.scenario: str | None = None
+        self._reference_kept: tuple[datetime, str] | None = None
         self.reset(self.settings.seed)
         if self.settings.scenario:
             self.load_scenario(self.settings.scenario)
@@ -290,20 +291,36 @@ class Runtime:
         return {
             "status": "ok",
             "seed": self.seed,
-            "referenceTime": format_reference_time(self.reference_time),
+            "referenceTime": self._reference_text(),
             "scenario": self.scenario,
             "counts": self.counts(),
         }
 
+    def _reference_text(self) -> str:
+        """:attr:`reference_time` as health writes it, formatted once per value."""
+        kept = self._reference_kept
+        if kept is None or kept[0] != self.reference_time:
+            kept = self._reference_kept = (
+                self.reference_time,
+                format_reference_time(self.reference_time),
+            )
+        return kept[1]
+
     def counts(self) -> dict[str, Any]:
         """How much data is held, for health checks."""
         tenants = self.orders.tenants()
-        stores = [store for tenant in tenants for store in tenant.stores.values()]
+        written = stores = orders = 0
+        for tenant in tenants:
+            if tenant.dirty:
+                written += 1
+            for store in tenant.stores.values():
+                stores += 1
+                orders += len(store.orders)
         return {
             "tenants": len(tenants),
-            "writtenTenants": sum(1 for tenant in tenants if tenant.dirty),
-            "stores": len(stores),
-            "serviceOrders": sum(len(store.orders) for store in stores),
+            "writtenTenants": written,
+            "stores": stores,
+            "serviceOrders": orders,
             "services": self.catalogue.count(),
             "journal": len(self.journal),
             "faultRules": len(self.faults.rules()),

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime
 
 import orjson
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicestub.control.prefer import parse_prefer
@@ -20,6 +18,7 @@ from servicestub.core.problems import (
     send_rendered,
 )
 from servicestub.middleware.operations import created_location, routed_operation_id
+from servicestub.middleware.wire import header, set_header
 from servicestub.runtime import SCOPE_KEY, Runtime
 from servicestub.specs import APIS, is_api_request
 
@@ -62,6 +61,26 @@ class _ApiRequestMiddleware:
         raise NotImplementedError
 
 
+class _UtcClock:
+    """The time now in UTC as the journal writes it (``2026-01-31T12:00:00.123Z``,
+    what ``datetime.now(UTC).isoformat(timespec="milliseconds")`` gives, ``Z`` for
+    ``+00:00``); the part up to the second is formatted once a second."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def now(self) -> str:
+        second, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
+        if second != self._second:
+            self._prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+            self._second = second
+        return f"{self._prefix}.{nanoseconds // 1_000_000:03d}Z"
+
+
+utc_now = _UtcClock().now
+
+
 class JournalMiddleware(_ApiRequestMiddleware):
     """Records every API request (not the control plane or docs) with its outcome."""
 
@@ -80,9 +99,7 @@ class JournalMiddleware(_ApiRequestMiddleware):
         finally:
             runtime.journal.record(
                 {
-                    "time": datetime.now(UTC)
-                    .isoformat(timespec="milliseconds")
-                    .replace("+00:00", "Z"),
+                    "time": utc_now(),
                     "method": scope["method"],
                     "path": scope["path"],
                     "query": scope.get("query_string", b"").decode("latin-1"),
@@ -126,13 +143,13 @@ class PreferMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        wanted = api_request(scope)
-        header = Headers(scope=scope).get("prefer") if wanted else None
-        if header is None:
+        # The header first: most requests send none, and then nothing else is asked.
+        sent = header(scope["headers"], b"prefer") if scope["type"] == "http" else None
+        if sent is None or not api_request(scope):
             await self.app(scope, receive, send)
             return
         runtime: Runtime = scope[SCOPE_KEY]
-        preferences = parse_prefer(header)
+        preferences = parse_prefer(sent)
         applied = []
         if preferences.delay_ms:
             await asyncio.sleep(preferences.delay_ms / 1000)
@@ -185,11 +202,10 @@ class PreferMiddleware:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
                 if applied:
-                    headers["Preference-Applied"] = ", ".join(applied)
+                    set_header(message, b"preference-applied", ", ".join(applied).encode("latin-1"))
                 for name, value in extra.items():
-                    headers[name] = value
+                    set_header(message, name.lower().encode("latin-1"), value.encode("latin-1"))
             await send(message)
 
         await self.app(scope, receive, with_headers)

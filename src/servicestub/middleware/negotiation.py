@@ -18,11 +18,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.core.errors import NotAcceptable, UnsupportedMediaType
 from servicestub.middleware.operations import routed_operation_id
+from servicestub.middleware.wire import header, header_list
 from servicestub.specs import APIS, PARSED_SPECS_KEPT, ApiSpec, operations, resolve
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
@@ -33,6 +33,11 @@ _QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
 
 #: The scope key of the media type :class:`MediaTypeMiddleware` chose for the answer.
 NEGOTIATED_KEY = "servicestub.media_type"
+#: How many media types (and ``Accept`` values with the offers chosen from) keep
+#: their parse (their choice): clients send any, so the caches are bounded in
+#: number, and in length (a longer value is worked out each time).
+MEDIA_KEPT = 512
+MEDIA_KEPT_LENGTH = 256
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,7 +59,14 @@ class MediaType:
 
 
 def parse_media_type(text: str) -> MediaType | None:
-    """``text`` as a media type, or ``None`` when it is not one."""
+    """``text`` as a media type, or ``None`` when it is not one (a short ``text``'s
+    answer is kept: :data:`MEDIA_KEPT`; a :class:`MediaType` is immutable)."""
+    if len(text) > MEDIA_KEPT_LENGTH:
+        return _parse_media_type(text)
+    return _kept_media_type(text)
+
+
+def _parse_media_type(text: str) -> MediaType | None:
     match = _MEDIA_TYPE.fullmatch(text)
     if match is None:
         return None
@@ -71,6 +83,9 @@ def parse_media_type(text: str) -> MediaType | None:
             parameters.append((found[1].lower(), value))
         rest = rest[found.end() :]
     return MediaType(match[1].lower(), match[2].lower(), tuple(parameters))
+
+
+_kept_media_type = functools.lru_cache(maxsize=MEDIA_KEPT)(_parse_media_type)
 
 
 def _split_list(header: str) -> list[str]:
@@ -160,6 +175,12 @@ def choose(accept: str | None, offers: Sequence[str]) -> str | None:
     ``Accept``; ``None`` when it accepts none of them (406)."""
     if not accept or not accept.strip():
         return offers[0]
+    if len(accept) <= MEDIA_KEPT_LENGTH and isinstance(offers, tuple):
+        return _kept_choice(accept, offers)
+    return _choice(accept, offers)
+
+
+def _choice(accept: str, offers: Sequence[str]) -> str | None:
     ranges = _ranges(accept)
     best: tuple[float, int, int] | None = None
     chosen = None
@@ -180,6 +201,9 @@ def choose(accept: str | None, offers: Sequence[str]) -> str | None:
         if best is None or score > best:
             best, chosen = score, offer
     return chosen
+
+
+_kept_choice = functools.lru_cache(maxsize=MEDIA_KEPT)(_choice)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,10 +266,10 @@ def _one_of(media_types: Sequence[str]) -> str:
 
 def content_type_problem(scope: Scope, consumes: Sequence[str]) -> UnsupportedMediaType | None:
     """Why the request's body may not be taken as sent, or ``None`` when it may."""
-    headers = Headers(scope=scope)
-    values = headers.getlist("content-type")
-    sends_body = headers.get("content-length", "0") not in ("", "0") or (
-        "transfer-encoding" in headers
+    raw = scope["headers"]
+    values = header_list(raw, b"content-type")
+    sends_body = (header(raw, b"content-length") or "0") not in ("", "0") or (
+        header(raw, b"transfer-encoding") is not None
     )
     send = f"send it as {_one_of(consumes)}, e.g. 'Content-Type: {consumes[0]}'"
     if not values:
@@ -304,7 +328,7 @@ class MediaTypeMiddleware:
                 raise problem
             scope = _canonical_content_type(scope)
         if media.offers:
-            accept = ", ".join(Headers(scope=scope).getlist("accept"))
+            accept = ", ".join(header_list(scope["headers"], b"accept"))
             chosen = choose(accept, media.offers)
             if chosen is None:
                 raise NotAcceptable(

@@ -23,14 +23,16 @@ without a ``Host`` (no browser sends one without it).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.datastructures import Headers
 from starlette.types import Scope
 
 from servicestub.core.errors import Forbidden
+from servicestub.middleware.wire import headers
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 #: Host names that always mean this machine (RFC 6761 reserves ``localhost`` and below it).
@@ -38,6 +40,11 @@ LOOPBACK_NAMES = ("localhost", "*.localhost")
 #: ``Sec-Fetch-Site`` values of a request made by a page of another origin.
 FOREIGN_SITES = frozenset({"cross-site", "same-site"})
 _SHOWN = 100
+#: How many requests' verdicts a policy keeps, and how long their facts may be.
+VERDICTS_KEPT = 256
+VERDICT_KEPT_LENGTH = 512
+#: The request headers the rules read.
+_READ = (b"host", b"origin", b"sec-fetch-site")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,27 +129,47 @@ class ControlPlanePolicy:
             origins.append(origin)
         self.admin_origins = frozenset(origins)
         self.allowed_hosts = tuple(host_name(host) for host in allowed_hosts if host.strip())
+        #: :meth:`refusal_detail` of the facts of recent requests: clients send any
+        #: headers, so it keeps at most :data:`VERDICTS_KEPT`, each of facts at most
+        #: :data:`VERDICT_KEPT_LENGTH` characters long.
+        self._kept = functools.lru_cache(maxsize=VERDICTS_KEPT)(self.refusal_detail)
 
     def refusal(self, scope: Scope) -> Forbidden | None:
         """Why this request to ``/_mock`` is refused, or ``None`` when it may pass."""
-        headers = Headers(scope=scope)
-        host = headers.get("host")
-        if host is not None and _listens_on_loopback(scope):
+        host, origin, site = headers(scope["headers"], _READ)
+        server = scope.get("server")
+        facts = (scope.get("scheme", "http"), tuple(server) if server else None, host, origin, site)
+        # what the client sent is kept only when short (the rest is the server's)
+        sent = len(host or "") + len(origin or "") + len(site or "")
+        detail = (self._kept if sent <= VERDICT_KEPT_LENGTH else self.refusal_detail)(*facts)
+        return None if detail is None else Forbidden(detail)
+
+    def refusal_detail(
+        self,
+        scheme: str,
+        server: tuple[Any, ...] | None,
+        host: str | None,
+        sent: str | None,
+        site: str | None,
+    ) -> str | None:
+        """Why a request with these facts is refused (the ``detail`` of its 403), or
+        ``None``: the request's ``scheme``, the ``server`` (address, port) it
+        reached and its ``Host``, ``Origin`` and ``Sec-Fetch-Site`` headers."""
+        if host is not None and _listens_on_loopback(server):
             name = host_name(host)
             if not is_loopback(name) and not _matches(name, self.allowed_hosts):
-                return Forbidden(
+                return (
                     "While the server listens on loopback, the control plane answers only "
                     "loopback Host names (localhost, *.localhost, 127.0.0.1, [::1]), so that no "
                     f"web page reaches it by DNS rebinding; this request named "
                     f"'{_shown(name)}'. If a proxy forwards /_mock under that name, start the "
                     f"server with --allow-host {_shown(name)} (or SERVICESTUB_ALLOW_HOSTS)."
                 )
-        own = _own_origin(scope, host)
-        sent = headers.get("origin")
+        own = _own_origin(scheme, server, host)
         if sent is not None:
             origin = parse_origin(sent)
             if origin is None or (origin != own and origin not in self.admin_origins):
-                return Forbidden(
+                return (
                     "The control plane answers no web page of another origin, so that no page "
                     f"can read or change the mock's state; this request came from "
                     f"'{_shown(sent)}', the server's own origin is {own}. Use /_mock from "
@@ -151,9 +178,9 @@ class ControlPlanePolicy:
                     "(or SERVICESTUB_ADMIN_ORIGINS)."
                 )
             return None
-        site = headers.get("sec-fetch-site", "").strip().lower()
+        site = (site or "").strip().lower()
         if site in FOREIGN_SITES:
-            return Forbidden(
+            return (
                 f"The browser marked this request {site} (Sec-Fetch-Site) and sent no Origin; "
                 "the control plane answers no web page of another site. Open "
                 f"{own}/_mock/ui/ directly."
@@ -161,20 +188,18 @@ class ControlPlanePolicy:
         return None
 
 
-def _listens_on_loopback(scope: Scope) -> bool:
-    """The request came in on a loopback address (the ASGI server's local end);
-    ``True`` when the server does not say, so that the guard fails closed."""
-    server = scope.get("server")
+def _listens_on_loopback(server: tuple[Any, ...] | None) -> bool:
+    """The request came in on a loopback address (``server``, the ASGI server's
+    local end); ``True`` when the server does not say, so that the guard fails closed."""
     if not server:
         return True
     return is_loopback(host_name(str(server[0])))
 
 
-def _own_origin(scope: Scope, host: str | None) -> Origin:
+def _own_origin(scheme: str, server: tuple[Any, ...] | None, host: str | None) -> Origin:
     """The origin the request reached: its scheme and ``Host`` (or the server's address)."""
-    scheme = scope.get("scheme", "http")
     if host is None:
-        server = scope.get("server") or ("localhost", DEFAULT_PORTS.get(scheme, 80))
+        server = server or ("localhost", DEFAULT_PORTS.get(scheme, 80))
         address = str(server[0])
         host = f"[{address}]:{server[1]}" if ":" in address else f"{address}:{server[1]}"
     origin = parse_origin(f"{scheme}://{host}")

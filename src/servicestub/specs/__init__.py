@@ -255,9 +255,42 @@ def under(path: str, base_path: str) -> bool:
     return path == base_path or path.startswith(base_path + "/")
 
 
+_CONTROL_PLANE_BELOW = ADMIN.base_path + "/"
+
+
 def is_control_plane(path: str) -> bool:
     """A request to the mock's own control plane, ``/_mock`` (its docs included)."""
-    return under(path, ADMIN.base_path)
+    return path == ADMIN.base_path or path.startswith(_CONTROL_PLANE_BELOW)
+
+
+@dataclasses.dataclass(frozen=True)
+class _DocsPaths:
+    """Where the docs of some APIs are served: the exact paths (spec files, the UI's
+    root) and the prefixes of the UI's files."""
+
+    exact: frozenset[str]
+    below: tuple[str, ...]
+
+
+#: ``id(apis) -> (apis, their docs paths)``: asked per request with the served
+#: ``apis`` (the very tuple each time), so looked up by identity, which, unlike
+#: hashing the tuple of specs, costs nothing; the tuple is kept, so its id is not reused.
+_DOCS_PATHS: dict[int, tuple[tuple[ApiSpec, ...], _DocsPaths]] = {}
+
+
+def _docs_paths(apis: tuple[ApiSpec, ...]) -> _DocsPaths:
+    kept = _DOCS_PATHS.get(id(apis))
+    if kept is not None and kept[0] is apis:
+        return kept[1]
+    ui = [api.base_path + DOCS_UI_PATH for api in apis]
+    paths = _DocsPaths(
+        frozenset([*(api.base_path + file for api in apis for file in SPEC_FILE_PATHS), *ui]),
+        tuple(path + "/" for path in ui),
+    )
+    if len(_DOCS_PATHS) >= PARSED_SPECS_KEPT:
+        _DOCS_PATHS.clear()
+    _DOCS_PATHS[id(apis)] = (apis, paths)
+    return paths
 
 
 def is_docs(path: str, apis: tuple[ApiSpec, ...] = APIS) -> bool:
@@ -265,12 +298,8 @@ def is_docs(path: str, apis: tuple[ApiSpec, ...] = APIS) -> bool:
     exactly the routes connexion serves them on (``/v1/ui``, ``/v1/ui/...``,
     ``/v1/openapi.json``), so that an API path that merely contains ``ui`` (tenant
     ``ui``) is not one."""
-    for api in apis:
-        if path in (api.base_path + file for file in SPEC_FILE_PATHS):
-            return True
-        if under(path, api.base_path + DOCS_UI_PATH):
-            return True
-    return False
+    paths = _docs_paths(apis)
+    return path in paths.exact or path.startswith(paths.below)
 
 
 def is_api_request(path: str, apis: tuple[ApiSpec, ...] = APIS) -> bool:
