@@ -94,7 +94,7 @@ async def main(orders: int, n: int, profile: bool) -> None:
         print(
             f"{name:24} first {first_ms:7.1f} ms  median {timings[len(timings) // 2]:6.2f} ms"
             f"  p99 {timings[int(len(timings) * 0.99)]:6.2f} ms"
-            f"  (collector per request: {', '.join(f'{t / n:.2f}' for t in spent)} ms by generation)"
+            f"  (collector: {', '.join(f'{t / n:.2f}' for t in spent)} ms by generation)"
         )
         if profile and name != "get one order":
             profiler = cProfile.Profile()

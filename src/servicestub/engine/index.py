@@ -414,12 +414,14 @@ class TextIndex:
             return set()
         texts, uids = self.texts, self.uids
         rows: Iterable[int]
-        if pool is not None and len(pool) < SORT_CANDIDATES_BELOW or len(needle) < GRAM:
+        if (pool is not None and len(pool) < SORT_CANDIDATES_BELOW) or len(needle) < GRAM:
             rows = range(len(texts)) if pool is None else [self.rows[uid] for uid in pool]
         else:
             # Every trigram's rows hold each match: the fewest are tested, which costs
             # less than intersecting them with the others first.
-            rows = min((self._posting(gram) for gram in _grams(needle)), key=len)
+            postings = [self._posting(gram) for gram in _grams(needle)]
+            fewest: array.array[int] = min(postings, key=len)
+            rows = fewest
         found = {
             uid
             for row in rows
