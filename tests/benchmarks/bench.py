@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import peers
 from loadtools import (
     DURATION,
     ROOT,
+    Figures,
     P,
     ensure_wrk,
     free_port,
@@ -197,8 +200,15 @@ def timed(url: str, body: dict | None = None) -> float:
     return (time.monotonic() - started) * 1000
 
 
+def beside(*runs: Callable[[], Figures]) -> list[Figures]:
+    """The figures of ``runs`` (wrk runs) made at the same time."""
+    with ThreadPoolExecutor(len(runs)) as pool:
+        return list(pool.map(lambda run: run(), runs))
+
+
 def scale(binary: str) -> None:
-    """100,000 orders in one store: start-up, filtered+sorted list and search at one client.
+    """100,000 orders in one store: start-up, filtered+sorted list and search at one client
+    and at 32, and a get of one order while 31 clients run the filtered list.
 
     Each index is built the first time a request needs it: that first request is
     timed on its own, then wrk measures the steady state."""
@@ -212,6 +222,13 @@ def scale(binary: str) -> None:
         filtered = wrk(binary, listing, threads=1, connections=1)
         search = wrk(binary, searching, script=lua("POST", query), threads=1, connections=1)
         busy = wrk(binary, listing)
+        searches = wrk(binary, searching, script=lua("POST", query))
+        uid = json.loads(urllib.request.urlopen(f"{origin}{P}/service-orders?perPage=1").read())
+        one = f"{origin}{P}/service-orders/{uid['data'][0]['serviceOrderUid']}"
+        get, _ = beside(
+            lambda: wrk(binary, one, threads=1, connections=1),
+            lambda: wrk(binary, listing, connections=31),
+        )
         rss = rss_mb(mock.pid)
     finally:
         mock.terminate()
@@ -222,15 +239,17 @@ def scale(binary: str) -> None:
         f"the first filtered list and the first search build their indexes "
         f"({first_list:.0f} ms, {first_search:.0f} ms)"
     )
-    print("| case | clients | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|")
+    print("| case | clients | req/s | p50 ms | p99 ms | timeouts |\n|---|---|---|---|---|---|")
     for name, clients, figures in (
         ("list, 2 filters + sort", 1, filtered),
         ("search query", 1, search),
         ("list, 2 filters + sort", 32, busy),
+        ("search query", 32, searches),
+        ("get one order while 31 clients list", 1, get),
     ):
         print(
             f"| {name} | {clients} | {figures['rps']:.0f} | {figures['p50']:.2f} "
-            f"| {figures['p99']:.2f} |"
+            f"| {figures['p99']:.2f} | {figures['timeouts']} |"
         )
 
 

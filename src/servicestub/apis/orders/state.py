@@ -172,10 +172,10 @@ class Store:
         per_page: int,
     ) -> tuple[list[Record], int]:
         """One page of the orders passing ``filters`` and ``criteria``, with their total."""
-        candidates = self.index.select(filters, criteria)
-        total = len(self.orders) if candidates is None else len(candidates)
         start = (page - 1) * per_page
-        uids = self.index.page(candidates, sort, descending, start, start + per_page)
+        uids, total = self.index.query(
+            filters, criteria, sort=sort, descending=descending, start=start, stop=start + per_page
+        )
         return [self.orders[uid].order for uid in uids], total
 
     def bundle(self, order_uid: str) -> OrderBundle:
