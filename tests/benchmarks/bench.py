@@ -20,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import peers
 from loadtools import (
@@ -233,6 +234,13 @@ def scale(binary: str) -> None:
     finally:
         mock.terminate()
         mock.wait()
+    stack = {
+        name: burned(binary, one_client["p50"], lua_script)
+        for name, one_client, lua_script in (
+            ("list", filtered, None),
+            ("search", search, lua("POST", query)),
+        )
+    }
     print(
         f"\nscale: {count} orders in demo/main — first answer from that store "
         f"{startup:.2f} s after launch (seeding included), RSS {rss:.0f} MB; "
@@ -251,6 +259,47 @@ def scale(binary: str) -> None:
             f"| {name} | {clients} | {figures['rps']:.0f} | {figures['p50']:.2f} "
             f"| {figures['p99']:.2f} | {figures['timeouts']} |"
         )
+    for name, figures in stack.items():
+        print(
+            f"| the stack alone: a bare ASGI app spending the {name}'s one-client p50 "
+            f"({figures['burn']:.2f} ms) per request | 32 | {figures['rps']:.0f} "
+            f"| {figures['p50']:.2f} | {figures['p99']:.2f} | {figures['timeouts']} |"
+        )
+
+
+def burned(binary: str, milliseconds: float, script: str | None) -> dict[str, Any]:
+    """wrk at 32 clients against ``burn_app.py`` spending ``milliseconds`` per request on
+    servicestub's uvicorn settings (httptools, access log on): the tail of the stack alone."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(Path(__file__).parent),
+            "burn_app:app",
+            "--port",
+            str(port),
+            "--http",
+            "httptools",
+            "--ws",
+            "none",
+            "--log-level",
+            "info",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "BENCH_BURN_MS": f"{milliseconds:.3f}"},
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", timeout=30)
+        figures: dict[str, Any] = dict(wrk(binary, f"http://127.0.0.1:{port}/", script=script))
+    finally:
+        process.terminate()
+        process.wait()
+    figures["burn"] = milliseconds
+    return figures
 
 
 def invented_tenants(binary: str) -> None:
