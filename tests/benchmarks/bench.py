@@ -33,6 +33,7 @@ from loadtools import (
     lua,
     rss_mb,
     start_mock,
+    uvicorn_command,
     wait_for,
     wrk,
 )
@@ -272,22 +273,7 @@ def burned(binary: str, milliseconds: float, script: str | None) -> dict[str, An
     servicestub's uvicorn settings (httptools, access log on): the tail of the stack alone."""
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--app-dir",
-            str(Path(__file__).parent),
-            "burn_app:app",
-            "--port",
-            str(port),
-            "--http",
-            "httptools",
-            "--ws",
-            "none",
-            "--log-level",
-            "info",
-        ],
+        uvicorn_command("burn_app:app", port),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "BENCH_BURN_MS": f"{milliseconds:.3f}"},

@@ -155,3 +155,29 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def uvicorn_command(app: str, port: int) -> list[str]:
+    """``uvicorn`` serving ``app`` (``module:attribute`` of this directory) on 127.0.0.1:``port``
+    with servicestub's settings (servicestub/server.py): httptools, no websockets, keep-alive
+    5 s, log level info with the access log on (its output discarded by the caller)."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(Path(__file__).parent),
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--http",
+        "httptools",
+        "--ws",
+        "none",
+        "--timeout-keep-alive",
+        "5",
+        "--log-level",
+        "info",
+    ]

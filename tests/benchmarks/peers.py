@@ -43,6 +43,7 @@ from loadtools import (
     free_port,
     start_mock,
     stop,
+    uvicorn_command,
     wait_for,
     wrk,
 )
@@ -192,28 +193,7 @@ def _bare(captured: Captured, workdir: Path, port: int) -> list[str]:
     assert isinstance(one, dict)
     answers = {"list": captured.value(CASES[0]), "orders": {one["serviceOrderUid"]: one}}
     (workdir / "bare.json").write_bytes(orjson.dumps(answers))
-    # servicestub's settings (servicestub/server.py): httptools, no websockets, keep-alive
-    # 5 s, log level info with the access log on (its output discarded, as here).
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--app-dir",
-        str(HERE),
-        "bare_app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--http",
-        "httptools",
-        "--ws",
-        "none",
-        "--timeout-keep-alive",
-        "5",
-        "--log-level",
-        "info",
-    ]
+    return uvicorn_command("bare_app:app", port)
 
 
 def _servicestub(*options: str) -> Callable[[Captured, Path, int], list[str]]:
