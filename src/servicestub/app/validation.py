@@ -19,6 +19,7 @@ validated as JSON.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -58,6 +59,7 @@ from starlette.types import ASGIApp, Message, Scope, Send
 
 from servicestub.core.errors import json_text
 from servicestub.core.json_schema import to_json_schema
+from servicestub.core.memo import ByIdentity
 from servicestub.middleware.negotiation import (
     documented_key,
     documented_status,
@@ -65,7 +67,6 @@ from servicestub.middleware.negotiation import (
     parse_media_type,
 )
 
-_compiled: dict[tuple[int, bool], tuple[dict[str, Any], Any]] = {}
 _SKIPPED = frozenset({"components"})  # connexion attaches them to schemas; not a schema
 
 
@@ -198,15 +199,23 @@ def _view(root: Any, response: bool) -> Any:
     return walk(root, frozenset())
 
 
+def _validator(schema: dict[str, Any], response: bool) -> Any:
+    flat = _view(acyclic(schema), response)
+    return jsonschema_rs.Draft4Validator(to_json_schema(flat), validate_formats=True)
+
+
+#: The compiled validators of request and (``True``) answer schemas: one per schema
+#: object of the specs, kept by identity (connexion passes the same dict each time).
+_compiled = {
+    response: ByIdentity(functools.partial(_validator, response=response), None)
+    for response in (False, True)
+}
+
+
 def compiled(schema: dict[str, Any], response: bool = False) -> Any:
-    """The compiled validator of ``schema`` (connexion passes the same dict each
-    time), for a request or (``response``) an answer: see :func:`_view`."""
-    found = _compiled.get((id(schema), response))
-    if found is None or found[0] is not schema:
-        flat = _view(acyclic(schema), response)
-        validator = jsonschema_rs.Draft4Validator(to_json_schema(flat), validate_formats=True)
-        found = _compiled[(id(schema), response)] = (schema, validator)
-    return found[1]
+    """The compiled validator of ``schema`` for a request or (``response``) an
+    answer: see :func:`_view`."""
+    return _compiled[response](schema)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -294,27 +303,26 @@ def _branches(schema: Any) -> Iterator[dict[str, Any]]:
             yield from _branches(branch)
 
 
-#: :func:`kinds` read at most this many schemas ago, by ``id`` (the schema kept
-#: beside its answer, so that the ``id`` of a schema gone is never taken for it).
+#: How many schemas :func:`kinds` keeps the reading of (by identity).
 KINDS_CACHE_SIZE = 4096
-_kinds: dict[int, tuple[Any, tuple[str, ...]]] = {}
+
+
+def _read_kinds(schema: Any) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for branch in _branches(schema):
+        kind = branch.get("type")
+        found |= dict.fromkeys(kind if isinstance(kind, list) else [kind] if kind else [])
+    return tuple(found)
+
+
+_kinds: ByIdentity[Any, tuple[str, ...]] = ByIdentity(_read_kinds, KINDS_CACHE_SIZE)
 
 
 def kinds(schema: Any) -> tuple[str, ...]:
     """The JSON types ``schema`` states, directly or through its combinations,
     in the order they are stated (empty: it states none). Read once per schema
     (a spec's schemas are not changed once loaded; every request reads them)."""
-    known = _kinds.get(id(schema))
-    if known is not None and known[0] is schema:
-        return known[1]
-    found: dict[str, None] = {}
-    for branch in _branches(schema):
-        kind = branch.get("type")
-        found |= dict.fromkeys(kind if isinstance(kind, list) else [kind] if kind else [])
-    if len(_kinds) >= KINDS_CACHE_SIZE:
-        _kinds.clear()
-    _kinds[id(schema)] = (schema, tuple(found))
-    return tuple(found)
+    return _kinds(schema)
 
 
 def items_of(schema: Any) -> dict[str, Any]:

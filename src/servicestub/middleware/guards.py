@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hmac
 import os
 import re
@@ -12,6 +11,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicestub.core.errors import ApiError, BadRequest, PayloadTooLarge, Unauthorized
+from servicestub.core.memo import KeptWhenShort
 from servicestub.core.problems import TRACKING_KEY, send_problem
 from servicestub.middleware.origins import ControlPlanePolicy
 from servicestub.middleware.wire import header, set_header
@@ -20,7 +20,6 @@ from servicestub.specs import APIS, SERVICES, ApiSpec, array_query_parameters, u
 
 TRACKING_HEADER = "x-tracking-id"
 _TRACKING_HEADER = TRACKING_HEADER.encode()
-_SERVICES_PREFIX = SERVICES.base_path + "/"
 #: A control character (C0 or DEL) in a request path.
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 #: How many query strings (of at most :data:`QUERY_KEPT_LENGTH` bytes) keep their
@@ -31,7 +30,7 @@ QUERY_KEPT_LENGTH = 1024
 
 def wants_tracking(path: str) -> bool:
     """Services v4 answers carry a ``trackingId``."""
-    return path == SERVICES.base_path or path.startswith(_SERVICES_PREFIX)
+    return under(path, SERVICES.base_path)
 
 
 def new_tracking_id() -> str:
@@ -198,16 +197,9 @@ class RequestGuardMiddleware:
         await self.app(scope, receive, send)
 
 
-def query_problem(query: bytes, repeatable: frozenset[str]) -> str | None:
-    """Why the query string ``query`` is refused (a single-valued parameter given
-    more than once, a NUL character), or ``None``; a short query's verdict is kept
-    (:data:`QUERY_VERDICTS_KEPT`), a query is a pure function of its bytes."""
-    if len(query) > QUERY_KEPT_LENGTH:
-        return _query_problem(query, repeatable)
-    return _kept_query_problem(query, repeatable)
-
-
 def _query_problem(query: bytes, repeatable: frozenset[str]) -> str | None:
+    """Why the query string ``query`` is refused (a single-valued parameter given
+    more than once, a NUL character), or ``None``."""
     seen: set[str] = set()
     for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
         # ``name[]`` appends to an array (``style: deepObject``, as Stripe writes it)
@@ -222,7 +214,9 @@ def _query_problem(query: bytes, repeatable: frozenset[str]) -> str | None:
     return None
 
 
-_kept_query_problem = functools.lru_cache(maxsize=QUERY_VERDICTS_KEPT)(_query_problem)
+#: :func:`_query_problem`, a short query's verdict kept (a query is a pure function of its bytes).
+query_problem = KeptWhenShort(_query_problem, QUERY_VERDICTS_KEPT, QUERY_KEPT_LENGTH)
+_kept_query_problem = query_problem.kept
 
 
 class AdminGuardMiddleware:

@@ -21,6 +21,7 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.core.errors import NotAcceptable, UnsupportedMediaType
+from servicestub.core.memo import KeptWhenShort
 from servicestub.middleware.operations import routed_operation_id
 from servicestub.middleware.wire import header, header_list
 from servicestub.specs import APIS, PARSED_SPECS_KEPT, ApiSpec, operations, resolve
@@ -58,15 +59,8 @@ class MediaType:
         return next((value for key, value in self.parameters if key == name), None)
 
 
-def parse_media_type(text: str) -> MediaType | None:
-    """``text`` as a media type, or ``None`` when it is not one (a short ``text``'s
-    answer is kept: :data:`MEDIA_KEPT`; a :class:`MediaType` is immutable)."""
-    if len(text) > MEDIA_KEPT_LENGTH:
-        return _parse_media_type(text)
-    return _kept_media_type(text)
-
-
 def _parse_media_type(text: str) -> MediaType | None:
+    """``text`` as a media type, or ``None`` when it is not one."""
     match = _MEDIA_TYPE.fullmatch(text)
     if match is None:
         return None
@@ -85,7 +79,9 @@ def _parse_media_type(text: str) -> MediaType | None:
     return MediaType(match[1].lower(), match[2].lower(), tuple(parameters))
 
 
-_kept_media_type = functools.lru_cache(maxsize=MEDIA_KEPT)(_parse_media_type)
+#: :func:`_parse_media_type`, a short text's answer kept (a :class:`MediaType` is immutable).
+parse_media_type = KeptWhenShort(_parse_media_type, MEDIA_KEPT, MEDIA_KEPT_LENGTH)
+_kept_media_type = parse_media_type.kept
 
 
 def _split_list(header: str) -> list[str]:
@@ -175,9 +171,7 @@ def choose(accept: str | None, offers: Sequence[str]) -> str | None:
     ``Accept``; ``None`` when it accepts none of them (406)."""
     if not accept or not accept.strip():
         return offers[0]
-    if len(accept) <= MEDIA_KEPT_LENGTH and isinstance(offers, tuple):
-        return _kept_choice(accept, offers)
-    return _choice(accept, offers)
+    return _choices(accept, offers)
 
 
 def _choice(accept: str, offers: Sequence[str]) -> str | None:
@@ -203,7 +197,9 @@ def _choice(accept: str, offers: Sequence[str]) -> str | None:
     return chosen
 
 
-_kept_choice = functools.lru_cache(maxsize=MEDIA_KEPT)(_choice)
+#: :func:`_choice`, a short ``Accept``'s choice among offers given as a tuple kept.
+_choices = KeptWhenShort(_choice, MEDIA_KEPT, MEDIA_KEPT_LENGTH)
+_kept_choice = _choices.kept
 
 
 @dataclasses.dataclass(frozen=True)

@@ -23,7 +23,6 @@ without a ``Host`` (no browser sends one without it).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import ipaddress
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +31,7 @@ from urllib.parse import urlsplit
 from starlette.types import Scope
 
 from servicestub.core.errors import Forbidden
+from servicestub.core.memo import KeptWhenShort
 from servicestub.middleware.wire import headers
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -132,16 +132,15 @@ class ControlPlanePolicy:
         #: :meth:`refusal_detail` of the facts of recent requests: clients send any
         #: headers, so it keeps at most :data:`VERDICTS_KEPT`, each of facts at most
         #: :data:`VERDICT_KEPT_LENGTH` characters long.
-        self._kept = functools.lru_cache(maxsize=VERDICTS_KEPT)(self.refusal_detail)
+        self._verdict = KeptWhenShort(self.refusal_detail, VERDICTS_KEPT, VERDICT_KEPT_LENGTH)
+        self._kept = self._verdict.kept
 
     def refusal(self, scope: Scope) -> Forbidden | None:
         """Why this request to ``/_mock`` is refused, or ``None`` when it may pass."""
         host, origin, site = headers(scope["headers"], _READ)
         server = scope.get("server")
         facts = (scope.get("scheme", "http"), tuple(server) if server else None, host, origin, site)
-        # what the client sent is kept only when short (the rest is the server's)
-        sent = len(host or "") + len(origin or "") + len(site or "")
-        detail = (self._kept if sent <= VERDICT_KEPT_LENGTH else self.refusal_detail)(*facts)
+        detail = self._verdict(*facts)
         return None if detail is None else Forbidden(detail)
 
     def refusal_detail(

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 import orjson
 import yaml
 
+from servicestub.core.memo import ByIdentity
 from servicestub.specs.loading import METHODS as METHODS  # re-exported: the engine reads it here
 from servicestub.specs.loading import SpecRefused, load
 from servicestub.specs.openapi31 import downgrade, is_31
@@ -255,12 +256,9 @@ def under(path: str, base_path: str) -> bool:
     return path == base_path or path.startswith(base_path + "/")
 
 
-_CONTROL_PLANE_BELOW = ADMIN.base_path + "/"
-
-
 def is_control_plane(path: str) -> bool:
     """A request to the mock's own control plane, ``/_mock`` (its docs included)."""
-    return path == ADMIN.base_path or path.startswith(_CONTROL_PLANE_BELOW)
+    return under(path, ADMIN.base_path)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,25 +270,19 @@ class _DocsPaths:
     below: tuple[str, ...]
 
 
-#: ``id(apis) -> (apis, their docs paths)``: asked per request with the served
-#: ``apis`` (the very tuple each time), so looked up by identity, which, unlike
-#: hashing the tuple of specs, costs nothing; the tuple is kept, so its id is not reused.
-_DOCS_PATHS: dict[int, tuple[tuple[ApiSpec, ...], _DocsPaths]] = {}
-
-
-def _docs_paths(apis: tuple[ApiSpec, ...]) -> _DocsPaths:
-    kept = _DOCS_PATHS.get(id(apis))
-    if kept is not None and kept[0] is apis:
-        return kept[1]
+def _read_docs_paths(apis: tuple[ApiSpec, ...]) -> _DocsPaths:
     ui = [api.base_path + DOCS_UI_PATH for api in apis]
-    paths = _DocsPaths(
+    return _DocsPaths(
         frozenset([*(api.base_path + file for api in apis for file in SPEC_FILE_PATHS), *ui]),
         tuple(path + "/" for path in ui),
     )
-    if len(_DOCS_PATHS) >= PARSED_SPECS_KEPT:
-        _DOCS_PATHS.clear()
-    _DOCS_PATHS[id(apis)] = (apis, paths)
-    return paths
+
+
+#: The docs paths of the served ``apis``: asked per request with the very tuple each
+#: time, so kept by identity, which, unlike hashing the tuple of specs, costs nothing.
+_DOCS_PATHS: ByIdentity[tuple[ApiSpec, ...], _DocsPaths] = ByIdentity(
+    _read_docs_paths, PARSED_SPECS_KEPT
+)
 
 
 def is_docs(path: str, apis: tuple[ApiSpec, ...] = APIS) -> bool:
@@ -298,7 +290,7 @@ def is_docs(path: str, apis: tuple[ApiSpec, ...] = APIS) -> bool:
     exactly the routes connexion serves them on (``/v1/ui``, ``/v1/ui/...``,
     ``/v1/openapi.json``), so that an API path that merely contains ``ui`` (tenant
     ``ui``) is not one."""
-    paths = _docs_paths(apis)
+    paths = _DOCS_PATHS(apis)
     return path in paths.exact or path.startswith(paths.below)
 
 
