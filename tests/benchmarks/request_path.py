@@ -43,16 +43,28 @@ def scope_of(path: str, query: bytes = b"") -> dict[str, Any]:
     }
 
 
-async def call(app: Any, path: str, query: bytes = b"") -> tuple[int, bytes]:
+async def call(
+    app: Any, path: str, query: bytes = b"", *, method: str = "GET", body: Any = None
+) -> tuple[int, bytes]:
+    """One request through ``app`` (``body``, if any, sent as JSON): its status and body."""
     sent: list[dict[str, Any]] = []
+    data = b"" if body is None else orjson.dumps(body)
+    scope = scope_of(path, query)
+    scope["method"] = method
+    if body is not None:
+        scope["headers"] = [
+            *scope["headers"],
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(data)).encode()),
+        ]
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": data, "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    await app(scope_of(path, query), receive, send)
+    await app(scope, receive, send)
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
 

@@ -15,7 +15,8 @@ import time
 from typing import Any
 
 import orjson
-from request_path import BASE, print_by_area, scope_of, startup
+import request_path
+from request_path import BASE, print_by_area, startup
 
 from servicestub import Settings, create_app
 
@@ -25,26 +26,9 @@ SEARCH_BODY = {"query": "anna"}
 
 async def call(app: Any, method: str, path: str, query: bytes = b"", body: Any = None) -> bytes:
     """One request through ``app``; its body (asserting a 200)."""
-    sent: list[dict[str, Any]] = []
-    data = b"" if body is None else orjson.dumps(body)
-    scope = scope_of(path, query)
-    scope["method"] = method
-    if body is not None:
-        scope["headers"] = [
-            *scope["headers"],
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(data)).encode()),
-        ]
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": data, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    assert sent[0]["status"] == 200, (sent[0]["status"], sent[1:])
-    return b"".join(m.get("body", b"") for m in sent[1:])
+    status, answer = await request_path.call(app, path, query, method=method, body=body)
+    assert status == 200, (status, answer)
+    return answer
 
 
 class CollectorTime:
