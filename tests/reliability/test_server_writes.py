@@ -1,0 +1,223 @@
+"""How servicestub's server shares its one process and writes (servicestub/server.py):
+asyncio's loop (arrival order), one write per connection and turn of the loop
+(``_Coalesced``), and access lines rendered as uvicorn's formatter renders them and
+written once per turn (``_AccessLog``), or left to logging when it is set up otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import logging
+import urllib.request
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from uvicorn.logging import AccessFormatter
+
+from servicestub.server import _ACCESS_FORMAT, _AccessLog, _Coalesced, serving
+
+_names = itertools.count()
+
+
+def _logger(formatter: logging.Formatter, level: int = logging.INFO) -> tuple[logging.Logger, Any]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    logger = logging.getLogger(f"servicestub-test.access.{next(_names)}")
+    logger.handlers = [handler]
+    logger.propagate = False
+    logger.setLevel(level)
+    return logger, stream
+
+
+def _in_loop(access: _AccessLog, calls: list[tuple[Any, ...]]) -> None:
+    """``calls`` made to ``access`` within one turn of a running loop, then the turn ends."""
+
+    async def turn() -> None:
+        for call in calls:
+            access.info('%s - "%s %s HTTP/%s" %d', *call)
+        await asyncio.sleep(0)  # the end of the turn: the pending lines are written
+
+    asyncio.run(turn())
+
+
+requests = st.tuples(
+    st.sampled_from(["127.0.0.1:50123", "[::1]:8080", "10.0.0.7:1"]),
+    st.sampled_from(["GET", "POST", "PATCH", "DELETE", "OPTIONS"]),
+    st.text(
+        st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters='"'), min_size=1
+    ).map(lambda text: "/" + text),
+    st.sampled_from(["1.0", "1.1"]),
+    st.integers(min_value=100, max_value=599),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(calls=st.lists(requests, min_size=1, max_size=6), colours=st.booleans())
+def test_access_lines_are_what_uvicorns_formatter_prints(
+    calls: list[tuple[Any, ...]], colours: bool
+) -> None:
+    ours, ours_stream = _logger(AccessFormatter(_ACCESS_FORMAT, use_colors=colours))
+    theirs, theirs_stream = _logger(AccessFormatter(_ACCESS_FORMAT, use_colors=colours))
+    _in_loop(_AccessLog(ours), calls)
+    for call in calls:
+        theirs.info('%s - "%s %s HTTP/%s" %d', *call)
+    assert ours_stream.getvalue() == theirs_stream.getvalue()
+    assert ours_stream.getvalue().count("\n") == len(calls)
+
+
+def test_lines_of_one_turn_are_one_write() -> None:
+    logger, stream = _logger(AccessFormatter(_ACCESS_FORMAT, use_colors=False))
+    writes: list[str] = []
+    original = stream.write
+    stream.write = lambda text: writes.append(text) or original(text)  # type: ignore[method-assign]
+    call = ("127.0.0.1:1", "GET", "/x", "1.1", 200)
+    _in_loop(_AccessLog(logger), [call, call, call])
+    assert len(writes) == 1 and writes[0].count("\n") == 3
+
+
+def test_a_line_pending_at_shutdown_is_written_by_flush() -> None:
+    logger, stream = _logger(AccessFormatter(_ACCESS_FORMAT, use_colors=False))
+    access = _AccessLog(logger)
+
+    async def answered_then_stopped() -> None:
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:1", "GET", "/x", "1.1", 204)
+
+    asyncio.run(answered_then_stopped())
+    access.flush()
+    assert stream.getvalue().count("204 No Content") == 1
+
+
+@pytest.mark.parametrize(
+    "set_up",
+    [
+        "own format",
+        "a filter on the logger",
+        "a filter on the handler",
+        "two handlers",
+        "level warning",
+    ],
+)
+def test_any_other_logging_set_up_is_left_to_logging(set_up: str) -> None:
+    fmt = "%(message)s" if set_up == "own format" else _ACCESS_FORMAT
+    made = [_logger(AccessFormatter(fmt, use_colors=False)) for _ in range(2)]
+    for logger, _ in made:
+        if set_up == "a filter on the logger":
+            logger.addFilter(lambda record: "hidden" not in record.getMessage())
+        if set_up == "a filter on the handler":
+            logger.handlers[0].addFilter(lambda record: "hidden" not in record.getMessage())
+        if set_up == "two handlers":
+            logger.addHandler(logging.StreamHandler(io.StringIO()))
+        if set_up == "level warning":
+            logger.setLevel(logging.WARNING)
+    (ours, ours_stream), (theirs, theirs_stream) = made
+    calls = [
+        ("127.0.0.1:1", "GET", "/shown", "1.1", 200),
+        ("127.0.0.1:1", "GET", "/hidden", "1.1", 404),
+    ]
+    _in_loop(_AccessLog(ours), calls)
+    for call in calls:
+        theirs.info('%s - "%s %s HTTP/%s" %d', *call)
+    assert ours_stream.getvalue() == theirs_stream.getvalue()
+
+
+def test_a_changed_handler_is_planned_anew() -> None:
+    logger, first = _logger(AccessFormatter(_ACCESS_FORMAT, use_colors=False))
+    access = _AccessLog(logger)
+    call = ("127.0.0.1:1", "GET", "/x", "1.1", 200)
+    _in_loop(access, [call])
+    second = io.StringIO()
+    handler = logging.StreamHandler(second)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.handlers = [handler]
+    _in_loop(access, [call])
+    assert first.getvalue().count("\n") == 1
+    assert second.getvalue() == '127.0.0.1:1 - "GET /x HTTP/1.1" 200\n'
+
+
+class _Transport:
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.events: list[str] = []
+        self.closing = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+        self.events.append("write")
+
+    def write_eof(self) -> None:
+        self.events.append("eof")
+
+    def close(self) -> None:
+        self.closing = True
+        self.events.append("close")
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def get_extra_info(self, name: str) -> str:
+        return f"info {name}"
+
+
+@given(turns=st.lists(st.lists(st.binary(min_size=1, max_size=20), max_size=5), max_size=5))
+def test_writes_of_one_turn_leave_as_one_in_order(turns: list[list[bytes]]) -> None:
+    transport = _Transport()
+
+    async def run() -> None:
+        coalesced = _Coalesced(transport, asyncio.get_running_loop())  # type: ignore[arg-type]
+        for chunks in turns:
+            for chunk in chunks:
+                coalesced.write(chunk)
+            await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert transport.writes == [b"".join(chunks) for chunks in turns if chunks]
+
+
+@pytest.mark.parametrize("end", ["close", "write_eof"])
+def test_closing_sends_what_is_pending_first(end: str) -> None:
+    transport = _Transport()
+
+    async def run() -> None:
+        coalesced = _Coalesced(transport, asyncio.get_running_loop())  # type: ignore[arg-type]
+        coalesced.write(b"head")
+        coalesced.write(b"body")
+        getattr(coalesced, end)()
+        assert coalesced.get_extra_info("peername") == "info peername"
+        await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert transport.writes == [b"headbody"]
+    assert transport.events == ["write", "close" if end == "close" else "eof"]
+
+
+def test_nothing_is_written_to_a_transport_closed_meanwhile() -> None:
+    transport = _Transport()
+
+    async def run() -> None:
+        coalesced = _Coalesced(transport, asyncio.get_running_loop())  # type: ignore[arg-type]
+        coalesced.write(b"late")
+        transport.closing = True  # the connection was lost in the same turn
+        await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert transport.writes == []
+
+
+async def _loop_kind(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] != "http":
+        return
+    kind = type(asyncio.get_running_loop())
+    body = f"{kind.__module__}.{kind.__qualname__}".encode()
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": body})
+
+
+def test_requests_are_served_on_asyncios_own_loop() -> None:
+    with serving(_loop_kind) as origin:
+        served_on = urllib.request.urlopen(origin + "/").read().decode()
+    assert served_on.startswith("asyncio."), served_on
+    assert "uvloop" not in served_on
