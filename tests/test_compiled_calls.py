@@ -181,7 +181,7 @@ async def _outcome(call: Any) -> Any:
 
 
 async def _both(entry: tuple[Any, Any, Any, Any], query: bytes, path_value: str) -> Any:
-    validation, context, handler, compiled = entry
+    _validation, context, handler, compiled = entry
     operation = context.operation
     path = re.sub(r"\{[^}]+\}", path_value, operation.path)
     path_params = {p["name"]: path_value for p in operation.parameters if p["in"] == "path"}
@@ -201,24 +201,65 @@ async def _both(entry: tuple[Any, Any, Any, Any], query: bytes, path_value: str)
 
     decorated = _MemoisedNames(framework=None, pythonic_params=handler.pythonic_params)(capture)
     parser = operation._uri_parser_class(operation.parameters, operation.body_definition())
-    checked = validation._operation
     plan = ArgumentPlan.of(operation, handler._fn, handler.sanitize)
     assert plan == compiled.plan  # the plan the app serves with
     connexion_way = await _outcome(
         lambda: decorated(ParsedBodyRequest(scope, receive, uri_parser=parser))
     )
-    compiled_parser = checked._uri_parser_class(checked.parameters, checked.body_definition())
-    request = ConnexionRequest(dict(scope), uri_parser=compiled_parser)
+    compiled_validation = CHECKS[compiled]
+    assert compiled_validation is not None
+    _scrambled(compiled_validation.request(dict(scope)))  # a handler changing what it got
+    request = compiled_validation.request(dict(scope))  # the same parse again, kept or not
 
     async def compiled_way() -> Any:
         return plan.kwargs(request, _context.get())
 
-    compiled_validation = CHECKS[compiled]
-    assert compiled_validation is not None
-    checked_request = ConnexionRequest(dict(scope), uri_parser=compiled_validation.parser)
+    checked_request = compiled_validation.request(dict(scope))
     if compiled_validation.accepts(checked_request):  # connexion's validator must accept it too
         compiled_validation.validator.validate_request(checked_request)
     return connexion_way, await _outcome(compiled_way)
+
+
+def _scrambled(request: Any) -> None:
+    """Change every list and dict the parameters of ``request`` hold, as a handler may."""
+
+    def scramble(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                scramble(item)
+            value.append("scrambled")
+        elif isinstance(value, dict):
+            for item in list(value.values()):
+                scramble(item)
+            value["scrambled"] = "scrambled"
+
+    try:
+        scramble(request.path_params)
+        scramble(request.query_params)
+    except Exception:  # a parameter the parser cannot read: nothing was kept
+        pass
+
+
+def test_a_kept_parse_is_not_changed_by_a_handler() -> None:
+    """The second request with the same query gets the parse the first got, before the
+    first request's handler changed its copy."""
+    (entry,) = [
+        e
+        for e in OPERATIONS["builtin"]
+        if e[1].operation.operation_id.endswith("list_service_orders")
+    ]
+    validation = CHECKS[entry[3]]
+    assert validation is not None
+    scope = _request_scope(
+        "/x", b"states=DONE&states=NEW&perPage=2", {"tenantId": "t", "storeId": "s"}
+    )
+    first = validation.request(dict(scope))
+    assert first.query_params["states"] == ["DONE", "NEW"]
+    _scrambled(first)
+    again = validation.request(dict(scope))
+    assert again.query_params == {"states": ["DONE", "NEW"], "perPage": 2}
+    assert again.path_params == {"tenantId": "t", "storeId": "s"}
+    assert validation.parsed.kept.cache_info().hits >= 1  # it was the kept parse
 
 
 @st.composite

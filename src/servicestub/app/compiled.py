@@ -47,10 +47,12 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.context import ContextOperation
 from connexion.middleware.request_validation import RequestValidationOperation
 from connexion.utils import deep_merge
+from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.app.uri_parser import SpecURIParser, pass_typed, passed_parameters
 from servicestub.app.validation import compiled, effective_parameters
+from servicestub.core.memo import KeptWhenShort
 
 #: The scope key of the request :class:`CompiledValidation` checked (read by :class:`CompiledCall`).
 CHECKED_KEY = "servicestub.compiled.checked"
@@ -87,6 +89,7 @@ class CompiledValidation:
         )
         # What connexion reads when no Content-Type is sent (its first documented one).
         self.mime_type, _ = original.extract_content_type([])
+        self.parsed = KeptWhenShort(self._parse, maxsize=512, max_length=2048)
         checked = effective_parameters(operation.parameters)
         self.checks: tuple[_Check, ...] | None = (
             None
@@ -103,16 +106,72 @@ class CompiledValidation:
         given = {"path": request.path_params, "query": request.query_params}
         return all(check.passes(given[check.where]) for check in self.checks)
 
+    def request(self, scope: Scope) -> ConnexionRequest:
+        """The request of ``scope``, as connexion's validation builds it. When the
+        checks are compiled (only path and query parameters, read path first, as
+        :meth:`accepts` reads them), its parameters are a fresh copy of what the
+        parser made of the same path values and query string before (kept in an LRU,
+        :attr:`parsed`); a parameter the parser cannot read raises as it would."""
+        path_params = scope.get("path_params") or {}
+        if self.checks is None or not all(type(v) in _KEYED for v in path_params.values()):
+            return ConnexionRequest(scope, uri_parser=self.parser)
+        path, query = self.parsed(tuple(path_params.items()), scope.get("query_string", b""))
+        return _ParsedRequest(scope, self.parser, _fresh(path), _fresh(query))
+
+    def _parse(
+        self, path: tuple[tuple[str, Any], ...], query_string: bytes
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What connexion's request reads of ``path`` and ``query_string`` (its
+        ``path_params`` and ``query_params``) with this operation's parser."""
+        args = QueryParams(query_string)
+        return (
+            self.parser.resolve_path(dict(path)),
+            self.parser.resolve_query({key: args.getlist(key) for key in args}),
+        )
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not bodiless(scope):
             await self.original(scope, receive, send)
             return
-        request = ConnexionRequest(scope, uri_parser=self.parser)
+        request = self.request(scope)
         if not self.accepts(request):
             self.validator.validate_request(request)
         self.original.validate_mime_type(self.mime_type)
         scope[CHECKED_KEY] = request
         await self.next_app(scope, receive, send)
+
+
+#: The types of path values a parse is kept for (what connexion's convertors make).
+_KEYED = frozenset({str, int, float})
+
+
+def _fresh(value: Any) -> Any:
+    """``value`` with each list and dict in it copied (a handler may change what it is
+    given; the kept parse must not change with it). The leaves are immutable."""
+    if isinstance(value, list):
+        return [_fresh(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    return value
+
+
+class _ParsedRequest(ConnexionRequest):  # type: ignore[misc]  # connexion is untyped
+    """connexion's request, its path and query parameters given already parsed."""
+
+    def __init__(
+        self, scope: Scope, parser: SpecURIParser, path: dict[str, Any], query: dict[str, Any]
+    ) -> None:
+        super().__init__(scope, uri_parser=parser)
+        self._parsed_path = path
+        self._parsed_query = query
+
+    @property
+    def path_params(self) -> dict[str, Any]:
+        return self._parsed_path
+
+    @property
+    def query_params(self) -> dict[str, Any]:
+        return self._parsed_query
 
 
 @dataclasses.dataclass(frozen=True)
