@@ -157,10 +157,12 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def uvicorn_command(app: str, port: int) -> list[str]:
+def uvicorn_command(app: str, port: int, loop: str = "auto") -> list[str]:
     """``uvicorn`` serving ``app`` (``module:attribute`` of this directory) on 127.0.0.1:``port``
     with servicestub's settings (servicestub/server.py): httptools, no websockets, keep-alive
-    5 s, log level info with the access log on (its output discarded by the caller)."""
+    5 s, log level info with the access log on (its output discarded by the caller). The
+    event ``loop`` is uvicorn's default (uvloop) unless told: the bare app's rate is the
+    stack's limit at its fastest; servicestub itself runs on ``asyncio``'s (server.py)."""
     return [
         sys.executable,
         "-m",
@@ -180,4 +182,6 @@ def uvicorn_command(app: str, port: int) -> list[str]:
         "5",
         "--log-level",
         "info",
+        "--loop",
+        loop,
     ]

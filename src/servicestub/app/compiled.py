@@ -10,7 +10,9 @@ request. Here, per operation, once:
 * :class:`CompiledValidation` stands where connexion's request validation
   stands: the same :class:`~servicestub.app.validation.FastParameterValidator`
   and :class:`~servicestub.app.uri_parser.SpecURIParser`, built once, check the
-  parameters; the request object they parsed is handed down in the scope;
+  parameters; the request object they parsed is handed down in the scope; what the
+  parser makes of the same path values and query string is kept (an LRU), each
+  request given a fresh copy of it;
 * :class:`CompiledCall` stands where connexion's context layer and its inner
   app's operation stand: it sets the same context, passes the arguments
   connexion's parameter decorator would (:class:`ArgumentPlan`, connexion's
