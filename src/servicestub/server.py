@@ -282,7 +282,13 @@ class _AccessLog:
         if not self._pending:
             return
         lines, self._pending = self._pending, []
-        with contextlib.suppress(OSError, ValueError):  # a stream closed or gone: as logging
+        assert self._handler is not None
+        # The handler's lock, as logging takes it: servers in other threads share the stream.
+        # A stream closed or gone is let go of, as logging does.
+        with (
+            self._handler.lock or contextlib.nullcontext(),
+            contextlib.suppress(OSError, ValueError),
+        ):
             self._stream.write("".join(lines))
             self._stream.flush()
 
