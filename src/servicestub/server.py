@@ -51,7 +51,7 @@ import threading
 import time
 from asyncio import TimerHandle
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httptools
 import uvicorn
@@ -163,39 +163,57 @@ class _LingeringClose:
         self._protocol.loop.call_later(_LINGER, self._transport.close)
 
 
-class _Coalesced:
-    """A connection's transport whose writes within one turn of the event loop leave
-    as one: the first write of a turn schedules the send of all of them (the head and
-    body of an answer, or several pipelined answers) at the end of the turn. Closing,
-    or ending the stream, sends what is pending first; the rest is the transport's."""
+T = TypeVar("T", bytes, str)
 
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self._transport = transport
-        self._loop = loop
-        self._pending: list[bytes] = []
 
-    def write(self, data: bytes) -> None:
+class _PerTurn(Generic[T]):
+    """What is written within one turn of the event loop, handed to ``out`` joined, once,
+    at the end of the turn: the first write of a turn schedules it. :meth:`flush` hands
+    it over at once (before a close, at shutdown)."""
+
+    def __init__(self, out: Callable[[T], None], empty: T) -> None:
+        self._out: Callable[[T], None] = out
+        self._empty: T = empty
+        self._pending: list[T] = []
+
+    def write(self, data: T) -> None:
         if not self._pending:
-            self._loop.call_soon(self.flush)
-        self._pending.append(bytes(data))
+            asyncio.get_running_loop().call_soon(self.flush)
+        self._pending.append(data)
 
     def flush(self) -> None:
-        """Send what was written since the last send."""
         if not self._pending:
             return
         pending, self._pending = self._pending, []
+        self._out(pending[0] if len(pending) == 1 else self._empty.join(pending))
+
+
+class _Coalesced:
+    """A connection's transport whose writes within one turn of the event loop leave
+    as one (:class:`_PerTurn`): the head and body of an answer, or several pipelined
+    answers. Closing, or ending the stream, sends what is pending first; the rest is
+    the transport's."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._writes = _PerTurn(self._send, b"")
+
+    def _send(self, data: bytes) -> None:
         if not self._transport.is_closing():
-            self._transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
+            self._transport.write(data)
+
+    def write(self, data: bytes) -> None:
+        self._writes.write(bytes(data))
 
     def is_closing(self) -> bool:
         return self._transport.is_closing()
 
     def write_eof(self) -> None:
-        self.flush()
+        self._writes.flush()
         self._transport.write_eof()
 
     def close(self) -> None:
-        self.flush()
+        self._writes.flush()
         self._transport.close()
 
     def __getattr__(self, name: str) -> Any:
@@ -207,43 +225,24 @@ class _Coalesced:
 _ACCESS_FORMAT = LOGGING_CONFIG["formatters"]["access"]["fmt"]
 
 
-class _AccessLog:
-    """uvicorn's access log, the logger ``uvicorn.access``, as its request cycles call it
-    (``info(message, client, method, path, http_version, status)``).
+@dataclasses.dataclass
+class _Rendering:
+    """How the access lines of one handler set up as servicestub sets it up are
+    rendered (what its :class:`~uvicorn.logging.AccessFormatter` would print) and
+    written (its stream, under its lock, once per turn of the loop)."""
 
-    While that logger is as servicestub configures it (INFO on, no filter, one stream
-    handler with uvicorn's :class:`~uvicorn.logging.AccessFormatter` in its own format),
-    each line is rendered as that formatter renders it (colours included) and the lines of
-    one turn of the event loop are written to the handler's stream at once, at the end of
-    the turn: a log record, its caller's frame, a copy of it and a write and flush per
-    request cost the served mock about a sixth of a request. Any other set-up (a level,
-    filter, handler or format of the user's) gets the call through :mod:`logging`
-    unchanged."""
+    handler: logging.StreamHandler[Any]
+    formatter: AccessFormatter
+    prefix: str
+    lines: _PerTurn[str] = dataclasses.field(init=False)
+    statuses: dict[int, str] = dataclasses.field(default_factory=dict)
 
-    def __init__(self, logger: logging.Logger) -> None:
-        self.logger = logger
-        self._handler: logging.Handler | None = None
-        self._stream: Any = None
-        self._prefix = ""
-        self._end = "\n"
-        self._colours = False
-        self._formatter: AccessFormatter | None = None
-        self._statuses: dict[int, str] = {}
-        self._pending: list[str] = []
+    def __post_init__(self) -> None:
+        self.lines = _PerTurn(self._write, "")
 
-    def _direct(self) -> bool:
-        """Whether the lines may be rendered here (the handler's plan made once per handler)."""
-        logger = self.logger
-        handlers = logger.handlers
-        if len(handlers) != 1 or logger.filters or logger.disabled:
-            return False
-        handler = handlers[0]
-        if handler is not self._handler:
-            self._plan(handler)
-        return self._stream is not None and logger.isEnabledFor(logging.INFO)
-
-    def _plan(self, handler: logging.Handler) -> None:
-        self._handler, self._stream, self._statuses = handler, None, {}
+    @classmethod
+    def of(cls, handler: logging.Handler) -> _Rendering | None:
+        """The rendering of ``handler``, or ``None`` when it is not servicestub's set-up."""
         formatter = handler.formatter
         if (
             type(handler) is not logging.StreamHandler
@@ -253,44 +252,73 @@ class _AccessLog:
             or type(formatter).formatMessage is not AccessFormatter.formatMessage
             or formatter._fmt != _ACCESS_FORMAT
         ):
-            return
-        self._formatter, self._colours = formatter, formatter.use_colors
+            return None
         name = "INFO"
-        shown = formatter.color_level_name(name, logging.INFO) if self._colours else name
-        self._prefix = shown + ":" + " " * (8 - len(name))
-        self._end = handler.terminator
-        self._stream = handler.stream
+        shown = formatter.color_level_name(name, logging.INFO) if formatter.use_colors else name
+        return cls(handler, formatter, shown + ":" + " " * (8 - len(name)))
 
-    def info(self, message: str, *args: Any) -> None:
-        if not self._direct() or len(args) != 5:
-            self.logger.info(message, *args)
-            return
-        client, method, path, version, status = args
-        shown = self._statuses.get(status)
+    def line(self, client: Any, method: Any, path: Any, version: Any, status: int) -> str:
+        shown = self.statuses.get(status)
         if shown is None:
-            assert self._formatter is not None
-            shown = self._statuses[status] = self._formatter.get_status_code(int(status))
+            shown = self.statuses[status] = self.formatter.get_status_code(int(status))
         request_line = f"{method} {path} HTTP/{version}"
-        if self._colours:
+        if self.formatter.use_colors:
             request_line = ansi_style(request_line, bold=True)
-        if not self._pending:
-            asyncio.get_running_loop().call_soon(self.flush)
-        self._pending.append(f'{self._prefix} {client} - "{request_line}" {shown}{self._end}')
+        return f'{self.prefix} {client} - "{request_line}" {shown}{self.handler.terminator}'
 
-    def flush(self) -> None:
-        """Write the lines rendered since the last write."""
-        if not self._pending:
-            return
-        lines, self._pending = self._pending, []
-        assert self._handler is not None
-        # The handler's lock, as logging takes it: servers in other threads share the stream.
-        # A stream closed or gone is let go of, as logging does.
+    def _write(self, text: str) -> None:
+        # The handler's lock, as logging takes it (servers in other threads share the
+        # stream); a stream closed or gone is let go of, as logging does.
         with (
-            self._handler.lock or contextlib.nullcontext(),
+            self.handler.lock or contextlib.nullcontext(),
             contextlib.suppress(OSError, ValueError),
         ):
-            self._stream.write("".join(lines))
-            self._stream.flush()
+            self.handler.stream.write(text)
+            self.handler.stream.flush()
+
+
+class _AccessLog:
+    """uvicorn's access log, the logger ``uvicorn.access``, as its request cycles call it
+    (``info(message, client, method, path, http_version, status)``).
+
+    While that logger is as servicestub configures it (INFO on, no filter, one stream
+    handler with uvicorn's :class:`~uvicorn.logging.AccessFormatter` in its own format),
+    each line is rendered as that formatter renders it (colours included) and the lines of
+    one turn of the event loop are written to the handler's stream at once, at the end of
+    the turn (:class:`_Rendering`): a log record, its caller's frame, a copy of it and a
+    write and flush per request cost the served mock about a sixth of a request. Any other
+    set-up (a level, filter, handler or format of the user's) gets the call through
+    :mod:`logging` unchanged."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+        #: The handler last seen and its rendering (``None``: it is not servicestub's).
+        self._seen: tuple[logging.Handler, _Rendering | None] | None = None
+
+    def _rendering(self) -> _Rendering | None:
+        """The rendering of the logger's one handler, made once per handler."""
+        logger = self.logger
+        handlers = logger.handlers
+        if len(handlers) != 1 or logger.filters or logger.disabled:
+            return None
+        if not logger.isEnabledFor(logging.INFO):
+            return None
+        if self._seen is None or self._seen[0] is not handlers[0]:
+            self.flush()  # lines of a handler replaced go out where they were bound
+            self._seen = (handlers[0], _Rendering.of(handlers[0]))
+        return self._seen[1]
+
+    def info(self, message: str, *args: Any) -> None:
+        rendering = self._rendering() if len(args) == 5 else None
+        if rendering is None:
+            self.logger.info(message, *args)
+            return
+        rendering.lines.write(rendering.line(*args))
+
+    def flush(self) -> None:
+        """Write the lines rendered and not yet written."""
+        if self._seen is not None and self._seen[1] is not None:
+            self._seen[1].lines.flush()
 
 
 class _Flow(FlowControl):
@@ -478,7 +506,7 @@ class _Protocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self.flow = _Flow(transport, self._rearm)
-        self.transport = _Coalesced(transport, self.loop)  # type: ignore[assignment]
+        self.transport = _Coalesced(transport)  # type: ignore[assignment]
         self._rearm()
 
     def connection_lost(self, exc: Exception | None) -> None:

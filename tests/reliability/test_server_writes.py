@@ -167,7 +167,7 @@ def test_writes_of_one_turn_leave_as_one_in_order(turns: list[list[bytes]]) -> N
     transport = _Transport()
 
     async def run() -> None:
-        coalesced = _Coalesced(transport, asyncio.get_running_loop())  # type: ignore[arg-type]
+        coalesced = _Coalesced(transport)  # type: ignore[arg-type]
         for chunks in turns:
             for chunk in chunks:
                 coalesced.write(chunk)
@@ -182,7 +182,7 @@ def test_closing_sends_what_is_pending_first(end: str) -> None:
     transport = _Transport()
 
     async def run() -> None:
-        coalesced = _Coalesced(transport, asyncio.get_running_loop())  # type: ignore[arg-type]
+        coalesced = _Coalesced(transport)  # type: ignore[arg-type]
         coalesced.write(b"head")
         coalesced.write(b"body")
         getattr(coalesced, end)()
@@ -198,7 +198,7 @@ def test_nothing_is_written_to_a_transport_closed_meanwhile() -> None:
     transport = _Transport()
 
     async def run() -> None:
-        coalesced = _Coalesced(transport, asyncio.get_running_loop())  # type: ignore[arg-type]
+        coalesced = _Coalesced(transport)  # type: ignore[arg-type]
         coalesced.write(b"late")
         transport.closing = True  # the connection was lost in the same turn
         await asyncio.sleep(0)
