@@ -209,10 +209,13 @@ async def _both(entry: tuple[Any, Any, Any, Any], query: bytes, path_value: str)
     compiled_validation = CHECKS[compiled]
     assert compiled_validation is not None
     _scrambled(compiled_validation.request(dict(scope)))  # a handler changing what it got
-    request = compiled_validation.request(dict(scope))  # the same parse again, kept or not
 
     async def compiled_way() -> Any:
-        return plan.kwargs(request, _context.get())
+        # The same parse again, kept or not; its arguments made once and kept with it,
+        # the first call's changed by its handler before the second is made.
+        _scrambled_arguments(compiled.arguments(compiled_validation.request(dict(scope)), {}))
+        request = compiled_validation.request(dict(scope))
+        return compiled.arguments(request, _context.get())
 
     checked_request = compiled_validation.request(dict(scope))
     if compiled_validation.accepts(checked_request):  # connexion's validator must accept it too
@@ -240,6 +243,15 @@ def _scrambled(request: Any) -> None:
         pass
 
 
+def _scrambled_arguments(kwargs: dict[str, Any]) -> None:
+    """Change every list and dict among a handler's arguments, as a handler may."""
+    for value in kwargs.values():
+        if isinstance(value, list):
+            value.append("scrambled")
+        elif isinstance(value, dict):
+            value["scrambled"] = "scrambled"
+
+
 def test_a_kept_parse_is_not_changed_by_a_handler() -> None:
     """The second request with the same query gets the parse the first got, before the
     first request's handler changed its copy."""
@@ -260,6 +272,15 @@ def test_a_kept_parse_is_not_changed_by_a_handler() -> None:
     assert again.query_params == {"states": ["DONE", "NEW"], "perPage": 2}
     assert again.path_params == {"tenantId": "t", "storeId": "s"}
     assert validation.parsed.kept.cache_info().hits >= 1  # it was the kept parse
+    # The handler's arguments, made of the kept parse once and kept with it.
+    call = entry[3]
+    made = call.arguments(again, {})
+    assert made["states"] == ["DONE", "NEW"] and made["per_page"] == 2
+    assert again.parse.arguments is not None
+    _scrambled_arguments(made)
+    kept = call.arguments(validation.request(dict(scope)), {})
+    assert kept == call.plan.kwargs(validation.request(dict(scope)), {})
+    assert kept["states"] == ["DONE", "NEW"]
 
 
 @st.composite

@@ -52,7 +52,12 @@ from connexion.utils import deep_merge
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from servicestub.app.uri_parser import SpecURIParser, pass_typed, passed_parameters
+from servicestub.app.uri_parser import (
+    SpecURIParser,
+    pass_typed,
+    passed_parameters,
+    typed_arguments,
+)
 from servicestub.app.validation import compiled, effective_parameters
 from servicestub.core.memo import KeptWhenShort
 
@@ -117,16 +122,14 @@ class CompiledValidation:
         path_params = scope.get("path_params") or {}
         if self.checks is None or not all(type(v) in _KEYED for v in path_params.values()):
             return ConnexionRequest(scope, uri_parser=self.parser)
-        path, query = self.parsed(tuple(path_params.items()), scope.get("query_string", b""))
-        return _ParsedRequest(scope, self.parser, _fresh(path), _fresh(query))
+        parse = self.parsed(tuple(path_params.items()), scope.get("query_string", b""))
+        return _ParsedRequest(scope, self.parser, parse)
 
-    def _parse(
-        self, path: tuple[tuple[str, Any], ...], query_string: bytes
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _parse(self, path: tuple[tuple[str, Any], ...], query_string: bytes) -> _Parse:
         """What connexion's request reads of ``path`` and ``query_string`` (its
         ``path_params`` and ``query_params``) with this operation's parser."""
         args = QueryParams(query_string)
-        return (
+        return _Parse(
             self.parser.resolve_path(dict(path)),
             self.parser.resolve_query({key: args.getlist(key) for key in args}),
         )
@@ -148,24 +151,42 @@ _KEYED = frozenset({str, int, float})
 
 
 def _fresh(value: Any) -> Any:
-    """``value`` with each list and dict in it copied (a handler may change what it is
-    given; the kept parse must not change with it). The leaves are immutable."""
+    """``value`` with each list, dict and tuple in it copied (a handler may change what it
+    is given; the kept parse must not change with it). The leaves are immutable."""
     if isinstance(value, list):
         return [_fresh(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_fresh(item) for item in value)
     if isinstance(value, dict):
         return {key: _fresh(item) for key, item in value.items()}
     return value
 
 
-class _ParsedRequest(ConnexionRequest):  # type: ignore[misc]  # connexion is untyped
-    """connexion's request, its path and query parameters given already parsed."""
+#: :meth:`ArgumentPlan.parameters`: the arguments connexion names, and the typed ones.
+_Parameters = tuple[dict[str, Any], dict[str, Any]]
 
-    def __init__(
-        self, scope: Scope, parser: SpecURIParser, path: dict[str, Any], query: dict[str, Any]
-    ) -> None:
+
+@dataclasses.dataclass
+class _Parse:
+    """What an operation's parser made of one set of path values and query string (kept
+    in :attr:`CompiledValidation.parsed`), and what its call derives from it, kept with it.
+    Never handed to a handler: each request is given a fresh copy (:func:`_fresh`)."""
+
+    path: dict[str, Any]
+    query: dict[str, Any]
+    #: The handler's arguments made of it (:meth:`ArgumentPlan.parameters`), once made.
+    arguments: _Parameters | None = None
+
+
+class _ParsedRequest(ConnexionRequest):  # type: ignore[misc]  # connexion is untyped
+    """connexion's request, its path and query parameters given already parsed
+    (:attr:`parse`, kept; the request's own are a fresh copy)."""
+
+    def __init__(self, scope: Scope, parser: SpecURIParser, parse: _Parse) -> None:
         super().__init__(scope, uri_parser=parser)
-        self._parsed_path = path
-        self._parsed_query = query
+        self.parse = parse
+        self._parsed_path: dict[str, Any] = _fresh(parse.path)
+        self._parsed_query: dict[str, Any] = _fresh(parse.query)
 
     @property
     def path_params(self) -> dict[str, Any]:
@@ -249,9 +270,31 @@ class ArgumentPlan:
     def wanted(self, key: str) -> bool:
         return self.has_kwargs or key in self.arguments
 
-    def kwargs(self, request: Any, connexion_context: Mapping[str, Any]) -> dict[str, Any]:
+    def kwargs(
+        self,
+        request: Any,
+        connexion_context: Mapping[str, Any],
+        parameters: _Parameters | None = None,
+    ) -> dict[str, Any]:
         """The handler's arguments for ``request`` (its path and query parameters as
-        :class:`~servicestub.app.uri_parser.SpecURIParser` read them)."""
+        :class:`~servicestub.app.uri_parser.SpecURIParser` read them): its
+        :meth:`parameters` (or those given, made of the same parse) and connexion's
+        context."""
+        named, typed = self.parameters(request) if parameters is None else parameters
+        kwargs = dict(named)
+        for key, value in connexion_context.items():
+            if self.wanted(key):
+                kwargs[key] = value
+        if CONTEXT_NAME in self.arguments:
+            kwargs[CONTEXT_NAME] = context
+        pass_typed(kwargs, typed)
+        return kwargs
+
+    def parameters(self, request: Any) -> _Parameters:
+        """The arguments made of the path and query parameters of ``request`` alone
+        (the same for the same parse): those connexion's parameter decorator passes,
+        and those passed as typed (:func:`~servicestub.app.uri_parser.typed_arguments`),
+        which are put in after connexion's context, as that decorator puts them."""
         sanitize, passed = self.sanitize, self.passed
         path_params, query_params = request.path_params, request.query_params
         found: dict[str, Any] = {}
@@ -272,14 +315,8 @@ class ArgumentPlan:
             key = sanitize(name)
             if self.wanted(key) and name in self.query_definitions:
                 found[key] = _get_val_from_param(value, self.query_definitions[name])
-        kwargs = {sanitize(key): value for key, value in found.items()}
-        for key, value in connexion_context.items():
-            if self.wanted(key):
-                kwargs[key] = value
-        if CONTEXT_NAME in self.arguments:
-            kwargs[CONTEXT_NAME] = context
-        pass_typed(kwargs, request, passed, self.shadowed, sanitize, self.wanted)
-        return kwargs
+        named = {sanitize(key): value for key, value in found.items()}
+        return named, typed_arguments(request, passed, self.shadowed, sanitize, self.wanted)
 
 
 class _Responses(AsyncResponseDecorator):  # type: ignore[misc]  # connexion is untyped
@@ -332,9 +369,18 @@ class CompiledCall:
         self.plan = plan
         self.respond = _Responses(jsonifier, self.operation.produces)(self._result)
 
+    def arguments(self, request: Any, connexion_context: Mapping[str, Any]) -> dict[str, Any]:
+        """The handler's arguments for ``request``: for a kept parse (``_ParsedRequest``),
+        its parameters are made once and kept with it, each call given a fresh copy."""
+        if not isinstance(request, _ParsedRequest):
+            return self.plan.kwargs(request, connexion_context)
+        parse = request.parse
+        if parse.arguments is None:
+            parse.arguments = _fresh(self.plan.parameters(request))
+        return self.plan.kwargs(request, connexion_context, _fresh(parse.arguments))
+
     async def _result(self, request: Any) -> Any:
-        kwargs = self.plan.kwargs(request, _context.get())
-        return await self.handler(**kwargs)
+        return await self.handler(**self.arguments(request, _context.get()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = scope.pop(CHECKED_KEY, None)

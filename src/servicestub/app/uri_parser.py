@@ -282,29 +282,43 @@ def passed_parameters(
     return passed, shadowed
 
 
-def pass_typed(
-    kwargs: dict[str, Any],
+#: A typed argument that is not passed at all (:func:`typed_arguments`).
+LEFT_OUT: Any = object()
+
+
+def typed_arguments(
     request: Any,
     passed: Mapping[tuple[str, str], dict[str, Any]],
     shadowed: Collection[tuple[str, str]],
     sanitize: Callable[[str], str],
     wanted: Callable[[str], bool],
-) -> None:
-    """Put into ``kwargs`` the ``passed`` parameters (:func:`passed_parameters`) of
-    ``request`` the handler takes (``wanted``) as typed, or their own default when
-    left out; a redefined one left out without a default is not passed at all."""
+) -> dict[str, Any]:
+    """The ``passed`` parameters (:func:`passed_parameters`) of ``request`` the handler
+    takes (``wanted``), by argument: as typed, or their own default when left out; a
+    redefined one left out without a default is :data:`LEFT_OUT` (not passed at all)."""
     given = {"path": request.path_params, "query": request.query_params}
+    typed: dict[str, Any] = {}
     for (where, name), definition in passed.items():
         key = sanitize(name)
         if not wanted(key):
             continue
         schema = definition.get("schema")
         if name in given[where]:
-            kwargs[key] = given[where][name]
+            typed[key] = given[where][name]
         elif isinstance(schema, dict) and "default" in schema:
-            kwargs[key] = schema["default"]
+            typed[key] = schema["default"]
         elif (where, name) in shadowed:
-            kwargs.pop(key, None)  # connexion's default is the path item's
+            typed[key] = LEFT_OUT  # connexion's default is the path item's
+    return typed
+
+
+def pass_typed(kwargs: dict[str, Any], typed: Mapping[str, Any]) -> None:
+    """Put into ``kwargs`` the :func:`typed_arguments` ``typed``."""
+    for key, value in typed.items():
+        if value is LEFT_OUT:
+            kwargs.pop(key, None)
+        else:
+            kwargs[key] = value
 
 
 class SpecArguments(AsyncParameterDecorator):  # type: ignore[misc]  # connexion is untyped
@@ -332,7 +346,7 @@ class SpecArguments(AsyncParameterDecorator):  # type: ignore[misc]  # connexion
                 sanitize=self.sanitize_fn,
             )
             wanted = (lambda _key: True) if has_kwargs else arguments.__contains__
-            pass_typed(kwargs, request, passed, shadowed, self.sanitize_fn, wanted)
+            pass_typed(kwargs, typed_arguments(request, passed, shadowed, self.sanitize_fn, wanted))
             return await function(**kwargs)
 
         return wrapper

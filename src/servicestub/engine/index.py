@@ -299,18 +299,18 @@ class SortedIndex:
         wanted = max(stop - start, 0)
         total = 0
         for block in reversed(self.blocks) if descending else self.blocks:
-            if plan:
-                mask = block.matching(plan)
-                count = mask.bit_count()
-            else:
-                count = len(block.entries)
-                mask = (1 << count) - 1
+            entries = block.entries
+            mask = block.matching(plan) if plan else None
+            count = len(entries) if mask is None else mask.bit_count()
             if count and len(found) < wanted and total + count > start:
-                entries = block.entries
                 skip = max(start - total, 0)
-                found.extend(
-                    entries[bit][2] for bit in _bits(mask, skip, wanted - len(found), descending)
-                )
+                take = wanted - len(found)
+                if mask is not None:
+                    found.extend(entries[bit][2] for bit in _bits(mask, skip, take, descending))
+                elif descending:  # every entry passes: the page is a slice
+                    found.extend(entry[2] for entry in entries[count - 1 - skip :: -1][:take])
+                else:
+                    found.extend(entry[2] for entry in entries[skip : skip + take])
             total += count
         return found, total
 

@@ -19,6 +19,7 @@ from servicestub.apis.orders.vocabulary import PRIORITIES, STATES
 from servicestub.core.shapes import Json, Record
 from servicestub.engine.collection import Collection
 from servicestub.engine.index import NO_CRITERIA, Criteria, IndexConfig, RecordIndex
+from servicestub.engine.model import Listing
 from servicestub.engine.paging import Page, SortKey, rank_key
 
 #: Searchable texts, in the order of :func:`order_texts`.
@@ -83,9 +84,8 @@ def _page(
     scope: StoreScope,
     filters: dict[str, frozenset[Any]],
     search: Criteria,
-    query: Mapping[str, Any],
+    listing: Listing,
 ) -> Json:
-    listing = SERVICE_ORDERS.read(query)
     data, total = scope.store.query(
         filters,
         search,
@@ -99,13 +99,14 @@ def _page(
 
 def list_orders(scope: StoreScope, query: Mapping[str, Any]) -> Json:
     """A page of the store's orders passing the query's filters."""
-    return _page(scope, SERVICE_ORDERS.read(query).filters, NO_CRITERIA, query)
+    listing = SERVICE_ORDERS.read(query)
+    return _page(scope, listing.filters, NO_CRITERIA, listing)
 
 
 def search_orders(scope: StoreScope, body: Mapping[str, Any], query: Mapping[str, Any]) -> Json:
     """A page of the store's orders passing the search body's filters and texts;
     paging and sort come from the query, as for the list."""
-    return _page(scope, filter_sets(body), criteria(body), query)
+    return _page(scope, filter_sets(body), criteria(body), SERVICE_ORDERS.read(query))
 
 
 def criteria(body: Mapping[str, Any]) -> Criteria:
