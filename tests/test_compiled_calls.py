@@ -15,11 +15,14 @@ import re
 import tempfile
 import urllib.parse
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
 from connexion.context import _context, _operation, _receive, _scope
+from connexion.decorators.response import AsyncResponseDecorator
+from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
@@ -33,9 +36,12 @@ from servicestub.app.compiled import (
     ArgumentPlan,
     CompiledCall,
     CompiledValidation,
+    _Answer,
     _named_content_type,
+    _Responses,
     bodiless,
 )
+from servicestub.app.jsonifier import OrjsonJsonifier
 from servicestub.app.operations import CompilableOperation, _MemoisedNames
 from servicestub.app.validation import ParsedBodyRequest
 
@@ -377,3 +383,69 @@ def test_a_request_is_bodiless_when_it_names_no_body(
 )
 def test_the_named_content_type_is_the_one_connexion_reads(headers: dict[str, str]) -> None:
     assert _named_content_type(headers) == extract_content_type(headers)
+
+
+JSON_BODIES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=6,
+)
+#: What the operation of the direct-answer test documents: JSON ones, and others.
+PRODUCES = ["application/json", "application/problem+json", "application/vnd.x+json", "text/plain"]
+
+
+async def _messages(response: Any) -> list[dict[str, Any]]:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    await response({"type": "http", "method": "GET"}, receive, send)
+    return sent
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    body=st.one_of(st.dictionaries(st.text(max_size=4), JSON_BODIES), st.lists(JSON_BODIES)),
+    status=st.sampled_from([0, 100, 199, 200, 201, 204, 206, 304, 400, 404, 500]),
+    headers=st.dictionaries(
+        st.sampled_from(["Content-Type", "content-type", "Content-Length", "Location", "X-A"]),
+        st.sampled_from([*PRODUCES, "text/html", "12", "/x?a=1"]),
+        max_size=4,
+    ),
+)
+def test_a_direct_answer_is_the_one_connexion_sends(
+    body: Any, status: int, headers: dict[str, str]
+) -> None:
+    """A handler's ``(body, status, headers)`` answered without connexion's response
+    objects sends the messages connexion's decorator and Starlette's response send."""
+    ours = _Responses(OrjsonJsonifier(), PRODUCES)
+    answer = ours._answer((body, status, dict(headers)))
+    if answer is None:  # connexion's own decorator answers it
+        assert status == 0 or _named_content_type(headers) not in PRODUCES[:3]
+        return
+    _operation.set(SimpleNamespace(produces=PRODUCES))
+    connexion_way = AsyncResponseDecorator(
+        framework=StarletteFramework, jsonifier=OrjsonJsonifier()
+    )
+    expected = connexion_way.build_framework_response((body, status, dict(headers)))
+    assert asyncio.run(_messages(answer)) == asyncio.run(_messages(expected))
+
+
+def test_a_json_answer_is_answered_directly() -> None:
+    answer = _Responses(OrjsonJsonifier(), PRODUCES).build_framework_response(
+        ({"a": [1]}, 201, {"Location": "/x/1", "Content-Type": "application/json"})
+    )
+    assert isinstance(answer, _Answer)
+    assert answer.headers == [
+        (b"location", b"/x/1"),
+        (b"content-type", b"application/json"),
+        (b"content-length", b"9"),
+    ]

@@ -48,7 +48,7 @@ from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.context import ContextOperation
 from connexion.middleware.request_validation import RequestValidationOperation
-from connexion.utils import deep_merge
+from connexion.utils import deep_merge, is_json_mimetype, split_content_type
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -323,11 +323,46 @@ class _Responses(AsyncResponseDecorator):  # type: ignore[misc]  # connexion is 
     """connexion's response decorator for one operation (which documents
     ``produces``): a ``Content-Type`` the handler names that the operation
     documents is taken as connexion takes it, without reading the operation anew
-    on every answer; connexion's own inference decides any other."""
+    on every answer; connexion's own inference decides any other.
+
+    The answer a handler gives most, a JSON body with its status and headers naming
+    a documented JSON ``Content-Type``, is sent as connexion's Starlette response
+    would send it (:class:`_Answer`: the same two messages) without making one."""
 
     def __init__(self, jsonifier: Any, produces: list[str]) -> None:
         super().__init__(framework=StarletteFramework, jsonifier=jsonifier)
         self.produces = frozenset(produces)
+        self.json_produces = frozenset(media for media in produces if _is_json(media))
+
+    def build_framework_response(self, handler_response: Any) -> Any:
+        answer = self._answer(handler_response)
+        if answer is None:
+            return super().build_framework_response(handler_response)
+        return answer
+
+    def _answer(self, handler_response: Any) -> _Answer | None:
+        """What connexion's response of ``(body, status, headers)`` sends, when the body
+        is a dict or list, the status an ``int`` other than 0, the headers texts and
+        naming a JSON ``Content-Type`` the operation documents; ``None`` otherwise."""
+        if type(handler_response) is not tuple or len(handler_response) != 3:
+            return None
+        data, status, headers = handler_response
+        if type(status) is not int or not status or not isinstance(data, dict | list):
+            return None
+        if type(headers) is not dict or _named_content_type(headers) not in self.json_produces:
+            return None
+        raw = []
+        for key, value in headers.items():
+            if type(key) is not str or type(value) is not str:
+                return None
+            raw.append((key.lower().encode("latin-1"), value.encode("latin-1")))
+        body: bytes = self.jsonifier.dumps(data)
+        # What Starlette's Response.init_headers adds: the length, unless named or bodiless.
+        if not (status < 200 or status in (204, 304)) and all(
+            name != b"content-length" for name, _ in raw
+        ):
+            raw.append((b"content-length", str(len(body)).encode("latin-1")))
+        return _Answer(status, raw, body)
 
     def _infer_content_type(self, data: Any, headers: Any) -> str | None:
         named = _named_content_type(headers)
@@ -335,6 +370,27 @@ class _Responses(AsyncResponseDecorator):  # type: ignore[misc]  # connexion is 
             return named
         inferred: str | None = super()._infer_content_type(data, headers)
         return inferred
+
+
+def _is_json(media: str) -> bool:
+    """Whether connexion serialises a body of ``media`` as JSON (``_serialize_data``)."""
+    try:
+        return bool(is_json_mimetype(split_content_type(media)[0]))
+    except ValueError:  # no "/" in it: connexion would fail on it too, so not this way
+        return False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Answer:
+    """An answer as Starlette's ``Response`` sends it (its start and its body)."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": self.body})
 
 
 def _named_content_type(headers: Any) -> str | None:
