@@ -224,7 +224,11 @@ async def _both(entry: tuple[Any, Any, Any, Any], query: bytes, path_value: str)
         return compiled.arguments(request, _context.get())
 
     checked_request = compiled_validation.request(dict(scope))
-    if compiled_validation.accepts(checked_request):  # connexion's validator must accept it too
+    accepted = compiled_validation.accepts(checked_request)
+    # found once per kept parse, then read: the same verdict
+    assert compiled_validation._accepted(checked_request) is accepted
+    assert compiled_validation._accepted(compiled_validation.request(dict(scope))) is accepted
+    if accepted:  # connexion's validator must accept it too
         compiled_validation.validator.validate_request(checked_request)
     return connexion_way, await _outcome(compiled_way)
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -108,10 +109,21 @@ class CompiledValidation:
         """Whether the parameters of ``request`` pass every check, found without
         building a message: ``True`` only where connexion's validation (``validator``)
         accepts them as well; the validator itself decides (and words) the rest."""
+        return self._passes(request.path_params, request.query_params)
+
+    def _passes(self, path: Mapping[str, Any], query: Mapping[str, Any]) -> bool:
         if self.checks is None:
             return False
-        given = {"path": request.path_params, "query": request.query_params}
-        return all(check.passes(given[check.where]) for check in self.checks)
+        return all(check.passes(path if check.where == "path" else query) for check in self.checks)
+
+    def _accepted(self, request: Any) -> bool:
+        """:meth:`accepts`, found once per kept parse (it depends on nothing else)."""
+        if not isinstance(request, _ParsedRequest):
+            return self.accepts(request)
+        parse = request.parse
+        if parse.accepted is None:
+            parse.accepted = self._passes(parse.path, parse.query)
+        return parse.accepted
 
     def request(self, scope: Scope) -> ConnexionRequest:
         """The request of ``scope``, as connexion's validation builds it. When the
@@ -139,7 +151,7 @@ class CompiledValidation:
             await self.original(scope, receive, send)
             return
         request = self.request(scope)
-        if not self.accepts(request):
+        if not self._accepted(request):
             self.validator.validate_request(request)
         self.original.validate_mime_type(self.mime_type)
         scope[CHECKED_KEY] = request
@@ -174,8 +186,12 @@ class _Parse:
 
     path: dict[str, Any]
     query: dict[str, Any]
-    #: The handler's arguments made of it (:meth:`ArgumentPlan.parameters`), once made.
+    #: Whether its parameters pass the compiled checks (:meth:`CompiledValidation.accepts`).
+    accepted: bool | None = None
+    #: The handler's arguments made of it (:meth:`ArgumentPlan.parameters`), once made;
+    #: ``flat``: none holds a list, dict or tuple (a call may then share them).
     arguments: _Parameters | None = None
+    flat: bool = False
 
 
 class _ParsedRequest(ConnexionRequest):  # type: ignore[misc]  # connexion is untyped
@@ -185,16 +201,16 @@ class _ParsedRequest(ConnexionRequest):  # type: ignore[misc]  # connexion is un
     def __init__(self, scope: Scope, parser: SpecURIParser, parse: _Parse) -> None:
         super().__init__(scope, uri_parser=parser)
         self.parse = parse
-        self._parsed_path: dict[str, Any] = _fresh(parse.path)
-        self._parsed_query: dict[str, Any] = _fresh(parse.query)
 
-    @property
+    @functools.cached_property
     def path_params(self) -> dict[str, Any]:
-        return self._parsed_path
+        fresh: dict[str, Any] = _fresh(self.parse.path)
+        return fresh
 
-    @property
+    @functools.cached_property
     def query_params(self) -> dict[str, Any]:
-        return self._parsed_query
+        fresh: dict[str, Any] = _fresh(self.parse.query)
+        return fresh
 
 
 @dataclasses.dataclass(frozen=True)
@@ -427,13 +443,19 @@ class CompiledCall:
 
     def arguments(self, request: Any, connexion_context: Mapping[str, Any]) -> dict[str, Any]:
         """The handler's arguments for ``request``: for a kept parse (``_ParsedRequest``),
-        its parameters are made once and kept with it, each call given a fresh copy."""
+        its parameters are made once and kept with it, each call given a fresh copy (of
+        the lists, dicts and tuples in them; the call's own ``kwargs`` are new anyway)."""
         if not isinstance(request, _ParsedRequest):
             return self.plan.kwargs(request, connexion_context)
         parse = request.parse
         if parse.arguments is None:
-            parse.arguments = _fresh(self.plan.parameters(request))
-        return self.plan.kwargs(request, connexion_context, _fresh(parse.arguments))
+            named, typed = parse.arguments = _fresh(self.plan.parameters(request))
+            parse.flat = not any(
+                isinstance(value, list | dict | tuple)
+                for value in (*named.values(), *typed.values())
+            )
+        kept = parse.arguments if parse.flat else _fresh(parse.arguments)
+        return self.plan.kwargs(request, connexion_context, kept)
 
     async def _result(self, request: Any) -> Any:
         return await self.handler(**self.arguments(request, _context.get()))
