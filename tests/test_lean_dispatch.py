@@ -392,3 +392,55 @@ def test_every_step_is_seen(step: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_probes_agree_with_every_step() -> None:
     assert list(_differences(_pairs(), PROBES)) == []
+
+
+def _steps(chain: Any) -> list[str]:
+    """The class names of the steps of a lean chain, outermost first (each calls the next
+    through ``app`` or ``next_app``)."""
+    names = []
+    while chain is not None and not isinstance(chain, lean.CompiledCall | lean.CompilableOperation):
+        names.append(type(chain).__name__)
+        chain = getattr(chain, "app", None) or getattr(chain, "next_app", None)
+    return names
+
+
+def _chains(app: Any) -> dict[str, list[str]]:
+    """Each routed operation's chain (by resolved operationId) on the lean path of ``app``."""
+    asyncio.run(_call(app, "GET", "/_mock/health", b"", [], b""))  # builds the table
+    dispatch = app.lean
+    assert dispatch._mounts is not None
+    return {
+        target.operation_id: _steps(target.serve)
+        for mount in dispatch._mounts
+        for routes in mount.methods.values()
+        for target in [*(t for _, t in routes.literal.values()), *(t[3] for t in routes.templated)]
+    }
+
+
+def test_a_step_is_left_out_of_the_chains_it_never_acts_on() -> None:
+    """Each step with an ``acts_on`` is in the chain of an operation it may act on, and
+    only there: the guards of the control plane are on its own operations, the tracking
+    header on Services v4's, the journal, faults, CORS and ``Prefer`` on the APIs', the
+    security 401s and required headers on the third-party operations that need them."""
+    builtin = _chains(create_app(Settings()))
+    orders = builtin["servicestub.handlers.orders.get_service_order"]
+    services = next(steps for op, steps in builtin.items() if ".services_v4." in op)
+    admin = builtin["servicestub.handlers.admin.health"]
+    for never in ("SecurityMiddleware", "RequiredHeadersMiddleware", "AdminGuardMiddleware"):
+        assert never not in orders and never not in services
+    assert "TrackingHeaderMiddleware" not in orders and "TrackingHeaderMiddleware" in services
+    for api_only in ("ApiCorsMiddleware", "JournalMiddleware", "FaultMiddleware"):
+        assert api_only in orders and api_only in services and api_only not in admin
+    assert "PreferMiddleware" in orders and "PreferMiddleware" not in admin
+    assert "AdminGuardMiddleware" in admin
+    for always in ("RuntimeMiddleware", "RequestGuardMiddleware", "BodyLimitMiddleware"):
+        assert always in orders and always in admin
+    third = _chains(create_app(Settings(specs=((SPEC_FILE, None),))))
+    create, listing = (
+        next(steps for op, steps in third.items() if op.endswith(name))
+        for name in (".create", ".list")
+    )
+    assert "SecurityMiddleware" in create and "SecurityMiddleware" not in listing
+    # ``list`` documents a required header: added before routing (errors) and after
+    assert listing.count("RequiredHeadersMiddleware") == 2
+    assert "RequiredHeadersMiddleware" not in create

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from openapi_spec_validator import validate
 
-from servicestub.specs import APIS, ApiSpec, resolve
+from servicestub.specs import APIS, ApiSpec, may_be_under, resolve, under
 
 METHODS = {"get", "put", "post", "delete", "patch", "options", "head"}
 
@@ -257,3 +259,19 @@ def test_examples_quoting_derived_money_obey_the_money_rules():
     with TestClient(create_app(Settings())) as client:
         problems = _money_problems(load(APIS[0]), client)
     assert not problems, "\n".join(problems)
+
+
+SEGMENTS = st.lists(st.sampled_from(["v1", "v", "_mock", "api", "v4", "x"]), max_size=3)
+
+
+@given(SEGMENTS, SEGMENTS, SEGMENTS)
+def test_a_path_under_a_base_is_under_a_prefix_only_where_the_base_may_be(
+    base: list[str], prefix: list[str], rest: list[str]
+) -> None:
+    """No path under ``base`` is under ``prefix`` when ``may_be_under`` says none may be
+    (the lean dispatch leaves out of a chain the guards that could never act on it)."""
+    base_path, prefix_path = "".join("/" + s for s in base), "".join("/" + s for s in prefix)
+    path = base_path + "".join("/" + s for s in rest)
+    assert under(path, base_path)
+    if under(path, prefix_path):
+        assert may_be_under(base_path, prefix_path)

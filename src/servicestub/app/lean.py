@@ -15,10 +15,18 @@ Built once, from the middleware stack connexion builds at start-up:
   on (``--validate-responses``, the suite), the required response headers,
   ``Prefer``, the tracking header, the
   handler's context and the once-decorated handler (``app/operations.py``);
-* before routing, our own middlewares in today's order (:data:`BEFORE_ROUTING`:
-  runtime and tracking id, CORS, control-plane guard, the required response headers
-  of errors and faults, journal, faults, request guard, body limit), again the
-  instances connexion built, rewired.
+* in front of it, in the same chain, our own middlewares that run before routing,
+  in today's order (:data:`BEFORE_ROUTING`: runtime and tracking id, CORS,
+  control-plane guard, the required response headers of errors and faults, journal,
+  faults, request guard, body limit), again the instances connexion built, rewired
+  (the route is found first: a route decides nothing they do).
+
+A middleware that says it never acts on an operation (its ``acts_on(base_path,
+operation_id)`` is false: the control plane's guard on an API's operations, the
+tracking header outside Services v4, the journal, faults, CORS and ``Prefer`` on the
+control plane's, the security 401s and required headers on the operations that
+document none) is left out of that operation's chain: on connexion's chain it
+passes such a request on untouched.
 
 What is left out of a routed request is connexion's: its server-error layer,
 Swagger UI's fall-through, its two routers (one per layer, one in the inner
@@ -74,9 +82,6 @@ from servicestub.middleware.headers import RequiredHeadersMiddleware
 from servicestub.middleware.negotiation import MediaTypeMiddleware
 from servicestub.middleware.security import SecurityMiddleware
 from servicestub.specs import ApiSpec, is_docs
-
-#: The scope key of the operation chain a request was routed to (read once, after the guards).
-ROUTED_KEY = "servicestub.lean.routed"
 
 #: Our middlewares that run before routing, outermost first (today's order).
 BEFORE_ROUTING: tuple[type, ...] = (
@@ -137,19 +142,18 @@ def _rewired(instance: Any, next_app: ASGIApp, attribute: str = "app") -> Any:
     return twin
 
 
-def _chained(stack: list[Any], kinds: tuple[type, ...], last: ASGIApp) -> ASGIApp:
-    """The instances of ``kinds`` found in ``stack``, outermost first, each calling
-    the next and the innermost ``last``."""
-    app = last
-    for place in reversed(range(len(kinds))):
-        app = _rewired(_only(stack, kinds[place], kinds[:place].count(kinds[place])), app)
-    return app
+def _acts_on(instance: Any, base_path: str, operation_id: str) -> bool:
+    """Whether the middleware ``instance`` may act on a request routed to ``operation_id``
+    under ``base_path``: what its ``acts_on`` says, if it has one (one that never does is
+    left out of that operation's chain); else it may."""
+    acts_on = getattr(instance, "acts_on", None)
+    return acts_on is None or bool(acts_on(base_path, operation_id))
 
 
 @dataclasses.dataclass(frozen=True)
 class _Target:
     """One operation as routed: what connexion's router leaves in the scope, and
-    the chain that serves it."""
+    the chain that serves it (the guards before routing, then the steps after)."""
 
     base_path: str
     operation_id: str
@@ -229,7 +233,6 @@ class LeanDispatch:
         self.connexion = connexion
         self.apis = apis
         self._mounts: list[_Mount] | None = None
-        self._guards: ASGIApp | None = None
 
     def _build(self) -> None:
         if self.connexion.middleware_stack is None:
@@ -241,8 +244,9 @@ class LeanDispatch:
         inner = _only(stack, AsyncASGIApp)
 
         def chain_of(base_path: str, operation_id: str) -> ASGIApp | None:
-            """The chain after routing of one operation, or ``None`` when a layer
-            does not hold it (connexion then serves it, whole)."""
+            """The chain of one operation (the guards before routing, then the steps
+            after it), without the middlewares that never act on it; ``None`` when a
+            layer does not hold it (connexion then serves it, whole)."""
             try:
                 handler = _operation(inner, base_path, operation_id)
                 app: ASGIApp = handler
@@ -250,7 +254,9 @@ class LeanDispatch:
                     step = AFTER_ROUTING[place]
                     if isinstance(step, type):
                         earlier = _named()[: len(BEFORE_ROUTING) + place].count(step)
-                        app = _rewired(_only(stack, step, earlier), app)
+                        instance = _only(stack, step, earlier)
+                        if _acts_on(instance, base_path, operation_id):
+                            app = _rewired(instance, app)
                         continue
                     kind, operation_kind = step
                     operation = _operation(_only(stack, kind), base_path, operation_id)
@@ -258,10 +264,14 @@ class LeanDispatch:
                         app = _compiled(_rewired(operation, app, "next_app"), handler)
             except KeyError:
                 return None
+            for place in reversed(range(len(BEFORE_ROUTING))):
+                kind = BEFORE_ROUTING[place]
+                instance = _only(stack, kind, BEFORE_ROUTING[:place].count(kind))
+                if _acts_on(instance, base_path, operation_id):
+                    app = _rewired(instance, app)
             return app
 
         self._mounts = _mounts(_only(stack, RawPathRouting), chain_of)
-        self._guards = _chained(stack, BEFORE_ROUTING, _routed)
 
     def route(self, scope: Scope) -> tuple[_Target, dict[str, Any]] | None:
         """Where connexion's router would send the request of ``scope``, or ``None``
@@ -294,14 +304,7 @@ class LeanDispatch:
         extensions.setdefault(ROUTING_CONTEXT, {}).update(
             {"api_base_path": target.base_path, "operation_id": target.operation_id}
         )
-        scope[ROUTED_KEY] = target.serve
-        assert self._guards is not None
-        await self._guards(scope, receive, send)
-
-
-async def _routed(scope: Scope, receive: Receive, send: Send) -> None:
-    """After the guards: the chain of the operation the request was routed to."""
-    await scope[ROUTED_KEY](scope, receive, send)
+        await target.serve(scope, receive, send)
 
 
 def _compiled(step: Any, handler: Any) -> Any:

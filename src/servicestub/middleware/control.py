@@ -20,7 +20,7 @@ from servicestub.core.problems import (
 from servicestub.middleware.operations import created_location, routed_operation_id
 from servicestub.middleware.wire import header, set_header
 from servicestub.runtime import SCOPE_KEY, Runtime
-from servicestub.specs import APIS, is_api_request
+from servicestub.specs import APIS, is_api_request, is_control_plane
 
 
 async def send_json(
@@ -59,6 +59,16 @@ class _ApiRequestMiddleware:
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, runtime: Runtime) -> None:
         raise NotImplementedError
+
+    def acts_on(self, base_path: str, operation_id: str) -> bool:
+        """Whether it may act on a request routed to an operation under ``base_path``
+        (the lean dispatch leaves it out of the chains of those it never acts on)."""
+        return acts_on_api_requests(base_path)
+
+
+def acts_on_api_requests(base_path: str) -> bool:
+    """Whether a request under ``base_path`` may be an API request (not all control plane)."""
+    return not is_control_plane(base_path)
 
 
 class _UtcClock:
@@ -141,6 +151,9 @@ class PreferMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    def acts_on(self, base_path: str, operation_id: str) -> bool:
+        return acts_on_api_requests(base_path)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # The header first: most requests send none, and then nothing else is asked.

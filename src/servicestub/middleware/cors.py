@@ -59,6 +59,11 @@ class ApiCorsMiddleware(CORSMiddleware):
             for name, value in self.simple_headers.items()
         ]
 
+    def acts_on(self, base_path: str, operation_id: str) -> bool:
+        """Whether it may act on a request routed to an operation under ``base_path``:
+        not when all of them are the control plane's."""
+        return not is_control_plane(base_path)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or is_control_plane(scope["path"]):
             await self.app(scope, receive, send)

@@ -16,7 +16,14 @@ from servicestub.core.problems import TRACKING_KEY, send_problem
 from servicestub.middleware.origins import ControlPlanePolicy
 from servicestub.middleware.wire import header, set_header
 from servicestub.runtime import SCOPE_KEY, Runtime
-from servicestub.specs import APIS, SERVICES, ApiSpec, array_query_parameters, under
+from servicestub.specs import (
+    APIS,
+    SERVICES,
+    ApiSpec,
+    array_query_parameters,
+    may_be_under,
+    under,
+)
 
 TRACKING_HEADER = "x-tracking-id"
 _TRACKING_HEADER = TRACKING_HEADER.encode()
@@ -91,6 +98,11 @@ class TrackingHeaderMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    def acts_on(self, base_path: str, operation_id: str) -> bool:
+        """Whether a request routed to an operation under ``base_path`` may be one of
+        Services v4 (:func:`wants_tracking`)."""
+        return may_be_under(base_path, SERVICES.base_path)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if TRACKING_KEY in scope:
@@ -233,6 +245,11 @@ class AdminGuardMiddleware:
         self.expected = f"Bearer {token}".encode() if token else None
         self.prefix = prefix
         self.policy = policy
+
+    def acts_on(self, base_path: str, operation_id: str) -> bool:
+        """Whether a request routed to an operation under ``base_path`` may be under
+        the control plane's ``prefix``."""
+        return may_be_under(base_path, self.prefix)
 
     def _problem(self, scope: Scope) -> ApiError | None:
         refusal = self.policy.refusal(scope)

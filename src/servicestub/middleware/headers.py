@@ -26,7 +26,7 @@ from servicestub.core.shapes import Record
 from servicestub.engine.answers import header_values, required_headers
 from servicestub.engine.fabricate import Context, Fabricator
 from servicestub.engine.seeding import rng_for
-from servicestub.middleware.operations import routed_operation_id
+from servicestub.middleware.operations import routed_operation_id, spec_operation_id
 from servicestub.runtime import SCOPE_KEY
 from servicestub.specs import ApiSpec, operations, own_operation_id
 
@@ -70,6 +70,11 @@ class RequiredHeadersMiddleware:
         self.table = header_table(apis)
         #: One fabricator per document (its validators are kept), made when first needed.
         self._fabricators: dict[int, Fabricator] = {}
+
+    def acts_on(self, base_path: str, operation_id: str) -> bool:
+        """Whether an answer of ``operation_id`` (as connexion resolved it) may lack a
+        header its spec requires."""
+        return spec_operation_id(operation_id) in self.table
 
     def _fabricator(self, document: dict[str, Any]) -> Fabricator:
         key = id(document)

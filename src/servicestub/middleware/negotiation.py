@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.core.errors import NotAcceptable, UnsupportedMediaType
 from servicestub.core.memo import KeptWhenShort
-from servicestub.middleware.operations import routed_operation_id
+from servicestub.middleware.operations import routed_operation_id, spec_operation_id
 from servicestub.middleware.wire import header, header_list
 from servicestub.specs import APIS, PARSED_SPECS_KEPT, ApiSpec, operations, resolve
 
@@ -312,6 +312,10 @@ class MediaTypeMiddleware:
     def __init__(self, app: ASGIApp, apis: tuple[ApiSpec, ...] = APIS) -> None:
         self.app = app
         self.media = operation_media(apis)
+
+    def acts_on(self, base_path: str, operation_id: str) -> bool:
+        """Whether ``operation_id`` (as connexion resolved it) documents media types."""
+        return spec_operation_id(operation_id) in self.media
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         operation_id = routed_operation_id(scope)

@@ -41,7 +41,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from servicestub.core.errors import Unauthorized
-from servicestub.middleware.operations import routed_operation_id
+from servicestub.middleware.operations import routed_operation_id, spec_operation_id
 from servicestub.specs import ApiSpec, operations
 
 
@@ -174,6 +174,10 @@ class SecurityMiddleware:
     def __init__(self, app: ASGIApp, apis: tuple[ApiSpec, ...]) -> None:
         self.app = app
         self.table = security_table(apis)
+
+    def acts_on(self, base_path: str, operation_id: str) -> bool:
+        """Whether ``operation_id`` (as connexion resolved it) asks for credentials."""
+        return spec_operation_id(operation_id) in self.table
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         operation_id = routed_operation_id(scope) if self.table else None

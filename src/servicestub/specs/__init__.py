@@ -256,6 +256,13 @@ def under(path: str, base_path: str) -> bool:
     return path == base_path or path.startswith(base_path + "/")
 
 
+def may_be_under(base_path: str, prefix: str) -> bool:
+    """Whether some path under ``base_path`` may be under ``prefix``: one of the two is
+    under the other (every path under ``/v1`` is under ``/v1``, none under ``/_mock``;
+    some paths under ``/`` are under ``/_mock``)."""
+    return under(base_path, prefix) or under(prefix, base_path)
+
+
 def is_control_plane(path: str) -> bool:
     """A request to the mock's own control plane, ``/_mock`` (its docs included)."""
     return under(path, ADMIN.base_path)
