@@ -33,7 +33,7 @@ import asyncio
 import copy
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from connexion.context import _context, _operation, _receive, _scope, context
@@ -146,16 +146,16 @@ class CompiledValidation:
             self.parser.resolve_query({key: args.getlist(key) for key in args}),
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if not bodiless(scope):
-            await self.original(scope, receive, send)
-            return
+            served: Awaitable[None] = self.original(scope, receive, send)
+            return served
         request = self.request(scope)
         if not self._accepted(request):
             self.validator.validate_request(request)
         self.original.validate_mime_type(self.mime_type)
         scope[CHECKED_KEY] = request
-        await self.next_app(scope, receive, send)
+        return self.next_app(scope, receive, send)
 
 
 #: The types of path values a parse is kept for (what connexion's convertors make).

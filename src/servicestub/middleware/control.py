@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servicestub.control.faults import Rule
 from servicestub.control.prefer import parse_prefer
 from servicestub.core.errors import BadRequest, StatusProblem
 from servicestub.core.problems import (
@@ -46,18 +48,22 @@ def api_request(scope: Scope) -> bool:
 
 
 class _ApiRequestMiddleware:
-    """Acts on API requests only; the control plane, docs and specs pass through."""
+    """Acts on API requests only; the control plane, docs and specs pass through.
+
+    Like each middleware of ours, it hands a request it has nothing to do with on as the
+    next layer's awaitable (see :mod:`servicestub.middleware`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if not api_request(scope):
-            await self.app(scope, receive, send)
-            return
-        await self.handle(scope, receive, send, scope[SCOPE_KEY])
+            return self.app(scope, receive, send)
+        return self.handle(scope, receive, send, scope[SCOPE_KEY])
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, runtime: Runtime) -> None:
+    def handle(
+        self, scope: Scope, receive: Receive, send: Send, runtime: Runtime
+    ) -> Awaitable[None]:
         raise NotImplementedError
 
     def acts_on(self, base_path: str, operation_id: str) -> bool:
@@ -123,11 +129,15 @@ class JournalMiddleware(_ApiRequestMiddleware):
 class FaultMiddleware(_ApiRequestMiddleware):
     """Applies the first matching fault rule before the request reaches a handler."""
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, runtime: Runtime) -> None:
+    def handle(
+        self, scope: Scope, receive: Receive, send: Send, runtime: Runtime
+    ) -> Awaitable[None]:
         rule = runtime.faults.match(scope["method"], scope["path"])
         if rule is None:
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
+        return self._apply(rule, scope, receive, send)
+
+    async def _apply(self, rule: Rule, scope: Scope, receive: Receive, send: Send) -> None:
         scope["servicestub.fault"] = rule["id"]
         if rule["delayMs"]:
             await asyncio.sleep(rule["delayMs"] / 1000)
@@ -155,12 +165,14 @@ class PreferMiddleware:
     def acts_on(self, base_path: str, operation_id: str) -> bool:
         return acts_on_api_requests(base_path)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         # The header first: most requests send none, and then nothing else is asked.
         sent = header(scope["headers"], b"prefer") if scope["type"] == "http" else None
         if sent is None or not api_request(scope):
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
+        return self._prefer(scope, receive, send, sent)
+
+    async def _prefer(self, scope: Scope, receive: Receive, send: Send, sent: str) -> None:
         runtime: Runtime = scope[SCOPE_KEY]
         preferences = parse_prefer(sent)
         applied = []

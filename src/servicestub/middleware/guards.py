@@ -6,6 +6,7 @@ import hmac
 import os
 import re
 import uuid
+from collections.abc import Awaitable
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -66,16 +67,14 @@ class RuntimeMiddleware:
         self.app = app
         self.runtime = runtime
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         scope[SCOPE_KEY] = self.runtime
         if not wants_tracking(scope["path"]):
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         scope[TRACKING_KEY] = _tracking_id(scope)
-        await self.app(scope, receive, _sending_tracking_id(scope, send))
+        return self.app(scope, receive, _sending_tracking_id(scope, send))
 
 
 def _sending_tracking_id(scope: Scope, send: Send) -> Send:
@@ -104,10 +103,15 @@ class TrackingHeaderMiddleware:
         Services v4 (:func:`wants_tracking`)."""
         return may_be_under(base_path, SERVICES.base_path)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if TRACKING_KEY in scope:
             send = _sending_tracking_id(scope, send)
-        await self.app(scope, receive, send)
+        return self.app(scope, receive, send)
+
+
+#: HTTP versions whose request without ``Content-Length`` or ``Transfer-Encoding`` has no
+#: body (an HTTP/2 request may send one without either).
+_FRAMED_BY_HEADERS = frozenset({"1.0", "1.1"})
 
 
 class BodyLimitMiddleware:
@@ -125,19 +129,24 @@ class BodyLimitMiddleware:
             f"The request body is larger than the limit of {limit} bytes; send less."
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         limit = self.overrides.get(scope["path"], self.max_bytes)
         raw = scope["headers"]
         length = header(raw, b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            await send_problem(send, scope, self._error(limit))
-            return
-        if length is None and "chunked" in (header(raw, b"transfer-encoding") or "").lower():
-            await self._buffer_chunked(scope, receive, send, limit)
-            return
+            return send_problem(send, scope, self._error(limit))
+        if length is None:
+            encoding = header(raw, b"transfer-encoding")
+            if encoding is None and scope.get("http_version") in _FRAMED_BY_HEADERS:
+                return self.app(scope, receive, send)  # no body (RFC 9112 6.3): none to count
+            if "chunked" in (encoding or "").lower():
+                return self._buffer_chunked(scope, receive, send, limit)
+        return self.app(scope, self._limited(receive, limit), send)
+
+    def _limited(self, receive: Receive, limit: int) -> Receive:
+        """``receive``, refusing the body once more than ``limit`` bytes have come."""
         received = 0
 
         async def limited_receive() -> Message:
@@ -149,7 +158,7 @@ class BodyLimitMiddleware:
                     raise self._error(limit)
             return message
 
-        await self.app(scope, limited_receive, send)
+        return limited_receive
 
     async def _buffer_chunked(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         """Read a chunked body whole (up to the limit) and hand it on with a
@@ -202,11 +211,10 @@ class RequestGuardMiddleware:
         detail = query_problem(query, self.repeatable) if query else None
         return None if detail is None else BadRequest(detail)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] == "http" and (error := self._problem(scope)) is not None:
-            await send_problem(send, scope, error)
-            return
-        await self.app(scope, receive, send)
+            return send_problem(send, scope, error)
+        return self.app(scope, receive, send)
 
 
 def _query_problem(query: bytes, repeatable: frozenset[str]) -> str | None:
@@ -263,9 +271,8 @@ class AdminGuardMiddleware:
             "(--admin-token or SERVICESTUB_ADMIN_TOKEN)."
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         guarded = scope["type"] == "http" and under(scope.get("path", ""), self.prefix)
         if guarded and (error := self._problem(scope)) is not None:
-            await send_problem(send, scope, error)
-            return
-        await self.app(scope, receive, send)
+            return send_problem(send, scope, error)
+        return self.app(scope, receive, send)

@@ -16,7 +16,7 @@ exception handling, where errors are rendered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -82,10 +82,9 @@ class RequiredHeadersMiddleware:
             self._fabricators[key] = Fabricator(document, Context(view="read"))
         return self._fabricators[key]
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if not self.table or scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
 
         # connexion's router writes the routed operation into the request's
         # ``extensions`` (``setdefault``): made here, the dict is the one the layers
@@ -97,7 +96,7 @@ class RequiredHeadersMiddleware:
                 self._complete(scope, message)
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        return self.app(scope, receive, with_headers)
 
     def _complete(self, scope: Scope, message: Message) -> None:
         operation_id = routed_operation_id(scope)

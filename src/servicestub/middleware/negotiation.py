@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -317,12 +317,11 @@ class MediaTypeMiddleware:
         """Whether ``operation_id`` (as connexion resolved it) documents media types."""
         return spec_operation_id(operation_id) in self.media
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         operation_id = routed_operation_id(scope)
         media = self.media.get(operation_id) if operation_id else None
         if media is None:
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         if media.consumes:
             if (problem := content_type_problem(scope, media.consumes)) is not None:
                 raise problem
@@ -336,4 +335,4 @@ class MediaTypeMiddleware:
                     f"({', '.join(media.offers)}); send 'Accept: {media.offers[0]}' (or */*)."
                 )
             scope[NEGOTIATED_KEY] = chosen
-        await self.app(scope, receive, send)
+        return self.app(scope, receive, send)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
@@ -179,14 +179,14 @@ class SecurityMiddleware:
         """Whether ``operation_id`` (as connexion resolved it) asks for credentials."""
         return spec_operation_id(operation_id) in self.table
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         operation_id = routed_operation_id(scope) if self.table else None
         alternatives = self.table.get(operation_id) if operation_id else None
         if alternatives is not None:
             sent = _Sent(scope)
             if not any(all(sent.has(c) for c in alt) for alt in alternatives):
                 raise missing_credentials(alternatives)
-        await self.app(scope, receive, send)
+        return self.app(scope, receive, send)
 
 
 def without_connexion_security(middlewares: Iterable[Any]) -> list[Any]:
