@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from servicestub.app.validation import MAX_JSON_DEPTH, depth_of
+from servicestub.middleware.guards import BodyLimitMiddleware
 from tests.api.helpers import assert_problem, first_service_type
 
 ORDERS = "/v1/tenants/hostile/stores/main/service-orders"
@@ -183,3 +186,30 @@ def test_integers_beyond_64_bits_in_the_body_are_400(client):
 
 def test_a_required_body_left_out_is_400_saying_what_to_send(client):
     assert_problem(client.raw.post(ORDERS, headers=JSON), 400, "needs a body; send a JSON document")
+
+
+@pytest.mark.parametrize(("http_version", "counted"), [("1.1", False), ("2", True)])
+def test_a_body_without_length_or_chunking_is_counted_unless_http1_frames_none(
+    http_version, counted
+):
+    """HTTP/1.x frames no body without ``Content-Length`` or ``Transfer-Encoding`` (the
+    limit has nothing to count); an HTTP/2 request may send one: it is counted."""
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(await receive())
+
+    async def receive():
+        return {"type": "http.request", "body": b"x" * 10, "more_body": False}
+
+    async def send(message):
+        raise AssertionError(message)
+
+    scope = {"type": "http", "http_version": http_version, "path": "/x", "headers": []}
+    limited = BodyLimitMiddleware(app, max_bytes=5, overrides={})
+    if counted:
+        with pytest.raises(Exception, match="larger than the limit of 5 bytes"):
+            asyncio.run(limited(scope, receive, send))
+    else:
+        asyncio.run(limited(scope, receive, send))
+        assert seen[0]["body"] == b"x" * 10
