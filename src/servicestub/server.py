@@ -49,6 +49,7 @@ import socket
 import sys
 import threading
 import time
+import weakref
 from asyncio import TimerHandle
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
@@ -166,19 +167,57 @@ class _LingeringClose:
 T = TypeVar("T", bytes, str)
 
 
+class _EndOfTurn:
+    """The buffers (:class:`_PerTurn`) written to in one turn of one event loop, flushed
+    by one callback the first of them schedules (under load the answers of many
+    connections are written in one turn: one callback, not one per answer)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._written: list[_PerTurn[Any]] = []
+
+    @staticmethod
+    def of(loop: asyncio.AbstractEventLoop) -> _EndOfTurn:
+        found = _END_OF_TURN.get(loop)
+        if found is None:
+            found = _END_OF_TURN[loop] = _EndOfTurn(loop)
+        return found
+
+    def add(self, buffer: _PerTurn[Any]) -> None:
+        if not self._written:
+            self.loop.call_soon(self._flush)
+        self._written.append(buffer)
+
+    def _flush(self) -> None:
+        written, self._written = self._written, []
+        for buffer in written:  # in the order of their first writes
+            buffer.flush()
+
+
+#: Each running loop's :class:`_EndOfTurn` (servers in threads run loops of their own).
+_END_OF_TURN: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _EndOfTurn] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 class _PerTurn(Generic[T]):
     """What is written within one turn of the event loop, handed to ``out`` joined, once,
-    at the end of the turn: the first write of a turn schedules it. :meth:`flush` hands
-    it over at once (before a close, at shutdown)."""
+    at the end of the turn (:class:`_EndOfTurn`). :meth:`flush` hands it over at once
+    (before a close, at shutdown)."""
 
     def __init__(self, out: Callable[[T], None], empty: T) -> None:
         self._out: Callable[[T], None] = out
         self._empty: T = empty
         self._pending: list[T] = []
+        self._turn: _EndOfTurn | None = None  # of the loop last written in
 
     def write(self, data: T) -> None:
         if not self._pending:
-            asyncio.get_running_loop().call_soon(self.flush)
+            loop = asyncio.get_running_loop()
+            turn = self._turn
+            if turn is None or turn.loop is not loop:
+                turn = self._turn = _EndOfTurn.of(loop)
+            turn.add(self)
         self._pending.append(data)
 
     def flush(self) -> None:

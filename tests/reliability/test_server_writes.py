@@ -221,3 +221,36 @@ def test_requests_are_served_on_asyncios_own_loop() -> None:
         served_on = urllib.request.urlopen(origin + "/").read().decode()
     assert served_on.startswith("asyncio."), served_on
     assert "uvloop" not in served_on
+
+
+@given(writes=st.lists(st.integers(0, 4), min_size=1, max_size=20))
+def test_the_writes_of_many_connections_in_one_turn_are_flushed_by_one_callback(
+    writes: list[int],
+) -> None:
+    """However many connections write in one turn, one callback sends what each wrote,
+    each connection's writes as one, in order."""
+    transports = [_Transport() for _ in range(5)]
+    scheduled: list[Any] = []
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        real = loop.call_soon
+
+        def counted(callback: Any, *args: Any, **kwargs: Any) -> Any:
+            scheduled.append(callback)
+            return real(callback, *args, **kwargs)
+
+        loop.call_soon = counted  # type: ignore[method-assign]
+        connections = [_Coalesced(t) for t in transports]  # type: ignore[arg-type]
+        for number, connection in enumerate(writes):
+            connections[connection].write(b"%d," % number)
+        assert all(t.writes == [] for t in transports)  # nothing before the turn ends
+        await asyncio.sleep(0)
+        loop.call_soon = real  # type: ignore[method-assign]
+
+    asyncio.run(run())
+    flushes = [c for c in scheduled if getattr(c, "__name__", "") == "_flush"]
+    assert len(flushes) == 1
+    for index, transport in enumerate(transports):
+        mine = [b"%d," % number for number, connection in enumerate(writes) if connection == index]
+        assert transport.writes == ([b"".join(mine)] if mine else [])
