@@ -212,13 +212,20 @@ class OperationMedia:
     consumes: tuple[str, ...]
     offers: tuple[str, ...]
     answers: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    #: :meth:`answered` per status asked (the statuses handlers answer: a few).
+    _answered: dict[int, tuple[str, ...] | None] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def answered(self, status: int) -> tuple[str, ...] | None:
         """The media types documented for an answer of ``status``: its own
         response's, else its class's (``2XX``), else ``default``'s; ``None``
         when the operation documents nothing for it."""
+        if status in self._answered:
+            return self._answered[status]
         key = documented_status(self.answers, status)
-        return None if key is None else self.answers[key]
+        found = self._answered[status] = None if key is None else self.answers[key]
+        return found
 
 
 def documented_status(keys: Iterable[Any], status: int | str) -> Any:
