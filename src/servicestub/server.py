@@ -19,7 +19,7 @@ the same bounds (:class:`ConnectionLimits`):
 * **Shutdown**: requests in flight get ``shutdown_timeout`` seconds, then the
   app's shutdown runs (it saves ``--state``), also after a second Ctrl-C.
 
-Two choices are made for how requests share the one process (figures in the README,
+Three choices are made for how requests share the one process (figures in the README,
 "Beside every peer, and where the time goes"):
 
 * **The standard library's event loop, not uvloop**: requests are served in the order
@@ -28,7 +28,8 @@ Two choices are made for how requests share the one process (figures in the READ
   uvicorn app shows the same, so it is the loop's, not the app's); on asyncio's loop the
   slowest waited 130 ms, at the same rate within 3 %.
 * **One write per connection and turn of the loop** (:class:`_Coalesced`): the head and
-  body of an answer go out in one system call, not one each.
+  body of an answer go out in one system call, not one each; every connection's writes
+  of a turn are flushed by one callback (:class:`_EndOfTurn`).
 * **The access log's lines of one turn of the loop in one write** (:class:`_AccessLog`),
   each line what uvicorn's access formatter prints, rendered without a log record.
 

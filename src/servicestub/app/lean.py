@@ -142,12 +142,14 @@ def _rewired(instance: Any, next_app: ASGIApp, attribute: str = "app") -> Any:
     return twin
 
 
-def _acts_on(instance: Any, base_path: str, operation_id: str) -> bool:
-    """Whether the middleware ``instance`` may act on a request routed to ``operation_id``
-    under ``base_path``: what its ``acts_on`` says, if it has one (one that never does is
-    left out of that operation's chain); else it may."""
+def _around(app: ASGIApp, instance: Any, base_path: str, operation_id: str) -> ASGIApp:
+    """``app`` behind the middleware ``instance`` (rewired to call it), or ``app`` alone
+    when ``instance`` never acts on a request routed to ``operation_id`` under
+    ``base_path`` (its ``acts_on``, if it has one, says so)."""
     acts_on = getattr(instance, "acts_on", None)
-    return acts_on is None or bool(acts_on(base_path, operation_id))
+    if acts_on is not None and not acts_on(base_path, operation_id):
+        return app
+    return _rewired(instance, app)  # type: ignore[no-any-return]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -254,9 +256,7 @@ class LeanDispatch:
                     step = AFTER_ROUTING[place]
                     if isinstance(step, type):
                         earlier = _named()[: len(BEFORE_ROUTING) + place].count(step)
-                        instance = _only(stack, step, earlier)
-                        if _acts_on(instance, base_path, operation_id):
-                            app = _rewired(instance, app)
+                        app = _around(app, _only(stack, step, earlier), base_path, operation_id)
                         continue
                     kind, operation_kind = step
                     operation = _operation(_only(stack, kind), base_path, operation_id)
@@ -267,8 +267,7 @@ class LeanDispatch:
             for place in reversed(range(len(BEFORE_ROUTING))):
                 kind = BEFORE_ROUTING[place]
                 instance = _only(stack, kind, BEFORE_ROUTING[:place].count(kind))
-                if _acts_on(instance, base_path, operation_id):
-                    app = _rewired(instance, app)
+                app = _around(app, instance, base_path, operation_id)
             return app
 
         self._mounts = _mounts(_only(stack, RawPathRouting), chain_of)
