@@ -1,7 +1,8 @@
 """How servicestub's server shares its one process and writes (servicestub/server.py):
-asyncio's loop (arrival order), one write per connection and turn of the loop
-(``_Coalesced``), and access lines rendered as uvicorn's formatter renders them and
-written once per turn (``_AccessLog``), or left to logging when it is set up otherwise."""
+uvloop, with every pending connection accepted at once (``_Listener``), one write per
+connection and turn of the loop (``_Coalesced``), and access lines rendered as uvicorn's
+formatter renders them and written once per turn (``_AccessLog``), or left to logging when
+it is set up otherwise."""
 
 from __future__ import annotations
 
@@ -9,15 +10,25 @@ import asyncio
 import io
 import itertools
 import logging
+import socket
 import urllib.request
 from typing import Any
 
 import pytest
+import uvloop
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from uvicorn.logging import AccessFormatter
 
-from servicestub.server import _ACCESS_FORMAT, _AccessLog, _Coalesced, serving
+from servicestub.server import (
+    _ACCESS_FORMAT,
+    _AccessLog,
+    _Coalesced,
+    _listening,
+    _Loop,
+    event_loop,
+    serving,
+)
 
 _names = itertools.count()
 
@@ -216,11 +227,72 @@ async def _loop_kind(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def test_requests_are_served_on_asyncios_own_loop() -> None:
+def test_requests_are_served_on_uvloop_with_the_mocks_own_accepting() -> None:
     with serving(_loop_kind) as origin:
         served_on = urllib.request.urlopen(origin + "/").read().decode()
-    assert served_on.startswith("asyncio."), served_on
-    assert "uvloop" not in served_on
+    assert served_on == "servicestub.server._Loop", served_on
+    assert issubclass(_Loop, uvloop.Loop)
+
+
+class _Recorded(asyncio.Protocol):
+    """Records the turn of the loop its connection was made in."""
+
+    def __init__(self, turns: list[int], made: list[int]) -> None:
+        self._turns = turns
+        self._made = made
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._made.append(self._turns[0])
+
+
+def _turns_connected(loop: asyncio.AbstractEventLoop, pending: int) -> list[int]:
+    """The turn of ``loop`` in which each of ``pending`` connections, all waiting to be
+    accepted at once, was made while every turn of the loop is busy."""
+    turns, made = [0], []
+    busy_turns = pending + 5
+
+    async def run() -> None:
+        listener = await loop.create_server(lambda: _Recorded(turns, made), "127.0.0.1", 0)
+        port = listener.sockets[0].getsockname()[1]
+
+        def busy() -> None:  # a turn with a request's worth of work in it
+            turns[0] += 1
+            sum(range(20_000))
+            if turns[0] < busy_turns:
+                loop.call_soon(busy)
+
+        loop.call_soon(busy)
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(pending)]
+        while turns[0] < busy_turns:
+            await asyncio.sleep(0)
+        listener.close()
+        for client in clients:
+            client.close()
+
+    try:
+        loop.run_until_complete(run())
+    finally:
+        loop.close()
+    return made
+
+
+@settings(max_examples=15, deadline=None)
+@given(pending=st.integers(1, 24))
+def test_connections_waiting_at_once_are_all_accepted_in_one_turn(pending: int) -> None:
+    """However many connections wait, a busy loop accepts them in one turn (uvloop alone
+    accepts one a turn: the last waits a turn for each before it)."""
+    made = _turns_connected(event_loop(), pending)
+    assert len(made) == pending
+    assert len(set(made)) == 1, made
+
+
+def test_a_port_in_use_is_refused_with_the_address_named() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError, match=rf"127\.0\.0\.1', {port}\).*in use"):
+            _listening("127.0.0.1", port, 100)
 
 
 @given(writes=st.lists(st.integers(0, 4), min_size=1, max_size=20))
