@@ -270,11 +270,11 @@ def scale(binary: str) -> None:
 
 def burned(binary: str, milliseconds: float, script: str | None) -> dict[str, Any]:
     """wrk at 32 clients against ``burn_app.py`` spending ``milliseconds`` per request on
-    servicestub's uvicorn settings (httptools, access log on, asyncio's loop): the tail of the
-    stack alone."""
+    servicestub's uvicorn settings (httptools, access log on, servicestub's loop): the tail of
+    the stack alone."""
     port = free_port()
     process = subprocess.Popen(
-        uvicorn_command("burn_app:app", port, loop="asyncio"),
+        uvicorn_command("burn_app:app", port, loop="servicestub.server:event_loop"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "BENCH_BURN_MS": f"{milliseconds:.3f}"},

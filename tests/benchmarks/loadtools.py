@@ -162,7 +162,8 @@ def uvicorn_command(app: str, port: int, loop: str = "auto") -> list[str]:
     with servicestub's settings (servicestub/server.py): httptools, no websockets, keep-alive
     5 s, log level info with the access log on (its output discarded by the caller). The
     event ``loop`` is uvicorn's default (uvloop) unless told: the bare app's rate is the
-    stack's limit at its fastest; servicestub itself runs on ``asyncio``'s (server.py)."""
+    stack's limit at its fastest; servicestub itself runs on uvloop with its own accepting
+    (``servicestub.server:event_loop``)."""
     return [
         sys.executable,
         "-m",

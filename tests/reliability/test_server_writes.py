@@ -7,9 +7,11 @@ it is set up otherwise."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import io
 import itertools
 import logging
+import os
 import socket
 import urllib.request
 from typing import Any
@@ -24,6 +26,7 @@ from servicestub.server import (
     _ACCESS_FORMAT,
     _AccessLog,
     _Coalesced,
+    _Listener,
     _listening,
     _Loop,
     event_loop,
@@ -326,3 +329,54 @@ def test_the_writes_of_many_connections_in_one_turn_are_flushed_by_one_callback(
     for index, transport in enumerate(transports):
         mine = [b"%d," % number for number, connection in enumerate(writes) if connection == index]
         assert transport.writes == ([b"".join(mine)] if mine else [])
+
+
+class _Listening:
+    """A listening socket whose ``accept`` raises each of ``errors`` in turn, then has
+    nothing pending."""
+
+    def __init__(self, errors: list[int]) -> None:
+        self.errors = errors
+        self.accepts = 0
+
+    def fileno(self) -> int:
+        return 99_999
+
+    def accept(self) -> Any:
+        self.accepts += 1
+        if self.errors:
+            code = self.errors.pop(0)
+            raise OSError(code, os.strerror(code))
+        raise BlockingIOError
+
+
+class _Readers:
+    """The reader calls a :class:`_Listener` makes of its loop."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.later: list[Any] = []
+
+    def add_reader(self, _fd: int, *_args: Any) -> None:
+        self.calls.append("add")
+
+    def remove_reader(self, _fd: int) -> None:
+        self.calls.append("remove")
+
+    def call_later(self, delay: float, callback: Any, *args: Any) -> None:
+        self.later.append((delay, callback, args))
+
+
+def test_accepting_pauses_when_short_of_file_descriptors_and_resumes() -> None:
+    loop, listening = _Readers(), _Listening([errno.ECONNABORTED, errno.EMFILE])
+    listener = _Listener(loop, asyncio.Protocol, [listening])  # type: ignore[arg-type,list-item]
+    listener._accept(listening)  # type: ignore[arg-type]
+    # an aborted connection ends one accept only; running out of descriptors stops accepting
+    assert listening.accepts == 2
+    assert loop.calls == ["add", "remove"]
+    ((delay, resume, args),) = loop.later
+    assert delay > 0
+    resume(*args)
+    assert loop.calls == ["add", "remove", "add"]
+    listener._accept(listening)  # type: ignore[arg-type]
+    assert listening.accepts == 3  # nothing pending: it waits for the socket again
