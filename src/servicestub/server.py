@@ -23,7 +23,7 @@ Three choices are made for how requests share the one process (figures in the RE
 "Beside every peer, and where the time goes"):
 
 * **uvloop, with connections accepted by the mock** (:func:`event_loop`,
-  :class:`_Listener`): uvloop's loop costs a served request about 8 % less CPU than the
+  :class:`_Listener`): uvloop's loop costs a served get about 12 % less CPU than the
   standard library's. Left to itself it accepts one pending connection per turn of the
   loop once the loop is busy: with 32 clients connecting to a server whose requests cost
   3 ms, the last connections waited over a second for their first answer (wrk's p99
