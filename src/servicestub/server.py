@@ -50,6 +50,7 @@ import copy
 import dataclasses
 import errno
 import logging
+import os
 import signal
 import socket
 import sys
@@ -664,6 +665,7 @@ class _Listener:
         self._connecting: set[asyncio.Task[Any]] = set()
         self._closed = False
         for listening in sockets:
+            listening.setblocking(False)
             loop.add_reader(listening.fileno(), self._accept, listening)
 
     def _accept(self, listening: socket.socket) -> None:
@@ -679,9 +681,7 @@ class _Listener:
                 self._loop.remove_reader(listening.fileno())
                 self._loop.call_later(_ACCEPT_PAUSE, self._resume, listening)
                 return
-            accepted.setblocking(False)
-            if accepted.family in (socket.AF_INET, socket.AF_INET6):
-                accepted.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            accepted.setblocking(False)  # uvloop's transport of it sets TCP_NODELAY
             self._connect(accepted)
 
     def _connect(self, accepted: socket.socket) -> None:
@@ -714,9 +714,9 @@ class _Listener:
 
 
 def _listening(host: str | None, port: int, backlog: int) -> list[socket.socket]:
-    """Listening sockets on every address ``host`` names (all interfaces when empty), as
-    asyncio's ``create_server`` makes them; an ``OSError`` naming the address when one
-    cannot be bound."""
+    """Listening sockets on every address ``host`` names (all interfaces when empty),
+    each made by ``socket.create_server`` (address reuse, IPv6 only on IPv6); an
+    ``OSError`` worded as asyncio's ``create_server`` words it when one cannot be bound."""
     infos = socket.getaddrinfo(
         host or None,
         port,
@@ -726,22 +726,15 @@ def _listening(host: str | None, port: int, backlog: int) -> list[socket.socket]
     )
     made: list[socket.socket] = []
     try:
-        for family, kind, proto, _name, address in dict.fromkeys(infos):
-            listening = socket.socket(family, kind, proto)
-            made.append(listening)
-            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
-                listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        for family, _kind, _proto, _name, address in dict.fromkeys(infos):
             try:
-                listening.bind(address)
+                made.append(socket.create_server(address, family=family, backlog=backlog))
             except OSError as error:
+                reason = os.strerror(error.errno) if error.errno else str(error)
                 raise OSError(
                     error.errno,
-                    f"error while attempting to bind on address {address!r}: "
-                    f"{(error.strerror or str(error)).lower()}",
+                    f"error while attempting to bind on address {address!r}: {reason.lower()}",
                 ) from None
-            listening.listen(backlog)
-            listening.setblocking(False)
     except BaseException:
         for listening in made:
             listening.close()
@@ -777,7 +770,6 @@ class _Loop(uvloop.Loop):
             )
         if sock is not None:
             sock.listen(backlog)
-            sock.setblocking(False)
             return _Listener(self, protocol_factory, [sock])
         assert port is not None
         return _Listener(self, protocol_factory, _listening(host, port, backlog))

@@ -342,6 +342,9 @@ class _Listening:
     def fileno(self) -> int:
         return 99_999
 
+    def setblocking(self, _flag: bool) -> None:
+        return None
+
     def accept(self) -> Any:
         self.accepts += 1
         if self.errors:
