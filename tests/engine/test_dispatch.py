@@ -3,6 +3,7 @@ API plugs in (the longest scope it names), standalone scopes."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from datetime import UTC, datetime
 from typing import Any
@@ -12,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-from servicestub.core.errors import NotFound
-from servicestub.engine.collection import Collection, HeldRecords
+from servicestub.core.errors import BadRequest, NotFound
+from servicestub.engine.collection import Collection, HeldRecords, Rules
 from servicestub.engine.dispatch import (
     DEFAULT_SEED_COUNT,
     HeldRecordsByScope,
@@ -190,3 +191,34 @@ def test_a_collection_seeding_nothing_lets_an_emptied_group_go() -> None:
     assert holder.groups
     books.delete(holder.owner("lib", model, ("s",), lambda s: None), made["isbn"])
     assert holder.groups == {}
+
+
+def test_reads_of_a_clean_group_share_its_seeded_records_and_writes_change_a_copy() -> None:
+    """A group nobody wrote is read without a copy of its seeded records; a write,
+    failed or done, changes a copy of them only: let go of the written group, and
+    the scope reads as seeded again."""
+    document, model = _books({"type": "string"})
+
+    def refuse(owner: Any, record: dict[str, Any], before: Any) -> None:
+        if record.get("title") == "Refused":
+            raise BadRequest("refused")
+
+    books: Collection[Any] = Collection(model, Rules(prepare=refuse))
+    holder = HeldRecordsByScope(UidCodec(1), _seeding(document))
+
+    def owner() -> Any:
+        return holder.owner("lib", model, ("s",), lambda s: None)
+
+    seeded = books.list(owner(), {"size": 50})["items"]
+    pristine = copy.deepcopy(seeded)
+    first = seeded[0]["isbn"]
+    assert owner().read_records("books") is owner().read_records("books")  # no copy
+    with pytest.raises(BadRequest):
+        books.update(owner(), first, {"title": "Refused"})
+    assert holder.groups == {}
+    books.update(owner(), first, {"title": "Changed"})
+    books.delete(owner(), seeded[1]["isbn"])
+    assert books.get(owner(), first)["title"] == "Changed"
+    assert len(books.list(owner(), {"size": 50})["items"]) == len(seeded) - 1
+    holder.groups.clear()  # the written group let go (a parent deleted, a reset)
+    assert books.list(owner(), {"size": 50})["items"] == pristine

@@ -26,7 +26,7 @@ import contextlib
 import copy
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 import jsonpatch
@@ -49,6 +49,7 @@ from servicestub.engine.documented import (
 )
 from servicestub.engine.fabricate import FabricateError
 from servicestub.engine.ids import fits_path
+from servicestub.engine.index import IndexedRecords, OrderView
 from servicestub.engine.model import (
     CollectionModel,
     Envelope,
@@ -63,6 +64,8 @@ from servicestub.engine.paging import (
     any_field_key,
     cursor_offset,
     field_key,
+    ordering,
+    page_in,
     page_of,
 )
 from servicestub.engine.seeding import rng_for
@@ -74,7 +77,13 @@ class Owner(Protocol):
     """What holds a collection's records and issues what a write needs."""
 
     def records(self, collection: str) -> Records:
-        """The records of ``collection`` (the last segment of its path), by id."""
+        """The records of ``collection`` (the last segment of its path), by id, to
+        change (a write's, inside :meth:`writing`)."""
+        ...
+
+    def read_records(self, collection: str) -> Records:
+        """The records of ``collection`` to read only: what a read must not change
+        (a group nobody wrote may be its seeded records, shared by every read)."""
         ...
 
     def new_id(self) -> Json:
@@ -235,6 +244,10 @@ class Collection(Generic[OwnerT]):
         self.model = model
         self.rules: Rules[OwnerT] = rules if rules is not None else Rules()
         self.label = self.rules.label or _label(model)
+        #: Whether the rules may change records in place (see :meth:`_writing`).
+        self._rules_reorder = not (
+            self.rules.prepare is _nothing_to_prepare and self.rules.after_change is _nothing_after
+        )
         listing = model.listing
         unknown = set(self.rules.sort_keys) - set(listing.sorting.fields if listing else ())
         if unknown:
@@ -410,18 +423,23 @@ class Collection(Generic[OwnerT]):
             )
         return found
 
-    def _after(self, cursor: str) -> Callable[[list[Record]], int]:
+    def _after(self, cursor: str) -> Callable[[Sequence[Record]], int]:
         """Where a cursor starts a page: the offset it encodes, else just after the
         record whose id it is (``starting_after``); 400 for anything else."""
         offset = cursor_offset(cursor)
         id_field = self.model.id_field
 
-        def start(ordered: list[Record]) -> int:
+        def start(ordered: Sequence[Record]) -> int:
             if offset is not None:
                 return offset
-            for index, record in enumerate(ordered):
-                if str(record.get(id_field)) == cursor:
-                    return index + 1
+            if isinstance(ordered, OrderView):
+                found = ordered.position(cursor)
+                if found is not None:
+                    return found + 1
+            else:
+                for index, record in enumerate(ordered):
+                    if str(record.get(id_field)) == cursor:
+                        return index + 1
             raise BadRequest(
                 f"The cursor {cursor!r} is neither one this server answered (take it from "
                 f"the previous page) nor the {id_field} of a listed {self.label}."
@@ -430,27 +448,42 @@ class Collection(Generic[OwnerT]):
         return start
 
     def page(self, owner: OwnerT, listing: Listing) -> Page:
-        """One sorted, filtered page of the owner's records, as stored."""
+        """One sorted, filtered page of the owner's records, as stored.
+
+        Records an :class:`IndexedRecords` holds are read in the order it keeps
+        (a page of them costs what it holds, filtered ones a pass in order); any
+        other records are filtered and sorted for the request."""
         sort_key = self._sort_key(listing.sort)
-        records: Iterable[Record] = owner.records(self.model.name).values()
-        if listing.filters:
-            records = [
-                r
-                for r in records
-                if all(
-                    _matches(r.get(field), allowed) for field, allowed in listing.filters.items()
-                )
-            ]
+        held = owner.read_records(self.model.name)
+        after = None if listing.cursor is None else self._after(listing.cursor)
+        if isinstance(held, IndexedRecords):
+            order = held.order(listing.sort, ordering(sort_key, self.model.id_field))
+            view = OrderView(held, order, listing.descending)
+            ordered = self._passing(view, listing) if listing.filters else view
+            return page_in(
+                ordered,
+                page=listing.page,
+                per_page=listing.per_page,
+                offset=listing.offset,
+                after=after,
+            )
+        records: Iterable[Record] = held.values()
         return page_of(
-            records,
+            self._passing(records, listing) if listing.filters else records,
             key_field=self.model.id_field,
             sort_key=sort_key,
             descending=listing.descending,
             page=listing.page,
             per_page=listing.per_page,
             offset=listing.offset,
-            after=None if listing.cursor is None else self._after(listing.cursor),
+            after=after,
         )
+
+    @staticmethod
+    def _passing(records: Iterable[Record], listing: Listing) -> list[Record]:
+        """``records`` (in their order) that pass every filter of ``listing``."""
+        filters = listing.filters.items()
+        return [r for r in records if all(_matches(r.get(f), allowed) for f, allowed in filters)]
 
     def list(self, owner: OwnerT, query: Mapping[str, Any]) -> Json:
         """The list response for ``query``: a page, viewed and enveloped."""
@@ -470,7 +503,7 @@ class Collection(Generic[OwnerT]):
         """The id of the record a path's ``uid`` names: ``uid`` itself, else the id of
         the record one of the model's aliases holds as ``uid`` (Postmark's
         ``GET /templates/{templateIdOrAlias}`` with an ``Alias``); ``uid`` when none does."""
-        records = owner.records(self.model.name)
+        records = owner.read_records(self.model.name)
         if not self.model.aliases or str(uid) in records:
             return uid
         for key, record in records.items():
@@ -478,15 +511,39 @@ class Collection(Generic[OwnerT]):
                 return key
         return uid
 
-    def stored(self, owner: OwnerT, uid: str) -> Record:
-        """The stored record ``uid``, or 404 naming where it was looked for."""
-        found = owner.records(self.model.name).get(str(uid))
+    def stored(self, owner: OwnerT, uid: str, *, to_change: bool = False) -> Record:
+        """The stored record ``uid`` (``to_change``: the one a write changes, from the
+        owner's records to change), or 404 naming where it was looked for."""
+        records = owner.records if to_change else owner.read_records
+        found = records(self.model.name).get(str(uid))
         if found is None:
             raise NotFound(f"{self.label.capitalize()} '{uid}' does not exist {owner.where()}.")
         return found
 
     def get(self, owner: OwnerT, uid: str) -> Record:
         return self.view(owner, self.stored(owner, uid))
+
+    @contextlib.contextmanager
+    def _writing(self, owner: OwnerT) -> Iterator[None]:
+        """Around a write: the owner's :meth:`~Owner.writing`. Rules of the
+        collection's own (``prepare``, ``after_change``) may change any record in
+        place, unseen: where they are, the order of the records is made again when
+        next read, however the write ends."""
+        try:
+            with owner.writing():
+                yield
+        finally:
+            if self._rules_reorder:
+                records = owner.records(self.model.name)
+                if isinstance(records, IndexedRecords):
+                    records.reorder()
+
+    def _changed(self, owner: OwnerT, uid: str) -> None:
+        """The stored record ``uid`` was changed in place: what keeps the records in
+        order learns of it."""
+        records = owner.records(self.model.name)
+        if isinstance(records, IndexedRecords):
+            records.changed(str(uid))
 
     # -- writes ----------------------------------------------------------------
 
@@ -530,7 +587,7 @@ class Collection(Generic[OwnerT]):
         else a new one. The properties that hold ``scope``'s values (its path
         parameters' values: the parent's id) are set to them."""
         body = self._unwrapped(body)
-        with owner.writing():
+        with self._writing(owner):
             fields = self._apply(owner, self.base, body, None)  # refused before an id is used
             records = owner.records(self.model.name)
             given = body.get(self.model.id_field) if uid is None else self._path_id(uid)
@@ -570,8 +627,8 @@ class Collection(Generic[OwnerT]):
                     f"Item {index} of the array is {type(body).__name__}, not a {self.label}: "
                     f"an array creates one {self.label} from each object it holds."
                 )
-        records = owner.records(self.model.name)
-        with owner.writing():
+        with self._writing(owner):
+            records = owner.records(self.model.name)
             before = dict(records)
             try:
                 return [self.create(owner, body, scope=scope) for body in bodies]
@@ -608,10 +665,11 @@ class Collection(Generic[OwnerT]):
         body = self._unwrapped(body)
         if self.model.merges and isinstance(body, dict):
             return self.merge(owner, uid, body)
-        with owner.writing():
-            current = self.stored(owner, uid)
+        with self._writing(owner):
+            current = self.stored(owner, uid, to_change=True)
             current.update(self._apply(owner, current, body, current))
             self._restamp(owner, current)
+            self._changed(owner, uid)
             self.rules.after_change(owner, current, "updated")
         return self.view(owner, current)
 
@@ -620,7 +678,7 @@ class Collection(Generic[OwnerT]):
         current = self.stored(owner, uid)
         body = self._unwrapped(body)
         patch = {k: v for k, v in body.items() if k in self.model.writable}
-        return self._patched(owner, current, merge_patch(current, patch))
+        return self._patched(owner, uid, current, merge_patch(current, patch))
 
     def json_patch(self, owner: OwnerT, uid: str, operations: Sequence[Json]) -> Record:
         """RFC 6902: ``operations`` applied in order, all or none; a failed ``test``
@@ -639,11 +697,12 @@ class Collection(Generic[OwnerT]):
         # What the server sets is the server's: a patch of it is passed over.
         kept = {k: v for k, v in current.items() if k not in self.model.writable}
         patched = {k: v for k, v in patched.items() if k in self.model.writable} | kept
-        return self._patched(owner, current, patched)
+        return self._patched(owner, uid, current, patched)
 
-    def _patched(self, owner: OwnerT, current: Record, patched: Record) -> Record:
-        """Store ``patched`` over ``current`` if it is still a record of the item
-        schema (no error it did not have before; else 422 and nothing changes).
+    def _patched(self, owner: OwnerT, uid: str, current: Record, patched: Record) -> Record:
+        """Store ``patched`` over ``current`` (the record ``uid`` as read) if it is
+        still a record of the item schema (no error it did not have before; else 422
+        and nothing changes).
 
         A merge patch replaces an array whole, so what the spec's PATCH schema lets
         a client leave out of its items (a ``featureVariations`` the record schema
@@ -660,11 +719,13 @@ class Collection(Generic[OwnerT]):
                 f"The patched {self.label} would break its schema: {sorted(new)[0]}. "
                 "Nothing was changed.",
             )
-        with owner.writing():
+        with self._writing(owner):
+            current = self.stored(owner, uid, to_change=True)
             self.rules.prepare(owner, patched, current)
             current.clear()
             current.update(patched)
             self._restamp(owner, current)
+            self._changed(owner, uid)
             self.rules.after_change(owner, current, "updated")
         return self.view(owner, current)
 
@@ -672,13 +733,14 @@ class Collection(Generic[OwnerT]):
         """Replace every writable field: those absent from ``body`` take their
         defaults, or are left out."""
         body = self._unwrapped(body)
-        with owner.writing():
-            current = self.stored(owner, uid)
+        with self._writing(owner):
+            current = self.stored(owner, uid, to_change=True)
             kept = {f: v for f, v in current.items() if f not in self.model.writable}
             fields = self._apply(owner, {**kept, **self.base}, body, current)
             current.clear()
             current.update(fields | kept)
             self._restamp(owner, current)
+            self._changed(owner, uid)
             self.rules.after_change(owner, current, "updated")
         return self.view(owner, current)
 
@@ -693,15 +755,15 @@ class Collection(Generic[OwnerT]):
     ) -> tuple[Record, int]:
         """A PUT where the spec creates by PUT: the record ``uid`` replaced (or
         updated), else created with that id; the answer and its status."""
-        if str(uid) not in owner.records(self.model.name):
+        if str(uid) not in owner.read_records(self.model.name):
             return self.create(owner, body, uid, scope), self.model.put_creates or 201
         done = self.replace(owner, uid, body) if replace else self.update(owner, uid, body)
         return done, 200
 
     def delete(self, owner: OwnerT, uid: str) -> None:
         """Delete one record (cascades are the rules' ``after_change``)."""
-        with owner.writing():
-            record = self.stored(owner, uid)
+        with self._writing(owner):
+            record = self.stored(owner, uid, to_change=True)
             del owner.records(self.model.name)[str(uid)]
             self.rules.after_change(owner, record, "deleted")
 
@@ -720,7 +782,9 @@ class HeldRecords:
         self.held: dict[str, Records] = {}
 
     def records(self, collection: str) -> Records:
-        return self.held.setdefault(collection, {})
+        return self.held.setdefault(collection, IndexedRecords())
+
+    read_records = records
 
     def new_id(self) -> Json:
         self.issued += 1

@@ -56,6 +56,7 @@ from servicestub.engine.ids import (
     seeded_key,
     shaped_id,
 )
+from servicestub.engine.index import IndexedRecords
 from servicestub.engine.model import (
     SEED_COUNT_EXTENSION,
     CollectionModel,
@@ -206,9 +207,10 @@ class Seeding:
     seed: int
     now: datetime
     document: Callable[[str], Json]
-    #: Drawn groups, most recent last (bounded; never handed out, only copies): a
-    #: clean scope is read again and again, and drawing is far dearer than copying.
-    _drawn: OrderedDict[tuple[str, str, Scope], Records] = dataclasses.field(
+    #: Drawn groups, most recent last (bounded): a clean scope is read again and
+    #: again, and drawing is far dearer than copying. Reads share them
+    #: (:meth:`shared`); what a write changes is a copy (:meth:`records`).
+    _drawn: OrderedDict[tuple[str, str, Scope], IndexedRecords] = dataclasses.field(
         default_factory=OrderedDict, init=False, repr=False, compare=False
     )
 
@@ -255,18 +257,24 @@ class Seeding:
                 self.checked(api, model)
         return self._verdicts[api, model.path]
 
-    def records(self, api: str, model: CollectionModel, scope: Scope) -> Records:
+    def records(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
         """The seeded records of ``model`` in ``scope``, by id (the id as a path
         segment: ``str`` of an integer id), made anew: the caller may change them.
         A scope whose records cannot be drawn (its values leave a pattern nothing
         matches; :meth:`check` found none at start-up) starts empty: a request never
         fails for the seeding."""
+        return copy.deepcopy(self.shared(api, model, scope))
+
+    def shared(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
+        """:meth:`records` as drawn, shared by every caller, to read only: what a
+        read of a group nobody wrote reads (no copy, and the orders its lists ask
+        for kept while the group is)."""
         try:
-            return self.drawn(api, model, scope)
+            return self._group(api, model, scope)
         except FabricateError:
-            self._drawn[api, model.path, scope] = {}
+            empty = self._drawn[api, model.path, scope] = IndexedRecords()
             self._undrawable.add((api, model.path, scope))
-            return {}
+            return empty
 
     def undrawable(self, api: str, model: CollectionModel, scope: Scope) -> bool:
         """Whether the records of ``model`` in ``scope`` cannot be drawn (a collection
@@ -274,8 +282,12 @@ class Seeding:
         self.records(api, model, scope)
         return (api, model.path, scope) in self._undrawable
 
-    def drawn(self, api: str, model: CollectionModel, scope: Scope) -> Records:
+    def drawn(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
         """:meth:`records`, or the :class:`FabricateError` that stops their drawing."""
+        return copy.deepcopy(self._group(api, model, scope))
+
+    def _group(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
+        """The drawn group (kept), or the :class:`FabricateError` that stops its drawing."""
         key = (api, model.path, scope)
         drawn = self._drawn.get(key)
         if drawn is None:
@@ -284,12 +296,12 @@ class Seeding:
                 self._drawn.popitem(last=False)
         else:
             self._drawn.move_to_end(key)
-        return copy.deepcopy(drawn)
+        return drawn
 
-    def _draw(self, api: str, model: CollectionModel, scope: Scope) -> Records:
+    def _draw(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
         count = seed_count(model)
         if not count:
-            return {}
+            return IndexedRecords()
         document = self.document(api)
         schema = _seeded_schema(model, document)
         values = [value for _name, value in scope]
@@ -312,7 +324,9 @@ class Seeding:
                     raise
                 count //= 2
         completion = self._completion(api, model)
-        return {str(record[model.id_field]): completion.complete(record) for record in drawn}
+        return IndexedRecords(
+            (str(record[model.id_field]), completion.complete(record)) for record in drawn
+        )
 
     def check(self, api: str, model: CollectionModel) -> None:
         """Fail now (at start-up), not on a request, when ``model``'s records
@@ -368,8 +382,8 @@ class HeldOwner(Generic[ParentT]):
     ids, timestamps, 404 text and write rules its ``parent``'s.
 
     A group that was never written is not held (reads of a scope leave no trace):
-    it starts as its seeded records, made for this owner; a write that succeeds
-    holds it (see :meth:`HeldRecordsByScope.keep`)."""
+    reads read its seeded records, shared; a write changes a copy of them made for
+    this owner, and holds it if it succeeds (see :meth:`HeldRecordsByScope.keep`)."""
 
     def __init__(
         self, holder: HeldRecordsByScope, key: GroupKey, parent: ParentT, model: CollectionModel
@@ -378,22 +392,28 @@ class HeldOwner(Generic[ParentT]):
         self._holder = holder
         self._key = key
         self._model = model
-        held = holder.groups.get(key)
-        self._records = held if held is not None else holder.seeded(key[0], model, key[2])
+        #: The records a write changes: the held group, else made on the first write.
+        self._records = holder.groups.get(key)
 
-    def records(self, collection: str) -> Records:
+    def records(self, collection: str) -> IndexedRecords:
+        if self._records is None:
+            self._records = self._holder.seeded(self._key[0], self._model, self._key[2])
         return self._records
+
+    def read_records(self, collection: str) -> IndexedRecords:
+        if self._records is not None:
+            return self._records
+        return self._holder.shared(self._key[0], self._model, self._key[2])
 
     def new_id(self) -> Json:
         """The parent's next id, or the holder's next count where the id is an
         integer; one a seeded record of the group has is passed over."""
+        held = self.read_records(self._model.name)
         if self._model.id_type == "integer":
-            while str(count := self._holder.new_count()) in self._records:
+            while str(count := self._holder.new_count()) in held:
                 pass
             return count
-        return free_id(
-            lambda: shaped_id(self.parent.new_id(), self._model), self._records, self.where()
-        )
+        return free_id(lambda: shaped_id(self.parent.new_id(), self._model), held, self.where())
 
     def now(self) -> str:
         return self.parent.now()
@@ -403,11 +423,12 @@ class HeldOwner(Generic[ParentT]):
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        before = set(self._records)
+        records = self.records(self._model.name)
+        before = set(records)
         with self.parent.writing():
             yield
-            self._holder.keep(self._key, self._records, self._model)
-            gone = before - self._records.keys()
+            self._holder.keep(self._key, records, self._model)
+            gone = before - records.keys()
             if gone:
                 self._holder.drop_children(self._key, self._model, gone)
 
@@ -422,6 +443,8 @@ class Standalone:
 
     def records(self, collection: str) -> Records:
         raise NotImplementedError("a standalone parent holds no records itself")
+
+    read_records = records
 
     def new_id(self) -> Json:
         return self._holder.new_id()
@@ -446,7 +469,7 @@ class HeldRecordsByScope:
         self.seeding = seeding
         #: How many ids standalone scopes have used (a high-water mark).
         self.ids_issued = 0
-        self.groups: dict[GroupKey, Records] = {}
+        self.groups: dict[GroupKey, IndexedRecords] = {}
 
     def new_count(self) -> int:
         """The next count of the standalone counter (a high-water mark)."""
@@ -456,11 +479,17 @@ class HeldRecordsByScope:
     def new_id(self) -> str:
         return self.uids.uid(self.new_count())
 
-    def seeded(self, api: str, model: CollectionModel, scope: Scope) -> Records:
+    def seeded(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
         """The records a clean group of ``model`` in ``scope`` starts with (new ones)."""
         if self.seeding is None or not self.seeding.seedable(api, model):
-            return {}
+            return IndexedRecords()
         return self.seeding.records(api, model, scope)
+
+    def shared(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
+        """:meth:`seeded`, to read only: shared by every read of the clean group."""
+        if self.seeding is None or not self.seeding.seedable(api, model):
+            return IndexedRecords()
+        return self.seeding.shared(api, model, scope)
 
     def check(self, api: str, model: CollectionModel) -> None:
         """:meth:`Seeding.check` (when seeding): a collection that cannot be seeded
@@ -472,7 +501,7 @@ class HeldRecordsByScope:
         """Whether a clean group of ``model`` starts with records."""
         return self.seeding is not None and seed_count(model) > 0
 
-    def keep(self, key: GroupKey, records: Records, model: CollectionModel) -> None:
+    def keep(self, key: GroupKey, records: IndexedRecords, model: CollectionModel) -> None:
         """Hold ``records`` as the group ``key`` (of ``model``) once written. An
         emptied group is let go only when ``model`` seeds nothing (a clean group
         starts empty too); one that seeds is held empty, or its records would
@@ -524,7 +553,7 @@ class HeldRecordsByScope:
         scope = tuple(zip(above.scope, values[:depth], strict=True))
         if self.seeding is not None and self.seeding.undrawable(api, above, scope):
             return  # a parent served without state: no record of it is held, none checked
-        if values[depth] not in holder.records(above.name):
+        if values[depth] not in holder.read_records(above.name):
             self.groups.pop(key, None)
             label = above.name.replace("-", " ").replace("_", " ")
             raise NotFound(
@@ -665,7 +694,9 @@ def restore(
             else:
                 snap.issued(codec, str(uid), counter, named, path)
         if records or holder.seeds(model):
-            holder.groups[key] = {str(uid): record for uid, record in records.items()}
+            holder.groups[key] = IndexedRecords(
+                (str(uid), record) for uid, record in records.items()
+            )
 
 
 class _RecordChecks:

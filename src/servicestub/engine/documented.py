@@ -275,10 +275,16 @@ class Completion:
     def around(self, body: Record, schema: Json, kept: Iterable[str]) -> Record:
         """``body`` (an answer around records: a list's page) with what ``schema``
         requires of it; the properties ``kept`` (the records, the paging) as they are."""
-        rng = rng_for(0, "around", self.model.path)
         flat = self.schemas.flat(schema)
-        if is_object_schema(flat):
-            self._object(body, flat, rng, 0, frozenset(kept))
+        if not is_object_schema(flat):
+            return body
+        pinned = frozenset(kept)
+        properties = flat.get("properties") or {}
+        if all(name in body for name in flat.get("required") or ()) and all(
+            name in pinned or name not in body for name in properties
+        ):
+            return body  # nothing missing, nothing to complete (most pages): no draw
+        self._object(body, flat, rng_for(0, "around", self.model.path), 0, pinned)
         return body
 
     def _draw(self, schema: Json, rng: random.Random, name: str | None) -> tuple[bool, Json]:

@@ -24,13 +24,14 @@ indexes its clients use.
 from __future__ import annotations
 
 import array
+import copy
 import dataclasses
 import functools
 import heapq
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, overload
 
 from servicestub.core.shapes import Record
 
@@ -285,6 +286,12 @@ class SortedIndex:
         if number == len(self.blocks):
             return number, 0
         return number, bisect_left(self.blocks[number].entries, probe)
+
+    def rank(self, uid: str, descending: bool) -> int:
+        """How many entries come before ``uid``'s (held) in order."""
+        number, position = self._find(self.keys[uid])
+        before = sum(len(block.entries) for block in self.blocks[:number]) + position
+        return len(self.keys) - 1 - before if descending else before
 
     def uids(self, descending: bool) -> Iterator[str]:
         """Every uid in order."""
@@ -599,3 +606,142 @@ class RecordIndex:
                         break
                 seen += 1
         return found
+
+
+class IndexedRecords(dict[str, Record]):
+    """A group's records by id - to every reader the plain dict they are - that
+    keep, for each sort a list has asked of them, a :class:`SortedIndex` of their
+    ids in step with every change, so that a page costs what it holds rather than
+    a sort of the group.
+
+    Every change made through the dict (setting, deleting, popping, clearing,
+    updating) keeps the orders; a record changed in place is not seen by the dict,
+    so whoever changes one passes its id to :meth:`changed`. A copy (``copy``,
+    ``deepcopy``, pickling) holds the records only: its orders are built again
+    when first asked for.
+    """
+
+    __slots__ = ("_orders",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Sort name -> the ids in that order.
+        self._orders: dict[str, SortedIndex] = {}
+
+    def order(self, name: str, key: SortKey) -> SortedIndex:
+        """The ids in the order of ``key`` (the sort ``name``; one group is always
+        ordered by the same key for one name); built on first asking, then kept."""
+        index = self._orders.get(name)
+        if index is None:
+            index = self._orders[name] = SortedIndex(key, 0)
+            index.add_many((uid, record, ()) for uid, record in self.items())
+        return index
+
+    def reorder(self) -> None:
+        """Any record may have changed in place: the orders are made again when next
+        asked for."""
+        self._orders.clear()
+
+    def changed(self, uid: str) -> None:
+        """The record ``uid`` was changed in place: reorder it."""
+        record = self[uid]
+        for index in self._orders.values():
+            index.update(uid, record, ())
+
+    def __setitem__(self, uid: str, record: Record) -> None:
+        held = uid in self
+        super().__setitem__(uid, record)
+        for index in self._orders.values():
+            if held:
+                index.update(uid, record, ())
+            else:
+                index.add(uid, record, ())
+
+    def __delitem__(self, uid: str) -> None:
+        super().__delitem__(uid)
+        for index in self._orders.values():
+            index.remove(uid)
+
+    _MISSING: Any = object()
+
+    def pop(self, uid: str, default: Any = _MISSING) -> Any:
+        if uid not in self:
+            if default is IndexedRecords._MISSING:
+                raise KeyError(uid)
+            return default
+        record = self[uid]
+        del self[uid]
+        return record
+
+    def popitem(self) -> tuple[str, Record]:
+        uid, record = super().popitem()
+        for index in self._orders.values():
+            index.remove(uid)
+        return uid, record
+
+    def setdefault(self, uid: str, default: Any = None) -> Any:
+        if uid not in self:
+            self[uid] = default
+        return self[uid]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for uid, record in dict(*args, **kwargs).items():
+            self[uid] = record
+
+    def __ior__(self, other: Any) -> IndexedRecords:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def clear(self) -> None:
+        super().clear()
+        self._orders.clear()
+
+    def copy(self) -> IndexedRecords:
+        return IndexedRecords(self)
+
+    def __copy__(self) -> IndexedRecords:
+        return IndexedRecords(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> IndexedRecords:
+        return IndexedRecords({uid: copy.deepcopy(record, memo) for uid, record in self.items()})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (IndexedRecords, (dict(self),))
+
+
+class OrderView(Sequence[Record]):
+    """The records of an :class:`IndexedRecords` in one of its orders, as a sequence
+    a page is sliced from: a slice reads the index at that place only."""
+
+    def __init__(self, records: Mapping[str, Record], index: SortedIndex, descending: bool):
+        self._records = records
+        self._index = index
+        self._descending = descending
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    @overload
+    def __getitem__(self, at: int) -> Record: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[Record]: ...
+    def __getitem__(self, at: int | slice) -> Record | list[Record]:
+        if isinstance(at, int):
+            found = self[at : at + 1] if at >= 0 else self[len(self) + at :][:1]
+            if not found:
+                raise IndexError(at)
+            return found[0]
+        start, stop, step = at.indices(len(self))
+        if step != 1:
+            return list(self)[at]
+        uids, _ = self._index.page((), self._descending, start, stop)
+        return [self._records[uid] for uid in uids]
+
+    def __iter__(self) -> Iterator[Record]:
+        return (self._records[uid] for uid in self._index.uids(self._descending))
+
+    def position(self, uid: str) -> int | None:
+        """Where the record ``uid`` is in this order (``None``: not held)."""
+        if uid not in self._index.keys:
+            return None
+        return self._index.rank(uid, self._descending)

@@ -95,6 +95,16 @@ def _nulls_last(value: Any) -> tuple[bool, Any]:
     return (value is None, value)
 
 
+def ordering(sort_key: SortKey, key_field: str) -> SortKey:
+    """The key a list's records are ordered by: ``sort_key`` with ties broken by
+    ``key_field`` (the id), so no two records tie.
+
+    Missing values (``None``) sort after present ones in ascending order and
+    before them in descending order, as SQL databases do.
+    """
+    return lambda r: (_nulls_last(sort_key(r)), comparable(r.get(key_field)))
+
+
 def sort_records(
     records: Iterable[Record],
     *,
@@ -102,16 +112,8 @@ def sort_records(
     sort_key: SortKey,
     descending: bool = False,
 ) -> list[Record]:
-    """Sort by ``sort_key`` with ties broken by ``key_field`` (the id).
-
-    Missing values (``None``) sort after present ones in ascending order and
-    before them in descending order, as SQL databases do.
-    """
-    return sorted(
-        records,
-        key=lambda r: (_nulls_last(sort_key(r)), comparable(r.get(key_field))),
-        reverse=descending,
-    )
+    """Sort in :func:`ordering` (descending: reversed)."""
+    return sorted(records, key=ordering(sort_key, key_field), reverse=descending)
 
 
 def field_key(field: str) -> SortKey:
@@ -145,15 +147,29 @@ def page_of(
     page: int,
     per_page: int,
     offset: int | None = None,
-    after: Callable[[list[Record]], int] | None = None,
+    after: Callable[[Sequence[Record]], int] | None = None,
 ) -> Page:
     """Sort ``records`` and take page ``page`` of them, or the ``per_page`` after
     ``offset`` records, or after where ``after`` says in the sorted records."""
     ordered = sort_records(records, key_field=key_field, sort_key=sort_key, descending=descending)
+    return page_in(ordered, page=page, per_page=per_page, offset=offset, after=after)
+
+
+def page_in(
+    ordered: Sequence[Record],
+    *,
+    page: int,
+    per_page: int,
+    offset: int | None = None,
+    after: Callable[[Sequence[Record]], int] | None = None,
+) -> Page:
+    """Page ``page`` of records in order, or the ``per_page`` after ``offset``
+    records, or after where ``after`` says; ``ordered`` is sliced only (a view of
+    an index gives a page without reading the records around it)."""
     if after is not None:
         offset = after(ordered)
     if offset is None:
         return Page(list(page_slice(ordered, page, per_page)), page, per_page, len(ordered))
     offset = max(offset, 0)
-    items = ordered[offset : offset + max(per_page, 0)]
+    items = list(ordered[offset : offset + max(per_page, 0)])
     return Page(items, offset // max(per_page, 1) + 1, per_page, len(ordered), offset)

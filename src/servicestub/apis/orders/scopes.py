@@ -37,6 +37,9 @@ class TenantScope:
         held: Records = getattr(self.tenant, _TENANT_HOLDS[collection])
         return held
 
+    def read_records(self, collection: str) -> Records:
+        return self.records(collection)
+
     def new_id(self) -> str:
         return self.orders.new_uid()
 
