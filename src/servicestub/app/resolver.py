@@ -116,10 +116,15 @@ def as_json(
         result = await handler(*args, **kwargs)
         if not found:  # read when first answered: the table covers every operation
             found.append(operation_media(apis).get(operation_id))
-        if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], dict | list):
+        if (
+            isinstance(result, tuple)
+            and len(result) == 2
+            and result[1] == 201
+            and isinstance(result[0], dict | list)
+        ):
             body, status = result
             location = created_location(operation_id, request_scope["path"], body, apis)
-            if status == 201 and location is not None:
+            if location is not None:
                 result = body, status, {"Location": location}
         return documented_answer(result, found[0], request_scope.get(NEGOTIATED_KEY))
 

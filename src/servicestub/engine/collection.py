@@ -14,6 +14,13 @@ The named points, in the order a write meets them:
   they are unless the rules say otherwise).
 * ``envelope(envelope, page)`` - how a page of the list is wrapped.
 
+Records held in an :class:`~servicestub.engine.index.IndexedRecords` (every group the
+engine holds) are listed in the orders it keeps: a change through the dict keeps them,
+a record this class changes in place it reports (``changed``), and where the rules
+have a ``prepare`` or ``after_change`` of their own - which may change any record in
+place, unseen - the orders are made again after each write. Records in a plain dict
+are filtered and sorted for each list.
+
 What a spec cannot say stays in the rules too: sorts that are not plain
 comparisons of a field (``sort_keys``: case-insensitive, ranked enums),
 defaults that depend on the owner (``defaults``), and whether ``""`` stands for
@@ -311,6 +318,10 @@ class Collection(Generic[OwnerT]):
         An object or array answered as ``application/json`` is ``(body, status)``
         (the resolver's wrapper names the media type and a 201's ``Location``);
         any other ``(body, status, headers)`` with its ``Content-Type``."""
+        if not isinstance(result, tuple) and isinstance(result, dict):
+            status = self._as_stored_answers.get(action)
+            if status is not None:  # most answers: the record itself, as JSON
+                return result, status
         body, given = result if isinstance(result, tuple) else (result, None)
         answer = self.answers.get(action)
         if answer is None:
@@ -321,7 +332,7 @@ class Collection(Generic[OwnerT]):
             return None, status, {}
         if isinstance(body, list) and action == "create":
             body = self._created_many(body, answer.record)
-        elif answer.record is not None and not is_object_schema(answer.record):
+        elif answer.scalar:
             body = self._scalar(body, answer.record)
         elif isinstance(body, dict) and answer.whole is not None:
             self._around(action, body, answer.whole)
@@ -331,6 +342,20 @@ class Collection(Generic[OwnerT]):
         if not is_json(media) and not isinstance(body, str | bytes):
             body = body if body is None else orjson.dumps(body).decode()
         return body, status, {"Content-Type": media}
+
+    @functools.cached_property
+    def _as_stored_answers(self) -> dict[str, int]:
+        """Action -> its status, for the actions whose answer is a record as stored:
+        JSON holding the record (an object), nothing around it to complete (no list
+        envelope, no wrapper: see :meth:`_around`)."""
+        plain = {}
+        for action, answer in self.answers.items():
+            status = answer.status_for(None)
+            at = answer.at(status)
+            bare = at.whole is None or (action != "list" and action not in self.model.wrappers)
+            if status != 204 and at.media == JSON_MEDIA and not at.scalar and bare:
+                plain[action] = status
+        return plain
 
     def _around(self, action: str, body: Record, whole: Json) -> None:
         """An answer around records (a list's page, a record in its wrapper) with
@@ -503,8 +528,10 @@ class Collection(Generic[OwnerT]):
         """The id of the record a path's ``uid`` names: ``uid`` itself, else the id of
         the record one of the model's aliases holds as ``uid`` (Postmark's
         ``GET /templates/{templateIdOrAlias}`` with an ``Alias``); ``uid`` when none does."""
+        if not self.model.aliases:
+            return uid
         records = owner.read_records(self.model.name)
-        if not self.model.aliases or str(uid) in records:
+        if str(uid) in records:
             return uid
         for key, record in records.items():
             if any(str(record.get(alias)) == uid for alias in self.model.aliases):

@@ -437,9 +437,10 @@ class Standalone:
     """The parent of a scope no API names: ids from the holder's counter (a
     high-water mark, kept in snapshots), the wall clock to the second."""
 
-    def __init__(self, holder: HeldRecordsByScope, where: str) -> None:
+    def __init__(self, holder: HeldRecordsByScope, scope: Scope, path: str) -> None:
         self._holder = holder
-        self._where = where
+        self._scope = scope
+        self._path = path
 
     def records(self, collection: str) -> Records:
         raise NotImplementedError("a standalone parent holds no records itself")
@@ -454,7 +455,7 @@ class Standalone:
         return iso(datetime.now(UTC))
 
     def where(self) -> str:
-        return self._where
+        return where_text(self._scope, self._path)
 
     def writing(self) -> contextlib.AbstractContextManager[None]:
         return contextlib.nullcontext()
@@ -530,7 +531,7 @@ class HeldRecordsByScope:
             raise
         if found is None and model.parent is not None and self._stateful(api, model.parent):
             self._check_parent(api, model.parent, values, parent, key)
-        parented = found or Standalone(self, where_text(scope, model.path))
+        parented = found or Standalone(self, scope, model.path)
         return HeldOwner(self, key, parented, model)
 
     def _stateful(self, api: str, model: CollectionModel) -> bool:

@@ -61,6 +61,11 @@ class Answer:
         """What is answered with ``status`` (one :meth:`status_for` gave)."""
         return self.others.get(status, self)
 
+    @functools.cached_property
+    def scalar(self) -> bool:
+        """Whether the answer documents a record that is no object (its id alone)."""
+        return self.record is not None and not is_object_schema(self.record)
+
     @property
     def ranged(self) -> bool:
         """Whether the media type documented is a range (``*/*``): a body goes out in

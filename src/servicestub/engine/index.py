@@ -14,7 +14,10 @@ fields filter, which texts search); nothing here knows a record's shape:
   joined in one string, and the rows holding each trigram of the needles
   searched so far: a text search intersects its trigrams' rows and tests only
   those (needles under three characters test every record);
-* ranges are tested on the sort key of their index.
+* ranges are tested on the sort key of their index;
+* :class:`IndexedRecords` is a group's dict of records that keeps a
+  :class:`SortedIndex` (without filter masks) per sort a list asks of it: what the
+  engine's generic collections list from (:class:`OrderView` pages it).
 
 Each of these is built the first time a request needs it and kept up to date
 from then on: a freshly seeded collection of 100,000 records pays only for the

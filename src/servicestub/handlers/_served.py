@@ -181,17 +181,20 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
             return c.put(owner, uid, arguments[_BODY], replace=replace, scope=arguments[_SCOPE])
 
     writes_body = action in _WITH_BODY
+    # Only a create (by POST, or a PUT that may create) sets the scope's values.
+    scoped = action == "create" or act is not _ACTIONS[action]
     locates = model.put_creates is not None and action in _ON_ONE
     documented = collection.answers.get(action)
     ranged = documented is not None and documented.ranged
 
     async def handler(**arguments: Any) -> Any:
-        values = tuple(_path_text(arguments[parameter]) for parameter in scope)
+        values = tuple([_path_text(arguments[parameter]) for parameter in scope])
         if writes_body:
             arguments[_BODY] = request_body(arguments)
         owner = current().held_owner(api, model, values, write=write)
         uid = "" if record_id is None else collection.named(owner, _path_text(arguments[record_id]))
-        arguments[_SCOPE] = dict(zip(model.scope, values, strict=True))
+        if scoped:
+            arguments[_SCOPE] = dict(zip(model.scope, values, strict=True))
         if wrapper is not None:
             body = arguments.get(_BODY)
             if isinstance(body, dict) and set(body) == {wrapper}:
