@@ -55,6 +55,10 @@ _PLUGGED: dict[str, Plugins[Any]] = {ORDERS.name: orders_served.PLUGINS}
 _STATES: dict[str, Callable[[OrdersStore], Any]] = {ORDERS.name: lambda orders: orders}
 
 
+def _no_parent(scope: Scope) -> None:
+    """The parent of a scope of an API that plugs in none: none (standalone)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class ServedParts:
     """How the operations of one served API are served: by the engine (its
@@ -180,6 +184,8 @@ class Runtime:
         """The owner of the records of the engine-served collection ``model`` under
         the scope ``values``: its parent is the API's owner of the scope (404 when
         it does not exist) when the API plugs one in, else standalone."""
+        if api not in _PLUGGED:  # a third-party spec's: every scope standalone
+            return self.held.owner(api, model, values, _no_parent)
         return self.held.owner(
             api, model, values, lambda scope: self._parent(api, scope, write, self.orders)
         )

@@ -32,7 +32,7 @@ from servicestub.core.errors import ApiError
 from servicestub.core.settings import Settings
 from servicestub.engine.dispatch import ServedOperation, collection_operations
 from servicestub.engine.model import CollectionModel, ModelError, SpecModel, model_of
-from servicestub.handlers._served import Handler, served_handlers
+from servicestub.handlers._served import Answerer, Handler, served_answers, served_handlers
 from servicestub.middleware.control import (
     FaultMiddleware,
     JournalMiddleware,
@@ -139,7 +139,7 @@ def _engine_handlers(
     answered = _Answered(handler_resolver(runtime.apis, model, None, third_party=True))
     for path, group in by_collection.items():
         try:
-            served = served_handlers(api.name, group, runtime.serve)
+            served = served_answers(api.name, group, runtime.serve)
         except ModelError as error:
             log.warning("%s: the collection %s is served without state: %s", api.name, path, error)
             unserved |= dict.fromkeys(group, str(error))
@@ -168,6 +168,9 @@ class _Answered:
         return answer
 
 
+_UNDECIDED = object()
+
+
 class _StateDecided:
     """Whether a third-party collection is served with state is decided on its
     first request (its records drawn and checked, :meth:`Runtime.unseedable`), not
@@ -179,9 +182,17 @@ class _StateDecided:
         self._api = api
         self._model = model
         self._told: set[str] = set()
+        #: The seeding the collection was last found stateful under (a reset to
+        #: another seed decides again).
+        self._stateful_under: object = _UNDECIDED
 
     def stateful(self) -> bool:
+        seeding = self._runtime.held.seeding
+        if seeding is self._stateful_under:
+            return True
         why = self._runtime.unseedable(self._api, self._model)
+        if why is None:
+            self._stateful_under = seeding
         if why is not None and why not in self._told:
             self._told.add(why)
             log.warning(
@@ -192,10 +203,10 @@ class _StateDecided:
             )
         return why is None
 
-    def handler(self, engine: Handler, answered: Handler) -> Handler:
-        """``engine`` while the collection is served with state, else ``answered``;
-        ``answered`` too when ``engine`` fails on a request (logged with its
-        traceback) rather than answer it with a 500. An :class:`ApiError` (a 404,
+    def handler(self, engine: Answerer, answered: Handler) -> Handler:
+        """``engine``'s answer while the collection is served with state, else
+        ``answered``; ``answered`` too when ``engine`` fails on a request (logged with
+        its traceback) rather than answer it with a 500. An :class:`ApiError` (a 404,
         a 409, a refused body) is the engine's answer, and goes out."""
 
         @functools.wraps(engine)
@@ -203,7 +214,7 @@ class _StateDecided:
             if not self.stateful():
                 return await answered(**arguments)
             try:
-                return await engine(**arguments)
+                return engine(**arguments)
             except ApiError:
                 raise
             except Exception:

@@ -385,6 +385,8 @@ class HeldOwner(Generic[ParentT]):
     reads read its seeded records, shared; a write changes a copy of them made for
     this owner, and holds it if it succeeds (see :meth:`HeldRecordsByScope.keep`)."""
 
+    __slots__ = ("_holder", "_key", "_model", "_records", "parent")
+
     def __init__(
         self, holder: HeldRecordsByScope, key: GroupKey, parent: ParentT, model: CollectionModel
     ) -> None:
@@ -436,6 +438,8 @@ class HeldOwner(Generic[ParentT]):
 class Standalone:
     """The parent of a scope no API names: ids from the holder's counter (a
     high-water mark, kept in snapshots), the wall clock to the second."""
+
+    __slots__ = ("_holder", "_path", "_scope")
 
     def __init__(self, holder: HeldRecordsByScope, scope: Scope, path: str) -> None:
         self._holder = holder

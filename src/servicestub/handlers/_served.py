@@ -5,6 +5,7 @@ scope from the path, get its owner from the runtime, call the collection."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +22,9 @@ from servicestub.engine.model import python_name
 from servicestub.runtime import current
 
 Handler = Callable[..., Awaitable[Any]]
+#: An operation's answer made as a handler makes it, without awaiting anything (the
+#: engine's work is all in memory): ``answer(**arguments)``.
+Answerer = Callable[..., Any]
 
 
 #: The actions on one record, at the collection's item path.
@@ -159,8 +163,8 @@ def _path_text(value: Any) -> str:
     return str(value)
 
 
-def served_handler(api: str, collection: Collection[Any], action: str, name: str) -> Handler:
-    """The handler of ``action`` on ``collection`` of the API ``api``, named ``name``."""
+def served_answer(api: str, collection: Collection[Any], action: str, name: str) -> Answerer:
+    """What answers ``action`` on ``collection`` of the API ``api``, named ``name``."""
     model = collection.model
     scope = tuple(python_name(parameter) for parameter in model.scope)
     # The item path's parameter names the record (get, update, replace, delete).
@@ -187,7 +191,7 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
     documented = collection.answers.get(action)
     ranged = documented is not None and documented.ranged
 
-    async def handler(**arguments: Any) -> Any:
+    def answer(**arguments: Any) -> Any:
         values = tuple([_path_text(arguments[parameter]) for parameter in scope])
         if writes_body:
             arguments[_BODY] = request_body(arguments)
@@ -215,8 +219,36 @@ def served_handler(api: str, collection: Collection[Any], action: str, name: str
             return _in_range(_with_headers(responded, headers))
         return _with_headers(responded, headers)
 
-    handler.__name__ = handler.__qualname__ = name
+    answer.__name__ = answer.__qualname__ = name
+    return answer
+
+
+def handler_of(answer: Answerer) -> Handler:
+    """``answer`` as a handler (what connexion calls and awaits)."""
+
+    @functools.wraps(answer)
+    async def handler(**arguments: Any) -> Any:
+        return answer(**arguments)
+
     return handler
+
+
+def served_answers(
+    api: str,
+    operations: Mapping[str, ServedOperation],
+    serve: Callable[[str, Any], Collection[Any]],
+) -> dict[str, Answerer]:
+    """``operationId -> answerer`` for ``operations`` (of the API ``api``); ``serve``
+    gives the collection serving a model (:meth:`servicestub.runtime.Runtime.serve`)."""
+    collections: dict[str, Collection[Any]] = {}
+    answers = {}
+    for operation_id, operation in operations.items():
+        model = operation.collection
+        if model.path not in collections:
+            collections[model.path] = serve(api, model)
+        name = operation_id.rpartition(".")[2]
+        answers[operation_id] = served_answer(api, collections[model.path], operation.action, name)
+    return answers
 
 
 def served_handlers(
@@ -224,16 +256,5 @@ def served_handlers(
     operations: Mapping[str, ServedOperation],
     serve: Callable[[str, Any], Collection[Any]],
 ) -> dict[str, Handler]:
-    """``operationId -> handler`` for ``operations`` (of the API ``api``); ``serve``
-    gives the collection serving a model (:meth:`servicestub.runtime.Runtime.serve`)."""
-    collections: dict[str, Collection[Any]] = {}
-    handlers = {}
-    for operation_id, operation in operations.items():
-        model = operation.collection
-        if model.path not in collections:
-            collections[model.path] = serve(api, model)
-        name = operation_id.rpartition(".")[2]
-        handlers[operation_id] = served_handler(
-            api, collections[model.path], operation.action, name
-        )
-    return handlers
+    """:func:`served_answers` as handlers."""
+    return {op: handler_of(answer) for op, answer in served_answers(api, operations, serve).items()}
