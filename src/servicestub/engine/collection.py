@@ -541,14 +541,16 @@ class Collection(Generic[OwnerT]):
     def stored(self, owner: OwnerT, uid: str, *, to_change: bool = False) -> Record:
         """The stored record ``uid`` (``to_change``: the one a write changes, from the
         owner's records to change), or 404 naming where it was looked for."""
-        records = owner.records if to_change else owner.read_records
-        found = records(self.model.name).get(str(uid))
+        name = self.model.name
+        records = owner.records(name) if to_change else owner.read_records(name)
+        found = records.get(str(uid))
         if found is None:
             raise NotFound(f"{self.label.capitalize()} '{uid}' does not exist {owner.where()}.")
         return found
 
     def get(self, owner: OwnerT, uid: str) -> Record:
-        return self.view(owner, self.stored(owner, uid))
+        record = self.stored(owner, uid)
+        return record if self.view is _as_stored else self.view(owner, record)
 
     @contextlib.contextmanager
     def _writing(self, owner: OwnerT) -> Iterator[None]:

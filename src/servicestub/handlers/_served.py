@@ -133,8 +133,6 @@ _ACTIONS: dict[str, Callable[[Collection[Any], Owner, dict[str, Any], str], Any]
 def _with_headers(responded: tuple[Any, ...], headers: dict[str, str]) -> tuple[Any, ...]:
     """An answer of :meth:`Collection.respond` with ``headers`` added (a JSON body
     given as ``(body, status)`` then names its media type itself)."""
-    if not headers:
-        return responded
     body, status, *rest = responded
     sent = dict(rest[0]) if rest else {}
     if not rest and isinstance(body, dict | list):
@@ -188,6 +186,8 @@ def served_answer(api: str, collection: Collection[Any], action: str, name: str)
     # Only a create (by POST, or a PUT that may create) sets the scope's values.
     scoped = action == "create" or act is not _ACTIONS[action]
     locates = model.put_creates is not None and action in _ON_ONE
+    # A create answers where the record it made is, where an item path names it.
+    located = action == "create" and model.item_path is not None
     documented = collection.answers.get(action)
     ranged = documented is not None and documented.ranged
 
@@ -203,11 +203,10 @@ def served_answer(api: str, collection: Collection[Any], action: str, name: str)
             body = arguments.get(_BODY)
             if isinstance(body, dict) and set(body) == {wrapper}:
                 arguments[_BODY] = body[wrapper]  # a body wrapped like the answer
-        answer = act(collection, owner, arguments, uid)
-        record = answer[0] if isinstance(answer, tuple) else answer
-        status = answer[1] if isinstance(answer, tuple) else None
-        headers: dict[str, str] = {}
-        if action == "create" and model.item_path is not None:
+        done = act(collection, owner, arguments, uid)
+        record, status = done if isinstance(done, tuple) else (done, None)
+        headers: dict[str, str] | None = None
+        if located:
             headers = _location(record, model.id_field)
         elif locates and status == 201:
             headers = {"Location": _here()}
@@ -215,9 +214,9 @@ def served_answer(api: str, collection: Collection[Any], action: str, name: str)
             record = {wrapper: record}
         # The documented status, media type and answer shape (Collection.respond).
         responded = collection.respond(action, record if status is None else (record, status))
-        if ranged:
-            return _in_range(_with_headers(responded, headers))
-        return _with_headers(responded, headers)
+        if headers:
+            responded = _with_headers(responded, headers)
+        return _in_range(responded) if ranged else responded
 
     answer.__name__ = answer.__qualname__ = name
     return answer
