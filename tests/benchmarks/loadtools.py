@@ -109,8 +109,10 @@ def wrk(
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
+    done = re.search(r"(\d+) requests in", output)
     return {
         "rps": float(rate.group(1)),
+        "requests": int(done.group(1)) if done else 0,
         "p50": percentile("50"),
         "p99": percentile("99"),
         "non2xx": int(errors.group(1)) if errors else 0,
@@ -148,6 +150,12 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process ``pid`` has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
