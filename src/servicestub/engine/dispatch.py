@@ -526,7 +526,7 @@ class HeldRecordsByScope:
         """The owner of the group of ``model``'s records under the scope ``values``;
         ``parent`` makes the API's owner of the scope (or ``None``: standalone). A
         parent that is gone (404) takes the group with it."""
-        scope = tuple(zip(model.scope, values, strict=True))
+        scope = tuple(zip(model.scope, values, strict=True)) if values else ()
         key = (api, model.path, scope)
         try:
             found = parent(scope)

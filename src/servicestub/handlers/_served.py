@@ -192,7 +192,7 @@ def served_answer(api: str, collection: Collection[Any], action: str, name: str)
     ranged = documented is not None and documented.ranged
 
     def answer(**arguments: Any) -> Any:
-        values = tuple([_path_text(arguments[parameter]) for parameter in scope])
+        values = tuple([_path_text(arguments[parameter]) for parameter in scope]) if scope else ()
         if writes_body:
             arguments[_BODY] = request_body(arguments)
         owner = current().held_owner(api, model, values, write=write)
