@@ -269,6 +269,10 @@ class Collection(Generic[OwnerT]):
             or (any_field_key if any_value else field_key)(name)
             for name in (listing.sorting.fields if listing else ())
         }
+        #: sort name -> the order it lists in (ties broken by id): what kept orders key on.
+        self._orderings: dict[str, SortKey] = {
+            name: ordering(key, model.id_field) for name, key in self.sort_keys.items()
+        }
         #: What a created record starts from before its body is applied: nullable
         #: fields null, defaults set; other fields absent until written.
         self.base: Record = {field: None for field in model.writable if field in model.starts_null}
@@ -482,7 +486,7 @@ class Collection(Generic[OwnerT]):
         held = owner.read_records(self.model.name)
         after = None if listing.cursor is None else self._after(listing.cursor)
         if isinstance(held, IndexedRecords):
-            order = held.order(listing.sort, ordering(sort_key, self.model.id_field))
+            order = held.order(listing.sort, self._orderings[listing.sort])
             view = OrderView(held, order, listing.descending)
             ordered = self._passing(view, listing) if listing.filters else view
             return page_in(

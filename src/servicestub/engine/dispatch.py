@@ -279,7 +279,7 @@ class Seeding:
     def undrawable(self, api: str, model: CollectionModel, scope: Scope) -> bool:
         """Whether the records of ``model`` in ``scope`` cannot be drawn (a collection
         served without state, its records none the engine holds)."""
-        self.records(api, model, scope)
+        self.shared(api, model, scope)  # drawn (or found undrawable) if not yet
         return (api, model.path, scope) in self._undrawable
 
     def drawn(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
@@ -486,9 +486,7 @@ class HeldRecordsByScope:
 
     def seeded(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
         """The records a clean group of ``model`` in ``scope`` starts with (new ones)."""
-        if self.seeding is None or not self.seeding.seedable(api, model):
-            return IndexedRecords()
-        return self.seeding.records(api, model, scope)
+        return copy.deepcopy(self.shared(api, model, scope))
 
     def shared(self, api: str, model: CollectionModel, scope: Scope) -> IndexedRecords:
         """:meth:`seeded`, to read only: shared by every read of the clean group."""
@@ -526,7 +524,7 @@ class HeldRecordsByScope:
         """The owner of the group of ``model``'s records under the scope ``values``;
         ``parent`` makes the API's owner of the scope (or ``None``: standalone). A
         parent that is gone (404) takes the group with it."""
-        scope = tuple(zip(model.scope, values, strict=True)) if values else ()
+        scope = tuple(zip(model.scope, values, strict=True))
         key = (api, model.path, scope)
         try:
             found = parent(scope)

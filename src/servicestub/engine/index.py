@@ -611,6 +611,10 @@ class RecordIndex:
         return found
 
 
+#: What :meth:`IndexedRecords.pop` is given when no default is.
+_MISSING: Any = object()
+
+
 class IndexedRecords(dict[str, Record]):
     """A group's records by id - to every reader the plain dict they are - that
     keep, for each sort a list has asked of them, a :class:`SortedIndex` of their
@@ -665,11 +669,9 @@ class IndexedRecords(dict[str, Record]):
         for index in self._orders.values():
             index.remove(uid)
 
-    _MISSING: Any = object()
-
     def pop(self, uid: str, default: Any = _MISSING) -> Any:
         if uid not in self:
-            if default is IndexedRecords._MISSING:
+            if default is _MISSING:
                 raise KeyError(uid)
             return default
         record = self[uid]
@@ -702,8 +704,7 @@ class IndexedRecords(dict[str, Record]):
     def copy(self) -> IndexedRecords:
         return IndexedRecords(self)
 
-    def __copy__(self) -> IndexedRecords:
-        return IndexedRecords(self)
+    __copy__ = copy
 
     def __deepcopy__(self, memo: dict[int, Any]) -> IndexedRecords:
         return IndexedRecords({uid: copy.deepcopy(record, memo) for uid, record in self.items()})

@@ -174,9 +174,10 @@ def served_answer(api: str, collection: Collection[Any], action: str, name: str)
     wrapper = model.wrappers.get(action)
     # Where no POST creates, a PUT on the item path does (it is the replace, or
     # the update when no PATCH is).
-    if model.put_creates is not None and (
+    puts = model.put_creates is not None and (
         action == "replace" or (action == "update" and not model.merges)
-    ):
+    )
+    if puts:
         replace = action == "replace"
 
         def act(c: Collection[Any], owner: Owner, arguments: dict[str, Any], uid: str) -> Any:
@@ -184,7 +185,7 @@ def served_answer(api: str, collection: Collection[Any], action: str, name: str)
 
     writes_body = action in _WITH_BODY
     # Only a create (by POST, or a PUT that may create) sets the scope's values.
-    scoped = action == "create" or act is not _ACTIONS[action]
+    scoped = action == "create" or puts
     locates = model.put_creates is not None and action in _ON_ONE
     # A create answers where the record it made is, where an item path names it.
     located = action == "create" and model.item_path is not None
